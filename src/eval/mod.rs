@@ -1,0 +1,2 @@
+//! Evaluation against annotated corpora (PTC, BABE, PolNeAR) with the scoring definitions of
+//! `../shared/datasets/README.md`.
