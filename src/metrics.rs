@@ -1,1 +1,225 @@
-//! metrics
+//! Per-article metrics computed from analyzer output. Every metric is defined in the README's methods
+//! section; names are fixed per run (per-category rates follow the loaded lexicon's categories) so the
+//! article table has a stable header.
+
+use crate::analyze::{
+    loaded::Hit, AttributionOut, BalanceOut, Engine, LoadedTerm, SideOut, SourceOut,
+};
+use crate::text::{Region, TextModel, Voice};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Category whose terms count as hedges for `hedge_rate`.
+pub const HEDGE_CATEGORY: &str = "hedge";
+
+const CORE: &[&str] = &[
+    "words_headline",
+    "words_authorial",
+    "words_quoted",
+    "words_paraphrased",
+    "loaded_rate",
+    "loaded_rate_headline",
+    "loaded_rate_quoted",
+    "loaded_rate_paraphrased",
+    "loaded_hits",
+    "loaded_distinct_terms",
+    "attributions",
+    "direct_share",
+    "balance",
+    "distinct_speakers",
+    "sources_distinct",
+    "sources_named_share",
+    "sources_anonymous_share",
+    "sources_document_share",
+    "sources_media_share",
+    "attributed_sentence_share",
+    "unsourced_loaded",
+    "hedge_rate",
+];
+
+/// Metric names in output order.
+pub fn metric_names(engine: &Engine) -> Vec<String> {
+    let mut v: Vec<String> = CORE.iter().map(|s| s.to_string()).collect();
+    v.extend(engine.loaded.categories.iter().map(|c| format!("loaded_rate_cat_{c}")));
+    v
+}
+
+fn per_thousand(weight: f64, words: usize) -> Option<f64> {
+    (words > 0).then(|| weight * 1000.0 / words as f64)
+}
+
+fn share(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// Body word tokens by voice.
+fn words_by_voice(model: &TextModel) -> BTreeMap<Voice, usize> {
+    let mut m = BTreeMap::new();
+    for t in &model.tokens {
+        if model.sentences.get(t.sentence).map(|s| s.region) == Some(Region::Body) {
+            *m.entry(model.voice_at(t.start)).or_insert(0) += 1;
+        }
+    }
+    m
+}
+
+pub fn compute(
+    engine: &Engine,
+    model: &TextModel,
+    terms: &[LoadedTerm],
+    atts: &[AttributionOut],
+    sources: &[SourceOut],
+    hits: &[Hit],
+) -> BTreeMap<String, Option<f64>> {
+    let mut m: BTreeMap<String, Option<f64>> = BTreeMap::new();
+    let wv = words_by_voice(model);
+    let w = |v: Voice| wv.get(&v).copied().unwrap_or(0);
+    let (wa, wq, wp) = (w(Voice::Authorial), w(Voice::Quoted), w(Voice::Paraphrased));
+    let wh = model.word_count(Region::Headline);
+    let weight = |f: &dyn Fn(&LoadedTerm) -> bool| terms.iter().filter(|t| f(t)).map(|t| t.weight).sum::<f64>();
+    let body = |t: &LoadedTerm, v: Voice| t.region == Region::Body && t.voice == v;
+
+    m.insert("words_headline".into(), Some(wh as f64));
+    m.insert("words_authorial".into(), Some(wa as f64));
+    m.insert("words_quoted".into(), Some(wq as f64));
+    m.insert("words_paraphrased".into(), Some(wp as f64));
+    m.insert("loaded_rate".into(), per_thousand(weight(&|t| body(t, Voice::Authorial)), wa));
+    m.insert(
+        "loaded_rate_headline".into(),
+        per_thousand(weight(&|t| t.region == Region::Headline && t.voice == Voice::Authorial), wh),
+    );
+    m.insert("loaded_rate_quoted".into(), per_thousand(weight(&|t| body(t, Voice::Quoted)), wq));
+    m.insert("loaded_rate_paraphrased".into(), per_thousand(weight(&|t| body(t, Voice::Paraphrased)), wp));
+    let authorial: Vec<&LoadedTerm> = terms.iter().filter(|t| body(t, Voice::Authorial)).collect();
+    m.insert("loaded_hits".into(), Some(authorial.len() as f64));
+    let distinct: BTreeSet<&str> = authorial.iter().map(|t| t.term.as_str()).collect();
+    m.insert("loaded_distinct_terms".into(), Some(distinct.len() as f64));
+    for c in &engine.loaded.categories {
+        let wsum = authorial.iter().filter(|t| &t.category == c).map(|t| t.weight).sum::<f64>();
+        m.insert(format!("loaded_rate_cat_{c}"), per_thousand(wsum, wa));
+    }
+
+    m.insert("attributions".into(), Some(atts.len() as f64));
+    let direct = atts.iter().filter(|a| a.kind == "direct").count();
+    m.insert("direct_share".into(), share(direct, atts.len()));
+    m.insert("balance".into(), balance_index(atts));
+    let speakers: BTreeSet<&str> = atts.iter().map(|a| a.speaker.name.as_str()).collect();
+    m.insert("distinct_speakers".into(), Some(speakers.len() as f64));
+
+    m.insert("sources_distinct".into(), Some(sources.len() as f64));
+    let of_kind = |k: &str| sources.iter().filter(|s| s.kind == k).count();
+    m.insert("sources_named_share".into(), share(sources.iter().filter(|s| s.named).count(), sources.len()));
+    m.insert("sources_anonymous_share".into(), share(of_kind("anonymous"), sources.len()));
+    m.insert("sources_document_share".into(), share(of_kind("document"), sources.len()));
+    m.insert("sources_media_share".into(), share(of_kind("media"), sources.len()));
+
+    let (attributed, unsourced) = sentence_sourcing(model, atts, hits);
+    let body_sentences = model.sentences.iter().filter(|s| s.region == Region::Body).count();
+    m.insert("attributed_sentence_share".into(), share(attributed, body_sentences));
+    m.insert("unsourced_loaded".into(), Some(unsourced as f64));
+    let hedges = authorial.iter().filter(|t| t.category == HEDGE_CATEGORY).count();
+    m.insert("hedge_rate".into(), per_thousand(hedges as f64, wa));
+    m
+}
+
+/// (body sentences that overlap an attribution, body sentences in authorial voice with a loaded term
+/// and no attribution).
+fn sentence_sourcing(model: &TextModel, atts: &[AttributionOut], hits: &[Hit]) -> (usize, usize) {
+    let _ = atts;
+    let mut attributed = BTreeSet::new();
+    for (i, s) in model.sentences.iter().enumerate() {
+        if s.region != Region::Body {
+            continue;
+        }
+        let has_voice = model
+            .voice
+            .iter()
+            .any(|r| r.voice != Voice::Authorial && r.start < s.end && s.start < r.end);
+        if has_voice {
+            attributed.insert(i);
+        }
+    }
+    let unsourced: BTreeSet<usize> = hits
+        .iter()
+        .filter(|h| h.region == Region::Body && h.voice == Voice::Authorial)
+        .filter_map(|h| h.sentence)
+        .filter(|s| !attributed.contains(s))
+        .collect();
+    (attributed.len(), unsourced.len())
+}
+
+/// Shannon entropy of the side shares ÷ log K (K = sides in play, at least 2); null when no side.
+pub fn balance_index(atts: &[AttributionOut]) -> Option<f64> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in atts {
+        if let Some(s) = a.speaker.side.as_deref() {
+            *counts.entry(s).or_insert(0) += 1;
+        }
+    }
+    let total: usize = counts.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let k = counts.len().max(2) as f64;
+    let h: f64 = counts
+        .values()
+        .map(|&c| {
+            let p = c as f64 / total as f64;
+            -p * p.ln()
+        })
+        .sum();
+    Some((h / k.ln()).clamp(0.0, 1.0))
+}
+
+/// Per-side attribution counts, shares, words and verb classes; first voice and last word.
+pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
+    let mut by: BTreeMap<String, SideOut> = BTreeMap::new();
+    for a in atts {
+        let side = a.speaker.side.clone().unwrap_or_else(|| "unknown".into());
+        let e = by.entry(side.clone()).or_insert_with(|| SideOut {
+            side,
+            attributions: 0,
+            share: 0.0,
+            quoted_words: 0,
+            paraphrased_words: 0,
+            word_share: None,
+            verb_classes: BTreeMap::new(),
+        });
+        e.attributions += 1;
+        if a.kind == "direct" {
+            e.quoted_words += a.words;
+        } else {
+            e.paraphrased_words += a.words;
+        }
+        if let Some(c) = &a.verb_class {
+            *e.verb_classes.entry(c.clone()).or_insert(0) += 1;
+        }
+    }
+    let total = atts.len();
+    let total_words: usize = by.values().map(|s| s.quoted_words + s.paraphrased_words).sum();
+    let mut sides: Vec<SideOut> = by.into_values().collect();
+    for s in &mut sides {
+        s.share = share(s.attributions, total).unwrap_or(0.0);
+        s.word_share = share(s.quoted_words + s.paraphrased_words, total_words);
+    }
+    BalanceOut {
+        sides,
+        first_voice: atts.iter().find_map(|a| a.speaker.side.clone()), last_word: atts.iter().rev().find_map(|a| a.speaker.side.clone()) }
+}
+
+/// Distinct sources, in order of first attribution.
+pub fn sources(atts: &[AttributionOut]) -> Vec<SourceOut> {
+    let mut out: Vec<SourceOut> = Vec::new();
+    for a in atts {
+        let sp = &a.speaker;
+        if sp.name == "unknown" && sp.kind == "unknown" {
+            continue;
+        }
+        if let Some(s) = out.iter_mut().find(|s| s.name == sp.name) {
+            s.attributions += 1;
+            continue;
+        }
+        let named = matches!(sp.kind.as_str(), "person" | "organization" | "government" | "media");
+        out.push(SourceOut { name: sp.name.clone(), kind: sp.kind.clone(), side: sp.side.clone(), attributions: 1, named });
+    }
+    out
+}

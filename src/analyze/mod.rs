@@ -1,4 +1,324 @@
-//! Analyzers: loaded terms ([`loaded`]), attributions ([`attribution`]) and sourcing. Each takes the text
-//! model and compiled lexicon data and returns plain findings; [`ArticleRecord`] is what one article yields.
+//! Analyzers: loaded terms ([`loaded`]), attributions ([`attribution`]) and, from their output, the
+//! sourcing profile and metrics. [`Engine`] holds everything compiled from the lexicons once per run;
+//! [`analyze`] turns one [`Document`] into one [`ArticleRecord`] (the `articles.jsonl` line).
 
 pub mod attribution;
+pub mod loaded;
+
+use crate::input::{Document, OutletRules};
+use crate::lexicon::LexiconSet;
+use crate::text::{self, CharIndex, LineRule, Region, TextModel, TextRules, Voice};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A span of the document text; offsets are Unicode code points (Python `str` indexing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// One loaded-term finding (`loaded_terms[]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadedTerm {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// The lexicon entry that matched (for structural findings, a description such as `"…" (scare quotes)`).
+    pub term: String,
+    pub category: String,
+    pub weight: f64,
+    pub voice: Voice,
+    pub region: Region,
+    /// Index into `attributions` when the hit lies in an attribution's content, else null.
+    pub attribution: Option<usize>,
+    pub neutral: Option<String>,
+    /// Contested-pair group of the entry, if any.
+    pub group: Option<String>,
+    /// Index of the sentence the hit is in (into the article's sentences, in text order).
+    pub sentence: Option<usize>,
+    /// Name of the lexicon the entry came from (`structural` for scare quotes).
+    pub lexicon: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeakerOut {
+    pub name: String,
+    pub kind: String,
+    pub side: Option<String>,
+    pub resolved_from: String,
+    pub role: Option<String>,
+}
+
+/// One attribution (`attributions[]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributionOut {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub cue: Option<Span>,
+    pub cue_lemma: Option<String>,
+    pub source: Option<Span>,
+    pub content: Span,
+    pub speaker: SpeakerOut,
+    pub verb_class: Option<String>,
+    /// Word tokens in the content.
+    pub words: usize,
+}
+
+/// A distinct source (`sources[]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceOut {
+    pub name: String,
+    pub kind: String,
+    pub side: Option<String>,
+    pub attributions: usize,
+    pub named: bool,
+}
+
+/// A quotation found in the text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuoteOut {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub depth: u8,
+    pub closed: bool,
+    /// Index into `attributions` of the attribution whose content holds the quote, if any.
+    pub attribution: Option<usize>,
+}
+
+/// A paragraph that is not body text (headline, caption, boilerplate), so users can see what was excluded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionOut {
+    pub region: Region,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// Voice balance by side (one entry per side seen, plus `null` side as "unknown").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SideOut {
+    pub side: String,
+    pub attributions: usize,
+    pub share: f64,
+    pub quoted_words: usize,
+    pub paraphrased_words: usize,
+    pub word_share: Option<f64>,
+    pub verb_classes: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BalanceOut {
+    pub sides: Vec<SideOut>,
+    pub first_voice: Option<String>,
+    pub last_word: Option<String>,
+}
+
+/// Everything slantscope says about one article: one line of `articles.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArticleRecord {
+    pub id: String,
+    pub outlet: String,
+    pub outlet_source: String,
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub byline: Option<String>,
+    /// Word tokens in body paragraphs (headline, captions and boilerplate excluded).
+    pub word_count: usize,
+    pub headline: Option<Span>,
+    /// Numbers only; `null` where undefined (e.g. a rate over zero words). Keys are fixed per run.
+    pub metrics: BTreeMap<String, Option<f64>>,
+    pub balance: BalanceOut,
+    pub loaded_terms: Vec<LoadedTerm>,
+    pub attributions: Vec<AttributionOut>,
+    pub sources: Vec<SourceOut>,
+    pub quotes: Vec<QuoteOut>,
+    pub excluded: Vec<RegionOut>,
+    pub sentences: Vec<Span>,
+    pub warnings: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub text: Option<String>,
+}
+
+/// Everything compiled from the lexicons once per run.
+pub struct Engine {
+    pub lexicons: LexiconSet,
+    pub text_rules: TextRules,
+    pub outlet_rules: OutletRules,
+    pub loaded: loaded::LoadedRules,
+    pub attribution: attribution::AttributionRules,
+}
+
+impl Engine {
+    pub fn new(lexicons: LexiconSet) -> crate::Result<Self> {
+        let text_rules = text_rules(&lexicons)?;
+        let outlet_rules = outlet_rules(&lexicons)?;
+        let loaded = loaded::LoadedRules::from_lexicons(&lexicons)?;
+        let attribution = attribution::AttributionRules::from_lexicons(&lexicons)?;
+        Ok(Engine { lexicons, text_rules, outlet_rules, loaded, attribution })
+    }
+
+    /// The metric names every record carries, in output order (fixed per run so CSV headers are stable).
+    pub fn metric_names(&self) -> Vec<String> {
+        crate::metrics::metric_names(self)
+    }
+}
+
+fn compile_pattern(lex: &crate::lexicon::Lexicon, e: &crate::lexicon::Entry) -> crate::Result<regex::Regex> {
+    let pat = e.pattern.as_deref().unwrap_or(&e.term);
+    let pat = if e.case_sensitive { pat.to_string() } else { format!("(?i){pat}") };
+    regex::Regex::new(&pat).map_err(|err| crate::Error::Lexicon {
+        location: crate::error::Location { file: lex.origin.clone(), line: e.line, col: 1 },
+        message: format!("invalid pattern: {err}"),
+    })
+}
+
+fn text_rules(lex: &LexiconSet) -> crate::Result<TextRules> {
+    let mut rules = TextRules::default();
+    for l in lex.of_kind("abbreviations") {
+        rules.abbreviations.extend(l.entries.iter().map(|e| e.term.clone()));
+    }
+    for l in lex.of_kind("boilerplate") {
+        for e in &l.entries {
+            let region = match e.attrs.get("region").map(String::as_str) {
+                Some("caption") => Region::Caption,
+                _ => Region::Boilerplate,
+            };
+            rules.line_rules.push(LineRule { regex: compile_pattern(l, e)?, region });
+        }
+    }
+    Ok(rules)
+}
+
+fn outlet_rules(lex: &LexiconSet) -> crate::Result<OutletRules> {
+    let mut rules = OutletRules::default();
+    for l in lex.of_kind("outlets") {
+        for e in &l.entries {
+            let outlet = e.attrs.get("outlet").cloned().unwrap_or_else(|| e.term.clone());
+            rules.signatures.push((compile_pattern(l, e)?, outlet));
+        }
+    }
+    Ok(rules)
+}
+
+/// Analyze one document.
+pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRecord {
+    let text = doc.text.as_str();
+    let opts = text::BuildOptions { first_line_is_headline: doc.first_line_is_headline };
+    let mut model = text::build(text, &engine.text_rules, &opts);
+    let atts = attribution::extract(text, &model, &engine.attribution);
+    for a in &atts {
+        if a.kind != "direct" {
+            model.set_paraphrased(a.content.start, a.content.end);
+        }
+    }
+    let hits = loaded::find(text, &model, &atts, &engine.loaded);
+    let idx = CharIndex::new(text);
+    let span = |s: usize, e: usize| Span { start: idx.char_of(s), end: idx.char_of(e), text: slice(text, s, e) };
+
+    let loaded_terms: Vec<LoadedTerm> = hits
+        .iter()
+        .map(|h| LoadedTerm {
+            start: idx.char_of(h.start),
+            end: idx.char_of(h.end),
+            text: slice(text, h.start, h.end),
+            term: h.term.clone(),
+            category: h.category.clone(),
+            weight: h.weight,
+            voice: h.voice,
+            region: h.region,
+            attribution: h.attribution,
+            neutral: h.neutral.clone(),
+            group: h.group.clone(),
+            sentence: h.sentence,
+            lexicon: h.lexicon.clone(),
+        })
+        .collect();
+
+    let attributions: Vec<AttributionOut> = atts
+        .iter()
+        .map(|a| AttributionOut {
+            kind: a.kind.clone(),
+            cue: a.cue.map(|c| span(c.start, c.end)),
+            cue_lemma: a.cue_lemma.clone(),
+            source: a.source.map(|s| span(s.start, s.end)),
+            content: span(a.content.start, a.content.end),
+            speaker: SpeakerOut {
+                name: a.speaker.name.clone(),
+                kind: a.speaker.kind.clone(),
+                side: a.speaker.side.clone(),
+                resolved_from: a.speaker.resolved_from.clone(),
+                role: a.speaker.role.clone(),
+            },
+            verb_class: a.verb_class.clone(),
+            words: count_tokens(&model, a.content.start, a.content.end),
+        })
+        .collect();
+
+    let quotes = model
+        .quotes
+        .iter()
+        .map(|q| QuoteOut {
+            start: idx.char_of(q.start),
+            end: idx.char_of(q.end),
+            text: slice(text, q.start, q.end),
+            depth: q.depth,
+            closed: q.closed,
+            attribution: atts.iter().position(|a| a.content.start <= q.start && q.end <= a.content.end),
+        })
+        .collect();
+
+    let headline = model
+        .paragraphs
+        .iter()
+        .find(|p| p.region == Region::Headline)
+        .map(|p| span(p.start, p.end));
+    let excluded = model
+        .paragraphs
+        .iter()
+        .filter(|p| p.region != Region::Body && p.region != Region::Headline)
+        .map(|p| RegionOut { region: p.region, start: idx.char_of(p.start), end: idx.char_of(p.end), text: slice(text, p.start, p.end) })
+        .collect();
+    let sentences = model.sentences.iter().map(|s| span(s.start, s.end)).collect();
+
+    let sources = crate::metrics::sources(&attributions);
+    let balance = crate::metrics::balance(&attributions);
+    let metrics = crate::metrics::compute(engine, &model, &loaded_terms, &attributions, &sources, &hits);
+
+    ArticleRecord {
+        id: doc.id.clone(),
+        outlet: doc.outlet.clone(),
+        outlet_source: format!("{:?}", doc.outlet_source).to_lowercase(),
+        title: doc.title.clone().or_else(|| headline.as_ref().map(|h: &Span| h.text.clone())),
+        date: doc.date.clone(),
+        url: doc.url.clone(),
+        byline: doc.byline.clone(),
+        word_count: model.word_count(Region::Body),
+        headline,
+        metrics,
+        balance,
+        loaded_terms,
+        attributions,
+        sources,
+        quotes,
+        excluded,
+        sentences,
+        warnings: doc.warnings.clone(),
+        text: include_text.then(|| doc.text.clone()),
+    }
+}
+
+/// `text[s..e]` that never panics (offsets come from our own segmentation, but stay defensive).
+pub(crate) fn slice(text: &str, s: usize, e: usize) -> String {
+    text.get(s..e).unwrap_or_default().to_string()
+}
+
+/// Word tokens whose start lies in `start..end`.
+pub(crate) fn count_tokens(model: &TextModel, start: usize, end: usize) -> usize {
+    let a = model.tokens.partition_point(|t| t.start < start);
+    let b = model.tokens.partition_point(|t| t.start < end);
+    b.saturating_sub(a)
+}

@@ -7,6 +7,9 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod matcher;
+pub use matcher::{TermHit, TermMatcher};
+
 /// One category of a term lexicon.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Category {

@@ -1,0 +1,163 @@
+//! Loaded terminology: lexicon hits (all `terms` lexicons) plus structurally detected scare quotes, each
+//! placed in its region, voice, sentence and attribution. Hits in captions and boilerplate are dropped:
+//! they are not the article's prose.
+
+use super::attribution::Attribution;
+use crate::lexicon::{Entry, LexiconSet, TermMatcher};
+use crate::text::{Region, TextModel, Voice};
+
+/// Category used for structural scare quotes; it should be declared by the default loaded lexicon.
+pub const SCARE_CATEGORY: &str = "scare_distancing";
+/// A quotation of at most this many words, not inside any attribution, is read as scare quotes.
+pub const SCARE_MAX_WORDS: usize = 3;
+/// Weight of a structural scare-quote finding (same scale as lexicon weights: 1 = clearly loaded).
+pub const SCARE_WEIGHT: f64 = 1.0;
+
+/// One compiled entry with the lexicon it came from.
+#[derive(Debug, Clone)]
+struct RuleEntry {
+    entry: Entry,
+    lexicon: String,
+}
+
+/// Compiled term lexicons.
+pub struct LoadedRules {
+    matcher: TermMatcher,
+    entries: Vec<RuleEntry>,
+    /// Every category id declared by a term lexicon, in declaration order (for fixed metric columns).
+    pub categories: Vec<String>,
+}
+
+impl LoadedRules {
+    pub fn from_lexicons(lex: &LexiconSet) -> crate::Result<Self> {
+        let mut entries = Vec::new();
+        let mut categories: Vec<String> = Vec::new();
+        for l in lex.of_kind("terms") {
+            for c in &l.categories {
+                if !categories.contains(&c.id) {
+                    categories.push(c.id.clone());
+                }
+            }
+            for e in l.entries.iter().filter(|e| e.pattern.is_none()) {
+                if !categories.contains(&e.category) {
+                    categories.push(e.category.clone());
+                }
+                entries.push(RuleEntry { entry: e.clone(), lexicon: l.name.clone() });
+            }
+        }
+        if !categories.iter().any(|c| c == SCARE_CATEGORY) {
+            categories.push(SCARE_CATEGORY.to_string());
+        }
+        let refs: Vec<&Entry> = entries.iter().map(|r| &r.entry).collect();
+        let matcher = TermMatcher::build(&refs)?;
+        Ok(LoadedRules { matcher, entries, categories })
+    }
+}
+
+/// A loaded-term finding with byte offsets (converted to code points by the caller).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub term: String,
+    pub category: String,
+    pub weight: f64,
+    pub voice: Voice,
+    pub region: Region,
+    pub attribution: Option<usize>,
+    pub neutral: Option<String>,
+    pub group: Option<String>,
+    pub sentence: Option<usize>,
+    pub lexicon: String,
+}
+
+/// Index of the attribution whose content holds `start..end`; a direct quote wins over the paraphrase
+/// around it.
+fn attribution_of(atts: &[Attribution], start: usize, end: usize) -> Option<usize> {
+    atts.iter()
+        .enumerate()
+        .filter(|(_, a)| a.content.start <= start && end <= a.content.end)
+        .min_by_key(|(_, a)| a.content.end - a.content.start)
+        .map(|(i, _)| i)
+}
+
+fn in_scope(scope: &str, region: Region, voice: Voice) -> bool {
+    match scope {
+        "headline" => region == Region::Headline,
+        "body" => region == Region::Body,
+        "quote" => voice == Voice::Quoted,
+        _ => true,
+    }
+}
+
+/// All loaded-term findings of one article, in text order.
+pub fn find(text: &str, model: &TextModel, atts: &[Attribution], rules: &LoadedRules) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for h in rules.matcher.find_all(text) {
+        let region = model.region_at(h.start);
+        if !matches!(region, Region::Headline | Region::Body) {
+            continue;
+        }
+        let Some(r) = rules.entries.get(h.entry) else { continue };
+        let voice = model.voice_at(h.start);
+        if !in_scope(&r.entry.scope, region, voice) {
+            continue;
+        }
+        hits.push(Hit {
+            start: h.start,
+            end: h.end,
+            term: r.entry.term.clone(),
+            category: r.entry.category.clone(),
+            weight: r.entry.weight,
+            voice,
+            region,
+            attribution: attribution_of(atts, h.start, h.end),
+            neutral: r.entry.neutral.clone(),
+            group: r.entry.group.clone(),
+            sentence: model.sentence_at(h.start),
+            lexicon: r.lexicon.clone(),
+        });
+    }
+    hits.extend(scare_quotes(model, atts));
+    hits.sort_by(|a, b| (a.start, a.end, &a.category).cmp(&(b.start, b.end, &b.category)));
+    hits
+}
+
+/// Short quotations that no attribution accounts for: the outlet holding a word at arm's length
+/// ("the “experts” say"). The finding is the outlet's own (authorial) choice, whatever the words inside.
+fn scare_quotes<'a>(model: &'a TextModel, atts: &'a [Attribution]) -> impl Iterator<Item = Hit> + 'a {
+    model.quotes.iter().filter_map(move |q| {
+        let region = model.region_at(q.start);
+        if q.depth != 0 || !q.closed || !matches!(region, Region::Headline | Region::Body) {
+            return None;
+        }
+        let words = super::count_tokens(model, q.inner_start, q.inner_end);
+        if words == 0 || words > SCARE_MAX_WORDS {
+            return None;
+        }
+        if atts.iter().any(|a| a.content.start <= q.start && q.end <= a.content.end) {
+            return None;
+        }
+        // A short quote that is a whole sentence or paragraph is speech, not a scare quote.
+        let sentence = model.sentence_at(q.start);
+        if let Some(s) = sentence.and_then(|i| model.sentences.get(i)) {
+            if s.start >= q.start && s.end <= q.end + 1 {
+                return None;
+            }
+        }
+        Some(Hit {
+            start: q.start,
+            end: q.end,
+            term: "\u{201c}…\u{201d} (scare quotes)".to_string(),
+            category: SCARE_CATEGORY.to_string(),
+            weight: SCARE_WEIGHT,
+            voice: Voice::Authorial,
+            region,
+            attribution: None,
+            neutral: None,
+            group: None,
+            sentence,
+            lexicon: "structural".to_string(),
+        })
+    })
+}
