@@ -1,0 +1,49 @@
+//! Evaluate attribution extraction on PolNeAR `dev` (or the compartment given as the first argument):
+//! `cargo run --release --example polnear_dev [dev|train|annotator-training] [--json]`.
+//! The shared datasets folder is `$SLANTSCOPE_SHARED`, else `../shared` next to the crate, else `/work/shared`.
+use slantscope::analyze::attribution::{
+    builtin_with_attribution_lexicons, extract, AttributionRules,
+};
+use slantscope::eval::polnear::{evaluate, predictions};
+use slantscope::text::{build, BuildOptions, TextRules};
+use std::path::PathBuf;
+
+fn shared() -> PathBuf {
+    if let Ok(p) = std::env::var("SLANTSCOPE_SHARED") {
+        return PathBuf::from(p);
+    }
+    let local = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if local.exists() {
+        return local;
+    }
+    PathBuf::from("/work/shared")
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let split = args
+        .iter()
+        .find(|a| !a.starts_with("--"))
+        .cloned()
+        .unwrap_or_else(|| "dev".into());
+    let root = shared().join("datasets/polnear");
+    let lex = builtin_with_attribution_lexicons()?;
+    let rules = AttributionRules::from_lexicons(&lex)?;
+    let engine_text_rules = TextRules::default();
+    let report = evaluate(&root.join(&split), &root.join("metadata.tsv"), |text| {
+        let model = build(
+            text,
+            &engine_text_rules,
+            &BuildOptions {
+                first_line_is_headline: true,
+            },
+        );
+        predictions(text, &extract(text, &model, &rules))
+    })?;
+    if args.iter().any(|a| a == "--json") {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(())
+}

@@ -1,0 +1,770 @@
+//! The extraction rules: find cues, their source noun phrases and their content within each segment.
+
+use super::resolve::Resolver;
+use super::rules::{AttributionRules, CueInfo};
+use super::scan::{self, is_close_quote, is_open_quote, quote_containing, Segment, Tok};
+use super::{Attribution, ByteSpan};
+
+/// Longest speaker noun phrase, in tokens.
+const MAX_NP: usize = 16;
+/// How far after a cue "that" may open the content (told reporters on Thursday that ...).
+const MAX_THAT_GAP: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// Content follows the cue.
+    Forward,
+    /// Content precedes the cue (and its source): "…, X said." / "“…,” said X."
+    Backward,
+}
+
+/// A provisional attribution within one segment (token indices into the segment).
+#[derive(Debug, Clone)]
+struct Cand {
+    cue: (usize, usize),
+    info: CueInfo,
+    phrase: bool,
+    source: Option<(usize, usize)>,
+    mode: Mode,
+    /// Token index of the comma (or other mark) that separates a trailing attribution from the content it
+    /// reports; forward contents of earlier cues stop there.
+    stop: Option<usize>,
+    /// For backward/according-to contents: exclusive end (token index).
+    back_end: usize,
+    /// For forward contents: start token.
+    fwd_start: usize,
+}
+
+/// A provisional attribution in document coordinates.
+#[derive(Debug, Clone)]
+pub(crate) struct Raw {
+    pub cue: Option<ByteSpan>,
+    pub info: Option<CueInfo>,
+    pub phrase: bool,
+    pub source: Option<ByteSpan>,
+    pub source_toks: Vec<Tok>,
+    pub content: ByteSpan,
+    pub paragraph: usize,
+    pub continues: Option<usize>,
+    pub participle: bool,
+}
+
+pub(crate) fn extract(
+    text: &str,
+    model: &crate::text::TextModel,
+    rules: &AttributionRules,
+) -> Vec<Attribution> {
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let quotes = scan::quote_spans(text, model);
+    let segs = scan::segments(text, model, &quotes, &|t, i| rules.is_title_abbrev(t, i));
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut mentions = Vec::new();
+    for seg in &segs {
+        let before = raws.len();
+        find_in_segment(seg, &quotes, rules, &mut raws);
+        super::resolve::collect_mentions(seg, rules, &mut mentions);
+        if raws.len() == before {
+            continuation(seg, &quotes, &mut raws);
+        }
+    }
+    // Text order (by cue, else content); keep `continues` pointing at the same attribution.
+    let mut order: Vec<usize> = (0..raws.len()).collect();
+    let key = |r: &Raw| r.cue.map_or(r.content.start, |c| c.start);
+    order.sort_by_key(|&i| (key(&raws[i]), i));
+    let mut new_index = vec![0; raws.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let sorted: Vec<Raw> = order
+        .iter()
+        .map(|&i| {
+            let mut r = raws[i].clone();
+            r.continues = r.continues.map(|c| new_index[c]);
+            r
+        })
+        .collect();
+    let mut resolver = Resolver::new(text, rules, mentions);
+    let mut out: Vec<Attribution> = Vec::with_capacity(sorted.len());
+    for r in &sorted {
+        let speaker = match r.continues.and_then(|c| out.get(c)) {
+            Some(parent) => parent.speaker.clone(),
+            None => resolver.resolve(r),
+        };
+        let kind = if r.phrase {
+            "according_to".to_string()
+        } else {
+            kind_of(text, r.content, &quotes).to_string()
+        };
+        out.push(Attribution {
+            kind,
+            cue: r.cue,
+            cue_lemma: r.info.as_ref().map(|i| i.lemma.clone()),
+            verb_class: r.info.as_ref().map(|i| i.class.clone()),
+            source: r.source,
+            content: r.content,
+            speaker,
+            continues: r.continues,
+        });
+    }
+    out
+}
+
+/// direct when everything alphanumeric in the content is inside quotation marks, mixed when some of it is,
+/// else indirect.
+fn kind_of(text: &str, c: ByteSpan, quotes: &[(usize, usize)]) -> &'static str {
+    let first = quotes.partition_point(|q| q.1 <= c.start);
+    let overlapping: Vec<(usize, usize)> = quotes[first..]
+        .iter()
+        .take_while(|q| q.0 < c.end)
+        .copied()
+        .collect();
+    if overlapping.is_empty() {
+        return "indirect";
+    }
+    let Some(slice) = text.get(c.start..c.end) else {
+        return "indirect";
+    };
+    let mut qi = 0;
+    for (i, ch) in slice.char_indices() {
+        if !ch.is_alphanumeric() {
+            continue;
+        }
+        let b = c.start + i;
+        while qi < overlapping.len() && overlapping[qi].1 <= b {
+            qi += 1;
+        }
+        let inside = qi < overlapping.len() && overlapping[qi].0 <= b;
+        if !inside {
+            return "mixed";
+        }
+    }
+    "direct"
+}
+
+/// A segment that is nothing but a quotation and follows an attribution in the same or the previous
+/// paragraph continues that attribution's speaker.
+fn continuation(seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
+    let toks = &seg.toks;
+    let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+        return;
+    };
+    if !(!first.word && is_open_quote(&first.bare)) {
+        return;
+    }
+    let all_quoted = toks
+        .iter()
+        .all(|t| !t.word || quote_containing(quotes, t.start).is_some());
+    if !all_quoted {
+        return;
+    }
+    let Some(prev_i) = raws.len().checked_sub(1) else {
+        return;
+    };
+    let prev = &raws[prev_i];
+    if prev.paragraph + 1 < seg.paragraph || prev.content.end > first.start {
+        return;
+    }
+    let root = prev.continues.unwrap_or(prev_i);
+    raws.push(Raw {
+        cue: None,
+        info: None,
+        phrase: false,
+        source: None,
+        source_toks: Vec::new(),
+        content: ByteSpan {
+            start: first.start,
+            end: last.end,
+        },
+        paragraph: seg.paragraph,
+        continues: Some(root),
+        participle: false,
+    });
+}
+
+fn is_word(t: &Tok) -> bool {
+    t.word
+}
+
+fn punct(t: &Tok, cs: &[char]) -> bool {
+    !t.word && cs.iter().any(|c| t.is_punct(*c))
+}
+
+fn is_clause_mark(t: &Tok) -> bool {
+    punct(t, &[',', '—', '–', ';']) || (!t.word && is_close_quote(&t.bare))
+}
+
+struct Ctx<'a> {
+    toks: &'a [Tok],
+    inq: Vec<bool>,
+    rules: &'a AttributionRules,
+}
+
+impl Ctx<'_> {
+    fn is_pronoun(&self, i: usize) -> bool {
+        matches!(self.rules.entity_at(self.toks, i), Some((1, e)) if e.category == "pronoun")
+    }
+
+    fn is_boundary(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        t.word
+            && self.rules.boundaries.contains(&t.norm)
+            && !self.rules.determiners.contains(&t.norm)
+    }
+
+    /// Does `toks[s..e]` look like a speaker: a pronoun, a known entity/title/role, a cue noun (a document)
+    /// or a capitalized word?
+    fn speaker_like(&self, s: usize, e: usize) -> bool {
+        (s..e).any(|i| {
+            let t = &self.toks[i];
+            t.word
+                && (self.rules.entity_at(self.toks, i).is_some()
+                    || self.rules.cue_nouns.match_at(self.toks, i).is_some()
+                    || (t.upper
+                        && !self.rules.determiners.contains(&t.norm)
+                        && !self.rules.boundaries.contains(&t.norm)
+                        && !(i > s
+                            && self.rules.determiners.contains(&self.toks[i - 1].norm)
+                            && !self.rules.definites.contains(&self.toks[i - 1].norm))))
+        })
+    }
+
+    /// Start of the noun phrase that ends at `j` (inclusive), walking left; None when there is none.
+    fn np_left(&self, j: usize) -> Option<usize> {
+        let toks = self.toks;
+        if !toks[j].word || self.inq[j] || self.is_boundary(j) {
+            return None;
+        }
+        if self.is_pronoun(j) {
+            return Some(j);
+        }
+        let mut k = j;
+        let mut n = 0;
+        let mut start = j;
+        loop {
+            let t = &toks[k];
+            if t.word {
+                if self.inq[k]
+                    || self.is_boundary(k)
+                    || (k < j && self.is_pronoun(k))
+                    || self.rules.auxiliaries.contains(&t.norm)
+                {
+                    break;
+                }
+                if k < j
+                    && self.rules.cues.match_at(toks, k).is_some()
+                    && !t.upper
+                    && !self.is_noun_use(k)
+                {
+                    break;
+                }
+                n += 1;
+                start = k;
+            } else if punct(t, &['.'])
+                && k > 0
+                && toks[k - 1].word
+                && toks[k - 1].end == t.start
+                && k < j
+            {
+                // abbreviation period inside the phrase ("Rep. John Mica")
+                start = k;
+            } else if punct(t, &[')']) {
+                // a parenthetical such as "(R-Utah)"
+                let mut m = k;
+                let mut found = None;
+                while m > 0 && k - m < 8 {
+                    m -= 1;
+                    if punct(&toks[m], &['(']) {
+                        found = Some(m);
+                        break;
+                    }
+                }
+                match found {
+                    Some(m) if m > 0 => {
+                        k = m;
+                        start = m;
+                        k -= 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            } else if punct(t, &['-', '&', '/']) && k < j {
+                start = k;
+            } else {
+                break;
+            }
+            if n > MAX_NP || k == 0 {
+                break;
+            }
+            k -= 1;
+        }
+        if n == 0 || n > MAX_NP {
+            return None;
+        }
+        // Do not start a phrase with an abbreviation period or a hyphen.
+        while start <= j && !toks[start].word {
+            start += 1;
+        }
+        (start <= j).then_some(start)
+    }
+
+    /// A cue word used as a noun: after a determiner or a possessive, or right before another cue.
+    fn is_noun_use(&self, i: usize) -> bool {
+        let toks = self.toks;
+        let prev_det = i > 0
+            && toks[i - 1].word
+            && (self.rules.determiners.contains(&toks[i - 1].norm) || toks[i - 1].possessive);
+        let next_cue = toks.get(i + 1).is_some_and(|n| n.word)
+            && self.rules.cues.match_at(toks, i + 1).is_some();
+        prev_det || next_cue
+    }
+
+    /// End (exclusive) of the noun phrase starting at `i`, walking right: stops at clause punctuation,
+    /// boundary words and quotes; an apposition after a comma is included when `appos` is set and it runs
+    /// to the end of the segment.
+    fn np_right(&self, i: usize, appos: bool) -> Option<usize> {
+        let toks = self.toks;
+        let mut k = i;
+        let mut n = 0;
+        while k < toks.len() {
+            let t = &toks[k];
+            if t.word {
+                if self.inq[k] || (k > i && self.is_boundary(k)) || (k == i && self.is_boundary(k))
+                {
+                    break;
+                }
+                if k > i
+                    && self.rules.cues.match_at(toks, k).is_some()
+                    && !t.upper
+                    && !self.is_noun_use(k)
+                {
+                    break;
+                }
+                n += 1;
+            } else if punct(t, &['.'])
+                && k > 0
+                && toks[k - 1].end == t.start
+                && self.rules.is_title_abbrev(toks, k)
+            {
+                // "Sen." / "U.S."
+                if k + 1 == toks.len() {
+                    // A sentence-final abbreviation: the period is both.
+                    k += 1;
+                    break;
+                }
+            } else if punct(t, &['(']) {
+                let close = (k + 1..toks.len().min(k + 8)).find(|&m| punct(&toks[m], &[')']));
+                match close {
+                    Some(m) => {
+                        k = m + 1;
+                        continue;
+                    }
+                    None => break,
+                }
+            } else if punct(t, &['-', '&', '/']) {
+            } else if appos && punct(t, &[',']) && n > 0 {
+                // ", a spokesman for Y." to the end of the segment
+                let rest_ok = (k + 1..toks.len()).all(|m| {
+                    let u = &toks[m];
+                    (u.word && !self.inq[m]) || punct(u, &['.', ',', '(', ')', '-', '\'', '’'])
+                });
+                if rest_ok && k + 1 < toks.len() {
+                    let mut e = toks.len();
+                    while e > k + 1 && !toks[e - 1].word && !punct(&toks[e - 1], &[')']) {
+                        e -= 1;
+                    }
+                    return Some(e);
+                }
+                break;
+            } else {
+                break;
+            }
+            if n > MAX_NP {
+                return None;
+            }
+            k += 1;
+        }
+        (n > 0).then_some(k)
+    }
+
+    /// The source phrase ending just before token `left` (inclusive), with appositions ("John Kirby, a State
+    /// Department spokesman,") and comma adverbs ("Peskov, however,"). Returns (start, end_exclusive).
+    fn source_before(&self, left: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        if toks[left].word {
+            let s = self.np_left(left)?;
+            return Some((s, left + 1));
+        }
+        if !punct(&toks[left], &[',']) || left == 0 {
+            return None;
+        }
+        // "Peskov, however, said"
+        let mut a = left;
+        while a > 0 && !punct(&toks[a - 1], &[',']) && left - a < 4 {
+            a -= 1;
+        }
+        if a > 1 && a < left && punct(&toks[a - 1], &[',']) {
+            if let Some((n, _)) = self.rules.comma_adverbs.match_at(toks, a) {
+                if a + n == left {
+                    let s = self.np_left(a - 2)?;
+                    return Some((s, a - 1));
+                }
+            }
+        }
+        // "John Kirby, a State Department spokesman, said": phrase, comma, phrase, comma.
+        let inner_end = left; // exclusive
+        let inner_start = self.np_left(left.checked_sub(1)?)?;
+        if inner_start == 0 || !punct(&toks[inner_start - 1], &[',']) || inner_start + 1 > inner_end
+        {
+            return None;
+        }
+        let head_end = inner_start - 1;
+        let head_start = self.np_left(head_end.checked_sub(1)?)?;
+        let at_clause_start = head_start == 0
+            || is_clause_mark(&toks[head_start - 1])
+            || punct(&toks[head_start - 1], &[':']);
+        if !at_clause_start || !self.speaker_like(head_start, head_end) {
+            return None;
+        }
+        Some((head_start, left + 1))
+    }
+
+    /// First token of the content after a cue ending at `ce` (exclusive), skipping ":" / "," before a
+    /// quote, an indirect object (told reporters) and adverbials before "that".
+    fn content_start_after(&self, ce: usize) -> usize {
+        let toks = self.toks;
+        let mut s = ce;
+        if s < toks.len() && punct(&toks[s], &[':']) {
+            s += 1;
+        } else if s + 1 < toks.len() && punct(&toks[s], &[',']) && is_open_quote(&toks[s + 1].bare)
+        {
+            s += 1;
+        }
+        // "that" within a few tokens, with only an object/adverbial in between.
+        let mut k = s;
+        while k < toks.len() && k < s + MAX_THAT_GAP {
+            let t = &toks[k];
+            if !t.word || self.inq[k] {
+                break;
+            }
+            if self.rules.complementizers.contains(&t.norm) {
+                if k > s {
+                    let first_ok = self.rules.object_heads.match_at(toks, s).is_some()
+                        || toks[s].upper
+                        || self.rules.boundaries.contains(&toks[s].norm);
+                    if first_ok {
+                        return k;
+                    }
+                }
+                break;
+            }
+            k += 1;
+        }
+        if s < toks.len() {
+            if let Some((n, _)) = self.rules.object_heads.match_at(toks, s) {
+                if s + n < toks.len()
+                    && (toks[s + n].word
+                        || is_open_quote(&toks[s + n].bare)
+                        || punct(&toks[s + n], &[':']))
+                {
+                    let mut e = s + n;
+                    if punct(&toks[e], &[':']) {
+                        e += 1;
+                    }
+                    return e;
+                }
+            }
+        }
+        s
+    }
+}
+
+fn span_of(toks: &[Tok], s: usize, e: usize) -> Option<ByteSpan> {
+    (s < e && e <= toks.len()).then(|| ByteSpan {
+        start: toks[s].start,
+        end: toks[e - 1].end,
+    })
+}
+
+fn has_material(toks: &[Tok], s: usize, e: usize) -> bool {
+    (s..e.min(toks.len())).any(|i| is_word(&toks[i]))
+}
+
+fn find_in_segment(
+    seg: &Segment,
+    quotes: &[(usize, usize)],
+    rules: &AttributionRules,
+    raws: &mut Vec<Raw>,
+) {
+    let toks = &seg.toks;
+    let n = toks.len();
+    if n == 0 {
+        return;
+    }
+    let inq: Vec<bool> = toks
+        .iter()
+        .map(|t| quote_containing(quotes, t.start).is_some())
+        .collect();
+    let cx = Ctx { toks, inq, rules };
+    // Tokens inside a known name ("United States", "Secretary of State") are never cues.
+    let mut in_entity = vec![false; n];
+    let mut k = 0;
+    while k < n {
+        match rules.entity_at(toks, k) {
+            Some((len, _)) if len > 1 => {
+                for f in in_entity.iter_mut().skip(k).take(len) {
+                    *f = true;
+                }
+                k += len;
+            }
+            _ => k += 1,
+        }
+    }
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        // A capitalized cue word is a verb only at the start of a segment or in a title-case headline.
+        if toks[i].word && (in_entity[i] || (toks[i].upper && i > 0 && !seg.headline)) {
+            i += 1;
+            continue;
+        }
+        if !toks[i].word || cx.inq[i] {
+            i += 1;
+            continue;
+        }
+        if let Some((len, info)) = rules.phrase_cues.match_at(toks, i) {
+            if let Some(c) = phrase_cand(&cx, i, i + len, info.clone()) {
+                cands.push(c);
+            }
+            i += len;
+            continue;
+        }
+        if let Some((len, info)) = rules.cues.match_at(toks, i) {
+            if !cx.is_noun_use(i) {
+                if let Some(c) = verb_cand(&cx, i, i + len, info.clone(), &cands) {
+                    cands.push(c);
+                }
+            }
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    if cands.is_empty() {
+        return;
+    }
+    let stops: Vec<usize> = cands.iter().filter_map(|c| c.stop).collect();
+    let mut seg_raws: Vec<Raw> = Vec::new();
+    for c in &cands {
+        let (cs, ce) = match c.mode {
+            Mode::Forward => {
+                let s = c.fwd_start;
+                let e = stops
+                    .iter()
+                    .copied()
+                    .filter(|&st| st > s)
+                    .min()
+                    .unwrap_or(n);
+                (s, e)
+            }
+            Mode::Backward => (0, c.back_end),
+        };
+        // Trim trailing clause marks (but keep a closing quotation mark) and leading commas.
+        let (mut cs, mut ce) = (cs, ce.min(n));
+        while cs < ce && punct(&toks[cs], &[',', ':', ';', '—', '–']) {
+            cs += 1;
+        }
+        while ce > cs && punct(&toks[ce - 1], &[',', ':', ';', '—', '–']) {
+            ce -= 1;
+        }
+        if !has_material(toks, cs, ce) && !(cs..ce).any(|k| cx.inq[k]) {
+            continue;
+        }
+        let Some(content) = span_of(toks, cs, ce) else {
+            continue;
+        };
+        let source = c.source.and_then(|(s, e)| span_of(toks, s, e));
+        let source_toks = c
+            .source
+            .map(|(s, e)| toks[s..e].to_vec())
+            .unwrap_or_default();
+        let participle = c.source.is_some()
+            && c.cue.0 > 0
+            && punct(&toks[c.cue.0 - 1], &[','])
+            && c.info.lemma != "according to"
+            && !c.phrase
+            && toks[c.cue.1 - 1].norm.ends_with("ing");
+        seg_raws.push(Raw {
+            cue: span_of(toks, c.cue.0, c.cue.1),
+            info: Some(c.info.clone()),
+            phrase: c.phrase,
+            source,
+            source_toks,
+            content,
+            paragraph: seg.paragraph,
+            continues: None,
+            participle,
+        });
+    }
+    raws.extend(seg_raws);
+}
+
+/// "according to X": the source follows; the content is the rest of the clause.
+fn phrase_cand(cx: &Ctx, cs: usize, ce: usize, info: CueInfo) -> Option<Cand> {
+    let toks = cx.toks;
+    let n = toks.len();
+    let se = cx.np_right(ce, false)?;
+    let source = Some((ce, se));
+    let left_comma = cs > 0 && is_clause_mark(&toks[cs - 1]);
+    let at_start = cs == 0 || (cs > 0 && punct(&toks[cs - 1], &['“', '"']));
+    if at_start || (!left_comma && cs <= 2) {
+        // "According to X, content."
+        let mut s = se;
+        if s < n && punct(&toks[s], &[',', ':']) {
+            s += 1;
+        }
+        if !has_material(toks, s, n) {
+            return None;
+        }
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: true,
+            source,
+            mode: Mode::Forward,
+            stop: None,
+            back_end: 0,
+            fwd_start: s,
+        });
+    }
+    // "content, according to X." (or a mid-sentence insert: take what precedes)
+    let end = if left_comma { cs - 1 } else { cs };
+    if !has_material(toks, 0, end) {
+        return None;
+    }
+    let back_end = if left_comma && is_close_quote(&toks[cs - 1].bare) {
+        cs
+    } else {
+        end
+    };
+    Some(Cand {
+        cue: (cs, ce),
+        info,
+        phrase: true,
+        source,
+        mode: Mode::Backward,
+        stop: Some(end),
+        back_end,
+        fwd_start: 0,
+    })
+}
+
+/// A reporting verb at `cs..ce`.
+fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> Option<Cand> {
+    let toks = cx.toks;
+    let n = toks.len();
+    let rules = cx.rules;
+    // Auxiliaries and adverbs before the verb belong to the cue ("has said", "also told").
+    let mut cs = cs0;
+    while cs > 0
+        && toks[cs - 1].word
+        && !cx.inq[cs - 1]
+        && rules.auxiliaries.contains(&toks[cs - 1].norm)
+    {
+        cs -= 1;
+    }
+    let ing = toks[ce - 1].norm.ends_with("ing");
+    let fwd_start = cx.content_start_after(ce);
+    let fwd_end = n;
+    let fwd_ok = has_material(toks, fwd_start, fwd_end)
+        && !punct(toks.get(ce).unwrap_or(&toks[ce - 1]), &['.', '!', '?']);
+    let left = cs.checked_sub(1);
+
+    // Participial cue after a comma: ", stressing that ...", ", adding ..." (source = this clause's speaker).
+    if ing {
+        let l = left?;
+        if !punct(&toks[l], &[',']) || !fwd_ok {
+            return None;
+        }
+        let source = match prev.last() {
+            Some(p) => p.source,
+            None => {
+                let e = cx.np_right(0, false)?;
+                cx.speaker_like(0, e).then_some((0, e))
+            }
+        };
+        source?;
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: false,
+            source,
+            mode: Mode::Forward,
+            stop: Some(l),
+            back_end: 0,
+            fwd_start,
+        });
+    }
+
+    let l = left?;
+    let t = &toks[l];
+    // Inverted order: "“…,” said X" / "…, said X."
+    if !t.word && (is_close_quote(&t.bare) || punct(t, &[','])) && cs == cs0 {
+        if let Some(se) = cx.np_right(ce, true) {
+            let rest_ends = se >= n || punct(&toks[se], &['.', '!', '?', ',']);
+            if rest_ends && cx.speaker_like(ce, se) && has_material(toks, 0, l) {
+                let back_end = if is_close_quote(&t.bare) { l + 1 } else { l };
+                return Some(Cand {
+                    cue: (cs, ce),
+                    info,
+                    phrase: false,
+                    source: Some((ce, se)),
+                    mode: Mode::Backward,
+                    stop: Some(l),
+                    back_end,
+                    fwd_start: 0,
+                });
+            }
+        }
+    }
+    let (ss, se) = cx.source_before(l)?;
+    if !cx.speaker_like(ss, se) {
+        return None;
+    }
+    if fwd_ok {
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: false,
+            source: Some((ss, se)),
+            mode: Mode::Forward,
+            stop: None,
+            back_end: 0,
+            fwd_start,
+        });
+    }
+    // "…, X said." / "“…,” X said."
+    let b = ss.checked_sub(1)?;
+    if !is_clause_mark(&toks[b]) {
+        return None;
+    }
+    let back_end = if is_close_quote(&toks[b].bare) {
+        b + 1
+    } else {
+        b
+    };
+    if !has_material(toks, 0, back_end) && !(0..back_end).any(|k| cx.inq[k]) {
+        return None;
+    }
+    Some(Cand {
+        cue: (cs, ce),
+        info,
+        phrase: false,
+        source: Some((ss, se)),
+        mode: Mode::Backward,
+        stop: Some(b),
+        back_end,
+        fwd_start: 0,
+    })
+}
