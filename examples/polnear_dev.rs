@@ -40,6 +40,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         predictions(text, &extract(text, &model, &rules))
     })?;
+    if let Some(i) = args.iter().position(|a| a == "--dump") {
+        // One JSON line per article: file name and predicted spans (for error analysis).
+        let out = args.get(i + 1).ok_or("--dump FILE")?;
+        let mut w = String::new();
+        for e in std::fs::read_dir(root.join(&split).join("text"))? {
+            let p = e?.path();
+            let text = std::fs::read_to_string(&p)?;
+            let model = build(&text, &engine_text_rules, &BuildOptions { first_line_is_headline: true });
+            let preds: Vec<serde_json::Value> = predictions(&text, &extract(&text, &model, &rules))
+                .iter()
+                .map(|a| serde_json::json!({"kind": a.kind, "source": a.source, "cue": a.cue, "content": a.content}))
+                .collect();
+            let name = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            w.push_str(&serde_json::json!({"name": name, "preds": preds}).to_string());
+            w.push('\n');
+        }
+        std::fs::write(out, w)?;
+    }
     if args.iter().any(|a| a == "--json") {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

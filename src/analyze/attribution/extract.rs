@@ -216,6 +216,9 @@ impl Ctx<'_> {
     /// Does `toks[s..e]` look like a speaker: a pronoun, a known entity/title/role, a cue noun (a document)
     /// or a capitalized word?
     fn speaker_like(&self, s: usize, e: usize) -> bool {
+        if s < e && self.toks[s].word && self.rules.definites.contains(&self.toks[s].norm) && e - s > 1 {
+            return true;
+        }
         (s..e).any(|i| {
             let t = &self.toks[i];
             t.word
@@ -432,7 +435,7 @@ impl Ctx<'_> {
 
     /// First token of the content after a cue ending at `ce` (exclusive), skipping ":" / "," before a
     /// quote, an indirect object (told reporters) and adverbials before "that".
-    fn content_start_after(&self, ce: usize) -> usize {
+    fn content_start_after(&self, ce: usize, object_frame: bool) -> usize {
         let toks = self.toks;
         let mut s = ce;
         if s < toks.len() && punct(&toks[s], &[':']) {
@@ -450,7 +453,8 @@ impl Ctx<'_> {
             }
             if self.rules.complementizers.contains(&t.norm) {
                 if k > s {
-                    let first_ok = self.rules.object_heads.match_at(toks, s).is_some()
+                    let first_ok = object_frame
+                        || self.rules.object_heads.match_at(toks, s).is_some()
                         || toks[s].upper
                         || self.rules.boundaries.contains(&toks[s].norm);
                     if first_ok {
@@ -674,8 +678,15 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     {
         cs -= 1;
     }
-    let ing = toks[ce - 1].norm.ends_with("ing");
-    let fwd_start = cx.content_start_after(ce);
+    let be_aux = (cs..cs0).any(|k| rules.passive_aux.contains(&toks[k].norm));
+    let ing_form = toks[cs0].norm.ends_with("ing");
+    if be_aux && !ing_form {
+        // passive: "was told", "is expected"
+        return None;
+    }
+    // "is demanding" is a finite verb group; a bare participle is not.
+    let ing = ing_form && !be_aux;
+    let fwd_start = cx.content_start_after(ce, info.frame.split(',').any(|f| f.trim() == "object"));
     let fwd_end = n;
     let fwd_ok = has_material(toks, fwd_start, fwd_end)
         && !punct(toks.get(ce).unwrap_or(&toks[ce - 1]), &['.', '!', '?']);

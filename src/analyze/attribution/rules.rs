@@ -112,7 +112,9 @@ pub struct AttributionRules {
     pub(crate) boundaries: HashSet<String>,
     pub(crate) determiners: HashSet<String>,
     pub(crate) definites: HashSet<String>,
+    pub(crate) passive_aux: HashSet<String>,
     pub(crate) complementizers: HashSet<String>,
+    pub(crate) clause_openers: HashSet<String>,
     pub(crate) agent_prepositions: HashSet<String>,
     pub(crate) object_heads: PhraseTable<()>,
     pub(crate) entities: PhraseTable<EntityInfo>,
@@ -210,8 +212,14 @@ impl AttributionRules {
                 "determiner" => {
                     self.determiners.insert(term.to_lowercase());
                 }
+                "passive_auxiliary" => {
+                    self.passive_aux.insert(term.to_lowercase().replace('’', "'"));
+                }
                 "definite" => {
                     self.definites.insert(term.to_lowercase());
+                }
+                "clause_opener" => {
+                    self.clause_openers.insert(term.to_lowercase());
                 }
                 "complementizer" => {
                     self.complementizers.insert(term.to_lowercase());
