@@ -47,7 +47,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for e in std::fs::read_dir(root.join(&split).join("text"))? {
             let p = e?.path();
             let text = std::fs::read_to_string(&p)?;
-            let model = build(&text, &engine_text_rules, &BuildOptions { first_line_is_headline: true });
+            let model = build(
+                &text,
+                &engine_text_rules,
+                &BuildOptions {
+                    first_line_is_headline: true,
+                },
+            );
             let preds: Vec<serde_json::Value> = predictions(&text, &extract(&text, &model, &rules))
                 .iter()
                 .map(|a| serde_json::json!({"kind": a.kind, "source": a.source, "cue": a.cue, "content": a.content}))

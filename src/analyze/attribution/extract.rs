@@ -206,6 +206,27 @@ impl Ctx<'_> {
         matches!(self.rules.entity_at(self.toks, i), Some((1, e)) if e.category == "pronoun")
     }
 
+    fn is_role(&self, i: usize) -> bool {
+        matches!(self.rules.entity_at(self.toks, i), Some((_, e)) if e.category == "role" || e.category == "title")
+    }
+
+    /// A word that can end a subject before a verb that is also a noun: a name, pronoun, role, entity or
+    /// document noun.
+    fn clear_subject_end(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        if !t.word {
+            return punct(t, &[')']);
+        }
+        t.upper
+            || self.is_pronoun(i)
+            || self.rules.cue_nouns.match_at(self.toks, i).is_some()
+            || (0..=i).rev().take(4).any(|s| {
+                self.rules
+                    .entity_at(self.toks, s)
+                    .is_some_and(|(n, e)| s + n == i + 1 && e.category != "pronoun")
+            })
+    }
+
     fn is_boundary(&self, i: usize) -> bool {
         let t = &self.toks[i];
         t.word
@@ -216,7 +237,11 @@ impl Ctx<'_> {
     /// Does `toks[s..e]` look like a speaker: a pronoun, a known entity/title/role, a cue noun (a document)
     /// or a capitalized word?
     fn speaker_like(&self, s: usize, e: usize) -> bool {
-        if s < e && self.toks[s].word && self.rules.definites.contains(&self.toks[s].norm) && e - s > 1 {
+        if s < e
+            && self.toks[s].word
+            && self.rules.definites.contains(&self.toks[s].norm)
+            && e - s > 1
+        {
             return true;
         }
         (s..e).any(|i| {
@@ -368,10 +393,18 @@ impl Ctx<'_> {
             } else if punct(t, &['-', '&', '/']) {
             } else if appos && punct(t, &[',']) && n > 0 {
                 // ", a spokesman for Y." to the end of the segment
-                let rest_ok = (k + 1..toks.len()).all(|m| {
-                    let u = &toks[m];
-                    (u.word && !self.inq[m]) || punct(u, &['.', ',', '(', ')', '-', '\'', '’'])
+                let starts_ok = toks.get(k + 1).is_some_and(|u| {
+                    u.word
+                        && (u.upper
+                            || self.rules.determiners.contains(&u.norm)
+                            || self.is_role(k + 1))
+                        && self.rules.cues.match_at(toks, k + 1).is_none()
                 });
+                let rest_ok = starts_ok
+                    && (k + 1..toks.len()).all(|m| {
+                        let u = &toks[m];
+                        (u.word && !self.inq[m]) || punct(u, &['.', ',', '(', ')', '-', '\'', '’'])
+                    });
                 if rest_ok && k + 1 < toks.len() {
                     let mut e = toks.len();
                     while e > k + 1 && !toks[e - 1].word && !punct(&toks[e - 1], &[')']) {
@@ -451,7 +484,9 @@ impl Ctx<'_> {
             if !t.word || self.inq[k] {
                 break;
             }
-            if self.rules.complementizers.contains(&t.norm) {
+            if self.rules.complementizers.contains(&t.norm)
+                || (object_frame && k > s && self.rules.clause_openers.contains(&t.norm))
+            {
                 if k > s {
                     let first_ok = object_frame
                         || self.rules.object_heads.match_at(toks, s).is_some()
@@ -558,7 +593,17 @@ fn find_in_segment(
     if cands.is_empty() {
         return;
     }
-    let stops: Vec<usize> = cands.iter().filter_map(|c| c.stop).collect();
+    let mut stops: Vec<usize> = cands.iter().filter_map(|c| c.stop).collect();
+    // ", but …" / ", which …" end an indirect content.
+    for k in 1..n {
+        if punct(&toks[k - 1], &[',', ';', '—', '–'])
+            && !cx.inq[k]
+            && toks[k].word
+            && rules.content_end.contains(&toks[k].norm)
+        {
+            stops.push(k - 1);
+        }
+    }
     let mut seg_raws: Vec<Raw> = Vec::new();
     for c in &cands {
         let (cs, ce) = match c.mode {
@@ -679,6 +724,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         cs -= 1;
     }
     let be_aux = (cs..cs0).any(|k| rules.passive_aux.contains(&toks[k].norm));
+    let noun_like = info.frame.split(',').any(|f| f.trim() == "noun");
     let ing_form = toks[cs0].norm.ends_with("ing");
     if be_aux && !ing_form {
         // passive: "was told", "is expected"
@@ -688,7 +734,9 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     let ing = ing_form && !be_aux;
     let fwd_start = cx.content_start_after(ce, info.frame.split(',').any(|f| f.trim() == "object"));
     let fwd_end = n;
+    let comma_next = ce + 1 < n && punct(&toks[ce], &[',']) && !is_open_quote(&toks[ce + 1].bare);
     let fwd_ok = has_material(toks, fwd_start, fwd_end)
+        && !comma_next
         && !punct(toks.get(ce).unwrap_or(&toks[ce - 1]), &['.', '!', '?']);
     let left = cs.checked_sub(1);
 
@@ -720,6 +768,23 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
 
     let l = left?;
     let t = &toks[l];
+    // A second verb of the same subject: "promised to … and said …".
+    if t.word && rules.coordinators.contains(&t.norm) && fwd_ok {
+        let p = prev.last()?;
+        if p.mode == Mode::Forward && p.fwd_start < l {
+            return Some(Cand {
+                cue: (cs, ce),
+                info,
+                phrase: false,
+                source: p.source,
+                mode: Mode::Forward,
+                stop: Some(l),
+                back_end: 0,
+                fwd_start,
+            });
+        }
+        return None;
+    }
     // Inverted order: "“…,” said X" / "…, said X."
     if !t.word && (is_close_quote(&t.bare) || punct(t, &[','])) && cs == cs0 {
         if let Some(se) = cx.np_right(ce, true) {

@@ -115,6 +115,9 @@ pub struct AttributionRules {
     pub(crate) passive_aux: HashSet<String>,
     pub(crate) complementizers: HashSet<String>,
     pub(crate) clause_openers: HashSet<String>,
+    pub(crate) content_end: HashSet<String>,
+    pub(crate) coordinators: HashSet<String>,
+    pub(crate) adverb_suffixes: Vec<String>,
     pub(crate) agent_prepositions: HashSet<String>,
     pub(crate) object_heads: PhraseTable<()>,
     pub(crate) entities: PhraseTable<EntityInfo>,
@@ -213,11 +216,19 @@ impl AttributionRules {
                     self.determiners.insert(term.to_lowercase());
                 }
                 "passive_auxiliary" => {
-                    self.passive_aux.insert(term.to_lowercase().replace('’', "'"));
+                    self.passive_aux
+                        .insert(term.to_lowercase().replace('’', "'"));
                 }
                 "definite" => {
                     self.definites.insert(term.to_lowercase());
                 }
+                "content_end" => {
+                    self.content_end.insert(term.to_lowercase());
+                }
+                "coordinator" => {
+                    self.coordinators.insert(term.to_lowercase());
+                }
+                "adverb_suffix" => self.adverb_suffixes.push(term.to_lowercase()),
                 "clause_opener" => {
                     self.clause_openers.insert(term.to_lowercase());
                 }
@@ -279,6 +290,16 @@ impl AttributionRules {
             start += 1;
         }
         false
+    }
+
+    /// A lower-case manner adverb ("cynically") by its suffix.
+    pub(crate) fn is_manner_adverb(&self, t: &Tok) -> bool {
+        t.word
+            && !t.upper
+            && self
+                .adverb_suffixes
+                .iter()
+                .any(|s| t.norm.len() > s.len() + 2 && t.norm.ends_with(s.as_str()))
     }
 
     pub(crate) fn entity_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &EntityInfo)> {

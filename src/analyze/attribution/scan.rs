@@ -187,9 +187,18 @@ pub(crate) fn segments(
         for i in 0..toks.len() {
             let t = &toks[i];
             cur.push(t.clone());
+            let after_final = i > 0
+                && !toks[i - 1].word
+                && (toks[i - 1].is_punct('.')
+                    || toks[i - 1].is_punct('!')
+                    || toks[i - 1].is_punct('?'));
             let ends = !t.word
-                && (t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
-                && quote_containing(quotes, t.start).is_none()
+                && (((t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
+                    && quote_containing(quotes, t.start).is_none())
+                    || (is_close_quote(&t.bare)
+                        && after_final
+                        && quote_containing(quotes, t.start)
+                            .is_some_and(|q| quotes[q].1 == t.end)))
                 && toks
                     .get(i + 1)
                     .is_some_and(|n| n.upper || (!n.word && is_open_quote(&n.bare)))
