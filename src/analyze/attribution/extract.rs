@@ -273,17 +273,32 @@ impl Ctx<'_> {
         loop {
             let t = &toks[k];
             if t.word {
-                if self.inq[k]
-                    || self.is_boundary(k)
-                    || (k < j && self.is_pronoun(k))
-                    || self.rules.auxiliaries.contains(&t.norm)
+                // "Commission on Presidential Debates", "Jon Tester and David Vitter": a preposition or
+                // coordinator between capitalized words stays inside the phrase.
+                let joins_names = k < j
+                    && k > 0
+                    && (self.is_boundary(k) || self.rules.coordinators.contains(&t.norm))
+                    && !t.upper
+                    && (toks[k - 1].upper || punct(&toks[k - 1], &[')']) || self.is_role(k - 1))
+                    && toks[k + 1].upper
+                    && !self.is_pronoun(k + 1)
+                    && !self.is_pronoun(k - 1);
+                if !joins_names
+                    && (self.inq[k]
+                        || self.is_boundary(k)
+                        || (k < j && self.is_pronoun(k))
+                        || self.rules.auxiliaries.contains(&t.norm))
                 {
                     break;
                 }
                 if k < j
-                    && self.rules.cues.match_at(toks, k).is_some()
                     && !t.upper
                     && !self.is_noun_use(k)
+                    && self
+                        .rules
+                        .cues
+                        .match_at(toks, k)
+                        .is_some_and(|(_, c)| !c.frame.contains("noun"))
                 {
                     break;
                 }
@@ -714,12 +729,13 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     let toks = cx.toks;
     let n = toks.len();
     let rules = cx.rules;
-    // Auxiliaries and adverbs before the verb belong to the cue ("has said", "also told").
+    // Auxiliaries and manner adverbs before the verb belong to the cue ("has said", "also told",
+    // "cynically dismissed").
     let mut cs = cs0;
     while cs > 0
         && toks[cs - 1].word
         && !cx.inq[cs - 1]
-        && rules.auxiliaries.contains(&toks[cs - 1].norm)
+        && (rules.auxiliaries.contains(&toks[cs - 1].norm) || rules.is_manner_adverb(&toks[cs - 1]))
     {
         cs -= 1;
     }
@@ -733,11 +749,17 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     // "is demanding" is a finite verb group; a bare participle is not.
     let ing = ing_form && !be_aux;
     let fwd_start = cx.content_start_after(ce, info.frame.split(',').any(|f| f.trim() == "object"));
-    let fwd_end = n;
     let comma_next = ce + 1 < n && punct(&toks[ce], &[',']) && !is_open_quote(&toks[ce + 1].bare);
-    let fwd_ok = has_material(toks, fwd_start, fwd_end)
+    let opens_with_boundary = fwd_start < n
+        && toks[fwd_start].word
+        && rules.boundaries.contains(&toks[fwd_start].norm)
+        && !rules.complementizers.contains(&toks[fwd_start].norm)
+        && !rules.clause_openers.contains(&toks[fwd_start].norm);
+    let fwd_ok = has_material(toks, fwd_start, n)
         && !comma_next
         && !punct(toks.get(ce).unwrap_or(&toks[ce - 1]), &['.', '!', '?']);
+    let fwd_words = (fwd_start..n).filter(|&k| toks[k].word).count();
+    let fwd_quoted = (fwd_start..n).any(|k| cx.inq[k]);
     let left = cs.checked_sub(1);
 
     // Participial cue after a comma: ", stressing that ...", ", adding ..." (source = this clause's speaker).
@@ -808,7 +830,31 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     if !cx.speaker_like(ss, se) {
         return None;
     }
-    if fwd_ok {
+    let last_src = &toks[se - 1];
+    if last_src.word && rules.agent_prepositions.contains(&last_src.norm) {
+        return None;
+    }
+    // A verb that is also a noun ("state", "report", "calls") needs a clear subject right before it.
+    if noun_like && se == l + 1 && !cx.clear_subject_end(l) {
+        return None;
+    }
+    // A bare lemma form ("say", "show") needs a plural or pronoun subject; otherwise it is usually a noun
+    // ("secretary of state", "the hit show").
+    if noun_like && ce - cs0 == 1 && toks[cs0].norm == info.lemma && cs == cs0 {
+        let plural =
+            (last_src.norm.ends_with('s') && !last_src.possessive) || cx.is_pronoun(se - 1);
+        if !plural {
+            return None;
+        }
+    }
+    let back_possible = ss > 0 && is_clause_mark(&toks[ss - 1]) && has_material(toks, 0, ss - 1);
+    // "“…,” she said several months later" reports the quotation before it.
+    let after_quote = back_possible
+        && ss >= 2
+        && (is_close_quote(&toks[ss - 1].bare) || is_close_quote(&toks[ss - 2].bare));
+    let prefer_back =
+        after_quote || (back_possible && (opens_with_boundary || (fwd_words <= 3 && !fwd_quoted)));
+    if fwd_ok && !prefer_back {
         return Some(Cand {
             cue: (cs, ce),
             info,

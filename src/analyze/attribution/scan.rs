@@ -62,6 +62,10 @@ pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
             i = j;
         } else if c.is_whitespace() {
             i += 1;
+        } else if c == '\'' && chars.get(i + 1).is_some_and(|n| n.1 == '\'') {
+            // '' is a double quotation mark in some house styles (The New York Times archive).
+            out.push(make_tok(slice, start, b, b + 2, false));
+            i += 2;
         } else {
             let e = b + c.len_utf8();
             out.push(make_tok(slice, start, b, e, false));
@@ -109,16 +113,53 @@ pub(crate) fn quote_spans(text: &str, model: &TextModel) -> Vec<(usize, usize)> 
             .map(|q| (q.start, q.end))
             .collect();
         v.sort_unstable();
+        // Add '' … '' quotations the model does not know about.
+        let extra: Vec<(usize, usize)> = own_quotes(text, model, true)
+            .into_iter()
+            .filter(|q| {
+                let i = v.partition_point(|m| m.1 <= q.0);
+                v.get(i).is_none_or(|m| m.0 >= q.1)
+            })
+            .collect();
+        if !extra.is_empty() {
+            v.extend(extra);
+            v.sort_unstable();
+        }
         return v;
     }
+    own_quotes(text, model, false)
+}
+
+fn own_quotes(text: &str, model: &TextModel, only_double_apostrophe: bool) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for p in &model.paragraphs {
         let Some(slice) = text.get(p.start..p.end) else {
             continue;
         };
         let mut open: Option<(usize, char)> = None;
-        for (i, c) in slice.char_indices() {
+        let mut skip_next = false;
+        let mut it = slice.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
             let b = p.start + i;
+            if skip_next {
+                skip_next = false;
+                continue;
+            }
+            if c == '\'' && it.peek().is_some_and(|n| n.1 == '\'') {
+                skip_next = true;
+                match open {
+                    None => open = Some((b, '\u{0}')),
+                    Some((s, '\u{0}')) => {
+                        out.push((s, b + 2));
+                        open = None;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            if only_double_apostrophe {
+                continue;
+            }
             match (open, c) {
                 (None, '“') | (None, '"') | (None, '«') => open = Some((b, c)),
                 (Some((s, '“')), '”') | (Some((s, '"')), '"') | (Some((s, '«')), '»') => {
@@ -223,11 +264,11 @@ pub(crate) fn segments(
 }
 
 pub(crate) fn is_open_quote(s: &str) -> bool {
-    matches!(s, "“" | "\"" | "«" | "‘")
+    matches!(s, "“" | "\"" | "«" | "‘" | "''")
 }
 
 pub(crate) fn is_close_quote(s: &str) -> bool {
-    matches!(s, "”" | "\"" | "»" | "’")
+    matches!(s, "”" | "\"" | "»" | "’" | "''")
 }
 
 #[cfg(test)]
