@@ -3,11 +3,31 @@
 //! document text; `CharIndex` converts them to Unicode code points for output (the data contract).
 //!
 //! INTERFACE CONTRACT: other modules rely on the public names below.
+//!
+//! What the model contains (details and rationale in each submodule's docs):
+//! * **Paragraphs** — every non-blank line, trimmed; a single line break already separates paragraphs
+//!   (`regions`).
+//! * **Regions** — lexicon line rules first, then the headline (first unclassified paragraph when
+//!   [`BuildOptions::first_line_is_headline`]), then a footer-tail heuristic; body otherwise. Bytes outside
+//!   paragraphs have no region ([`TextModel::region_of`] returns `None`; the older
+//!   [`TextModel::region_at`] reports them as boilerplate).
+//! * **Sentences** — split after `.`/`!`/`?`/`…` (+ closing quotes/brackets) + whitespace + a character that can
+//!   start a sentence; never after a listed abbreviation or a single-letter initial (`segment`).
+//! * **Tokens** — alphanumeric runs with internal apostrophes, hyphens and periods (`segment`).
+//! * **Quotes** — context-classified marks paired on a stack, apostrophes excluded, one spanning quote for a
+//!   quotation continued over paragraphs, unclosed quotes end at their paragraph (`quotes`).
+//! * **Voice** — quoted inside outermost quotes *including the marks*, authorial elsewhere (`voice`).
 
 use serde::{Deserialize, Serialize};
 
+mod chars;
 mod offsets;
+mod quotes;
+mod regions;
+mod segment;
+mod voice;
 pub use offsets::CharIndex;
+pub use regions::TAIL_MAX_WORDS;
 
 /// Which part of an article a character belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -136,7 +156,31 @@ pub struct BuildOptions {
 mod build;
 pub use build::build;
 
+#[cfg(test)]
+mod tests;
+
 impl TextModel {
+    /// Region of the paragraph containing byte `pos`, `None` between paragraphs.
+    pub fn region_of(&self, pos: usize) -> Option<Region> {
+        self.paragraph_at(pos)
+            .and_then(|i| self.paragraphs.get(i))
+            .map(|p| p.region)
+    }
+
+    /// Sentences of paragraph `paragraph` (a contiguous slice; empty for an unknown index).
+    pub fn sentences_in(&self, paragraph: usize) -> &[Sentence] {
+        let a = self.sentences.partition_point(|s| s.paragraph < paragraph);
+        let b = self.sentences.partition_point(|s| s.paragraph <= paragraph);
+        self.sentences.get(a..b).unwrap_or(&[])
+    }
+
+    /// Tokens of sentence `sentence` (a contiguous slice; empty for an unknown index).
+    pub fn tokens_in(&self, sentence: usize) -> &[Token] {
+        let a = self.tokens.partition_point(|t| t.sentence < sentence);
+        let b = self.tokens.partition_point(|t| t.sentence <= sentence);
+        self.tokens.get(a..b).unwrap_or(&[])
+    }
+
     /// Region of the paragraph containing byte `pos` (Boilerplate outside any paragraph).
     pub fn region_at(&self, pos: usize) -> Region {
         match self.paragraph_at(pos) {
@@ -145,14 +189,22 @@ impl TextModel {
         }
     }
 
+    /// Index of the paragraph containing byte `pos`.
     pub fn paragraph_at(&self, pos: usize) -> Option<usize> {
         let i = self.paragraphs.partition_point(|p| p.end <= pos);
-        (i < self.paragraphs.len() && self.paragraphs[i].start <= pos).then_some(i)
+        self.paragraphs
+            .get(i)
+            .is_some_and(|p| p.start <= pos)
+            .then_some(i)
     }
 
+    /// Index of the sentence containing byte `pos`.
     pub fn sentence_at(&self, pos: usize) -> Option<usize> {
         let i = self.sentences.partition_point(|s| s.end <= pos);
-        (i < self.sentences.len() && self.sentences[i].start <= pos).then_some(i)
+        self.sentences
+            .get(i)
+            .is_some_and(|s| s.start <= pos)
+            .then_some(i)
     }
 
     /// Voice of the character at byte `pos`.
@@ -178,11 +230,23 @@ impl TextModel {
             }
             let (a, b) = (r.start.max(start), r.end.min(end));
             if r.start < a {
-                out.push(VoiceRun { start: r.start, end: a, voice: r.voice });
+                out.push(VoiceRun {
+                    start: r.start,
+                    end: a,
+                    voice: r.voice,
+                });
             }
-            out.push(VoiceRun { start: a, end: b, voice: Voice::Paraphrased });
+            out.push(VoiceRun {
+                start: a,
+                end: b,
+                voice: Voice::Paraphrased,
+            });
             if b < r.end {
-                out.push(VoiceRun { start: b, end: r.end, voice: r.voice });
+                out.push(VoiceRun {
+                    start: b,
+                    end: r.end,
+                    voice: r.voice,
+                });
             }
         }
         self.voice = out;
@@ -192,7 +256,11 @@ impl TextModel {
     pub fn word_count(&self, region: Region) -> usize {
         self.tokens
             .iter()
-            .filter(|t| self.sentences[t.sentence].region == region)
+            .filter(|t| {
+                self.sentences
+                    .get(t.sentence)
+                    .is_some_and(|s| s.region == region)
+            })
             .count()
     }
 
