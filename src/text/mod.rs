@@ -27,6 +27,7 @@ mod regions;
 mod segment;
 mod voice;
 pub use offsets::CharIndex;
+pub use quotes::MAX_SOFT_LINES;
 pub use regions::TAIL_MAX_WORDS;
 
 /// Which part of an article a character belongs to.

@@ -20,6 +20,11 @@
 //! * a double opener while a double quotation is open nests when enough potential double closers remain in
 //!   the paragraph to close them all; otherwise the open quotation(s) were left unclosed: they end, with
 //!   `closed = false`, just before the new mark (trailing whitespace trimmed);
+//! * **soft line breaks** (corpora with one sentence per line, such as PTC): when a double quotation is open
+//!   at the end of a line, the next line does not start with an opening mark, and within the next
+//!   [`MAX_SOFT_LINES`] lines — each separated from the previous by a single line break (no blank line), in the
+//!   same region — the first double mark is a closing mark (the lines before it have none), the quotation
+//!   goes on into those lines as if they were one paragraph;
 //! * at the end of a paragraph, open quotations end there with `closed = false` (tentative singles are
 //!   dropped) — **unless** the next paragraph (of the same region) starts with an opening mark of the same
 //!   family as the outermost open quotation: the news convention for a quotation running over several
@@ -32,6 +37,7 @@
 //! nested) spans; quotes are sorted by `start`.
 
 use super::chars::{is_close_context, is_open_context, is_space};
+use super::regions::line_breaks;
 use super::{Paragraph, Quote};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -94,16 +100,59 @@ fn role(c: char, fam: Family, glyph: Glyph, prev: Option<char>, next: Option<cha
     }
 }
 
-/// Calls `f(byte offset in para, char, family, role)` for every quotation mark of `para`.
-fn for_each_mark(para: &str, mut f: impl FnMut(usize, char, Family, Role)) {
+/// How many lines ahead a soft-wrapped quotation may find its closing mark.
+pub const MAX_SOFT_LINES: usize = 8;
+
+/// One quotation mark of a paragraph.
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    /// Byte offset in the paragraph.
+    pos: usize,
+    /// Byte length (2 for a doubled straight apostrophe `''`).
+    len: usize,
+    fam: Family,
+    role: Role,
+    straight: bool,
+}
+
+/// Calls `f` for every quotation mark of `para`, in order, until it returns false. Two straight apostrophes
+/// in a row (`''`, the typewriter spelling of `"`) are one double mark.
+fn for_each_mark(para: &str, mut f: impl FnMut(Mark) -> bool) {
     let mut prev: Option<char> = None;
     let mut it = para.char_indices().peekable();
     while let Some((i, c)) = it.next() {
-        if let Some((fam, glyph)) = mark(c) {
-            let next = it.peek().map(|&(_, d)| d);
-            f(i, c, fam, role(c, fam, glyph, prev, next));
+        let Some((mut fam, mut glyph)) = mark(c) else {
+            prev = Some(c);
+            continue;
+        };
+        let mut len = c.len_utf8();
+        let mut last = c;
+        if c == '\'' && it.peek().is_some_and(|&(_, d)| d == '\'') {
+            it.next();
+            len = 2;
+            fam = Family::Double;
+            glyph = Glyph::Straight;
         }
-        prev = Some(c);
+        let next = it.peek().map(|&(_, d)| d);
+        let role = if len == 2 {
+            role('"', fam, glyph, prev, next)
+        } else {
+            role(c, fam, glyph, prev, next)
+        };
+        if len == 2 {
+            last = '\'';
+        }
+        let keep_going = f(Mark {
+            pos: i,
+            len,
+            fam,
+            role,
+            straight: matches!(c, '"' | '\''),
+        });
+        if !keep_going {
+            return;
+        }
+        prev = Some(last);
     }
 }
 
@@ -207,54 +256,46 @@ impl Scanner<'_> {
 
     fn scan(&mut self, pi: usize, base: usize, para: &str, skip: Option<usize>) {
         let mut total = 0usize;
-        for_each_mark(para, |_, _, fam, r| {
-            if fam == Family::Double && matches!(r, Role::Close | Role::Either) {
+        for_each_mark(para, |m| {
+            if m.fam == Family::Double && matches!(m.role, Role::Close | Role::Either) {
                 total += 1;
             }
+            true
         });
         let mut seen = 0usize;
-        let mut prev: Option<char> = None;
-        let mut it = para.char_indices().peekable();
-        while let Some((i, c)) = it.next() {
-            let Some((fam, glyph)) = mark(c) else {
-                prev = Some(c);
-                continue;
-            };
-            let next = it.peek().map(|&(_, d)| d);
-            let r = role(c, fam, glyph, prev, next);
-            prev = Some(c);
-            if fam == Family::Double && matches!(r, Role::Close | Role::Either) {
+        for_each_mark(para, |m| {
+            if m.fam == Family::Double && matches!(m.role, Role::Close | Role::Either) {
                 seen += 1;
             }
-            let pos = base + i;
+            let pos = base + m.pos;
             if Some(pos) == skip {
-                continue;
+                return true;
             }
-            let len = c.len_utf8();
             let q = OpenQuote {
                 start: pos,
-                inner: pos + len,
-                fam,
-                tentative: fam == Family::Single,
-                straight: matches!(c, '"' | '\''),
+                inner: pos + m.len,
+                fam: m.fam,
+                tentative: m.fam == Family::Single,
+                straight: m.straight,
                 para: pi,
             };
             let remaining = total.saturating_sub(seen);
-            match (fam, r) {
+            match (m.fam, m.role) {
                 (_, Role::Apostrophe) => {}
                 (Family::Double, Role::Open) => self.open_double(q, remaining),
-                (Family::Double, Role::Close) => self.close_double(pos, len),
+                (Family::Double, Role::Close) => self.close_double(pos, m.len),
                 (Family::Double, Role::Either) => {
                     if self.doubles > 0 {
-                        self.close_double(pos, len)
+                        self.close_double(pos, m.len)
                     } else {
                         self.open_double(q, remaining)
                     }
                 }
                 (Family::Single, Role::Open) => self.push(q),
-                (Family::Single, Role::Close | Role::Either) => self.close_single(pos, len),
+                (Family::Single, Role::Close | Role::Either) => self.close_single(pos, m.len),
             }
-        }
+            true
+        });
     }
 
     /// Ends the paragraph at `end`; keeps the outermost quotation open when it continues.
@@ -273,10 +314,51 @@ impl Scanner<'_> {
 /// Position of the first character of paragraph `p` when it is an opening mark of family `fam`.
 fn continuation_mark(text: &str, p: &Paragraph, fam: Family) -> Option<usize> {
     let para = text.get(p.start..p.end)?;
-    let mut cs = para.chars();
-    let c = cs.next()?;
-    let (f, g) = mark(c)?;
-    (f == fam && role(c, f, g, None, cs.next()) == Role::Open).then_some(p.start)
+    // The role of a mark at the start depends on at most the next two characters.
+    let head = para
+        .char_indices()
+        .nth(3)
+        .map_or(para, |(i, _)| para.get(..i).unwrap_or(para));
+    let mut first = None;
+    for_each_mark(head, |m| {
+        first = Some(m);
+        false
+    });
+    first
+        .filter(|m| m.pos == 0 && m.fam == fam && m.role == Role::Open)
+        .map(|_| p.start)
+}
+
+/// True when, within [`MAX_SOFT_LINES`] lines after paragraph `pi` joined by single line breaks in the same
+/// region, the first double quotation mark is a closing one.
+fn closes_after_soft_breaks(text: &str, paragraphs: &[Paragraph], pi: usize) -> bool {
+    let Some(region) = paragraphs.get(pi).map(|p| p.region) else {
+        return false;
+    };
+    for k in pi + 1..=pi + MAX_SOFT_LINES {
+        let (Some(prev), Some(p)) = (paragraphs.get(k - 1), paragraphs.get(k)) else {
+            return false;
+        };
+        if p.region != region
+            || text
+                .get(prev.end..p.start)
+                .map_or(true, |g| line_breaks(g) != 1)
+        {
+            return false;
+        }
+        let mut first = None;
+        for_each_mark(text.get(p.start..p.end).unwrap_or(""), |m| {
+            if m.fam == Family::Double {
+                first = Some(m.role);
+            }
+            first.is_none()
+        });
+        match first {
+            None => continue,
+            Some(r) => return matches!(r, Role::Close | Role::Either),
+        }
+    }
+    false
 }
 
 /// All quotations of the paragraphs, sorted by start, with depths.
@@ -300,6 +382,10 @@ pub(crate) fn find_quotes(text: &str, paragraphs: &[Paragraph]) -> Vec<Quote> {
             }
             _ => None,
         };
+        if cont.is_none() && sc.doubles > 0 && closes_after_soft_breaks(text, paragraphs, pi) {
+            // The quotation simply goes on into the next line.
+            continue;
+        }
         sc.end_paragraph(p.end, cont.is_some());
         skip = cont;
     }

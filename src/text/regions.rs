@@ -17,6 +17,19 @@ use super::{BuildOptions, Region, TextRules};
 /// Short lines in the footer tail have at most this many words.
 pub const TAIL_MAX_WORDS: usize = 8;
 
+/// Number of line breaks in `gap` (`\r\n` counts once).
+pub(crate) fn line_breaks(gap: &str) -> usize {
+    let mut n = 0;
+    let mut prev_cr = false;
+    for c in gap.chars() {
+        if is_line_break(c) && !(c == '\n' && prev_cr) {
+            n += 1;
+        }
+        prev_cr = c == '\r';
+    }
+    n
+}
+
 /// Trimmed, non-empty lines of `text` as byte spans.
 pub(crate) fn split_paragraphs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -155,6 +168,14 @@ mod tests {
         );
         assert!(paras("").is_empty());
         assert!(paras(" \n\n\u{feff} \r").is_empty());
+    }
+
+    #[test]
+    fn counts_line_breaks() {
+        assert_eq!(line_breaks(" \n "), 1);
+        assert_eq!(line_breaks("\r\n\r\n"), 2);
+        assert_eq!(line_breaks("\r\r\u{2029}"), 3);
+        assert_eq!(line_breaks(" "), 0);
     }
 
     #[test]

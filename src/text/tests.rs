@@ -442,6 +442,53 @@ fn multi_paragraph_quote() {
 }
 
 #[test]
+fn quote_over_soft_line_breaks() {
+    // One sentence per line: the quotation runs over lines until its closing mark.
+    let t = "Title\n\nHe said “Oh no!\nOh no!\nRun.” Then left.\nNext line.\n\nLast block.\n\nEnd.";
+    let m = body(t);
+    assert_eq!(quotes_of(t, &m), vec![("Oh no!\nOh no!\nRun.", 0, true)]);
+    assert_eq!(voice_of(t, &m, "Oh no!\nRun"), Voice::Quoted);
+    assert_eq!(voice_of(t, &m, "Then"), Voice::Authorial);
+    let t = "He said \"Oh no!\nOh no!\nRun,\" he said.";
+    let m = body(t);
+    assert_eq!(quotes_of(t, &m), vec![("Oh no!\nOh no!\nRun,", 0, true)]);
+    // ... never over a blank line,
+    let t = "Title\n\nHe said “Oh no!\nOh no!\n\nRun.” Then left.\n\nEnd.";
+    let m = body(t);
+    assert_eq!(quotes_of(t, &m), vec![("Oh no!", 0, false)]);
+    assert_eq!(voice_of(t, &m, "Oh no!\n\n"), Voice::Authorial);
+    // ... nor when the next mark opens a new quotation,
+    let t = "He said “Oh no!\nOh no!\nShe said “run” now.";
+    let m = body(t);
+    assert_eq!(
+        quotes_of(t, &m),
+        vec![("Oh no!", 0, false), ("run", 0, true)]
+    );
+    // ... nor further than MAX_SOFT_LINES lines.
+    let t = format!(
+        "He said “Oh no!\n{}Run.” Then left.",
+        "Oh no!\n".repeat(quotes::MAX_SOFT_LINES)
+    );
+    let m = body(&t);
+    assert_eq!(m.quotes.len(), 1);
+    assert!(!m.quotes[0].closed);
+}
+
+#[test]
+fn doubled_apostrophes_are_double_quotes() {
+    let t = "He called it ''Buffett rule'' and ''It's more, 'he said' too,'' he said.";
+    let m = body(t);
+    assert_eq!(
+        quotes_of(t, &m),
+        vec![
+            ("Buffett rule", 0, true),
+            ("It's more, 'he said' too,", 0, true),
+            ("he said", 1, true)
+        ]
+    );
+}
+
+#[test]
 fn unbalanced_marks() {
     let t = "He said “we will win and left.\n\nNext paragraph here.";
     let m = body(t);
@@ -703,4 +750,54 @@ fn polnear_dev_texts() {
 #[test]
 fn ptc_articles() {
     check_dir("ptc/articles");
+}
+
+#[test]
+#[ignore]
+fn zz_diagnostics() {
+    let mut files = Vec::new();
+    for rel in ["polnear/dev/text", "ptc/articles"] {
+        let dir = dataset(rel).unwrap();
+        for e in std::fs::read_dir(dir).unwrap() {
+            files.push(e.unwrap().path());
+        }
+    }
+    files.sort();
+    let (mut nq, mut unclosed, mut singles, mut spanning) = (0, 0, 0, 0);
+    for p in &files {
+        let t = std::fs::read_to_string(p).unwrap();
+        let m = model(&t);
+        for q in &m.quotes {
+            nq += 1;
+            let ctx = |a: usize, b: usize| t[a..b].chars().take(100).collect::<String>();
+            let first = t[q.start..].chars().next().unwrap();
+            if !q.closed {
+                unclosed += 1;
+                println!(
+                    "UNCLOSED {} | {}",
+                    p.file_name().unwrap().to_string_lossy(),
+                    ctx(q.start, q.end)
+                );
+            }
+            if matches!(first, '\'' | '‘' | '’') {
+                singles += 1;
+                println!("SINGLE d{} | {}", q.depth, ctx(q.start, q.end));
+            }
+            if m.paragraph_at(q.end.saturating_sub(1)) != Some(q.paragraph) {
+                spanning += 1;
+                println!("SPAN | {}", ctx(q.start, q.end));
+            }
+        }
+        for s in &m.sentences {
+            let st = &t[s.start..s.end];
+            let last = st.split_whitespace().last().unwrap_or("");
+            if last.ends_with('.')
+                && last.chars().count() <= 5
+                && last.chars().next().unwrap().is_uppercase()
+            {
+                println!("SHORTEND {last}");
+            }
+        }
+    }
+    println!("quotes {nq} unclosed {unclosed} singles {singles} spanning {spanning}");
 }
