@@ -800,4 +800,22 @@ fn zz_diagnostics() {
         }
     }
     println!("quotes {nq} unclosed {unclosed} singles {singles} spanning {spanning}");
+    let dir = dataset("ptc/articles").unwrap();
+    let (mut lines, mut multi) = (0, 0);
+    for e in std::fs::read_dir(dir).unwrap() {
+        let t = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        let m = model(&t);
+        for (pi, p) in m.paragraphs.iter().enumerate() {
+            lines += 1;
+            let ss = m.sentences_in(pi);
+            if ss.len() > 1 {
+                multi += 1;
+                let parts: Vec<&str> = ss.iter().map(|s| &t[s.start..s.end]).collect();
+                let parts: Vec<String> = parts.windows(2).map(|w| format!("{} || {}", w[0].chars().rev().take(40).collect::<String>().chars().rev().collect::<String>(), w[1].chars().take(30).collect::<String>())).collect();
+                for x in parts { println!("PTCSPLIT {x}"); }
+            }
+            let _ = p;
+        }
+    }
+    println!("ptc lines {lines} multi {multi}");
 }
