@@ -267,11 +267,17 @@ impl TextModel {
 
     /// Index of the innermost quote that contains byte `pos` in its inner text.
     pub fn quote_at(&self, pos: usize) -> Option<usize> {
-        self.quotes
-            .iter()
-            .enumerate()
-            .filter(|(_, q)| q.inner_start <= pos && pos < q.inner_end)
-            .max_by_key(|(_, q)| q.depth)
-            .map(|(i, _)| i)
+        // Quotes are sorted by start and properly nested: the latest-starting quote containing `pos` is the
+        // innermost; scanning back can stop at the first outermost quote.
+        let i = self.quotes.partition_point(|q| q.start <= pos);
+        for (j, q) in self.quotes.get(..i)?.iter().enumerate().rev() {
+            if q.inner_start <= pos && pos < q.inner_end {
+                return Some(j);
+            }
+            if q.depth == 0 {
+                return None;
+            }
+        }
+        None
     }
 }

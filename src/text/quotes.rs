@@ -33,6 +33,8 @@
 //!   starts in). Inner quotations still open at the paragraph end stop there. Each continued paragraph needs
 //!   its own opening mark, so an unclosed mark never swallows the rest of the article.
 //!
+//! Marks with only whitespace between them (`""`, `“ ”`) pair up but produce no `Quote`.
+//!
 //! `depth` is the number of quotations enclosing a quotation, computed at the end from the (properly
 //! nested) spans; quotes are sorted by `start`.
 
@@ -196,6 +198,14 @@ impl Scanner<'_> {
             return;
         }
         let inner_end = inner_end.max(q.inner);
+        // Marks with nothing but whitespace between them quote nothing.
+        if self
+            .text
+            .get(q.inner..inner_end)
+            .map_or(true, |s| s.chars().all(is_space))
+        {
+            return;
+        }
         self.out.push(Quote {
             start: q.start,
             end: end.max(inner_end),
@@ -208,6 +218,14 @@ impl Scanner<'_> {
     }
 
     /// End of the text before `pos` with trailing whitespace removed (not before `from`).
+    /// Ends `o` unclosed just before the mark at `pos` (tentative singles are dropped).
+    fn abandon(&mut self, o: OpenQuote, pos: usize) {
+        if !o.tentative {
+            let end = self.trimmed_end(o.inner, pos);
+            self.emit(o, end, end, false);
+        }
+    }
+
     fn trimmed_end(&self, from: usize, pos: usize) -> usize {
         self.text
             .get(from..pos)
@@ -217,8 +235,7 @@ impl Scanner<'_> {
     fn open_double(&mut self, q: OpenQuote, remaining_closers: usize) {
         while self.doubles > 0 && remaining_closers < self.doubles + 1 {
             let Some(o) = self.pop() else { break };
-            let end = self.trimmed_end(o.inner, q.start);
-            self.emit(o, end, end, false);
+            self.abandon(o, q.start);
         }
         self.push(q);
     }
@@ -232,8 +249,7 @@ impl Scanner<'_> {
                 self.emit(o, pos, pos + len, true);
                 break;
             }
-            let end = self.trimmed_end(o.inner, pos);
-            self.emit(o, end, end, false);
+            self.abandon(o, pos);
         }
     }
 

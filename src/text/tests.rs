@@ -233,6 +233,23 @@ fn invariants(t: &str, m: &TextModel) -> Result<(), String> {
             return Err(format!("quote {i} depth {} vs {}", q.depth, open.len()));
         }
         open.push(q.end);
+        if m.quotes.len() <= 300 {
+            for pos in [q.start, q.inner_start, q.inner_end, q.end] {
+                let brute = m
+                    .quotes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, q)| q.inner_start <= pos && pos < q.inner_end)
+                    .max_by_key(|(_, q)| q.depth)
+                    .map(|(i, _)| i);
+                if m.quote_at(pos) != brute {
+                    return Err(format!(
+                        "quote_at({pos}) = {:?}, expected {brute:?}",
+                        m.quote_at(pos)
+                    ));
+                }
+            }
+        }
         // Every paragraph byte inside an outermost quote is quoted.
         if q.depth == 0 {
             for p in &m.paragraphs {
@@ -524,9 +541,13 @@ fn straight_quote_context() {
         vec![("We won't go,", 0, true), ("never", 0, true)]
     );
     // Runs of marks pair up in alternation.
-    let t = "\"\"\"\"";
+    let t = "\"a\"\"b\"";
     let m = body(t);
-    assert_eq!(m.quotes.len(), 2);
+    assert_eq!(quotes_of(t, &m), vec![("a", 0, true), ("b", 0, true)]);
+    // Empty quotations are not quotations.
+    let t = "\"\"\"\" “ ” ''";
+    let m = body(t);
+    assert!(m.quotes.is_empty());
 }
 
 #[test]
@@ -577,7 +598,7 @@ fn many_marks_and_long_paragraphs() {
         let m = body(&t);
         assert!(m.quotes.len() <= 20_000);
     }
-    let t = format!("{}{}", "“".repeat(10_000), "”".repeat(10_000));
+    let t = format!("{}x{}", "“".repeat(10_000), "”".repeat(10_000));
     let m = body(&t);
     assert_eq!(m.quotes.len(), 10_000);
     assert_eq!(m.quotes[300].depth, 255);
@@ -607,7 +628,9 @@ fn char_soup() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400)
+    ))]
 
     #[test]
     fn invariants_hold_on_soup(t in char_soup(), headline in any::<bool>()) {
@@ -811,11 +834,54 @@ fn zz_diagnostics() {
             if ss.len() > 1 {
                 multi += 1;
                 let parts: Vec<&str> = ss.iter().map(|s| &t[s.start..s.end]).collect();
-                let parts: Vec<String> = parts.windows(2).map(|w| format!("{} || {}", w[0].chars().rev().take(40).collect::<String>().chars().rev().collect::<String>(), w[1].chars().take(30).collect::<String>())).collect();
-                for x in parts { println!("PTCSPLIT {x}"); }
+                let parts: Vec<String> = parts
+                    .windows(2)
+                    .map(|w| {
+                        format!(
+                            "{} || {}",
+                            w[0].chars()
+                                .rev()
+                                .take(40)
+                                .collect::<String>()
+                                .chars()
+                                .rev()
+                                .collect::<String>(),
+                            w[1].chars().take(30).collect::<String>()
+                        )
+                    })
+                    .collect();
+                for x in parts {
+                    println!("PTCSPLIT {x}");
+                }
             }
             let _ = p;
         }
     }
     println!("ptc lines {lines} multi {multi}");
+}
+
+/// Timing check on 20 MB single paragraphs (run with `--release --ignored`).
+#[test]
+#[ignore]
+fn twenty_mb_paragraphs() {
+    let units = [
+        "“a ‘b \"c' d” ' \" „e« »f’ g’s “h. I",
+        "Sen. Smith said “we’ll win.” He left. ",
+        "a.a.a.",
+        " . ",
+        "'",
+        "“",
+        "Oh no! \n",
+    ];
+    for unit in units {
+        let t = unit.repeat(20_000_000 / unit.len());
+        let t0 = std::time::Instant::now();
+        let m = build(&t, &test_rules(), &BuildOptions::default());
+        println!(
+            "{unit:?}: {:?}, {} sentences, {} quotes",
+            t0.elapsed(),
+            m.sentences.len(),
+            m.quotes.len()
+        );
+    }
 }
