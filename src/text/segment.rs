@@ -7,7 +7,8 @@
 //! (`“… terror.” he said`, `Why? he asked`, `… which is`). A single `.` directly followed by whitespace does
 //! not end a sentence when the token ending at it is
 //! * an abbreviation from `TextRules::abbreviations` (compared case-sensitively, trailing period optional in
-//!   the list, leading brackets/quotes of the token ignored): "Sen.", "Sept.", "U.S.". An abbreviation
+//!   the list, leading punctuation of the token ignored; for a compound token like "(D-Calif." the last
+//!   part "Calif." is looked up too): "Sen.", "Sept.", "U.S.". An abbreviation
 //!   **never** ends a sentence, even before a capitalised word: "in the U.S. The president" stays one
 //!   sentence. Merging two sentences is cheaper for attribution than cutting "U.S. Secretary of State" in
 //!   half, which is far more frequent in news;
@@ -29,8 +30,8 @@ use std::collections::HashSet;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::chars::{
-    is_apostrophe, is_hyphen, is_sentence_closer, is_sentence_opener, is_space, is_terminator,
-    is_unspaced_terminator, starts_sentence,
+    is_apostrophe, is_hyphen, is_sentence_closer, is_space, is_terminator, is_unspaced_terminator,
+    starts_sentence,
 };
 
 /// Longest token (bytes) looked at when checking for an abbreviation before a period.
@@ -147,14 +148,25 @@ fn is_abbreviation_or_initial(para: &str, period: usize, abbr: &Abbreviations) -
     let Some(tok) = para.get(tok_start..period) else {
         return false;
     };
-    let tok = tok.trim_start_matches(is_sentence_opener);
+    let tok = tok.trim_start_matches(|c: char| !c.is_alphanumeric());
     let mut cs = tok.chars();
     if let (Some(c), None) = (cs.next(), cs.next()) {
         if c.is_uppercase() {
             return true;
         }
     }
-    abbr.contains(tok)
+    if abbr.contains(tok) {
+        return true;
+    }
+    // The last part of a compound token: "(D-Calif." → "Calif".
+    let tail = tok
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || c == '.')
+        .last()
+        .map_or(tok, |(i, _)| tok.get(i..).unwrap_or(tok))
+        .trim_start_matches('.');
+    tail.len() < tok.len() && abbr.contains(tail)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

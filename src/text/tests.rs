@@ -885,3 +885,36 @@ fn twenty_mb_paragraphs() {
         );
     }
 }
+
+#[test]
+#[ignore]
+fn zz_print_seed() {
+    let path = dataset("seed/presstv-russia-syria.txt").unwrap();
+    let t = std::fs::read_to_string(path).unwrap();
+    let m = model(&t);
+    for (pi, p) in m.paragraphs.iter().enumerate() {
+        println!("[{}]", p.region.as_str());
+        for s in m.sentences_in(pi) {
+            let mut line = String::new();
+            for r in m
+                .voice
+                .iter()
+                .filter(|r| r.start >= s.start && r.end <= s.end.max(r.start))
+            {
+                let a = r.start.max(s.start);
+                let b = r.end.min(s.end);
+                if a < b {
+                    if r.voice == Voice::Quoted {
+                        line.push_str(&format!("<<{}>>", &t[a..b]));
+                    } else {
+                        line.push_str(&t[a..b]);
+                    }
+                }
+            }
+            println!("   S: {}", &t[s.start..s.end]);
+        }
+    }
+    for q in &m.quotes {
+        println!("Q d{} {}: {}", q.depth, q.closed, &t[q.start..q.end]);
+    }
+}
