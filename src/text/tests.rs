@@ -172,6 +172,33 @@ fn invariants(t: &str, m: &TextModel) -> Result<(), String> {
         }
         prev = (k.sentence, k.end);
     }
+    // Every word grapheme of a sentence lies in a token.
+    {
+        use unicode_segmentation::UnicodeSegmentation;
+        let mut k = 0;
+        for (si, s) in m.sentences.iter().enumerate() {
+            for (i, g) in t[s.start..s.end].grapheme_indices(true) {
+                if !g.chars().next().is_some_and(char::is_alphanumeric) {
+                    continue;
+                }
+                let pos = s.start + i;
+                while m
+                    .tokens
+                    .get(k)
+                    .is_some_and(|tk| tk.sentence < si || (tk.sentence == si && tk.end <= pos))
+                {
+                    k += 1;
+                }
+                if !m
+                    .tokens
+                    .get(k)
+                    .is_some_and(|tk| tk.sentence == si && tk.start <= pos)
+                {
+                    return Err(format!("word character at {pos} outside any token"));
+                }
+            }
+        }
+    }
     // Voice: sorted runs covering each paragraph exactly once, nothing outside paragraphs.
     let mut r = 0;
     for (pi, p) in m.paragraphs.iter().enumerate() {
@@ -437,6 +464,22 @@ fn multi_paragraph_quote() {
     }
     assert_eq!(voice_of(t, &m, "he said"), Voice::Authorial);
     assert_eq!(voice_of(t, &m, "silence"), Voice::Authorial);
+    // Straight marks follow the same convention.
+    let t = "\"We will fight.\n\n\"We will win,\" he said. \"Now.\"";
+    let m = body(t);
+    assert_eq!(
+        quotes_of(t, &m),
+        vec![
+            ("We will fight.\n\n\"We will win,", 0, true),
+            ("Now.", 0, true)
+        ]
+    );
+    assert_eq!(voice_of(t, &m, "he said"), Voice::Authorial);
+    // Whitespace between the paragraphs of a spanning quote has no voice run.
+    assert_eq!(
+        m.voice.iter().filter(|r| r.voice == Voice::Quoted).count(),
+        3
+    );
     // The continued quote that is never closed ends with its last continued paragraph.
     let t = "“One.\n“Two.\nThree.";
     let m = body(t);
@@ -633,8 +676,18 @@ proptest! {
     ))]
 
     #[test]
-    fn invariants_hold_on_soup(t in char_soup(), headline in any::<bool>()) {
-        let m = build(&t, &test_rules(), &BuildOptions { first_line_is_headline: headline });
+    fn invariants_hold_on_soup(
+        t in char_soup(),
+        headline in any::<bool>(),
+        a in any::<prop::sample::Index>(),
+        b in any::<prop::sample::Index>(),
+    ) {
+        let mut m = build(&t, &test_rules(), &BuildOptions { first_line_is_headline: headline });
+        prop_assert!(invariants(&t, &m).is_ok(), "{:?} on {:?}", invariants(&t, &m), t);
+        // Marking a paraphrase keeps the voice map a partition of the paragraphs and leaves quotes quoted.
+        let bounds: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+        let (x, y) = (*a.get(&bounds), *b.get(&bounds));
+        m.set_paraphrased(x.min(y), x.max(y));
         prop_assert!(invariants(&t, &m).is_ok(), "{:?} on {:?}", invariants(&t, &m), t);
     }
 
