@@ -5,18 +5,26 @@
 //! INTERFACE CONTRACT: other modules rely on the public names below.
 //!
 //! What the model contains (details and rationale in each submodule's docs):
-//! * **Paragraphs** — every non-blank line, trimmed; a single line break already separates paragraphs
-//!   (`regions`).
-//! * **Regions** — lexicon line rules first, then the headline (first unclassified paragraph when
-//!   [`BuildOptions::first_line_is_headline`]), then a footer-tail heuristic; body otherwise. Bytes outside
-//!   paragraphs have no region ([`TextModel::region_of`] returns `None`; the older
+//! * **Paragraphs** — every non-blank line, trimmed of whitespace; a single line break already separates
+//!   paragraphs, blank lines only separate (`regions`).
+//! * **Regions** — the first matching lexicon line rule decides (caption/boilerplate); then the headline
+//!   (first paragraph no rule classified, when [`BuildOptions::first_line_is_headline`]); body otherwise; a
+//!   footer-tail heuristic turns short unpunctuated lines among trailing boilerplate into boilerplate. Bytes
+//!   outside paragraphs have no region ([`TextModel::region_of`] returns `None`; the older
 //!   [`TextModel::region_at`] reports them as boilerplate).
-//! * **Sentences** — split after `.`/`!`/`?`/`…` (+ closing quotes/brackets) + whitespace + a character that can
-//!   start a sentence; never after a listed abbreviation or a single-letter initial (`segment`).
-//! * **Tokens** — alphanumeric runs with internal apostrophes, hyphens and periods (`segment`).
-//! * **Quotes** — context-classified marks paired on a stack, apostrophes excluded, one spanning quote for a
-//!   quotation continued over paragraphs, unclosed quotes end at their paragraph (`quotes`).
-//! * **Voice** — quoted inside outermost quotes *including the marks*, authorial elsewhere (`voice`).
+//! * **Sentences** — split after `.`/`!`/`?`/`…` (+ closing quotes/brackets) + whitespace + a character that
+//!   can start a sentence (upper-case/caseless letter, digit, opening quote/bracket); never after a listed
+//!   abbreviation or a single-letter initial; never inside numbers (`segment`).
+//! * **Tokens** — alphanumeric runs with internal apostrophes, hyphens and periods, commas between digits
+//!   (`segment`).
+//! * **Quotes** — marks classified by their neighbours and paired on a stack; apostrophes excluded; nested
+//!   quotes get `depth`; a quotation continued over paragraphs by the news convention is **one spanning
+//!   `Quote`**; an unclosed quote ends at its paragraph (`closed = false`) except over soft line breaks of
+//!   one-sentence-per-line text when a closing mark follows within [`MAX_SOFT_LINES`] lines (`quotes`).
+//! * **Voice** — quoted inside outermost quotes **including their marks**, authorial elsewhere; runs never
+//!   cross paragraphs and cover every paragraph byte exactly once (`voice`).
+//!
+//! [`build`] never panics and runs in linear time (plus the line-rule regexes) on any input.
 
 use serde::{Deserialize, Serialize};
 
@@ -107,7 +115,8 @@ pub struct Quote {
     pub inner_end: usize,
     /// 0 for an outermost quotation, 1 for a quote inside a quote, ...
     pub depth: u8,
-    /// False when the closing mark was missing (the quote then ends at its paragraph's end).
+    /// False when the closing mark was missing: the quote then ends at the end of its (last) paragraph, or
+    /// just before a new opening mark of its family that could not nest (trailing whitespace trimmed).
     pub closed: bool,
     /// Index of the paragraph the quote starts in (a quote may run over paragraphs).
     pub paragraph: usize,
@@ -218,7 +227,7 @@ impl TextModel {
     }
 
     /// Mark `start..end` as paraphrased voice, leaving quoted characters quoted (a mixed quote keeps its
-    /// quoted fragment).
+    /// quoted fragment). `start` and `end` should lie on char boundaries.
     pub fn set_paraphrased(&mut self, start: usize, end: usize) {
         if start >= end {
             return;

@@ -7,7 +7,8 @@
 //!   and the next one is whitespace, the paragraph end or closing punctuation;
 //! * exactly one of the two decides the role; otherwise the glyph does (“ „ « ‘ ‚ open, ” » ’ close), and a
 //!   straight `"` alternates (it closes when a double quotation is open, else opens). So German „…“,
-//!   Swedish ”…”, French « … » and Danish »…« all pair up.
+//!   Swedish ”…”, French « … » and Danish »…« all pair up. Two straight apostrophes in a row (`''`, the
+//!   typewriter spelling of `"`) are one double mark.
 //! * Apostrophes: a single mark between two letters/digits ("don’t", "Peskov’s", "5'11") or before a digit
 //!   after a non-letter ("'90s") is never a quotation mark. A single opener is only tentative: it becomes a
 //!   quotation when a closing single mark follows in the same paragraph (at word end) while it is the

@@ -828,92 +828,7 @@ fn ptc_articles() {
     check_dir("ptc/articles");
 }
 
-#[test]
-#[ignore]
-fn zz_diagnostics() {
-    let mut files = Vec::new();
-    for rel in ["polnear/dev/text", "ptc/articles"] {
-        let dir = dataset(rel).unwrap();
-        for e in std::fs::read_dir(dir).unwrap() {
-            files.push(e.unwrap().path());
-        }
-    }
-    files.sort();
-    let (mut nq, mut unclosed, mut singles, mut spanning) = (0, 0, 0, 0);
-    for p in &files {
-        let t = std::fs::read_to_string(p).unwrap();
-        let m = model(&t);
-        for q in &m.quotes {
-            nq += 1;
-            let ctx = |a: usize, b: usize| t[a..b].chars().take(100).collect::<String>();
-            let first = t[q.start..].chars().next().unwrap();
-            if !q.closed {
-                unclosed += 1;
-                println!(
-                    "UNCLOSED {} | {}",
-                    p.file_name().unwrap().to_string_lossy(),
-                    ctx(q.start, q.end)
-                );
-            }
-            if matches!(first, '\'' | '‘' | '’') {
-                singles += 1;
-                println!("SINGLE d{} | {}", q.depth, ctx(q.start, q.end));
-            }
-            if m.paragraph_at(q.end.saturating_sub(1)) != Some(q.paragraph) {
-                spanning += 1;
-                println!("SPAN | {}", ctx(q.start, q.end));
-            }
-        }
-        for s in &m.sentences {
-            let st = &t[s.start..s.end];
-            let last = st.split_whitespace().last().unwrap_or("");
-            if last.ends_with('.')
-                && last.chars().count() <= 5
-                && last.chars().next().unwrap().is_uppercase()
-            {
-                println!("SHORTEND {last}");
-            }
-        }
-    }
-    println!("quotes {nq} unclosed {unclosed} singles {singles} spanning {spanning}");
-    let dir = dataset("ptc/articles").unwrap();
-    let (mut lines, mut multi) = (0, 0);
-    for e in std::fs::read_dir(dir).unwrap() {
-        let t = std::fs::read_to_string(e.unwrap().path()).unwrap();
-        let m = model(&t);
-        for (pi, p) in m.paragraphs.iter().enumerate() {
-            lines += 1;
-            let ss = m.sentences_in(pi);
-            if ss.len() > 1 {
-                multi += 1;
-                let parts: Vec<&str> = ss.iter().map(|s| &t[s.start..s.end]).collect();
-                let parts: Vec<String> = parts
-                    .windows(2)
-                    .map(|w| {
-                        format!(
-                            "{} || {}",
-                            w[0].chars()
-                                .rev()
-                                .take(40)
-                                .collect::<String>()
-                                .chars()
-                                .rev()
-                                .collect::<String>(),
-                            w[1].chars().take(30).collect::<String>()
-                        )
-                    })
-                    .collect();
-                for x in parts {
-                    println!("PTCSPLIT {x}");
-                }
-            }
-            let _ = p;
-        }
-    }
-    println!("ptc lines {lines} multi {multi}");
-}
-
-/// Timing check on 20 MB single paragraphs (run with `--release --ignored`).
+/// Timing check on 20 MB texts, mostly single paragraphs (run with `--release --ignored`).
 #[test]
 #[ignore]
 fn twenty_mb_paragraphs() {
@@ -925,6 +840,8 @@ fn twenty_mb_paragraphs() {
         "'",
         "“",
         "Oh no! \n",
+        "“x\nyy\n",
+        "“x \n",
     ];
     for unit in units {
         let t = unit.repeat(20_000_000 / unit.len());
@@ -936,38 +853,5 @@ fn twenty_mb_paragraphs() {
             m.sentences.len(),
             m.quotes.len()
         );
-    }
-}
-
-#[test]
-#[ignore]
-fn zz_print_seed() {
-    let path = dataset("seed/presstv-russia-syria.txt").unwrap();
-    let t = std::fs::read_to_string(path).unwrap();
-    let m = model(&t);
-    for (pi, p) in m.paragraphs.iter().enumerate() {
-        println!("[{}]", p.region.as_str());
-        for s in m.sentences_in(pi) {
-            let mut line = String::new();
-            for r in m
-                .voice
-                .iter()
-                .filter(|r| r.start >= s.start && r.end <= s.end.max(r.start))
-            {
-                let a = r.start.max(s.start);
-                let b = r.end.min(s.end);
-                if a < b {
-                    if r.voice == Voice::Quoted {
-                        line.push_str(&format!("<<{}>>", &t[a..b]));
-                    } else {
-                        line.push_str(&t[a..b]);
-                    }
-                }
-            }
-            println!("   S: {}", &t[s.start..s.end]);
-        }
-    }
-    for q in &m.quotes {
-        println!("Q d{} {}: {}", q.depth, q.closed, &t[q.start..q.end]);
     }
 }
