@@ -49,7 +49,9 @@ pub(crate) fn decode_utf8_lossy(bytes: &[u8], offset: usize) -> (String, Option<
             let at = offset + e.valid_up_to();
             (
                 String::from_utf8_lossy(bytes).into_owned(),
-                Some(format!("invalid UTF-8 at byte {at} decoded with replacement characters")),
+                Some(format!(
+                    "invalid UTF-8 at byte {at} decoded with replacement characters"
+                )),
             )
         }
     }
@@ -76,7 +78,9 @@ fn decode_utf16(bytes: &[u8], big_endian: bool) -> (String, Vec<String>) {
         }
     }
     let name = if big_endian { "UTF-16BE" } else { "UTF-16LE" };
-    let mut warnings = vec![format!("converted from {name} (byte order mark) to UTF-8; offsets index the converted text")];
+    let mut warnings = vec![format!(
+        "converted from {name} (byte order mark) to UTF-8; offsets index the converted text"
+    )];
     if bad > 0 || bytes.len() % 2 == 1 {
         warnings.push(format!(
             "invalid {name}: {} unpaired surrogate(s) or trailing byte decoded with replacement characters",
@@ -100,7 +104,9 @@ pub(crate) fn looks_binary(sample: &[u8]) -> bool {
     }
     let controls = sample
         .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1B)) || b == 0x7F)
+        .filter(|&&b| {
+            (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1B)) || b == 0x7F
+        })
         .count();
     let mut invalid = 0usize;
     let mut rest = sample;
@@ -124,21 +130,37 @@ mod tests {
     #[test]
     fn utf8_bom_is_stripped() {
         let d = decode_bytes(b"\xEF\xBB\xBFHello\nworld");
-        assert_eq!(d, Decoded::Text { text: "Hello\nworld".into(), warnings: vec![] });
+        assert_eq!(
+            d,
+            Decoded::Text {
+                text: "Hello\nworld".into(),
+                warnings: vec![]
+            }
+        );
     }
 
     #[test]
     fn invalid_utf8_is_lossy_with_warning() {
         let d = decode_bytes(b"Caf\xE9 society\n");
-        let Decoded::Text { text, warnings } = d else { panic!("expected text") };
+        let Decoded::Text { text, warnings } = d else {
+            panic!("expected text")
+        };
         assert_eq!(text, "Caf\u{FFFD} society\n");
-        assert_eq!(warnings, vec!["invalid UTF-8 at byte 3 decoded with replacement characters".to_string()]);
+        assert_eq!(
+            warnings,
+            vec!["invalid UTF-8 at byte 3 decoded with replacement characters".to_string()]
+        );
     }
 
     #[test]
     fn invalid_utf8_offset_counts_the_bom() {
-        let Decoded::Text { warnings, .. } = decode_bytes(b"\xEF\xBB\xBFab\xFFcd") else { panic!() };
-        assert_eq!(warnings, vec!["invalid UTF-8 at byte 5 decoded with replacement characters".to_string()]);
+        let Decoded::Text { warnings, .. } = decode_bytes(b"\xEF\xBB\xBFab\xFFcd") else {
+            panic!()
+        };
+        assert_eq!(
+            warnings,
+            vec!["invalid UTF-8 at byte 5 decoded with replacement characters".to_string()]
+        );
     }
 
     #[test]
@@ -150,7 +172,9 @@ mod tests {
             be.extend_from_slice(&u.to_be_bytes());
         }
         for (bytes, name) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
-            let Decoded::Text { text, warnings } = decode_bytes(&bytes) else { panic!() };
+            let Decoded::Text { text, warnings } = decode_bytes(&bytes) else {
+                panic!()
+            };
             assert_eq!(text, "Héllo “x” 𝄞");
             assert_eq!(warnings.len(), 1);
             assert!(warnings[0].contains(name), "{warnings:?}");
@@ -160,7 +184,9 @@ mod tests {
     #[test]
     fn utf16_odd_length_and_lone_surrogate() {
         let bytes = [0xFF, 0xFE, b'a', 0, 0x00, 0xD8, b'b', 0, b'c'];
-        let Decoded::Text { text, warnings } = decode_bytes(&bytes) else { panic!() };
+        let Decoded::Text { text, warnings } = decode_bytes(&bytes) else {
+            panic!()
+        };
         assert_eq!(text, "a\u{FFFD}b\u{FFFD}");
         assert_eq!(warnings.len(), 2);
     }
@@ -176,12 +202,17 @@ mod tests {
     #[test]
     fn binary_detection() {
         assert_eq!(decode_bytes(b"abc\0def"), Decoded::Binary);
-        let noise: Vec<u8> = (0..4000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80).collect();
+        let noise: Vec<u8> = (0..4000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 0x80)
+            .collect();
         assert_eq!(decode_bytes(&noise), Decoded::Binary);
         let controls: Vec<u8> = b"\x01\x02\x03ab".repeat(100);
         assert_eq!(decode_bytes(&controls), Decoded::Binary);
         // Mostly text with a few Latin-1 bytes is text, not binary.
-        assert!(matches!(decode_bytes(b"R\xE9sum\xE9 of the caf\xE9 meeting in the old town hall"), Decoded::Text { .. }));
+        assert!(matches!(
+            decode_bytes(b"R\xE9sum\xE9 of the caf\xE9 meeting in the old town hall"),
+            Decoded::Text { .. }
+        ));
         // A multibyte character cut at the sniff boundary is not evidence of binary.
         let mut s = "a".repeat(SNIFF_LEN - 1).into_bytes();
         s.extend_from_slice("é".as_bytes());

@@ -9,7 +9,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// File extensions read inside folders (case-insensitive), and accepted when a file is named directly.
-pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl", "ndjson"];
+pub const SUPPORTED_EXTENSIONS: &[&str] =
+    &["txt", "md", "markdown", "html", "htm", "jsonl", "ndjson"];
 
 /// The input format for a path, by extension (case-insensitive); `None` for unsupported files.
 pub fn format_for(path: &Path) -> Option<Format> {
@@ -33,7 +34,10 @@ pub(crate) struct FileCtx {
 
 impl FileCtx {
     fn skip(&self, reason: impl Into<String>) -> Item {
-        Item::Skip(Skip { id: self.id.clone(), reason: reason.into() })
+        Item::Skip(Skip {
+            id: self.id.clone(),
+            reason: reason.into(),
+        })
     }
 }
 
@@ -41,7 +45,9 @@ impl FileCtx {
 fn read_bytes(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     let mut file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
-    file.by_ref().take(SNIFF_LEN as u64).read_to_end(&mut bytes)?;
+    file.by_ref()
+        .take(SNIFF_LEN as u64)
+        .read_to_end(&mut bytes)?;
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     let sample = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
     if !utf16 && looks_binary(sample) {
@@ -80,7 +86,10 @@ pub(crate) fn read_file_document(ctx: &FileCtx, format: Format, opts: &InputOpti
                 &site,
                 &opts.outlet_rules,
             );
-            let first_line_is_headline = x.title.as_deref().is_some_and(|t| first_line(&x.text) == t.trim());
+            let first_line_is_headline = x
+                .title
+                .as_deref()
+                .is_some_and(|t| first_line(&x.text) == t.trim());
             Item::Doc(Box::new(Document {
                 id: ctx.id.clone(),
                 outlet,
@@ -131,7 +140,8 @@ pub(crate) fn headline(text: &str, markdown: bool) -> Option<String> {
     let line = first_line(text);
     let line = if markdown {
         let stripped = line.trim_start_matches('#');
-        if stripped.len() < line.len() && (stripped.is_empty() || stripped.starts_with([' ', '\t'])) {
+        if stripped.len() < line.len() && (stripped.is_empty() || stripped.starts_with([' ', '\t']))
+        {
             let s = stripped.trim();
             // Closing sequence: "# Title ##".
             let without = s.trim_end_matches('#');
@@ -159,11 +169,20 @@ mod tests {
 
     #[test]
     fn markdown_headlines() {
-        assert_eq!(headline("\n\n# Title here\n\nBody", true).as_deref(), Some("Title here"));
+        assert_eq!(
+            headline("\n\n# Title here\n\nBody", true).as_deref(),
+            Some("Title here")
+        );
         assert_eq!(headline("## Title ##\n", true).as_deref(), Some("Title"));
-        assert_eq!(headline("#hashtag news\n", true).as_deref(), Some("#hashtag news"));
+        assert_eq!(
+            headline("#hashtag news\n", true).as_deref(),
+            Some("#hashtag news")
+        );
         assert_eq!(headline("# Title\n", false).as_deref(), Some("# Title"));
-        assert_eq!(headline("  Plain title  \nbody", false).as_deref(), Some("Plain title"));
+        assert_eq!(
+            headline("  Plain title  \nbody", false).as_deref(),
+            Some("Plain title")
+        );
         assert_eq!(headline("#\nx", true), None);
     }
 

@@ -32,14 +32,20 @@ pub(crate) fn extract_html(html: &str) -> HtmlExtract {
         ));
         return out;
     }
-    let cfg = Config { text_mode: TextMode::Formatted, ..Default::default() };
+    let cfg = Config {
+        text_mode: TextMode::Formatted,
+        ..Default::default()
+    };
     let parsed = Readability::new(html, None, Some(cfg)).and_then(|mut r| r.parse());
     match parsed {
         Ok(article) => {
             let text = tidy_paragraphs(&article.text_content);
             if text.trim().is_empty() {
                 let mut out = strip_tags(html);
-                out.warnings.push("readability found no article text; text extracted by simple tag stripping".into());
+                out.warnings.push(
+                    "readability found no article text; text extracted by simple tag stripping"
+                        .into(),
+                );
                 return out;
             }
             // Readability falls back to the first <h1>/<title> itself; keep its cleaned title when present.
@@ -56,7 +62,9 @@ pub(crate) fn extract_html(html: &str) -> HtmlExtract {
         }
         Err(e) => {
             let mut out = strip_tags(html);
-            out.warnings.push(format!("readability failed ({e}); text extracted by simple tag stripping"));
+            out.warnings.push(format!(
+                "readability failed ({e}); text extracted by simple tag stripping"
+            ));
             out
         }
     }
@@ -97,12 +105,17 @@ pub(crate) fn tidy_paragraphs(text: &str) -> String {
 }
 
 const VOID_TAGS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
 ];
 /// Elements whose end tag is optional: not counted, since unclosed ones would inflate the estimate.
-const OPTIONAL_END_TAGS: &[&str] = &["p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "colgroup"];
+const OPTIONAL_END_TAGS: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody", "colgroup",
+];
 /// Elements whose content is not HTML markup.
-const RAW_TEXT_TAGS: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript", "template"];
+const RAW_TEXT_TAGS: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "noscript", "template",
+];
 
 /// One tag found by the scanner.
 struct Tag<'a> {
@@ -116,17 +129,39 @@ struct Tag<'a> {
 /// does not start a tag. Comments, doctypes and processing instructions return a tag named `!`.
 fn scan_tag(html: &str, pos: usize) -> Option<(Tag<'_>, usize)> {
     let rest = &html[pos..];
-    if rest.starts_with("<!--") {
-        let end = rest[4..].find("-->").map_or(html.len(), |i| pos + 4 + i + 3);
-        return Some((Tag { name: "!".into(), closing: false, self_closing: true, attrs: "" }, end));
+    if let Some(comment) = rest.strip_prefix("<!--") {
+        let end = comment.find("-->").map_or(html.len(), |i| pos + 4 + i + 3);
+        return Some((
+            Tag {
+                name: "!".into(),
+                closing: false,
+                self_closing: true,
+                attrs: "",
+            },
+            end,
+        ));
     }
     if rest.starts_with("<!") || rest.starts_with("<?") {
         let end = rest.find('>').map_or(html.len(), |i| pos + i + 1);
-        return Some((Tag { name: "!".into(), closing: false, self_closing: true, attrs: "" }, end));
+        return Some((
+            Tag {
+                name: "!".into(),
+                closing: false,
+                self_closing: true,
+                attrs: "",
+            },
+            end,
+        ));
     }
-    let (closing, name_start) = if rest.starts_with("</") { (true, 2) } else { (false, 1) };
+    let (closing, name_start) = if rest.starts_with("</") {
+        (true, 2)
+    } else {
+        (false, 1)
+    };
     let after = &rest[name_start..];
-    let name_len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':')).unwrap_or(after.len());
+    let name_len = after
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+        .unwrap_or(after.len());
     if name_len == 0 || !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
     }
@@ -147,10 +182,22 @@ fn scan_tag(html: &str, pos: usize) -> Option<(Tag<'_>, usize)> {
             None => {}
         }
     }
-    let inner_end = if end <= html.len() && html[..end].ends_with('>') { end - 1 } else { end };
+    let inner_end = if end <= html.len() && html[..end].ends_with('>') {
+        end - 1
+    } else {
+        end
+    };
     let attrs = &html[attr_start..inner_end.max(attr_start)];
     let self_closing = attrs.trim_end().ends_with('/');
-    Some((Tag { name, closing, self_closing, attrs }, end))
+    Some((
+        Tag {
+            name,
+            closing,
+            self_closing,
+            attrs,
+        },
+        end,
+    ))
 }
 
 /// Position after the end tag `</name` (case-insensitive) starting the search at `from`.
@@ -163,7 +210,9 @@ fn skip_raw_text(html: &str, from: usize, name: &str) -> usize {
     match found {
         Some(i) => {
             let start = from + i;
-            html[start..].find('>').map_or(html.len(), |j| start + j + 1)
+            html[start..]
+                .find('>')
+                .map_or(html.len(), |j| start + j + 1)
         }
         None => html.len(),
     }
@@ -181,7 +230,10 @@ pub(crate) fn approx_max_depth(html: &str) -> usize {
             continue;
         };
         pos = next;
-        if tag.name == "!" || VOID_TAGS.contains(&tag.name.as_str()) || OPTIONAL_END_TAGS.contains(&tag.name.as_str()) {
+        if tag.name == "!"
+            || VOID_TAGS.contains(&tag.name.as_str())
+            || OPTIONAL_END_TAGS.contains(&tag.name.as_str())
+        {
             continue;
         }
         if tag.closing {
@@ -200,12 +252,43 @@ pub(crate) fn approx_max_depth(html: &str) -> usize {
 
 /// Elements that end a paragraph in the fallback extractor.
 const BLOCK_TAGS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "body", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
-    "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
-    "table", "tr", "ul", "br",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tr",
+    "ul",
+    "br",
 ];
 /// Elements whose content the fallback extractor drops.
-const DROP_TAGS: &[&str] = &["script", "style", "noscript", "template", "head", "svg", "iframe", "nav"];
+const DROP_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "svg", "iframe", "nav",
+];
 
 /// The fallback extractor: strip tags, drop scripts/styles/navigation, one paragraph per block element.
 /// The title is `<title>`, else the first `<h1>`; the byline comes from `<meta name="author">`.
@@ -248,9 +331,16 @@ pub(crate) fn strip_tags(html: &str) -> HtmlExtract {
         }
         if !tag.closing && name == "title" {
             let end = skip_raw_text(html, pos, "title");
-            let inner = html[pos..end].rfind("</").map_or(&html[pos..end], |j| &html[pos..pos + j]);
+            let inner = html[pos..end]
+                .rfind("</")
+                .map_or(&html[pos..end], |j| &html[pos..pos + j]);
             if out.title.is_none() {
-                out.title = non_empty(decode_entities(inner).split_whitespace().collect::<Vec<_>>().join(" "));
+                out.title = non_empty(
+                    decode_entities(inner)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
             }
             pos = end;
             continue;
@@ -299,7 +389,12 @@ pub(crate) fn strip_tags(html: &str) -> HtmlExtract {
 /// `content` of a `<meta name|property="key" content="...">` tag, given the tag's attribute text.
 fn meta_content(attrs: &str, key: &str) -> Option<String> {
     let lower = attrs.to_ascii_lowercase();
-    let names = [format!("name=\"{key}\""), format!("property=\"{key}\""), format!("name='{key}'"), format!("property='{key}'")];
+    let names = [
+        format!("name=\"{key}\""),
+        format!("property=\"{key}\""),
+        format!("name='{key}'"),
+        format!("property='{key}'"),
+    ];
     if !names.iter().any(|n| lower.contains(n.as_str())) {
         return None;
     }
@@ -325,7 +420,9 @@ pub(crate) fn decode_entities(s: &str) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let end = rest[1..].find(|c: char| c == ';' || c == '&' || c.is_whitespace()).map(|j| j + 1);
+        let end = rest[1..]
+            .find(|c: char| c == ';' || c == '&' || c.is_whitespace())
+            .map(|j| j + 1);
         let decoded = match end {
             Some(j) if rest[j..].starts_with(';') => entity(&rest[1..j]).map(|c| (c, j + 1)),
             _ => None,
@@ -351,7 +448,11 @@ fn entity(name: &str) -> Option<char> {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => num.parse::<u32>().ok()?,
         };
-        return Some(char::from_u32(code).filter(|&c| c != '\0').unwrap_or(char::REPLACEMENT_CHARACTER));
+        return Some(
+            char::from_u32(code)
+                .filter(|&c| c != '\0')
+                .unwrap_or(char::REPLACEMENT_CHARACTER),
+        );
     }
     Some(match name {
         "amp" => '&',
@@ -404,7 +505,9 @@ to smaller harbours along the coast at considerable extra cost to importers.</p>
         assert_eq!(x.date.as_deref(), Some("2026-03-04T10:00:00Z"));
         let paras: Vec<&str> = x.text.split("\n\n").collect();
         assert!(paras.len() >= 3, "{:?}", x.text);
-        assert!(x.text.contains("“We are not going back until the contract is signed,” said union steward Tomas Vell."));
+        assert!(x.text.contains(
+            "“We are not going back until the contract is signed,” said union steward Tomas Vell."
+        ));
         assert!(!x.text.contains("Home"), "navigation leaked: {}", x.text);
         assert!(!x.text.contains("not text"));
         assert!(!x.text.contains("\n\n\n"));
@@ -419,7 +522,10 @@ to smaller harbours along the coast at considerable extra cost to importers.</p>
 
     #[test]
     fn plain_text_and_empty_html() {
-        assert_eq!(extract_html("just text, no tags").text, "just text, no tags");
+        assert_eq!(
+            extract_html("just text, no tags").text,
+            "just text, no tags"
+        );
         let x = extract_html("<html><head><title>T</title></head><body></body></html>");
         assert_eq!(x.text, "");
         assert_eq!(x.title.as_deref(), Some("T"));
@@ -427,7 +533,11 @@ to smaller harbours along the coast at considerable extra cost to importers.</p>
 
     #[test]
     fn deep_nesting_falls_back_quickly() {
-        let html = format!("<html><body>{}deep text{}</body></html>", "<div>".repeat(10_000), "</div>".repeat(10_000));
+        let html = format!(
+            "<html><body>{}deep text{}</body></html>",
+            "<div>".repeat(10_000),
+            "</div>".repeat(10_000)
+        );
         assert!(approx_max_depth(&html) >= 10_000);
         let start = std::time::Instant::now();
         let x = extract_html(&html);
@@ -442,10 +552,18 @@ to smaller harbours along the coast at considerable extra cost to importers.</p>
     #[test]
     fn strip_tags_fallback() {
         let x = strip_tags(PAGE);
-        assert_eq!(x.title.as_deref(), Some("Port strike enters second week | Test Gazette"));
+        assert_eq!(
+            x.title.as_deref(),
+            Some("Port strike enters second week | Test Gazette")
+        );
         assert_eq!(x.byline.as_deref(), Some("Ada Brennik"));
         assert_eq!(x.date.as_deref(), Some("2026-03-04T10:00:00Z"));
-        assert!(x.text.starts_with("Port strike enters second week\n\nDock workers"), "{}", x.text);
+        assert!(
+            x.text
+                .starts_with("Port strike enters second week\n\nDock workers"),
+            "{}",
+            x.text
+        );
         assert!(!x.text.contains("Home"));
         assert!(!x.text.contains("var x"));
         assert!(x.text.contains("“We are not going back"));
@@ -453,13 +571,31 @@ to smaller harbours along the coast at considerable extra cost to importers.</p>
 
     #[test]
     fn strip_tags_is_robust() {
-        for html in ["<", "<<>>", "<p", "<!--", "<!-- x", "</", "<a href='>", "&", "&#xZZ;", "&#0;", "a < b & c > d", "<title>x", "<script>", "é<b>ü</b>"] {
+        for html in [
+            "<",
+            "<<>>",
+            "<p",
+            "<!--",
+            "<!-- x",
+            "</",
+            "<a href='>",
+            "&",
+            "&#xZZ;",
+            "&#0;",
+            "a < b & c > d",
+            "<title>x",
+            "<script>",
+            "é<b>ü</b>",
+        ] {
             let _ = strip_tags(html);
             let _ = extract_html(html);
             let _ = approx_max_depth(html);
         }
         assert_eq!(strip_tags("a < b").text, "a < b");
-        assert_eq!(decode_entities("&amp;&lt;&#8220;x&#x201D;&unknown; & z"), "&<“x”&unknown; & z");
+        assert_eq!(
+            decode_entities("&amp;&lt;&#8220;x&#x201D;&unknown; & z"),
+            "&<“x”&unknown; & z"
+        );
     }
 
     #[test]

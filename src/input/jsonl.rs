@@ -26,7 +26,13 @@ pub struct JsonlReader<R> {
 
 /// Read JSONL from `reader`. `file` names the source in ids (`file:line`) and errors (`-` for stdin).
 pub fn read_jsonl<R: BufRead>(reader: R, file: &str, opts: &InputOptions) -> JsonlReader<R> {
-    JsonlReader::new(reader, file.to_owned(), PathBuf::from(file), None, Arc::new(opts.clone()))
+    JsonlReader::new(
+        reader,
+        file.to_owned(),
+        PathBuf::from(file),
+        None,
+        Arc::new(opts.clone()),
+    )
 }
 
 impl<R: BufRead> JsonlReader<R> {
@@ -37,7 +43,16 @@ impl<R: BufRead> JsonlReader<R> {
         folder_outlet: Option<String>,
         opts: Arc<InputOptions>,
     ) -> Self {
-        JsonlReader { reader, file, path, folder_outlet, opts, line: 0, buf: Vec::new(), done: false }
+        JsonlReader {
+            reader,
+            file,
+            path,
+            folder_outlet,
+            opts,
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+        }
     }
 
     /// The 1-based number of the last line read.
@@ -52,10 +67,17 @@ impl<R: BufRead> JsonlReader<R> {
     /// A malformed line: an error that ends the stream, or a recorded skip with `keep_going`.
     fn fail(&mut self, message: String) -> Result<Item> {
         if self.opts.keep_going {
-            Ok(Item::Skip(Skip { id: self.loc(), reason: message }))
+            Ok(Item::Skip(Skip {
+                id: self.loc(),
+                reason: message,
+            }))
         } else {
             self.done = true;
-            Err(Error::Input { file: self.file.clone(), line: self.line, message })
+            Err(Error::Input {
+                file: self.file.clone(),
+                line: self.line,
+                message,
+            })
         }
     }
 
@@ -83,7 +105,10 @@ impl<R: BufRead> JsonlReader<R> {
                 }
             }
             let mut bytes: &[u8] = &self.buf;
-            while let Some(rest) = bytes.strip_suffix(b"\n").or_else(|| bytes.strip_suffix(b"\r")) {
+            while let Some(rest) = bytes
+                .strip_suffix(b"\n")
+                .or_else(|| bytes.strip_suffix(b"\r"))
+            {
                 bytes = rest;
             }
             let mut bom_len = 0;
@@ -125,14 +150,21 @@ impl<R: BufRead> JsonlReader<R> {
 
     fn record(&mut self, value: Value, mut warnings: Vec<String>) -> Result<Item> {
         let Value::Object(mut map) = value else {
-            return self.fail(format!("expected a JSON object, found {}", type_name(&value)));
+            return self.fail(format!(
+                "expected a JSON object, found {}",
+                type_name(&value)
+            ));
         };
         let opts = Arc::clone(&self.opts);
         let text = match map.remove(&opts.text_field) {
             None => return self.fail(format!("missing required field \"{}\"", opts.text_field)),
             Some(Value::String(s)) => s,
             Some(other) => {
-                return self.fail(format!("field \"{}\" must be a string, found {}", opts.text_field, type_name(&other)))
+                return self.fail(format!(
+                    "field \"{}\" must be a string, found {}",
+                    opts.text_field,
+                    type_name(&other)
+                ))
             }
         };
         let id = match map.get(&opts.id_field) {
@@ -149,7 +181,10 @@ impl<R: BufRead> JsonlReader<R> {
             }
         };
         if text.trim().is_empty() {
-            return Ok(Item::Skip(Skip { id, reason: "empty text".into() }));
+            return Ok(Item::Skip(Skip {
+                id,
+                reason: "empty text".into(),
+            }));
         }
         let outlet_field = string_field(&map, &opts.outlet_field, false, &mut warnings);
         let title = string_field(&map, &opts.title_field, false, &mut warnings);
@@ -168,7 +203,9 @@ impl<R: BufRead> JsonlReader<R> {
             &[],
             &opts.outlet_rules,
         );
-        let first_line_is_headline = title.as_deref().is_some_and(|t| first_line(&text) == t.trim());
+        let first_line_is_headline = title
+            .as_deref()
+            .is_some_and(|t| first_line(&text) == t.trim());
         Ok(Item::Doc(Box::new(Document {
             id,
             outlet,
@@ -197,19 +234,34 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
 
 /// The first non-blank line of `text`, trimmed.
 pub(crate) fn first_line(text: &str) -> &str {
-    text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
 }
 
 /// An optional string field (trimmed; empty → missing). Numbers are accepted when `allow_number`.
 /// Other types are ignored with a warning.
-fn string_field(map: &Map<String, Value>, name: &str, allow_number: bool, warnings: &mut Vec<String>) -> Option<String> {
+fn string_field(
+    map: &Map<String, Value>,
+    name: &str,
+    allow_number: bool,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
     match map.get(name)? {
         Value::String(s) => clean_name(Some(s)),
         Value::Number(n) if allow_number => Some(n.to_string()),
         Value::Null => None,
         other => {
-            let expected = if allow_number { "a string or number" } else { "a string" };
-            warnings.push(format!("field \"{name}\" ignored: must be {expected}, found {}", type_name(other)));
+            let expected = if allow_number {
+                "a string or number"
+            } else {
+                "a string"
+            };
+            warnings.push(format!(
+                "field \"{name}\" ignored: must be {expected}, found {}",
+                type_name(other)
+            ));
             None
         }
     }

@@ -34,9 +34,9 @@ mod files;
 mod html;
 mod jsonl;
 mod outlet;
-mod walk;
 #[cfg(test)]
 mod tests;
+mod walk;
 
 pub use files::{format_for, SUPPORTED_EXTENSIONS};
 pub use jsonl::{read_jsonl, JsonlReader};
@@ -198,7 +198,10 @@ pub fn read_inputs(inputs: &[PathBuf], opts: &InputOptions) -> Inputs {
         stdin_used: false,
         error,
         finished: false,
-        stats: InputStats { inputs: inputs.len(), ..InputStats::default() },
+        stats: InputStats {
+            inputs: inputs.len(),
+            ..InputStats::default()
+        },
     }
 }
 
@@ -213,15 +216,30 @@ impl Inputs {
         self.stats
     }
 
-    fn open_jsonl(&mut self, path: &Path, file: String, folder_outlet: Option<String>, id: String) -> Option<Item> {
+    fn open_jsonl(
+        &mut self,
+        path: &Path,
+        file: String,
+        folder_outlet: Option<String>,
+        id: String,
+    ) -> Option<Item> {
         match std::fs::File::open(path) {
             Ok(f) => {
-                let reader: Box<dyn BufRead + Send> = Box::new(std::io::BufReader::with_capacity(64 * 1024, f));
-                self.jsonl =
-                    Some(JsonlReader::new(reader, file, path.to_path_buf(), folder_outlet, Arc::clone(&self.opts)));
+                let reader: Box<dyn BufRead + Send> =
+                    Box::new(std::io::BufReader::with_capacity(64 * 1024, f));
+                self.jsonl = Some(JsonlReader::new(
+                    reader,
+                    file,
+                    path.to_path_buf(),
+                    folder_outlet,
+                    Arc::clone(&self.opts),
+                ));
                 None
             }
-            Err(e) => Some(Item::Skip(Skip { id, reason: format!("cannot read: {e}") })),
+            Err(e) => Some(Item::Skip(Skip {
+                id,
+                reason: format!("cannot read: {e}"),
+            })),
         }
     }
 
@@ -230,18 +248,35 @@ impl Inputs {
         let given = path.to_string_lossy().into_owned();
         if path.as_os_str() == "-" {
             if self.stdin_used {
-                return Some(Item::Skip(Skip { id: "-".into(), reason: "stdin already read".into() }));
+                return Some(Item::Skip(Skip {
+                    id: "-".into(),
+                    reason: "stdin already read".into(),
+                }));
             }
             self.stdin_used = true;
-            let reader: Box<dyn BufRead + Send> = Box::new(std::io::BufReader::new(std::io::stdin()));
-            self.jsonl = Some(JsonlReader::new(reader, "-".into(), path, None, Arc::clone(&self.opts)));
+            let reader: Box<dyn BufRead + Send> =
+                Box::new(std::io::BufReader::new(std::io::stdin()));
+            self.jsonl = Some(JsonlReader::new(
+                reader,
+                "-".into(),
+                path,
+                None,
+                Arc::clone(&self.opts),
+            ));
             return None;
         }
         let meta = match std::fs::metadata(&path) {
             Ok(m) => m,
             Err(e) => {
-                let what = if std::fs::symlink_metadata(&path).is_ok() { "broken symlink" } else { "cannot read" };
-                return Some(Item::Skip(Skip { id: given, reason: format!("{what}: {e}") }));
+                let what = if std::fs::symlink_metadata(&path).is_ok() {
+                    "broken symlink"
+                } else {
+                    "cannot read"
+                };
+                return Some(Item::Skip(Skip {
+                    id: given,
+                    reason: format!("{what}: {e}"),
+                }));
             }
         };
         if meta.is_dir() {
@@ -252,12 +287,19 @@ impl Inputs {
         match format_for(&path) {
             Some(Format::Jsonl) => self.open_jsonl(&path, given.clone(), None, given),
             Some(format) => {
-                let ctx = FileCtx { path, id: given, folder_outlet: None };
+                let ctx = FileCtx {
+                    path,
+                    id: given,
+                    folder_outlet: None,
+                };
                 Some(read_file_document(&ctx, format, &self.opts))
             }
             None => Some(Item::Skip(Skip {
                 id: given,
-                reason: format!("unsupported file type (expected .{})", SUPPORTED_EXTENSIONS.join(", .")),
+                reason: format!(
+                    "unsupported file type (expected .{})",
+                    SUPPORTED_EXTENSIONS.join(", .")
+                ),
             })),
         }
     }
@@ -265,14 +307,22 @@ impl Inputs {
     /// A file found while walking a folder.
     fn found(&mut self, root: &Path, path: PathBuf, rel: Vec<String>) -> Option<Item> {
         let id = rel.join("/");
-        let folder_outlet = if rel.len() >= 2 { rel.first().cloned() } else { None };
+        let folder_outlet = if rel.len() >= 2 {
+            rel.first().cloned()
+        } else {
+            None
+        };
         match format_for(&path) {
             Some(Format::Jsonl) => {
                 let file = root.join(rel.join("/")).to_string_lossy().into_owned();
                 self.open_jsonl(&path, file, folder_outlet, id)
             }
             Some(format) => {
-                let ctx = FileCtx { path, id, folder_outlet };
+                let ctx = FileCtx {
+                    path,
+                    id,
+                    folder_outlet,
+                };
                 Some(read_file_document(&ctx, format, &self.opts))
             }
             None => None,

@@ -8,7 +8,9 @@ pub const UNKNOWN_OUTLET: &str = "unknown";
 
 /// Trim an outlet name; empty names count as missing.
 pub(crate) fn clean_name(name: Option<&str>) -> Option<String> {
-    name.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    name.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// Resolve the outlet of one document. `field`, `flag` and `folder` are raw (untrimmed) candidates;
@@ -40,7 +42,11 @@ pub(crate) fn resolve_outlet(
 /// (signatures and footers) to the first, then `extra_lines`.
 pub fn detect_outlet(text: &str, extra_lines: &[&str], rules: &OutletRules) -> Option<String> {
     for (re, name) in &rules.signatures {
-        let hit = text.lines().rev().chain(extra_lines.iter().copied()).any(|line| re.is_match(line));
+        let hit = text
+            .lines()
+            .rev()
+            .chain(extra_lines.iter().copied())
+            .any(|line| re.is_match(line));
         if hit {
             if let Some(name) = clean_name(Some(name)) {
                 return Some(name);
@@ -58,7 +64,10 @@ mod tests {
     fn rules() -> OutletRules {
         OutletRules {
             signatures: vec![
-                (Regex::new(r"(?i)^\s*©.*harbor herald").unwrap(), "harbor-herald".into()),
+                (
+                    Regex::new(r"(?i)^\s*©.*harbor herald").unwrap(),
+                    "harbor-herald".into(),
+                ),
                 (Regex::new(r"Patriot Wire").unwrap(), "patriot-wire".into()),
             ],
         }
@@ -68,9 +77,18 @@ mod tests {
     fn order_field_flag_folder_detected_unknown() {
         let r = rules();
         let text = "Headline\n\nBody.\n\n© 2026 Harbor Herald";
-        assert_eq!(resolve_outlet(Some(" f "), Some("g"), Some("h"), text, &[], &r), ("f".into(), OutletSource::Field));
-        assert_eq!(resolve_outlet(Some("  "), Some("g"), Some("h"), text, &[], &r), ("g".into(), OutletSource::Flag));
-        assert_eq!(resolve_outlet(None, Some(""), Some("h"), text, &[], &r), ("h".into(), OutletSource::Folder));
+        assert_eq!(
+            resolve_outlet(Some(" f "), Some("g"), Some("h"), text, &[], &r),
+            ("f".into(), OutletSource::Field)
+        );
+        assert_eq!(
+            resolve_outlet(Some("  "), Some("g"), Some("h"), text, &[], &r),
+            ("g".into(), OutletSource::Flag)
+        );
+        assert_eq!(
+            resolve_outlet(None, Some(""), Some("h"), text, &[], &r),
+            ("h".into(), OutletSource::Folder)
+        );
         assert_eq!(
             resolve_outlet(None, None, None, text, &[], &r),
             ("harbor-herald".into(), OutletSource::Detected)
@@ -86,8 +104,14 @@ mod tests {
         let r = rules();
         // Both match; the first rule wins regardless of line order.
         let text = "From Patriot Wire\n© Harbor Herald";
-        assert_eq!(detect_outlet(text, &[], &r).as_deref(), Some("harbor-herald"));
-        assert_eq!(detect_outlet("x", &["Patriot Wire"], &r).as_deref(), Some("patriot-wire"));
+        assert_eq!(
+            detect_outlet(text, &[], &r).as_deref(),
+            Some("harbor-herald")
+        );
+        assert_eq!(
+            detect_outlet("x", &["Patriot Wire"], &r).as_deref(),
+            Some("patriot-wire")
+        );
         assert_eq!(detect_outlet("x", &[], &OutletRules::default()), None);
     }
 }

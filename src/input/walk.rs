@@ -16,7 +16,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub(crate) enum WalkEvent {
     /// A supported file: its path (root joined with `rel`) and its path components under the root.
-    File { path: PathBuf, rel: Vec<String> },
+    File {
+        path: PathBuf,
+        rel: Vec<String>,
+    },
     Skip(Skip),
 }
 
@@ -54,43 +57,79 @@ fn list_dir(dir: &Path) -> std::io::Result<Vec<OsString>> {
 
 impl Walker {
     pub(crate) fn new(root: &Path) -> Walker {
-        let mut w = Walker { stack: Vec::new(), visited: HashSet::new(), pending: None };
+        let mut w = Walker {
+            stack: Vec::new(),
+            visited: HashSet::new(),
+            pending: None,
+        };
         let opened = std::fs::canonicalize(root).and_then(|canon| Ok((list_dir(root)?, canon)));
         match opened {
             Ok((entries, canon)) => {
                 w.visited.insert(canon.clone());
-                w.stack.push(Frame { dir: root.to_path_buf(), canon, rel: Vec::new(), entries });
+                w.stack.push(Frame {
+                    dir: root.to_path_buf(),
+                    canon,
+                    rel: Vec::new(),
+                    entries,
+                });
             }
             Err(e) => {
-                w.pending = Some(Skip { id: dir_id(root, &[]), reason: format!("cannot read directory: {e}") });
+                w.pending = Some(Skip {
+                    id: dir_id(root, &[]),
+                    reason: format!("cannot read directory: {e}"),
+                });
             }
         }
         w
     }
 
     fn enter(&mut self, path: PathBuf, rel: Vec<String>) -> Option<Skip> {
-        let root_dir = self.stack.first().map(|f| f.dir.clone()).unwrap_or_default();
+        let root_dir = self
+            .stack
+            .first()
+            .map(|f| f.dir.clone())
+            .unwrap_or_default();
         let id = dir_id(&root_dir, &rel);
         let canon = match std::fs::canonicalize(&path) {
             Ok(c) => c,
-            Err(e) => return Some(Skip { id, reason: format!("cannot read directory: {e}") }),
+            Err(e) => {
+                return Some(Skip {
+                    id,
+                    reason: format!("cannot read directory: {e}"),
+                })
+            }
         };
         if let Some(ancestor) = self.stack.iter().find(|f| f.canon == canon) {
             return Some(Skip {
                 id,
-                reason: format!("symlink loop: {} leads back to {}", path.display(), ancestor.dir.display()),
+                reason: format!(
+                    "symlink loop: {} leads back to {}",
+                    path.display(),
+                    ancestor.dir.display()
+                ),
             });
         }
         if self.visited.contains(&canon) {
-            return Some(Skip { id, reason: format!("already read through another path ({})", canon.display()) });
+            return Some(Skip {
+                id,
+                reason: format!("already read through another path ({})", canon.display()),
+            });
         }
         match list_dir(&path) {
             Ok(entries) => {
                 self.visited.insert(canon.clone());
-                self.stack.push(Frame { dir: path, canon, rel, entries });
+                self.stack.push(Frame {
+                    dir: path,
+                    canon,
+                    rel,
+                    entries,
+                });
                 None
             }
-            Err(e) => Some(Skip { id, reason: format!("cannot read directory: {e}") }),
+            Err(e) => Some(Skip {
+                id,
+                reason: format!("cannot read directory: {e}"),
+            }),
         }
     }
 }
@@ -117,12 +156,20 @@ impl Iterator for Walker {
             let meta = match std::fs::metadata(&path) {
                 Ok(m) => m,
                 Err(e) => {
-                    let broken = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+                    let broken =
+                        std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
                     if format_for(&path).is_none() && !broken {
                         continue;
                     }
-                    let what = if broken { "broken symlink" } else { "cannot read" };
-                    return Some(WalkEvent::Skip(Skip { id: rel.join("/"), reason: format!("{what}: {e}") }));
+                    let what = if broken {
+                        "broken symlink"
+                    } else {
+                        "cannot read"
+                    };
+                    return Some(WalkEvent::Skip(Skip {
+                        id: rel.join("/"),
+                        reason: format!("{what}: {e}"),
+                    }));
                 }
             };
             if meta.is_dir() {
@@ -135,7 +182,10 @@ impl Iterator for Walker {
                 continue;
             }
             if !meta.is_file() {
-                return Some(WalkEvent::Skip(Skip { id: rel.join("/"), reason: "not a regular file".into() }));
+                return Some(WalkEvent::Skip(Skip {
+                    id: rel.join("/"),
+                    reason: "not a regular file".into(),
+                }));
             }
             return Some(WalkEvent::File { path, rel });
         }
