@@ -39,7 +39,13 @@ const CORE: &[&str] = &[
 /// Metric names in output order.
 pub fn metric_names(engine: &Engine) -> Vec<String> {
     let mut v: Vec<String> = CORE.iter().map(|s| s.to_string()).collect();
-    v.extend(engine.loaded.categories.iter().map(|c| format!("loaded_rate_cat_{c}")));
+    v.extend(
+        engine
+            .loaded
+            .categories
+            .iter()
+            .map(|c| format!("loaded_rate_cat_{c}")),
+    );
     v
 }
 
@@ -75,26 +81,44 @@ pub fn compute(
     let w = |v: Voice| wv.get(&v).copied().unwrap_or(0);
     let (wa, wq, wp) = (w(Voice::Authorial), w(Voice::Quoted), w(Voice::Paraphrased));
     let wh = model.word_count(Region::Headline);
-    let weight = |f: &dyn Fn(&LoadedTerm) -> bool| terms.iter().filter(|t| f(t)).map(|t| t.weight).sum::<f64>();
+    let weight = |f: &dyn Fn(&LoadedTerm) -> bool| {
+        terms.iter().filter(|t| f(t)).map(|t| t.weight).sum::<f64>()
+    };
     let body = |t: &LoadedTerm, v: Voice| t.region == Region::Body && t.voice == v;
 
     m.insert("words_headline".into(), Some(wh as f64));
     m.insert("words_authorial".into(), Some(wa as f64));
     m.insert("words_quoted".into(), Some(wq as f64));
     m.insert("words_paraphrased".into(), Some(wp as f64));
-    m.insert("loaded_rate".into(), per_thousand(weight(&|t| body(t, Voice::Authorial)), wa));
+    m.insert(
+        "loaded_rate".into(),
+        per_thousand(weight(&|t| body(t, Voice::Authorial)), wa),
+    );
     m.insert(
         "loaded_rate_headline".into(),
-        per_thousand(weight(&|t| t.region == Region::Headline && t.voice == Voice::Authorial), wh),
+        per_thousand(
+            weight(&|t| t.region == Region::Headline && t.voice == Voice::Authorial),
+            wh,
+        ),
     );
-    m.insert("loaded_rate_quoted".into(), per_thousand(weight(&|t| body(t, Voice::Quoted)), wq));
-    m.insert("loaded_rate_paraphrased".into(), per_thousand(weight(&|t| body(t, Voice::Paraphrased)), wp));
+    m.insert(
+        "loaded_rate_quoted".into(),
+        per_thousand(weight(&|t| body(t, Voice::Quoted)), wq),
+    );
+    m.insert(
+        "loaded_rate_paraphrased".into(),
+        per_thousand(weight(&|t| body(t, Voice::Paraphrased)), wp),
+    );
     let authorial: Vec<&LoadedTerm> = terms.iter().filter(|t| body(t, Voice::Authorial)).collect();
     m.insert("loaded_hits".into(), Some(authorial.len() as f64));
     let distinct: BTreeSet<&str> = authorial.iter().map(|t| t.term.as_str()).collect();
     m.insert("loaded_distinct_terms".into(), Some(distinct.len() as f64));
     for c in &engine.loaded.categories {
-        let wsum = authorial.iter().filter(|t| &t.category == c).map(|t| t.weight).sum::<f64>();
+        let wsum = authorial
+            .iter()
+            .filter(|t| &t.category == c)
+            .map(|t| t.weight)
+            .sum::<f64>();
         m.insert(format!("loaded_rate_cat_{c}"), per_thousand(wsum, wa));
     }
 
@@ -107,16 +131,38 @@ pub fn compute(
 
     m.insert("sources_distinct".into(), Some(sources.len() as f64));
     let of_kind = |k: &str| sources.iter().filter(|s| s.kind == k).count();
-    m.insert("sources_named_share".into(), share(sources.iter().filter(|s| s.named).count(), sources.len()));
-    m.insert("sources_anonymous_share".into(), share(of_kind("anonymous"), sources.len()));
-    m.insert("sources_document_share".into(), share(of_kind("document"), sources.len()));
-    m.insert("sources_media_share".into(), share(of_kind("media"), sources.len()));
+    m.insert(
+        "sources_named_share".into(),
+        share(sources.iter().filter(|s| s.named).count(), sources.len()),
+    );
+    m.insert(
+        "sources_anonymous_share".into(),
+        share(of_kind("anonymous"), sources.len()),
+    );
+    m.insert(
+        "sources_document_share".into(),
+        share(of_kind("document"), sources.len()),
+    );
+    m.insert(
+        "sources_media_share".into(),
+        share(of_kind("media"), sources.len()),
+    );
 
     let (attributed, unsourced) = sentence_sourcing(model, atts, hits);
-    let body_sentences = model.sentences.iter().filter(|s| s.region == Region::Body).count();
-    m.insert("attributed_sentence_share".into(), share(attributed, body_sentences));
+    let body_sentences = model
+        .sentences
+        .iter()
+        .filter(|s| s.region == Region::Body)
+        .count();
+    m.insert(
+        "attributed_sentence_share".into(),
+        share(attributed, body_sentences),
+    );
     m.insert("unsourced_loaded".into(), Some(unsourced as f64));
-    let hedges = authorial.iter().filter(|t| t.category == HEDGE_CATEGORY).count();
+    let hedges = authorial
+        .iter()
+        .filter(|t| t.category == HEDGE_CATEGORY)
+        .count();
     m.insert("hedge_rate".into(), per_thousand(hedges as f64, wa));
     m
 }
@@ -195,7 +241,10 @@ pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
         }
     }
     let total = atts.len();
-    let total_words: usize = by.values().map(|s| s.quoted_words + s.paraphrased_words).sum();
+    let total_words: usize = by
+        .values()
+        .map(|s| s.quoted_words + s.paraphrased_words)
+        .sum();
     let mut sides: Vec<SideOut> = by.into_values().collect();
     for s in &mut sides {
         s.share = share(s.attributions, total).unwrap_or(0.0);
@@ -203,7 +252,9 @@ pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
     }
     BalanceOut {
         sides,
-        first_voice: atts.iter().find_map(|a| a.speaker.side.clone()), last_word: atts.iter().rev().find_map(|a| a.speaker.side.clone()) }
+        first_voice: atts.iter().find_map(|a| a.speaker.side.clone()),
+        last_word: atts.iter().rev().find_map(|a| a.speaker.side.clone()),
+    }
 }
 
 /// Distinct sources, in order of first attribution.
@@ -218,8 +269,17 @@ pub fn sources(atts: &[AttributionOut]) -> Vec<SourceOut> {
             s.attributions += 1;
             continue;
         }
-        let named = matches!(sp.kind.as_str(), "person" | "organization" | "government" | "media");
-        out.push(SourceOut { name: sp.name.clone(), kind: sp.kind.clone(), side: sp.side.clone(), attributions: 1, named });
+        let named = matches!(
+            sp.kind.as_str(),
+            "person" | "organization" | "government" | "media"
+        );
+        out.push(SourceOut {
+            name: sp.name.clone(),
+            kind: sp.kind.clone(),
+            side: sp.side.clone(),
+            attributions: 1,
+            named,
+        });
     }
     out
 }

@@ -42,7 +42,10 @@ impl LoadedRules {
                 if !categories.contains(&e.category) {
                     categories.push(e.category.clone());
                 }
-                entries.push(RuleEntry { entry: e.clone(), lexicon: l.name.clone() });
+                entries.push(RuleEntry {
+                    entry: e.clone(),
+                    lexicon: l.name.clone(),
+                });
             }
         }
         if !categories.iter().any(|c| c == SCARE_CATEGORY) {
@@ -50,7 +53,11 @@ impl LoadedRules {
         }
         let refs: Vec<&Entry> = entries.iter().map(|r| &r.entry).collect();
         let matcher = TermMatcher::build(&refs)?;
-        Ok(LoadedRules { matcher, entries, categories })
+        Ok(LoadedRules {
+            matcher,
+            entries,
+            categories,
+        })
     }
 }
 
@@ -98,7 +105,9 @@ pub fn find(text: &str, model: &TextModel, atts: &[Attribution], rules: &LoadedR
         if !matches!(region, Region::Headline | Region::Body) {
             continue;
         }
-        let Some(r) = rules.entries.get(h.entry) else { continue };
+        let Some(r) = rules.entries.get(h.entry) else {
+            continue;
+        };
         let voice = model.voice_at(h.start);
         if !in_scope(&r.entry.scope, region, voice) {
             continue;
@@ -125,7 +134,10 @@ pub fn find(text: &str, model: &TextModel, atts: &[Attribution], rules: &LoadedR
 
 /// Short quotations that no attribution accounts for: the outlet holding a word at arm's length
 /// ("the “experts” say"). The finding is the outlet's own (authorial) choice, whatever the words inside.
-fn scare_quotes<'a>(model: &'a TextModel, atts: &'a [Attribution]) -> impl Iterator<Item = Hit> + 'a {
+fn scare_quotes<'a>(
+    model: &'a TextModel,
+    atts: &'a [Attribution],
+) -> impl Iterator<Item = Hit> + 'a {
     model.quotes.iter().filter_map(move |q| {
         let region = model.region_at(q.start);
         if q.depth != 0 || !q.closed || !matches!(region, Region::Headline | Region::Body) {
@@ -135,7 +147,10 @@ fn scare_quotes<'a>(model: &'a TextModel, atts: &'a [Attribution]) -> impl Itera
         if words == 0 || words > SCARE_MAX_WORDS {
             return None;
         }
-        if atts.iter().any(|a| a.content.start <= q.start && q.end <= a.content.end) {
+        if atts
+            .iter()
+            .any(|a| a.content.start <= q.start && q.end <= a.content.end)
+        {
             return None;
         }
         // A short quote that is a whole sentence or paragraph is speech, not a scare quote.

@@ -137,7 +137,6 @@ pub struct ArticleRecord {
     pub sources: Vec<SourceOut>,
     pub quotes: Vec<QuoteOut>,
     pub excluded: Vec<RegionOut>,
-    pub sentences: Vec<Span>,
     pub warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub text: Option<String>,
@@ -158,7 +157,13 @@ impl Engine {
         let outlet_rules = outlet_rules(&lexicons)?;
         let loaded = loaded::LoadedRules::from_lexicons(&lexicons)?;
         let attribution = attribution::AttributionRules::from_lexicons(&lexicons)?;
-        Ok(Engine { lexicons, text_rules, outlet_rules, loaded, attribution })
+        Ok(Engine {
+            lexicons,
+            text_rules,
+            outlet_rules,
+            loaded,
+            attribution,
+        })
     }
 
     /// The metric names every record carries, in output order (fixed per run so CSV headers are stable).
@@ -167,11 +172,22 @@ impl Engine {
     }
 }
 
-fn compile_pattern(lex: &crate::lexicon::Lexicon, e: &crate::lexicon::Entry) -> crate::Result<regex::Regex> {
+fn compile_pattern(
+    lex: &crate::lexicon::Lexicon,
+    e: &crate::lexicon::Entry,
+) -> crate::Result<regex::Regex> {
     let pat = e.pattern.as_deref().unwrap_or(&e.term);
-    let pat = if e.case_sensitive { pat.to_string() } else { format!("(?i){pat}") };
+    let pat = if e.case_sensitive {
+        pat.to_string()
+    } else {
+        format!("(?i){pat}")
+    };
     regex::Regex::new(&pat).map_err(|err| crate::Error::Lexicon {
-        location: crate::error::Location { file: lex.origin.clone(), line: e.line, col: 1 },
+        location: crate::error::Location {
+            file: lex.origin.clone(),
+            line: e.line,
+            col: 1,
+        },
         message: format!("invalid pattern: {err}"),
     })
 }
@@ -179,7 +195,9 @@ fn compile_pattern(lex: &crate::lexicon::Lexicon, e: &crate::lexicon::Entry) -> 
 fn text_rules(lex: &LexiconSet) -> crate::Result<TextRules> {
     let mut rules = TextRules::default();
     for l in lex.of_kind("abbreviations") {
-        rules.abbreviations.extend(l.entries.iter().map(|e| e.term.clone()));
+        rules
+            .abbreviations
+            .extend(l.entries.iter().map(|e| e.term.clone()));
     }
     for l in lex.of_kind("boilerplate") {
         for e in &l.entries {
@@ -187,7 +205,10 @@ fn text_rules(lex: &LexiconSet) -> crate::Result<TextRules> {
                 Some("caption") => Region::Caption,
                 _ => Region::Boilerplate,
             };
-            rules.line_rules.push(LineRule { regex: compile_pattern(l, e)?, region });
+            rules.line_rules.push(LineRule {
+                regex: compile_pattern(l, e)?,
+                region,
+            });
         }
     }
     Ok(rules)
@@ -197,7 +218,11 @@ fn outlet_rules(lex: &LexiconSet) -> crate::Result<OutletRules> {
     let mut rules = OutletRules::default();
     for l in lex.of_kind("outlets") {
         for e in &l.entries {
-            let outlet = e.attrs.get("outlet").cloned().unwrap_or_else(|| e.term.clone());
+            let outlet = e
+                .attrs
+                .get("outlet")
+                .cloned()
+                .unwrap_or_else(|| e.term.clone());
             rules.signatures.push((compile_pattern(l, e)?, outlet));
         }
     }
@@ -207,7 +232,9 @@ fn outlet_rules(lex: &LexiconSet) -> crate::Result<OutletRules> {
 /// Analyze one document.
 pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRecord {
     let text = doc.text.as_str();
-    let opts = text::BuildOptions { first_line_is_headline: doc.first_line_is_headline };
+    let opts = text::BuildOptions {
+        first_line_is_headline: doc.first_line_is_headline,
+    };
     let mut model = text::build(text, &engine.text_rules, &opts);
     let atts = attribution::extract(text, &model, &engine.attribution);
     for a in &atts {
@@ -217,7 +244,11 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
     }
     let hits = loaded::find(text, &model, &atts, &engine.loaded);
     let idx = CharIndex::new(text);
-    let span = |s: usize, e: usize| Span { start: idx.char_of(s), end: idx.char_of(e), text: slice(text, s, e) };
+    let span = |s: usize, e: usize| Span {
+        start: idx.char_of(s),
+        end: idx.char_of(e),
+        text: slice(text, s, e),
+    };
 
     let loaded_terms: Vec<LoadedTerm> = hits
         .iter()
@@ -267,7 +298,9 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
             text: slice(text, q.start, q.end),
             depth: q.depth,
             closed: q.closed,
-            attribution: atts.iter().position(|a| a.content.start <= q.start && q.end <= a.content.end),
+            attribution: atts
+                .iter()
+                .position(|a| a.content.start <= q.start && q.end <= a.content.end),
         })
         .collect();
 
@@ -280,19 +313,33 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         .paragraphs
         .iter()
         .filter(|p| p.region != Region::Body && p.region != Region::Headline)
-        .map(|p| RegionOut { region: p.region, start: idx.char_of(p.start), end: idx.char_of(p.end), text: slice(text, p.start, p.end) })
+        .map(|p| RegionOut {
+            region: p.region,
+            start: idx.char_of(p.start),
+            end: idx.char_of(p.end),
+            text: slice(text, p.start, p.end),
+        })
         .collect();
-    let sentences = model.sentences.iter().map(|s| span(s.start, s.end)).collect();
 
     let sources = crate::metrics::sources(&attributions);
     let balance = crate::metrics::balance(&attributions);
-    let metrics = crate::metrics::compute(engine, &model, &loaded_terms, &attributions, &sources, &hits);
+    let metrics = crate::metrics::compute(
+        engine,
+        &model,
+        &loaded_terms,
+        &attributions,
+        &sources,
+        &hits,
+    );
 
     ArticleRecord {
         id: doc.id.clone(),
         outlet: doc.outlet.clone(),
         outlet_source: format!("{:?}", doc.outlet_source).to_lowercase(),
-        title: doc.title.clone().or_else(|| headline.as_ref().map(|h: &Span| h.text.clone())),
+        title: doc
+            .title
+            .clone()
+            .or_else(|| headline.as_ref().map(|h: &Span| h.text.clone())),
         date: doc.date.clone(),
         url: doc.url.clone(),
         byline: doc.byline.clone(),
@@ -305,7 +352,6 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         sources,
         quotes,
         excluded,
-        sentences,
         warnings: doc.warnings.clone(),
         text: include_text.then(|| doc.text.clone()),
     }
