@@ -1,1 +1,335 @@
-//! cli
+//! Command line: clap arguments → validated settings → library calls; progress bars, printing and exit
+//! codes live here and nowhere below.
+//!
+//! Exit codes: 0 success; 1 the run finished but some inputs were skipped; 2 usage, lexicon or I/O error.
+
+use crate::analyze::{self, Engine};
+use crate::input::{self, InputOptions, Item};
+use crate::lexicon::LexiconSet;
+use crate::pipeline::{self, Progress, RunConfig, Shard};
+use crate::report::Skipped;
+use anyhow::{anyhow, bail, Context};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_SKIPPED: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+const AFTER_HELP: &str = "\
+Examples:
+  slantscope analyze samples/corpus samples/wire.jsonl --out reports/sample
+  slantscope analyze corpus.jsonl --out out --outlet-field source --jobs 2
+  cat corpus.jsonl | slantscope analyze - --out out
+  slantscope score article.txt
+  slantscope lexicon check my-lexicons/
+
+Exit codes: 0 ok, 1 some inputs skipped (listed in report.json), 2 usage, lexicon or I/O error.";
+
+#[derive(Parser, Debug)]
+#[command(name = "slantscope", version, about = "Measure loaded terminology, attribution balance and sourcing in news text", after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Analyze articles and write report.json, articles.jsonl, CSV tables into --out.
+    #[command(after_help = AFTER_HELP)]
+    Analyze(AnalyzeArgs),
+    /// Print one article's findings for a person to read (or its JSON record).
+    Score(ScoreArgs),
+    /// Validate or describe lexicons.
+    #[command(subcommand)]
+    Lexicon(LexiconCommand),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct LexiconArgs {
+    /// Folder of user lexicons (.toml, LIWC .dic, plain .txt lists) added to / overriding the defaults.
+    #[arg(long, value_name = "DIR")]
+    pub lexicons: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct FieldArgs {
+    /// JSONL field holding the article text.
+    #[arg(long, default_value = "text", value_name = "F")]
+    pub text_field: String,
+    /// JSONL field holding the article id.
+    #[arg(long, default_value = "id", value_name = "F")]
+    pub id_field: String,
+    /// JSONL field holding the outlet name.
+    #[arg(long, default_value = "outlet", value_name = "F")]
+    pub outlet_field: String,
+    /// JSONL field holding the title.
+    #[arg(long, default_value = "title", value_name = "F")]
+    pub title_field: String,
+    /// Outlet for inputs that do not name one in a field.
+    #[arg(long, value_name = "NAME")]
+    pub outlet: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AnalyzeArgs {
+    /// Files, folders (recursive), .jsonl corpora, or - for JSONL on stdin.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder (created if missing).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub lex: LexiconArgs,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+    /// Worker threads (default: all cores). Output is identical for any value.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Include each article's text in articles.jsonl (needed to check HTML offsets).
+    #[arg(long)]
+    pub include_text: bool,
+    /// Skip malformed JSONL lines (recorded in report.json) instead of stopping.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Analyze only shard K of N (articles at input positions i with i mod N = K-1).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+    /// No progress bar or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScoreFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    /// One article: .txt, .md, .html, or a .jsonl whose first record is used.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ScoreFormat,
+    #[command(flatten)]
+    pub lex: LexiconArgs,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LexiconCommand {
+    /// Validate the lexicon files of DIR (default: the built-in lexicons); report every problem as file:line:col.
+    Check {
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// List the lexicons in use (built-in plus --lexicons DIR) with kind, version, entries and checksum.
+    List(LexiconArgs),
+}
+
+/// Entry point for the binary: parse, run, map errors to exit codes.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return EXIT_OK;
+            }
+            eprintln!("error: {e:#}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Analyze(a) => cmd_analyze(a),
+        Command::Score(s) => cmd_score(s),
+        Command::Lexicon(LexiconCommand::Check { dir }) => cmd_lexicon_check(dir.as_deref()),
+        Command::Lexicon(LexiconCommand::List(l)) => cmd_lexicon_list(&l),
+    }
+}
+
+pub fn load_lexicons(args: &LexiconArgs) -> anyhow::Result<LexiconSet> {
+    Ok(match &args.lexicons {
+        Some(dir) => LexiconSet::with_user_dir(dir)?,
+        None => LexiconSet::builtin()?,
+    })
+}
+
+fn input_options(f: &FieldArgs, keep_going: bool, engine: &Engine) -> InputOptions {
+    InputOptions {
+        text_field: f.text_field.clone(),
+        id_field: f.id_field.clone(),
+        outlet_field: f.outlet_field.clone(),
+        title_field: f.title_field.clone(),
+        outlet: f.outlet.clone(),
+        keep_going,
+        outlet_rules: engine.outlet_rules.clone(),
+        ..InputOptions::default()
+    }
+}
+
+struct Bar {
+    bar: indicatif::ProgressBar,
+}
+
+impl Progress for Bar {
+    fn article(&self, bytes: usize) {
+        self.bar.inc(bytes as u64);
+    }
+    fn skipped(&self, s: &Skipped) {
+        self.bar
+            .suspend(|| eprintln!("skipped {}: {}", s.id, s.reason));
+    }
+}
+
+fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
+    let engine = Engine::new(load_lexicons(&a.lex)?)?;
+    for p in &a.inputs {
+        if p.as_os_str() != "-" && !p.exists() {
+            bail!("input not found: {}", p.display());
+        }
+    }
+    let cfg = RunConfig {
+        inputs: a.inputs.clone(),
+        out: a.out.clone(),
+        jobs: a.jobs.unwrap_or(0),
+        input: input_options(&a.fields, a.keep_going, &engine),
+        include_text: a.include_text,
+        shard: a.shard,
+    };
+    let bar = if a.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {elapsed} {bytes} analyzed ({bytes_per_sec})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let progress = Bar { bar };
+    let outcome = pipeline::run(&cfg, &engine, &progress)
+        .with_context(|| format!("analyze into {}", a.out.display()))?;
+    progress.bar.finish_and_clear();
+    let run = &outcome.report.run;
+    if !a.quiet {
+        eprintln!(
+            "read {} · analyzed {} · skipped {}{} → {}",
+            run.read,
+            run.analyzed,
+            run.skipped.len(),
+            if run.warnings > 0 {
+                format!(" · {} with warnings", run.warnings)
+            } else {
+                String::new()
+            },
+            a.out.display()
+        );
+    }
+    Ok(if run.skipped.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_SKIPPED
+    })
+}
+
+fn first_document(path: &Path, opts: &InputOptions) -> anyhow::Result<input::Document> {
+    for item in input::read_inputs(&[path.to_path_buf()], opts) {
+        match item? {
+            Item::Doc(d) => return Ok(*d),
+            Item::Skip(s) => bail!("{}: skipped: {}", s.id, s.reason),
+        }
+    }
+    Err(anyhow!("{}: no article found", path.display()))
+}
+
+fn cmd_score(s: ScoreArgs) -> anyhow::Result<i32> {
+    let engine = Engine::new(load_lexicons(&s.lex)?)?;
+    if !s.file.exists() && s.file.as_os_str() != "-" {
+        bail!("input not found: {}", s.file.display());
+    }
+    let doc = first_document(&s.file, &input_options(&s.fields, false, &engine))?;
+    let rec = analyze::analyze(&doc, &engine, false);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match s.format {
+        ScoreFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &rec)?;
+            writeln!(out)?;
+        }
+        ScoreFormat::Text => crate::report::human::write(&mut out, &doc, &rec, &engine)?,
+    }
+    out.flush()?;
+    Ok(EXIT_OK)
+}
+
+fn cmd_lexicon_check(dir: Option<&Path>) -> anyhow::Result<i32> {
+    let set = match dir {
+        Some(d) => LexiconSet::with_user_dir(d)?,
+        None => LexiconSet::builtin()?,
+    };
+    // Building the engine compiles every matcher and pattern, which is where the remaining errors surface.
+    Engine::new(set.clone())?;
+    let mut out = std::io::stdout().lock();
+    for l in &set.lexicons {
+        writeln!(
+            out,
+            "ok  {:<14} {:<13} {:>6} entries  {}",
+            l.name,
+            l.kind,
+            l.entries.len(),
+            l.origin
+        )?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn cmd_lexicon_list(args: &LexiconArgs) -> anyhow::Result<i32> {
+    let set = load_lexicons(args)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{:<14} {:<13} {:<9} {:>7} {:>5}  {:<16} origin",
+        "name", "kind", "version", "entries", "cats", "sha256"
+    )?;
+    for l in &set.lexicons {
+        writeln!(
+            out,
+            "{:<14} {:<13} {:<9} {:>7} {:>5}  {:<16} {}",
+            l.name,
+            l.kind,
+            l.version,
+            l.entries.len(),
+            l.categories.len(),
+            l.sha256.get(..16).unwrap_or(&l.sha256),
+            l.origin
+        )?;
+        for c in &l.categories {
+            let n = l.entries.iter().filter(|e| e.category == c.id).count();
+            writeln!(out, "    {:<24} {:>6}  {}", c.id, n, c.description)?;
+        }
+    }
+    Ok(EXIT_OK)
+}

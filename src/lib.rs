@@ -10,6 +10,7 @@
 
 pub mod analyze;
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod eval;
 pub mod input;

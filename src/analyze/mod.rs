@@ -137,7 +137,6 @@ pub struct ArticleRecord {
     pub sources: Vec<SourceOut>,
     pub quotes: Vec<QuoteOut>,
     pub excluded: Vec<RegionOut>,
-    pub sentences: Vec<Span>,
     pub warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub text: Option<String>,
@@ -321,11 +320,6 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
             text: slice(text, p.start, p.end),
         })
         .collect();
-    let sentences = model
-        .sentences
-        .iter()
-        .map(|s| span(s.start, s.end))
-        .collect();
 
     let sources = crate::metrics::sources(&attributions);
     let balance = crate::metrics::balance(&attributions);
@@ -358,7 +352,6 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         sources,
         quotes,
         excluded,
-        sentences,
         warnings: doc.warnings.clone(),
         text: include_text.then(|| doc.text.clone()),
     }

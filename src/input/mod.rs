@@ -2,9 +2,54 @@
 //! accounting. Every input becomes either a [`Document`] or a [`Skip`] with its reason — nothing is lost.
 //!
 //! INTERFACE CONTRACT: other modules rely on the public names below.
+//!
+//! # Reading rules
+//!
+//! [`read_inputs`] streams the inputs named on the command line, in order:
+//!
+//! - **`-`**: JSONL on stdin (read once; a second `-` is skipped). Record ids default to `-:<line>`.
+//! - **a folder**: walked lazily and recursively, depth-first in byte order of names (so sorted by
+//!   path). Hidden names (starting with `.`) are ignored, and so are files whose extension is not one of
+//!   [`SUPPORTED_EXTENSIONS`]. Symlinks are followed; a symlinked folder that leads back to one of its
+//!   ancestors (a loop) or to a folder already read is skipped with a reason. The document id of a file
+//!   is its path relative to the folder, with `/` separators (`nyt/2024/a.txt`); the first folder under
+//!   the root is the file's folder outlet (`nyt`); files directly in the root have none.
+//! - **a file**: read by extension (`.txt`, `.md`/`.markdown`, `.html`/`.htm`, `.jsonl`/`.ndjson`,
+//!   case-insensitive). Its id is the path exactly as given on the command line; it has no folder
+//!   outlet. A file with another extension is a [`Skip`] ("unsupported file type").
+//! - a path that does not exist is an [`Error::Io`](crate::Error::Io) (yielded first, before any
+//!   document, since all named paths are checked up front); every other problem — permission denied,
+//!   a file vanishing mid-run, a binary or empty file — is a [`Skip`] with the reason.
+//!
+//! JSONL records: `id` (string or number) else `<file>:<line>` with `file` as given (or as found under a
+//! folder: the folder path joined with the relative path) and a 1-based line. A malformed line is an
+//! [`Error::Input`](crate::Error::Input) that ends the stream, or with `keep_going` a [`Skip`] with id
+//! `file:line`.
+//!
+//! Outlets: the record's field → `--outlet` → folder → signature detection → `unknown`
+//! (see [`OutletSource`]).
 
+mod decode;
+mod files;
+mod html;
+mod jsonl;
+mod outlet;
+#[cfg(test)]
+mod tests;
+mod walk;
+
+pub use files::{format_for, SUPPORTED_EXTENSIONS};
+pub use jsonl::{read_jsonl, JsonlReader};
+pub use outlet::{detect_outlet, UNKNOWN_OUTLET};
+
+use crate::{Error, Result};
+use files::{read_file_document, FileCtx};
 use serde::Serialize;
-use std::path::PathBuf;
+use std::collections::VecDeque;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use walk::{WalkEvent, Walker};
 
 /// How the outlet of a document was determined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,7 +90,9 @@ pub struct Document {
     /// The document text (UTF-8, BOM removed; for HTML the extracted text). All spans index into it.
     pub text: String,
     pub format: Format,
-    /// True when the first line of `text` is the headline (text files; JSONL when text starts with title).
+    /// True when the first non-blank line of `text` is the headline: always for text and markdown files
+    /// (whose title is that line, `#` markers stripped for markdown); for JSONL and HTML when that line,
+    /// trimmed, equals the title.
     pub first_line_is_headline: bool,
     /// Non-fatal problems (e.g. invalid UTF-8 decoded lossily).
     pub warnings: Vec<String>,
@@ -103,5 +150,237 @@ impl Default for InputOptions {
             keep_going: false,
             outlet_rules: OutletRules::default(),
         }
+    }
+}
+
+/// Counts for run accounting: `documents + skipped` items were read from `inputs` named paths.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct InputStats {
+    /// Paths named (each `-` counts once).
+    pub inputs: usize,
+    /// Documents yielded.
+    pub documents: usize,
+    /// Skips yielded.
+    pub skipped: usize,
+}
+
+type DynJsonl = JsonlReader<Box<dyn BufRead + Send>>;
+
+/// The stream of input items; see the module documentation for the rules. Ends after the first `Err`.
+pub struct Inputs {
+    opts: Arc<InputOptions>,
+    pending: VecDeque<PathBuf>,
+    /// The folder being walked and its root.
+    walker: Option<(PathBuf, Walker)>,
+    jsonl: Option<DynJsonl>,
+    stdin_used: bool,
+    error: Option<Error>,
+    finished: bool,
+    stats: InputStats,
+}
+
+/// Read all `inputs` (files, folders, `.jsonl` files, `-` for stdin) lazily, in order.
+pub fn read_inputs(inputs: &[PathBuf], opts: &InputOptions) -> Inputs {
+    let error = inputs.iter().find_map(|p| {
+        if p.as_os_str() == "-" {
+            return None;
+        }
+        match std::fs::symlink_metadata(p) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Error::io(p, e)),
+            _ => None,
+        }
+    });
+    Inputs {
+        opts: Arc::new(opts.clone()),
+        pending: inputs.iter().cloned().collect(),
+        walker: None,
+        jsonl: None,
+        stdin_used: false,
+        error,
+        finished: false,
+        stats: InputStats {
+            inputs: inputs.len(),
+            ..InputStats::default()
+        },
+    }
+}
+
+impl Inputs {
+    /// How many paths were named (for run accounting).
+    pub fn input_count(&self) -> usize {
+        self.stats.inputs
+    }
+
+    /// Counts so far (complete once the iterator is exhausted).
+    pub fn stats(&self) -> InputStats {
+        self.stats
+    }
+
+    fn open_jsonl(
+        &mut self,
+        path: &Path,
+        file: String,
+        folder_outlet: Option<String>,
+        id: String,
+    ) -> Option<Item> {
+        match std::fs::File::open(path) {
+            Ok(f) => {
+                let reader: Box<dyn BufRead + Send> =
+                    Box::new(std::io::BufReader::with_capacity(64 * 1024, f));
+                self.jsonl = Some(JsonlReader::new(
+                    reader,
+                    file,
+                    path.to_path_buf(),
+                    folder_outlet,
+                    Arc::clone(&self.opts),
+                ));
+                None
+            }
+            Err(e) => Some(Item::Skip(Skip {
+                id,
+                reason: format!("cannot read: {e}"),
+            })),
+        }
+    }
+
+    /// Start reading a path named on the command line; returns an item when it is read at once.
+    fn start(&mut self, path: PathBuf) -> Option<Item> {
+        let given = path.to_string_lossy().into_owned();
+        if path.as_os_str() == "-" {
+            if self.stdin_used {
+                return Some(Item::Skip(Skip {
+                    id: "-".into(),
+                    reason: "stdin already read".into(),
+                }));
+            }
+            self.stdin_used = true;
+            let reader: Box<dyn BufRead + Send> =
+                Box::new(std::io::BufReader::new(std::io::stdin()));
+            self.jsonl = Some(JsonlReader::new(
+                reader,
+                "-".into(),
+                path,
+                None,
+                Arc::clone(&self.opts),
+            ));
+            return None;
+        }
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                let what = if std::fs::symlink_metadata(&path).is_ok() {
+                    "broken symlink"
+                } else {
+                    "cannot read"
+                };
+                return Some(Item::Skip(Skip {
+                    id: given,
+                    reason: format!("{what}: {e}"),
+                }));
+            }
+        };
+        if meta.is_dir() {
+            let walker = Walker::new(&path);
+            self.walker = Some((path, walker));
+            return None;
+        }
+        match format_for(&path) {
+            Some(Format::Jsonl) => self.open_jsonl(&path, given.clone(), None, given),
+            Some(format) => {
+                let ctx = FileCtx {
+                    path,
+                    id: given,
+                    folder_outlet: None,
+                };
+                Some(read_file_document(&ctx, format, &self.opts))
+            }
+            None => Some(Item::Skip(Skip {
+                id: given,
+                reason: format!(
+                    "unsupported file type (expected .{})",
+                    SUPPORTED_EXTENSIONS.join(", .")
+                ),
+            })),
+        }
+    }
+
+    /// A file found while walking a folder.
+    fn found(&mut self, root: &Path, path: PathBuf, rel: Vec<String>) -> Option<Item> {
+        let id = rel.join("/");
+        let folder_outlet = if rel.len() >= 2 {
+            rel.first().cloned()
+        } else {
+            None
+        };
+        match format_for(&path) {
+            Some(Format::Jsonl) => {
+                let file = root.join(rel.join("/")).to_string_lossy().into_owned();
+                self.open_jsonl(&path, file, folder_outlet, id)
+            }
+            Some(format) => {
+                let ctx = FileCtx {
+                    path,
+                    id,
+                    folder_outlet,
+                };
+                Some(read_file_document(&ctx, format, &self.opts))
+            }
+            None => None,
+        }
+    }
+
+    fn next_item(&mut self) -> Option<Result<Item>> {
+        if self.finished {
+            return None;
+        }
+        if let Some(e) = self.error.take() {
+            self.finished = true;
+            return Some(Err(e));
+        }
+        loop {
+            if let Some(reader) = self.jsonl.as_mut() {
+                match reader.next() {
+                    Some(item) => {
+                        if item.is_err() {
+                            self.finished = true;
+                        }
+                        return Some(item);
+                    }
+                    None => self.jsonl = None,
+                }
+                continue;
+            }
+            if let Some((root, walker)) = self.walker.as_mut() {
+                match walker.next() {
+                    Some(WalkEvent::Skip(skip)) => return Some(Ok(Item::Skip(skip))),
+                    Some(WalkEvent::File { path, rel }) => {
+                        let root = root.clone();
+                        if let Some(item) = self.found(&root, path, rel) {
+                            return Some(Ok(item));
+                        }
+                    }
+                    None => self.walker = None,
+                }
+                continue;
+            }
+            let path = self.pending.pop_front()?;
+            if let Some(item) = self.start(path) {
+                return Some(Ok(item));
+            }
+        }
+    }
+}
+
+impl Iterator for Inputs {
+    type Item = Result<Item>;
+
+    fn next(&mut self) -> Option<Result<Item>> {
+        let item = self.next_item();
+        match &item {
+            Some(Ok(Item::Doc(_))) => self.stats.documents += 1,
+            Some(Ok(Item::Skip(_))) => self.stats.skipped += 1,
+            _ => {}
+        }
+        item
     }
 }

@@ -1,1 +1,148 @@
-//! report
+//! Writers for the run's outputs: `articles.jsonl`, tidy CSV tables and `report.json`. Everything is
+//! written into a hidden staging folder inside `--out` and renamed into place when the run completes, so
+//! an interrupted run leaves the previous complete output (or none), never a half-written one.
+
+pub mod human;
+mod tables;
+
+use crate::analyze::ArticleRecord;
+use crate::compare::OutletSummary;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Version of the output format (`report.json` and `articles.jsonl`). Bumped on any breaking change.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LexiconInfo {
+    pub name: String,
+    pub kind: String,
+    pub version: String,
+    pub origin: String,
+    pub sha256: String,
+    pub entries: usize,
+}
+
+/// Run accounting: `read = analyzed + skipped.len()`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RunInfo {
+    /// Input arguments as given.
+    pub inputs: Vec<String>,
+    pub read: usize,
+    pub analyzed: usize,
+    pub skipped: Vec<Skipped>,
+    /// Articles analyzed with warnings (e.g. invalid UTF-8 decoded lossily).
+    pub warnings: usize,
+    /// `K/N` when this run is one shard of a corpus.
+    pub shard: Option<String>,
+}
+
+/// An input that was read but not analyzed, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub id: String,
+    pub reason: String,
+}
+
+impl From<crate::input::Skip> for Skipped {
+    fn from(s: crate::input::Skip) -> Self {
+        Skipped {
+            id: s.id,
+            reason: s.reason,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: String,
+    pub tool: ToolInfo,
+    pub lexicons: Vec<LexiconInfo>,
+    pub run: RunInfo,
+    /// Metric names carried by every article, in column order.
+    pub metric_names: Vec<String>,
+    pub outlets: Vec<OutletSummary>,
+    pub comparisons: Vec<serde_json::Value>,
+    pub keyness: Vec<serde_json::Value>,
+}
+
+/// Streams per-article outputs into a staging folder; [`OutputWriter::finish`] moves them into place.
+pub struct OutputWriter {
+    out: PathBuf,
+    staging: PathBuf,
+    jsonl: BufWriter<File>,
+    tables: tables::Tables,
+}
+
+impl OutputWriter {
+    /// Create `out` if needed and check it is writable before any work is done.
+    pub fn create(out: &Path, metric_names: &[String]) -> Result<Self> {
+        fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+        let staging = out.join(format!(".slantscope-partial-{}", std::process::id()));
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        }
+        fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
+        let open = |name: &str| -> Result<BufWriter<File>> {
+            let p = staging.join(name);
+            File::create(&p)
+                .map(|f| BufWriter::with_capacity(1 << 16, f))
+                .map_err(|e| Error::io(p, e))
+        };
+        let jsonl = open("articles.jsonl")?;
+        let tables = tables::Tables::create(&staging, metric_names)?;
+        Ok(OutputWriter {
+            out: out.to_path_buf(),
+            staging,
+            jsonl,
+            tables,
+        })
+    }
+
+    pub fn write(&mut self, rec: &ArticleRecord) -> Result<()> {
+        let path = self.staging.join("articles.jsonl");
+        serde_json::to_writer(&mut self.jsonl, rec)
+            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+        self.jsonl
+            .write_all(b"\n")
+            .map_err(|e| Error::io(&path, e))?;
+        self.tables.write(rec)
+    }
+
+    /// Write `report.json`, flush everything and move the files into `out` (report.json last).
+    pub fn finish(mut self, report: &Report) -> Result<()> {
+        let jpath = self.staging.join("articles.jsonl");
+        self.jsonl.flush().map_err(|e| Error::io(&jpath, e))?;
+        let mut names = self.tables.finish()?;
+        let rpath = self.staging.join("report.json");
+        let mut body =
+            serde_json::to_vec_pretty(report).map_err(|e| Error::Other(e.to_string()))?;
+        body.push(b'\n');
+        fs::write(&rpath, body).map_err(|e| Error::io(&rpath, e))?;
+        names.insert(0, "articles.jsonl".to_string());
+        names.push("report.json".to_string());
+        for name in names {
+            let from = self.staging.join(&name);
+            let to = self.out.join(&name);
+            fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+        fs::remove_dir_all(&self.staging).map_err(|e| Error::io(&self.staging, e))?;
+        Ok(())
+    }
+
+    /// Remove the staging folder (after an error), leaving any previous output untouched.
+    pub fn abandon(self) {
+        let staging = self.staging.clone();
+        drop(self);
+        let _ = fs::remove_dir_all(staging);
+    }
+}

@@ -3,11 +3,40 @@
 //! document text; `CharIndex` converts them to Unicode code points for output (the data contract).
 //!
 //! INTERFACE CONTRACT: other modules rely on the public names below.
+//!
+//! What the model contains (details and rationale in each submodule's docs):
+//! * **Paragraphs** — every non-blank line, trimmed of whitespace; a single line break already separates
+//!   paragraphs, blank lines only separate (`regions`).
+//! * **Regions** — the first matching lexicon line rule decides (caption/boilerplate); then the headline
+//!   (first paragraph no rule classified, when [`BuildOptions::first_line_is_headline`]); body otherwise; a
+//!   footer-tail heuristic turns short unpunctuated lines among trailing boilerplate into boilerplate. Bytes
+//!   outside paragraphs have no region ([`TextModel::region_of`] returns `None`; the older
+//!   [`TextModel::region_at`] reports them as boilerplate).
+//! * **Sentences** — split after `.`/`!`/`?`/`…` (+ closing quotes/brackets) + whitespace + a character that
+//!   can start a sentence (upper-case/caseless letter, digit, opening quote/bracket); never after a listed
+//!   abbreviation or a single-letter initial; never inside numbers (`segment`).
+//! * **Tokens** — alphanumeric runs with internal apostrophes, hyphens and periods, commas between digits
+//!   (`segment`).
+//! * **Quotes** — marks classified by their neighbours and paired on a stack; apostrophes excluded; nested
+//!   quotes get `depth`; a quotation continued over paragraphs by the news convention is **one spanning
+//!   `Quote`**; an unclosed quote ends at its paragraph (`closed = false`) except over soft line breaks of
+//!   one-sentence-per-line text when a closing mark follows within [`MAX_SOFT_LINES`] lines (`quotes`).
+//! * **Voice** — quoted inside outermost quotes **including their marks**, authorial elsewhere; runs never
+//!   cross paragraphs and cover every paragraph byte exactly once (`voice`).
+//!
+//! [`build`] never panics and runs in linear time (plus the line-rule regexes) on any input.
 
 use serde::{Deserialize, Serialize};
 
+mod chars;
 mod offsets;
+mod quotes;
+mod regions;
+mod segment;
+mod voice;
 pub use offsets::CharIndex;
+pub use quotes::MAX_SOFT_LINES;
+pub use regions::TAIL_MAX_WORDS;
 
 /// Which part of an article a character belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -86,7 +115,8 @@ pub struct Quote {
     pub inner_end: usize,
     /// 0 for an outermost quotation, 1 for a quote inside a quote, ...
     pub depth: u8,
-    /// False when the closing mark was missing (the quote then ends at its paragraph's end).
+    /// False when the closing mark was missing: the quote then ends at the end of its (last) paragraph, or
+    /// just before a new opening mark of its family that could not nest (trailing whitespace trimmed).
     pub closed: bool,
     /// Index of the paragraph the quote starts in (a quote may run over paragraphs).
     pub paragraph: usize,
@@ -136,7 +166,31 @@ pub struct BuildOptions {
 mod build;
 pub use build::build;
 
+#[cfg(test)]
+mod tests;
+
 impl TextModel {
+    /// Region of the paragraph containing byte `pos`, `None` between paragraphs.
+    pub fn region_of(&self, pos: usize) -> Option<Region> {
+        self.paragraph_at(pos)
+            .and_then(|i| self.paragraphs.get(i))
+            .map(|p| p.region)
+    }
+
+    /// Sentences of paragraph `paragraph` (a contiguous slice; empty for an unknown index).
+    pub fn sentences_in(&self, paragraph: usize) -> &[Sentence] {
+        let a = self.sentences.partition_point(|s| s.paragraph < paragraph);
+        let b = self.sentences.partition_point(|s| s.paragraph <= paragraph);
+        self.sentences.get(a..b).unwrap_or(&[])
+    }
+
+    /// Tokens of sentence `sentence` (a contiguous slice; empty for an unknown index).
+    pub fn tokens_in(&self, sentence: usize) -> &[Token] {
+        let a = self.tokens.partition_point(|t| t.sentence < sentence);
+        let b = self.tokens.partition_point(|t| t.sentence <= sentence);
+        self.tokens.get(a..b).unwrap_or(&[])
+    }
+
     /// Region of the paragraph containing byte `pos` (Boilerplate outside any paragraph).
     pub fn region_at(&self, pos: usize) -> Region {
         match self.paragraph_at(pos) {
@@ -145,14 +199,22 @@ impl TextModel {
         }
     }
 
+    /// Index of the paragraph containing byte `pos`.
     pub fn paragraph_at(&self, pos: usize) -> Option<usize> {
         let i = self.paragraphs.partition_point(|p| p.end <= pos);
-        (i < self.paragraphs.len() && self.paragraphs[i].start <= pos).then_some(i)
+        self.paragraphs
+            .get(i)
+            .is_some_and(|p| p.start <= pos)
+            .then_some(i)
     }
 
+    /// Index of the sentence containing byte `pos`.
     pub fn sentence_at(&self, pos: usize) -> Option<usize> {
         let i = self.sentences.partition_point(|s| s.end <= pos);
-        (i < self.sentences.len() && self.sentences[i].start <= pos).then_some(i)
+        self.sentences
+            .get(i)
+            .is_some_and(|s| s.start <= pos)
+            .then_some(i)
     }
 
     /// Voice of the character at byte `pos`.
@@ -165,7 +227,7 @@ impl TextModel {
     }
 
     /// Mark `start..end` as paraphrased voice, leaving quoted characters quoted (a mixed quote keeps its
-    /// quoted fragment).
+    /// quoted fragment). `start` and `end` should lie on char boundaries.
     pub fn set_paraphrased(&mut self, start: usize, end: usize) {
         if start >= end {
             return;
@@ -204,17 +266,27 @@ impl TextModel {
     pub fn word_count(&self, region: Region) -> usize {
         self.tokens
             .iter()
-            .filter(|t| self.sentences[t.sentence].region == region)
+            .filter(|t| {
+                self.sentences
+                    .get(t.sentence)
+                    .is_some_and(|s| s.region == region)
+            })
             .count()
     }
 
     /// Index of the innermost quote that contains byte `pos` in its inner text.
     pub fn quote_at(&self, pos: usize) -> Option<usize> {
-        self.quotes
-            .iter()
-            .enumerate()
-            .filter(|(_, q)| q.inner_start <= pos && pos < q.inner_end)
-            .max_by_key(|(_, q)| q.depth)
-            .map(|(i, _)| i)
+        // Quotes are sorted by start and properly nested: the latest-starting quote containing `pos` is the
+        // innermost; scanning back can stop at the first outermost quote.
+        let i = self.quotes.partition_point(|q| q.start <= pos);
+        for (j, q) in self.quotes.get(..i)?.iter().enumerate().rev() {
+            if q.inner_start <= pos && pos < q.inner_end {
+                return Some(j);
+            }
+            if q.depth == 0 {
+                return None;
+            }
+        }
+        None
     }
 }

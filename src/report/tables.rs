@@ -1,0 +1,223 @@
+//! Tidy CSV tables: one row per article, loaded-term hit, attribution and source; snake_case headers.
+
+use crate::analyze::ArticleRecord;
+use crate::{Error, Result};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Shortest round-trip float text (deterministic); empty for null.
+pub fn fmt_f64(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.is_finite() => {
+            let s = format!("{v}");
+            s
+        }
+        _ => String::new(),
+    }
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+struct Table {
+    path: PathBuf,
+    w: csv::Writer<File>,
+}
+
+impl Table {
+    fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Self> {
+        let path = dir.join(name);
+        let mut w = csv::Writer::from_path(&path)
+            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+        w.write_record(header)
+            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+        Ok(Table { path, w })
+    }
+
+    fn row<I, T>(&mut self, fields: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.w
+            .write_record(fields)
+            .map_err(|e| Error::Other(format!("{}: {e}", self.path.display())))
+    }
+
+    fn finish(mut self) -> Result<String> {
+        self.w.flush().map_err(|e| Error::io(&self.path, e))?;
+        Ok(self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default())
+    }
+}
+
+pub struct Tables {
+    metric_names: Vec<String>,
+    articles: Table,
+    hits: Table,
+    attributions: Table,
+    sources: Table,
+}
+
+pub const ARTICLE_COLUMNS: &[&str] = &[
+    "id",
+    "outlet",
+    "outlet_source",
+    "title",
+    "date",
+    "url",
+    "word_count",
+    "first_voice",
+    "last_word",
+    "warnings",
+];
+pub const HIT_COLUMNS: &[&str] = &[
+    "id",
+    "outlet",
+    "category",
+    "term",
+    "text",
+    "start",
+    "end",
+    "voice",
+    "region",
+    "weight",
+    "attribution",
+    "neutral",
+    "group",
+    "lexicon",
+];
+pub const ATTRIBUTION_COLUMNS: &[&str] = &[
+    "id",
+    "outlet",
+    "index",
+    "type",
+    "cue",
+    "cue_lemma",
+    "verb_class",
+    "source",
+    "source_start",
+    "source_end",
+    "content_start",
+    "content_end",
+    "content_words",
+    "speaker",
+    "speaker_kind",
+    "side",
+    "resolved_from",
+    "role",
+];
+pub const SOURCE_COLUMNS: &[&str] = &[
+    "id",
+    "outlet",
+    "name",
+    "kind",
+    "side",
+    "attributions",
+    "named",
+];
+
+impl Tables {
+    pub fn create(dir: &Path, metric_names: &[String]) -> Result<Self> {
+        let mut header: Vec<&str> = ARTICLE_COLUMNS.to_vec();
+        header.extend(metric_names.iter().map(String::as_str));
+        Ok(Tables {
+            metric_names: metric_names.to_vec(),
+            articles: Table::create(dir, "articles.csv", &header)?,
+            hits: Table::create(dir, "hits.csv", HIT_COLUMNS)?,
+            attributions: Table::create(dir, "attributions.csv", ATTRIBUTION_COLUMNS)?,
+            sources: Table::create(dir, "sources.csv", SOURCE_COLUMNS)?,
+        })
+    }
+
+    pub fn write(&mut self, r: &ArticleRecord) -> Result<()> {
+        let mut row: Vec<String> = vec![
+            r.id.clone(),
+            r.outlet.clone(),
+            r.outlet_source.clone(),
+            opt(&r.title).to_string(),
+            opt(&r.date).to_string(),
+            opt(&r.url).to_string(),
+            r.word_count.to_string(),
+            opt(&r.balance.first_voice).to_string(),
+            opt(&r.balance.last_word).to_string(),
+            r.warnings.join("; "),
+        ];
+        row.extend(
+            self.metric_names
+                .iter()
+                .map(|m| fmt_f64(r.metrics.get(m).copied().flatten())),
+        );
+        self.articles.row(&row)?;
+        for h in &r.loaded_terms {
+            self.hits.row([
+                r.id.as_str(),
+                &r.outlet,
+                &h.category,
+                &h.term,
+                &h.text,
+                &h.start.to_string(),
+                &h.end.to_string(),
+                h.voice.as_str(),
+                h.region.as_str(),
+                &fmt_f64(Some(h.weight)),
+                &h.attribution.map(|a| a.to_string()).unwrap_or_default(),
+                opt(&h.neutral),
+                opt(&h.group),
+                &h.lexicon,
+            ])?;
+        }
+        for (i, a) in r.attributions.iter().enumerate() {
+            let (src, ss, se) = match &a.source {
+                Some(s) => (s.text.clone(), s.start.to_string(), s.end.to_string()),
+                None => Default::default(),
+            };
+            self.attributions.row([
+                r.id.as_str(),
+                &r.outlet,
+                &i.to_string(),
+                &a.kind,
+                a.cue.as_ref().map(|c| c.text.as_str()).unwrap_or(""),
+                opt(&a.cue_lemma),
+                opt(&a.verb_class),
+                &src,
+                &ss,
+                &se,
+                &a.content.start.to_string(),
+                &a.content.end.to_string(),
+                &a.words.to_string(),
+                &a.speaker.name,
+                &a.speaker.kind,
+                opt(&a.speaker.side),
+                &a.speaker.resolved_from,
+                opt(&a.speaker.role),
+            ])?;
+        }
+        for s in &r.sources {
+            self.sources.row([
+                r.id.as_str(),
+                &r.outlet,
+                &s.name,
+                &s.kind,
+                opt(&s.side),
+                &s.attributions.to_string(),
+                if s.named { "true" } else { "false" },
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Flush all tables; returns their file names.
+    pub fn finish(self) -> Result<Vec<String>> {
+        Ok(vec![
+            self.articles.finish()?,
+            self.hits.finish()?,
+            self.attributions.finish()?,
+            self.sources.finish()?,
+        ])
+    }
+}

@@ -1,0 +1,385 @@
+//! Sentences and word tokens.
+//!
+//! **Sentences** (within one paragraph): a sentence ends after a run of terminators (`.`, `!`, `?`, `…`,
+//! `...`, `?!`, and the CJK/Indic/Arabic full stops), optionally followed by closing quotes/brackets, when
+//! whitespace follows and the next character can start a sentence (an upper-case/title-case letter, a letter
+//! of a caseless script, a digit, or an opening quote/bracket). So a lower-case continuation never splits
+//! (`“… terror.” he said`, `Why? he asked`, `… which is`). A single `.` directly followed by whitespace does
+//! not end a sentence when the token ending at it is
+//! * an abbreviation from `TextRules::abbreviations` (compared case-sensitively, trailing period optional in
+//!   the list, leading punctuation of the token ignored; for a compound token like "(D-Calif." the last
+//!   part "Calif." is looked up too): "Sen.", "Sept.", "U.S.". An abbreviation
+//!   **never** ends a sentence, even before a capitalised word: "in the U.S. The president" stays one
+//!   sentence. Merging two sentences is cheaper for attribution than cutting "U.S. Secretary of State" in
+//!   half, which is far more frequent in news;
+//! * a single upper-case letter (an initial: "John F. Kennedy", "J. K. Rowling").
+//!
+//! Numbers ("3.5") and addresses ("www.example.com") never split because no whitespace follows the period.
+//! CJK full stops (`。！？`) end a sentence even without whitespace. Quotations are not treated specially:
+//! a quotation of several sentences is split like authorial text. Sentence spans are trimmed and every
+//! non-whitespace character of a paragraph lies in exactly one sentence.
+//!
+//! **Tokens** (within one sentence): maximal runs of extended grapheme clusters that start with an
+//! alphanumeric character (so combining marks stay inside words), joined across one internal apostrophe
+//! (`'` `’`: "don’t"), hyphen (`-` U+2010 U+2011: "war-torn", "al-Sham") or period ("U.S", "3.5",
+//! "www.example.com") between word characters, and across a comma between digits ("1,000"). Leading and
+//! trailing joiners are not part of a token ("'90s" → "90s", "students'" → "students", "U.S." → "U.S").
+
+use std::collections::HashSet;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::chars::{
+    is_apostrophe, is_hyphen, is_sentence_closer, is_space, is_terminator, is_unspaced_terminator,
+    starts_sentence,
+};
+
+/// Longest token (bytes) looked at when checking for an abbreviation before a period.
+const MAX_ABBREVIATION_LOOKBACK: usize = 64;
+
+/// Abbreviations compiled for lookup (stored without their final period).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Abbreviations {
+    set: HashSet<String>,
+}
+
+impl Abbreviations {
+    pub(crate) fn new(list: &[String]) -> Self {
+        let set = list
+            .iter()
+            .map(|a| {
+                let a = a.trim();
+                a.strip_suffix('.').unwrap_or(a).to_string()
+            })
+            .filter(|a| !a.is_empty())
+            .collect();
+        Abbreviations { set }
+    }
+
+    fn contains(&self, token: &str) -> bool {
+        self.set.contains(token)
+    }
+}
+
+/// Sentence spans (absolute byte offsets) of the paragraph `start..end` of `text`.
+pub(crate) fn split_sentences(
+    text: &str,
+    start: usize,
+    end: usize,
+    abbr: &Abbreviations,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let Some(para) = text.get(start..end) else {
+        return out;
+    };
+    let mut sent_start = 0usize;
+    let mut it = para.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if !is_terminator(c) {
+            continue;
+        }
+        let mut single_period = c == '.';
+        let mut unspaced = is_unspaced_terminator(c);
+        while let Some(&(_, d)) = it.peek() {
+            if !is_terminator(d) {
+                break;
+            }
+            single_period = false;
+            unspaced |= is_unspaced_terminator(d);
+            it.next();
+        }
+        let mut had_closer = false;
+        let mut after = it.peek().map_or(para.len(), |&(j, _)| j);
+        while let Some(&(j, d)) = it.peek() {
+            if !is_sentence_closer(d) {
+                break;
+            }
+            had_closer = true;
+            after = j + d.len_utf8();
+            it.next();
+        }
+        let mut has_space = false;
+        while let Some(&(_, d)) = it.peek() {
+            if !is_space(d) {
+                break;
+            }
+            has_space = true;
+            it.next();
+        }
+        let Some(&(next_pos, next)) = it.peek() else {
+            break;
+        };
+        let split = if unspaced {
+            true
+        } else {
+            has_space
+                && starts_sentence(next)
+                && !(single_period && !had_closer && is_abbreviation_or_initial(para, i, abbr))
+        };
+        if split {
+            if after > sent_start {
+                out.push((start + sent_start, start + after));
+            }
+            sent_start = next_pos;
+        }
+    }
+    if sent_start < para.len() {
+        out.push((start + sent_start, end));
+    }
+    out
+}
+
+/// True when the token ending at the period at byte `period` of `para` is a listed abbreviation or an
+/// initial.
+fn is_abbreviation_or_initial(para: &str, period: usize, abbr: &Abbreviations) -> bool {
+    let Some(before) = para.get(..period) else {
+        return false;
+    };
+    let mut tok_start = period;
+    for (j, c) in before.char_indices().rev() {
+        if is_space(c) {
+            break;
+        }
+        if period - j > MAX_ABBREVIATION_LOOKBACK {
+            return false;
+        }
+        tok_start = j;
+    }
+    let Some(tok) = para.get(tok_start..period) else {
+        return false;
+    };
+    let tok = tok.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let mut cs = tok.chars();
+    if let (Some(c), None) = (cs.next(), cs.next()) {
+        if c.is_uppercase() {
+            return true;
+        }
+    }
+    if abbr.contains(tok) {
+        return true;
+    }
+    // The last part of a compound token: "(D-Calif." → "Calif".
+    let tail = tok
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() || c == '.')
+        .last()
+        .map_or(tok, |(i, _)| tok.get(i..).unwrap_or(tok))
+        .trim_start_matches('.');
+    tail.len() < tok.len() && abbr.contains(tail)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Joiner {
+    /// Apostrophe, hyphen or period: joins any two word characters.
+    Word,
+    /// Comma: joins two digits only.
+    Digits,
+}
+
+fn joiner(c: char) -> Option<Joiner> {
+    if is_apostrophe(c) || is_hyphen(c) || c == '.' {
+        Some(Joiner::Word)
+    } else if c == ',' {
+        Some(Joiner::Digits)
+    } else {
+        None
+    }
+}
+
+/// Word tokens (absolute byte spans) in `start..end` of `text`.
+pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(usize, usize)) {
+    let Some(seg) = text.get(start..end) else {
+        return;
+    };
+    let mut cur: Option<usize> = None;
+    let mut last_end = 0usize;
+    let mut last_digit = false;
+    let mut pending: Option<Joiner> = None;
+    for (i, g) in seg.grapheme_indices(true) {
+        let first = g.chars().next().unwrap_or(' ');
+        if first.is_alphanumeric() {
+            match (cur, pending) {
+                (None, _) => cur = Some(i),
+                (Some(s), Some(Joiner::Digits)) if !(last_digit && first.is_numeric()) => {
+                    push(start + s, start + last_end);
+                    cur = Some(i);
+                }
+                _ => {}
+            }
+            pending = None;
+            last_end = i + g.len();
+            last_digit = g.chars().next_back().is_some_and(char::is_numeric);
+            continue;
+        }
+        let j = if g.chars().nth(1).is_none() {
+            joiner(first)
+        } else {
+            None
+        };
+        match (cur, pending, j) {
+            (Some(_), None, Some(j)) => pending = Some(j),
+            (Some(s), _, _) => {
+                push(start + s, start + last_end);
+                cur = None;
+                pending = None;
+            }
+            (None, _, _) => {}
+        }
+    }
+    if let Some(s) = cur {
+        push(start + s, start + last_end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sents(t: &str, abbr: &[&str]) -> Vec<String> {
+        let a = Abbreviations::new(&abbr.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        split_sentences(t, 0, t.len(), &a)
+            .into_iter()
+            .map(|(s, e)| t[s..e].to_string())
+            .collect()
+    }
+
+    fn toks(t: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        tokens(t, 0, t.len(), |s, e| v.push(&t[s..e]));
+        v
+    }
+
+    #[test]
+    fn basic_sentences() {
+        assert_eq!(
+            sents("One. Two! Three? Four", &[]),
+            vec!["One.", "Two!", "Three?", "Four"]
+        );
+        assert_eq!(
+            sents("He left.  \u{a0}She stayed.", &[]),
+            vec!["He left.", "She stayed."]
+        );
+        assert_eq!(sents("Really?! Yes.", &[]), vec!["Really?!", "Yes."]);
+        assert_eq!(
+            sents("It was 2016. 2017 came.", &[]),
+            vec!["It was 2016.", "2017 came."]
+        );
+    }
+
+    #[test]
+    fn closing_quotes_and_lowercase_continuation() {
+        assert_eq!(
+            sents("“We fight terror.” he said. “Next.” Then", &[]),
+            vec!["“We fight terror.” he said.", "“Next.”", "Then"]
+        );
+        assert_eq!(
+            sents("He said \"stop.\" She left.", &[]),
+            vec!["He said \"stop.\"", "She left."]
+        );
+        assert_eq!(sents("“Why?” he asked.", &[]), vec!["“Why?” he asked."]);
+        assert_eq!(
+            sents("He left. “Go,” she said.", &[]),
+            vec!["He left.", "“Go,” she said."]
+        );
+        assert_eq!(
+            sents("Done (really.) Next one.", &[]),
+            vec!["Done (really.)", "Next one."]
+        );
+    }
+
+    #[test]
+    fn abbreviations_and_initials() {
+        let ab = ["U.S.", "Sen.", "Sept.", "Dr."];
+        assert_eq!(
+            sents(
+                "The U.S. Secretary met Sen. Smith on Sept. 11. Dr. Who left.",
+                &ab
+            ),
+            vec![
+                "The U.S. Secretary met Sen. Smith on Sept. 11.",
+                "Dr. Who left."
+            ]
+        );
+        // Documented choice: an abbreviation never ends a sentence.
+        assert_eq!(
+            sents("He lives in the U.S. The end.", &ab),
+            vec!["He lives in the U.S. The end."]
+        );
+        // Case-sensitive: "sen." is not "Sen.".
+        assert_eq!(sents("The sen. Smith", &ab), vec!["The sen.", "Smith"]);
+        // Without the list, "Sen." ends a sentence.
+        assert_eq!(sents("Sen. Smith", &[]), vec!["Sen.", "Smith"]);
+        // Leading bracket ignored.
+        assert_eq!(
+            sents("(Sen. Smith) spoke.", &ab),
+            vec!["(Sen. Smith) spoke."]
+        );
+        assert_eq!(
+            sents("John F. Kennedy and J. K. Rowling met. Then", &[]),
+            vec!["John F. Kennedy and J. K. Rowling met.", "Then"]
+        );
+    }
+
+    #[test]
+    fn numbers_and_ellipsis() {
+        assert_eq!(
+            sents("It rose 3.5 percent. Good.", &[]),
+            vec!["It rose 3.5 percent.", "Good."]
+        );
+        assert_eq!(
+            sents("Well... maybe. And … so on… Then", &[]),
+            vec!["Well... maybe.", "And … so on…", "Then"]
+        );
+        assert_eq!(sents("Wait... Now.", &[]), vec!["Wait...", "Now."]);
+        assert_eq!(
+            sents("Visit www.example.com. Now", &[]),
+            vec!["Visit www.example.com.", "Now"]
+        );
+    }
+
+    #[test]
+    fn unspaced_and_caseless_scripts() {
+        assert_eq!(
+            sents("今日は晴れ。明日は雨。", &[]),
+            vec!["今日は晴れ。", "明日は雨。"]
+        );
+        assert_eq!(sents("यह है। अगला वाक्य।", &[]), vec!["यह है।", "अगला वाक्य।"]);
+    }
+
+    #[test]
+    fn degenerate_sentences() {
+        assert_eq!(sents(".", &[]), vec!["."]);
+        assert_eq!(sents(". . . A", &[]), vec![". . .", "A"]);
+        assert_eq!(sents("“. ”", &[]), vec!["“. ”"]);
+    }
+
+    #[test]
+    fn word_tokens() {
+        assert_eq!(
+            toks("The war-torn state, al-Sham’s fighters don't know rock 'n' roll."),
+            vec![
+                "The",
+                "war-torn",
+                "state",
+                "al-Sham’s",
+                "fighters",
+                "don't",
+                "know",
+                "rock",
+                "n",
+                "roll"
+            ]
+        );
+        assert_eq!(
+            toks("'90s students' 3.5% 1,000 U.S. 2,b"),
+            vec!["90s", "students", "3.5", "1,000", "U.S", "2", "b"]
+        );
+        assert_eq!(
+            toks("a--b -x- é\u{301}t\u{e9} 😀 ok"),
+            vec!["a", "b", "x", "é\u{301}t\u{e9}", "ok"]
+        );
+        assert_eq!(toks("x.’"), vec!["x"]);
+        assert!(toks("— … “ ”").is_empty());
+    }
+}

@@ -1,0 +1,95 @@
+//! Tests over the shared annotated datasets (read from ../shared, never copied): the seed article and
+//! span integrity over whole corpora.
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn run_dir(input: &Path, out: &Path) {
+    bin().arg("analyze").arg(input).args(["--quiet", "--out"]).arg(out).assert().success().code(0);
+}
+
+/// Every span in articles.jsonl equals document[start:end] (code points), and nothing was skipped or
+/// warned about.
+fn check_corpus(dir: &Path) {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    run_dir(dir, &out);
+    let report = read_json(&out.join("report.json"));
+    assert_eq!(report["run"]["skipped"].as_array().unwrap().len(), 0);
+    assert_eq!(report["run"]["warnings"], 0);
+    let recs = read_jsonl(&out.join("articles.jsonl"));
+    let files = std::fs::read_dir(dir).unwrap().count();
+    assert_eq!(recs.len(), files);
+    let mut spans = 0;
+    for r in &recs {
+        let id = r["id"].as_str().unwrap();
+        let text = std::fs::read_to_string(dir.join(id)).unwrap();
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let chars: Vec<char> = text.chars().collect();
+        spans += check_spans(r, &chars, id);
+    }
+    assert!(spans > recs.len(), "only {spans} spans checked");
+}
+
+#[test]
+fn polnear_dev_spans_are_exact() {
+    let Some(d) = datasets() else { return };
+    check_corpus(&d.join("polnear/dev/text"));
+}
+
+#[test]
+fn ptc_spans_are_exact() {
+    let Some(d) = datasets() else { return };
+    check_corpus(&d.join("ptc/articles"));
+}
+
+fn seed() -> Option<(std::path::PathBuf, serde_json::Value)> {
+    let d = datasets()?;
+    let f = d.join("seed/presstv-russia-syria.txt");
+    let out = bin().arg("score").arg(&f).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some((f, serde_json::from_slice(&out.stdout).unwrap()))
+}
+
+#[test]
+fn seed_regions_headline_and_quotes() {
+    let Some((f, rec)) = seed() else { return };
+    let text = std::fs::read_to_string(&f).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    check_spans(&rec, &chars, "seed");
+    assert_eq!(rec["headline"]["text"], "Russia vows to keep up support for Syria in defiance of US threat");
+    assert_eq!(rec["outlet"], "presstv");
+    // Breadcrumb, captions, credits, mirror lines and the share footer are excluded from the body.
+    let excluded: Vec<&str> = rec["excluded"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
+    let has = |needle: &str| excluded.iter().any(|t| t.contains(needle));
+    for needle in ["Russia", "(Photo by Reuters)", "(Photo by AFP)", "alternate addresses", "www.presstv", "SHARE THIS ARTICLE"] {
+        assert!(has(needle), "{needle} not excluded: {excluded:?}");
+    }
+    assert!(excluded.iter().any(|t| t.starts_with("News") && t.contains('/')), "breadcrumb: {excluded:?}");
+    // Every quotation mark pair in the article is a quote: count opening curly marks in body text.
+    let quotes = rec["quotes"].as_array().unwrap();
+    let opening = text.matches('\u{201c}').count();
+    let top: Vec<_> = quotes.iter().filter(|q| q["depth"] == 0).collect();
+    assert_eq!(top.len(), opening, "{quotes:?}");
+    for q in top {
+        let t = q["text"].as_str().unwrap();
+        assert!(t.starts_with('\u{201c}'), "{t}");
+        assert!(t.ends_with('\u{201d}'), "{t}");
+    }
+    // Body word count excludes the boilerplate.
+    let wc = rec["word_count"].as_u64().unwrap();
+    assert!((380..=460).contains(&wc), "word_count {wc}");
+}
+
+#[test]
+fn seed_score_text_shows_voices() {
+    let Some(d) = datasets() else { return };
+    let f = d.join("seed/presstv-russia-syria.txt");
+    let out = bin().arg("score").arg(&f).output().unwrap();
+    assert!(out.status.success());
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("outlet's own voice"));
+    assert!(s.contains("Loaded terms in quotations"));
+    assert!(s.contains("Quotations ("));
+}
