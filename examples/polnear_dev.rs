@@ -5,7 +5,7 @@ use slantscope::analyze::attribution::{
     builtin_with_attribution_lexicons, extract, AttributionRules,
 };
 use slantscope::eval::polnear::{evaluate, predictions};
-use slantscope::text::{build, BuildOptions, TextRules};
+use slantscope::text::{build, BuildOptions};
 use std::path::PathBuf;
 
 fn shared() -> PathBuf {
@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = shared().join("datasets/polnear");
     let lex = builtin_with_attribution_lexicons()?;
     let rules = AttributionRules::from_lexicons(&lex)?;
-    let engine_text_rules = TextRules::default();
+    let engine_text_rules = slantscope::analyze::Engine::new(lex.clone())?.text_rules;
     let report = evaluate(&root.join(&split), &root.join("metadata.tsv"), |text| {
         let model = build(
             text,

@@ -219,7 +219,30 @@ pub(crate) fn segments(
             ranges.push((s.start, s.end, s.paragraph, s.region));
         }
     }
-    for (s, e, para, region) in ranges {
+    // Re-join model sentences of one paragraph that were split inside a quotation or after a title or
+    // initial the attribution lexicons know ("Sen.", "Mr.", "F."): attribution works on whole quotations.
+    let mut merged: Vec<(usize, usize, usize, Region)> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        if let Some(prev) = merged.last_mut() {
+            if prev.2 == r.2 && prev.3 == r.3 && prev.1 <= r.0 {
+                let inside_quote = quote_containing(quotes, prev.1.saturating_sub(1))
+                    .is_some_and(|q| quotes[q].1 > prev.1)
+                    || quote_containing(quotes, r.0).is_some();
+                let abbrev = || {
+                    let toks = tokenize(text, prev.0, prev.1);
+                    toks.len() >= 2
+                        && toks[toks.len() - 1].is_punct('.')
+                        && is_abbrev(&toks, toks.len() - 1)
+                };
+                if inside_quote || abbrev() {
+                    prev.1 = r.1;
+                    continue;
+                }
+            }
+        }
+        merged.push(r);
+    }
+    for (s, e, para, region) in merged {
         if !matches!(region, Region::Body | Region::Headline) {
             continue;
         }
