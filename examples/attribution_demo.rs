@@ -2,7 +2,7 @@
 use slantscope::analyze::attribution::{
     builtin_with_attribution_lexicons, extract, AttributionRules,
 };
-use slantscope::text::{build, BuildOptions, TextRules};
+use slantscope::text::{build, BuildOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args()
@@ -11,9 +11,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let text = std::fs::read_to_string(&path)?;
     let lex = builtin_with_attribution_lexicons()?;
     let rules = AttributionRules::from_lexicons(&lex)?;
+    let text_rules = slantscope::analyze::Engine::new(lex.clone())?.text_rules;
     let model = build(
         &text,
-        &TextRules::default(),
+        &text_rules,
         &BuildOptions {
             first_line_is_headline: true,
         },

@@ -150,7 +150,7 @@ fn continuation(seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
     let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
         return;
     };
-    if !(!first.word && is_open_quote(&first.bare)) {
+    if first.word || !is_open_quote(&first.bare) {
         return;
     }
     let all_quoted = toks
@@ -252,9 +252,9 @@ impl Ctx<'_> {
                     || (t.upper
                         && !self.rules.determiners.contains(&t.norm)
                         && !self.rules.boundaries.contains(&t.norm)
-                        && !(i > s
-                            && self.rules.determiners.contains(&self.toks[i - 1].norm)
-                            && !self.rules.definites.contains(&self.toks[i - 1].norm))))
+                        && (i == s
+                            || !self.rules.determiners.contains(&self.toks[i - 1].norm)
+                            || self.rules.definites.contains(&self.toks[i - 1].norm))))
         })
     }
 
@@ -486,10 +486,10 @@ impl Ctx<'_> {
     fn content_start_after(&self, ce: usize, object_frame: bool) -> usize {
         let toks = self.toks;
         let mut s = ce;
-        if s < toks.len() && punct(&toks[s], &[':']) {
-            s += 1;
-        } else if s + 1 < toks.len() && punct(&toks[s], &[',']) && is_open_quote(&toks[s + 1].bare)
-        {
+        let colon = s < toks.len() && punct(&toks[s], &[':']);
+        let comma_quote =
+            s + 1 < toks.len() && punct(&toks[s], &[',']) && is_open_quote(&toks[s + 1].bare);
+        if colon || comma_quote {
             s += 1;
         }
         // "that" within a few tokens, with only an object/adverbial in between.
@@ -791,7 +791,8 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     let l = left?;
     let t = &toks[l];
     // A second verb of the same subject: "promised to … and said …".
-    if t.word && rules.coordinators.contains(&t.norm) && fwd_ok {
+    // (A bare lemma after "and" is an infinitive chain: "would go on and continue to".)
+    if t.word && rules.coordinators.contains(&t.norm) && fwd_ok && toks[cs0].norm != info.lemma {
         let p = prev.last()?;
         if p.mode == Mode::Forward && p.fwd_start < l {
             return Some(Cand {

@@ -26,13 +26,11 @@ struct Parts<'t> {
 fn join(toks: &[Tok]) -> String {
     let mut s = String::new();
     for (i, t) in toks.iter().enumerate() {
-        if i > 0 && t.word && (toks[i - 1].word || toks[i - 1].end < t.start) {
-            s.push(' ');
-        } else if i > 0
-            && !t.word
+        let word_gap = t.word && (toks[i - 1].word || toks[i - 1].end < t.start);
+        let punct_gap = !t.word
             && t.start > toks[i - 1].end
-            && !(t.bare == "," || t.bare == "." || t.bare == ")")
-        {
+            && !(t.bare == "," || t.bare == "." || t.bare == ")");
+        if i > 0 && (word_gap || punct_gap) {
             s.push(' ');
         }
         s.push_str(&t.bare);
@@ -128,7 +126,7 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
             }
             // A lone capitalized first word next to a role word is usually not a name ("Several judges").
             let lone_initial = s == 0 && e == 1 && has_role && toks.len() > 1;
-            if !lone_initial && best.is_none_or(|(bs, be)| e - s > be - bs) {
+            if !lone_initial && best.map_or(true, |(bs, be)| e - s > be - bs) {
                 best = Some((s, e));
             }
             k = e;
@@ -260,7 +258,7 @@ impl<'a> Resolver<'a> {
                 rules.entity_at(toks, toks.iter().position(|t| t.word).unwrap_or(0))
             {
                 if e.category == "pronoun" {
-                    return self.pronoun(&e.kind);
+                    return self.pronoun(&e.kind, pos);
                 }
             }
         }
@@ -466,7 +464,7 @@ impl<'a> Resolver<'a> {
         (name.to_string(), "name", None, None)
     }
 
-    fn pronoun(&self, kind: &str) -> Speaker {
+    fn pronoun(&self, kind: &str, pos: usize) -> Speaker {
         let found = match kind {
             "pronoun_person" => self
                 .history
@@ -497,12 +495,28 @@ impl<'a> Resolver<'a> {
                 },
                 ..h.clone()
             },
-            None => Speaker {
-                name: "unknown".into(),
-                kind: "unknown".into(),
-                side: None,
-                resolved_from: "none".into(),
-                role: None,
+            // No earlier speaker: the most recent person named with a title or role.
+            None => match self
+                .mentions
+                .iter()
+                .rev()
+                .find(|m| m.pos < pos)
+                .filter(|_| kind == "pronoun_person")
+            {
+                Some(m) => Speaker {
+                    name: m.name.clone(),
+                    kind: "person".into(),
+                    side: m.side.clone(),
+                    resolved_from: "pronoun".into(),
+                    role: m.role.clone(),
+                },
+                None => Speaker {
+                    name: "unknown".into(),
+                    kind: "unknown".into(),
+                    side: None,
+                    resolved_from: "none".into(),
+                    role: None,
+                },
             },
         }
     }

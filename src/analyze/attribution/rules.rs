@@ -64,7 +64,7 @@ impl<T: Clone> PhraseTable<T> {
             return;
         }
         slot.push((key, case_sensitive, value));
-        slot.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        slot.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
     }
 
     /// Longest phrase starting at `toks[i]`: (number of tokens, value). A possessive is allowed only on the
