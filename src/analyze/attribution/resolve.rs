@@ -26,12 +26,13 @@ struct Parts<'t> {
 fn join(toks: &[Tok]) -> String {
     let mut s = String::new();
     for (i, t) in toks.iter().enumerate() {
-        let word_gap = t.word && (toks[i - 1].word || toks[i - 1].end < t.start);
-        let punct_gap = !t.word
-            && t.start > toks[i - 1].end
-            && !(t.bare == "," || t.bare == "." || t.bare == ")");
-        if i > 0 && (word_gap || punct_gap) {
-            s.push(' ');
+        if let Some(p) = i.checked_sub(1).map(|j| &toks[j]) {
+            let word_gap = t.word && (p.word || p.end < t.start);
+            let punct_gap =
+                !t.word && t.start > p.end && !(t.bare == "," || t.bare == "." || t.bare == ")");
+            if word_gap || punct_gap {
+                s.push(' ');
+            }
         }
         s.push_str(&t.bare);
     }
