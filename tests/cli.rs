@@ -7,7 +7,11 @@ use std::fs;
 
 fn analyze(args: &[&str], out: &std::path::Path) -> assert_cmd::assert::Assert {
     let mut c = bin();
-    c.arg("analyze").args(args).arg("--out").arg(out).arg("--quiet");
+    c.arg("analyze")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet");
     c.assert()
 }
 
@@ -17,10 +21,21 @@ fn analyzes_every_input_kind_and_writes_all_outputs() {
     let out = t.path().join("out");
     let f = fixtures().join("input");
     analyze(&[f.to_str().unwrap()], &out).success().code(0);
-    for name in ["report.json", "articles.jsonl", "articles.csv", "hits.csv", "attributions.csv", "sources.csv"] {
+    for name in [
+        "report.json",
+        "articles.jsonl",
+        "articles.csv",
+        "hits.csv",
+        "attributions.csv",
+        "sources.csv",
+    ] {
         assert!(out.join(name).is_file(), "{name} missing");
     }
-    assert!(!fs::read_dir(&out).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().starts_with('.')));
+    assert!(!fs::read_dir(&out).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with('.')));
     let report = read_json(&out.join("report.json"));
     assert_eq!(report["schema_version"], "1.0");
     assert_eq!(report["tool"]["name"], "slantscope");
@@ -28,7 +43,11 @@ fn analyzes_every_input_kind_and_writes_all_outputs() {
     assert_eq!(run["read"], 6, "3 files + 3 JSONL records: {run}");
     assert_eq!(run["analyzed"], 6);
     assert_eq!(run["skipped"].as_array().unwrap().len(), 0);
-    assert!(report["lexicons"].as_array().unwrap().iter().all(|l| l["sha256"].as_str().unwrap().len() == 64));
+    assert!(report["lexicons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["sha256"].as_str().unwrap().len() == 64));
 
     let recs = read_jsonl(&out.join("articles.jsonl"));
     let ids: Vec<&str> = recs.iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -39,7 +58,10 @@ fn analyzes_every_input_kind_and_writes_all_outputs() {
     assert_eq!(ids[3], "w1");
     assert_eq!(ids[4], "2");
     assert!(ids[5].ends_with("wire.jsonl:3"), "{}", ids[5]);
-    assert_eq!(recs[0]["title"], "Council approves harbour dredging plan after long debate");
+    assert_eq!(
+        recs[0]["title"],
+        "Council approves harbour dredging plan after long debate"
+    );
     assert_eq!(recs[1]["title"], "Ferry fares to rise in spring");
     assert_eq!(recs[2]["title"], "Bridge reopens after repairs");
     assert_eq!(recs[3]["outlet"], "northwire");
@@ -76,7 +98,11 @@ fn folder_name_gives_outlet() {
     let t = tempfile::tempdir().unwrap();
     let corpus = t.path().join("corpus");
     fs::create_dir_all(corpus.join("gazette")).unwrap();
-    fs::write(corpus.join("gazette/a.txt"), "Headline here\n\nBody text of the story.\n").unwrap();
+    fs::write(
+        corpus.join("gazette/a.txt"),
+        "Headline here\n\nBody text of the story.\n",
+    )
+    .unwrap();
     let out = t.path().join("out");
     analyze(&[corpus.to_str().unwrap()], &out).success();
     let recs = read_jsonl(&out.join("articles.jsonl"));
@@ -89,19 +115,30 @@ fn folder_name_gives_outlet() {
 fn malformed_jsonl_stops_with_file_and_line() {
     let t = tempfile::tempdir().unwrap();
     let j = t.path().join("c.jsonl");
-    fs::write(&j, "{\"text\": \"fine\"}\n{\"text\": 5}\n{\"text\": \"after\"}\n").unwrap();
+    fs::write(
+        &j,
+        "{\"text\": \"fine\"}\n{\"text\": 5}\n{\"text\": \"after\"}\n",
+    )
+    .unwrap();
     let out = t.path().join("out");
     analyze(&[j.to_str().unwrap()], &out)
         .code(2)
         .stderr(predicate::str::contains("c.jsonl:2").and(predicate::str::contains("text")));
-    assert!(!out.join("report.json").exists(), "no report from a failed run");
+    assert!(
+        !out.join("report.json").exists(),
+        "no report from a failed run"
+    );
 }
 
 #[test]
 fn keep_going_records_the_skip_and_exits_1() {
     let t = tempfile::tempdir().unwrap();
     let j = t.path().join("c.jsonl");
-    fs::write(&j, "{\"text\": \"fine story\"}\nnot json\n{\"title\": \"no text\"}\n{\"text\": \"after\"}\n").unwrap();
+    fs::write(
+        &j,
+        "{\"text\": \"fine story\"}\nnot json\n{\"title\": \"no text\"}\n{\"text\": \"after\"}\n",
+    )
+    .unwrap();
     let out = t.path().join("out");
     analyze(&[j.to_str().unwrap(), "--keep-going"], &out).code(1);
     let report = read_json(&out.join("report.json"));
@@ -121,15 +158,23 @@ fn empty_binary_and_invalid_utf8_files() {
     fs::create_dir(&d).unwrap();
     fs::write(d.join("a-empty.txt"), "").unwrap();
     fs::write(d.join("b-binary.txt"), b"\x00\x01\x02\x00binary\x00").unwrap();
-    fs::write(d.join("c-latin1.txt"), b"Caf\xe9 owners protest\n\nThe caf\xe9 owners said rents were too high.\n").unwrap();
+    fs::write(
+        d.join("c-latin1.txt"),
+        b"Caf\xe9 owners protest\n\nThe caf\xe9 owners said rents were too high.\n",
+    )
+    .unwrap();
     let out = t.path().join("out");
     analyze(&[d.to_str().unwrap()], &out).code(1);
     let report = read_json(&out.join("report.json"));
     let run = &report["run"];
     assert_eq!(run["read"], 3);
     assert_eq!(run["analyzed"], 1);
-    let reasons: Vec<String> =
-        run["skipped"].as_array().unwrap().iter().map(|s| s["reason"].as_str().unwrap().to_string()).collect();
+    let reasons: Vec<String> = run["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap().to_string())
+        .collect();
     assert!(reasons.iter().any(|r| r.contains("empty")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("binary")), "{reasons:?}");
     let recs = read_jsonl(&out.join("articles.jsonl"));
@@ -139,7 +184,9 @@ fn empty_binary_and_invalid_utf8_files() {
 #[test]
 fn missing_input_is_a_usage_error() {
     let t = tempfile::tempdir().unwrap();
-    analyze(&["/no/such/file.txt"], &t.path().join("out")).code(2).stderr(predicate::str::contains("/no/such/file.txt"));
+    analyze(&["/no/such/file.txt"], &t.path().join("out"))
+        .code(2)
+        .stderr(predicate::str::contains("/no/such/file.txt"));
 }
 
 #[test]
@@ -148,7 +195,9 @@ fn unwritable_output_fails_before_work() {
     let blocker = t.path().join("file");
     fs::write(&blocker, "x").unwrap();
     let f = fixtures().join("input/harbor.txt");
-    analyze(&[f.to_str().unwrap()], &blocker.join("out")).code(2).stderr(predicate::str::contains("file"));
+    analyze(&[f.to_str().unwrap()], &blocker.join("out"))
+        .code(2)
+        .stderr(predicate::str::contains("file"));
 }
 
 #[test]
@@ -173,7 +222,11 @@ fn bad_lexicon_names_file_line_col() {
 
 #[test]
 fn builtin_lexicons_check_and_list() {
-    bin().args(["lexicon", "check"]).assert().success().stdout(predicate::str::contains("loaded"));
+    bin()
+        .args(["lexicon", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("loaded"));
     bin()
         .args(["lexicon", "list"])
         .assert()
@@ -188,28 +241,42 @@ fn jobs_do_not_change_output() {
     let (o1, o2) = (t.path().join("j1"), t.path().join("j2"));
     for (out, j) in [(&o1, "1"), (&o2, "2")] {
         let mut c = bin();
-        c.arg("analyze").arg(&samples).args(["--quiet", "--jobs", j, "--out"]).arg(out);
+        c.arg("analyze")
+            .arg(&samples)
+            .args(["--quiet", "--jobs", j, "--out"])
+            .arg(out);
         c.assert().success();
     }
-    for name in ["report.json", "articles.jsonl", "articles.csv", "hits.csv", "attributions.csv", "sources.csv"] {
-        assert_eq!(fs::read(o1.join(name)).unwrap(), fs::read(o2.join(name)).unwrap(), "{name} differs");
+    for name in [
+        "report.json",
+        "articles.jsonl",
+        "articles.csv",
+        "hits.csv",
+        "attributions.csv",
+        "sources.csv",
+    ] {
+        assert_eq!(
+            fs::read(o1.join(name)).unwrap(),
+            fs::read(o2.join(name)).unwrap(),
+            "{name} differs"
+        );
     }
 }
 
 #[test]
 fn score_prints_findings_by_voice() {
     let f = fixtures().join("input/notes.md");
-    bin()
+    bin().arg("score").arg(&f).assert().success().stdout(
+        predicate::str::contains("Ferry fares to rise in spring")
+            .and(predicate::str::contains("own voice"))
+            .and(predicate::str::contains("Who speaks")),
+    );
+    let out = bin()
         .arg("score")
         .arg(&f)
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("Ferry fares to rise in spring")
-                .and(predicate::str::contains("own voice"))
-                .and(predicate::str::contains("Who speaks")),
-        );
-    let out = bin().arg("score").arg(&f).args(["--format", "json"]).output().unwrap();
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["id"], "notes.md");
@@ -217,5 +284,10 @@ fn score_prints_findings_by_voice() {
 
 #[test]
 fn help_has_examples() {
-    bin().arg("analyze").arg("--help").assert().success().stdout(predicate::str::contains("Examples:"));
+    bin()
+        .arg("analyze")
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
 }

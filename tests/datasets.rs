@@ -6,7 +6,14 @@ use common::*;
 use std::path::Path;
 
 fn run_dir(input: &Path, out: &Path) {
-    bin().arg("analyze").arg(input).args(["--quiet", "--out"]).arg(out).assert().success().code(0);
+    bin()
+        .arg("analyze")
+        .arg(input)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success()
+        .code(0);
 }
 
 /// Every span in articles.jsonl equals document[start:end] (code points), and nothing was skipped or
@@ -47,8 +54,17 @@ fn ptc_spans_are_exact() {
 fn seed() -> Option<(std::path::PathBuf, serde_json::Value)> {
     let d = datasets()?;
     let f = d.join("seed/presstv-russia-syria.txt");
-    let out = bin().arg("score").arg(&f).args(["--format", "json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .arg("score")
+        .arg(&f)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some((f, serde_json::from_slice(&out.stdout).unwrap()))
 }
 
@@ -58,15 +74,35 @@ fn seed_regions_headline_and_quotes() {
     let text = std::fs::read_to_string(&f).unwrap();
     let chars: Vec<char> = text.chars().collect();
     check_spans(&rec, &chars, "seed");
-    assert_eq!(rec["headline"]["text"], "Russia vows to keep up support for Syria in defiance of US threat");
+    assert_eq!(
+        rec["headline"]["text"],
+        "Russia vows to keep up support for Syria in defiance of US threat"
+    );
     assert_eq!(rec["outlet"], "presstv");
     // Breadcrumb, captions, credits, mirror lines and the share footer are excluded from the body.
-    let excluded: Vec<&str> = rec["excluded"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect();
+    let excluded: Vec<&str> = rec["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
     let has = |needle: &str| excluded.iter().any(|t| t.contains(needle));
-    for needle in ["Russia", "(Photo by Reuters)", "(Photo by AFP)", "alternate addresses", "www.presstv", "SHARE THIS ARTICLE"] {
+    for needle in [
+        "Russia",
+        "(Photo by Reuters)",
+        "(Photo by AFP)",
+        "alternate addresses",
+        "www.presstv",
+        "SHARE THIS ARTICLE",
+    ] {
         assert!(has(needle), "{needle} not excluded: {excluded:?}");
     }
-    assert!(excluded.iter().any(|t| t.starts_with("News") && t.contains('/')), "breadcrumb: {excluded:?}");
+    assert!(
+        excluded
+            .iter()
+            .any(|t| t.starts_with("News") && t.contains('/')),
+        "breadcrumb: {excluded:?}"
+    );
     // Every quotation mark pair in the article is a quote: count opening curly marks in body text.
     let quotes = rec["quotes"].as_array().unwrap();
     let opening = text.matches('\u{201c}').count();

@@ -45,7 +45,9 @@ pub fn read_json(path: &Path) -> serde_json::Value {
 
 pub fn read_jsonl(path: &Path) -> Vec<serde_json::Value> {
     let s = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    s.lines().map(|l| serde_json::from_str(l).expect("valid JSON line")).collect()
+    s.lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
 }
 
 /// Check that every span object (`start`, `end`, `text`) in `v` satisfies text == doc[start:end] in
@@ -57,7 +59,11 @@ pub fn check_spans(v: &serde_json::Value, doc: &[char], ctx: &str) -> usize {
             if let (Some(s), Some(e), Some(t)) = (m.get("start"), m.get("end"), m.get("text")) {
                 if let (Some(s), Some(e), Some(t)) = (s.as_u64(), e.as_u64(), t.as_str()) {
                     let (s, e) = (s as usize, e as usize);
-                    assert!(s <= e && e <= doc.len(), "{ctx}: span {s}..{e} out of range {}", doc.len());
+                    assert!(
+                        s <= e && e <= doc.len(),
+                        "{ctx}: span {s}..{e} out of range {}",
+                        doc.len()
+                    );
                     let got: String = doc[s..e].iter().collect();
                     assert_eq!(got, t, "{ctx}: span {s}..{e}");
                     n += 1;
