@@ -22,6 +22,7 @@ Examples:
   slantscope analyze samples/corpus samples/wire.jsonl --out reports/sample
   slantscope analyze corpus.jsonl --out out --outlet-field source --jobs 2
   cat corpus.jsonl | slantscope analyze - --out out
+  slantscope analyze corpus.jsonl --shard 2/8 --out shards/2   # then: slantscope merge shards/* --out all
   slantscope score article.txt
   slantscope lexicon check my-lexicons/
 
@@ -41,9 +42,21 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print one article's findings for a person to read (or its JSON record).
     Score(ScoreArgs),
+    /// Combine the output folders of `analyze --shard K/N` runs into the output of one whole run.
+    Merge(MergeArgs),
     /// Validate or describe lexicons.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Output folders of the shard runs (all N of them, any order).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged outputs.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -164,6 +177,14 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Score(s) => cmd_score(s),
+        Command::Merge(m) => {
+            let report = pipeline::merge(&m.dirs, &m.out)?;
+            Ok(if report.run.skipped.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_SKIPPED
+            })
+        }
         Command::Lexicon(LexiconCommand::Check { dir }) => cmd_lexicon_check(dir.as_deref()),
         Command::Lexicon(LexiconCommand::List(l)) => cmd_lexicon_list(&l),
     }
