@@ -1,2 +1,3 @@
 //! Evaluation against annotated corpora (PTC, BABE, PolNeAR) with the scoring definitions of
 //! `../shared/datasets/README.md`.
+pub mod loaded;
