@@ -1,2 +1,4 @@
 //! Evaluation against annotated corpora (PTC, BABE, PolNeAR) with the scoring definitions of
 //! `../shared/datasets/README.md`.
+pub mod loaded;
+pub mod run;
