@@ -52,7 +52,7 @@ use std::sync::Arc;
 use walk::{WalkEvent, Walker};
 
 /// How the outlet of a document was determined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutletSource {
     /// The record's own outlet field (JSONL).
@@ -67,7 +67,7 @@ pub enum OutletSource {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Text,
