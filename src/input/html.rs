@@ -36,7 +36,17 @@ pub(crate) fn extract_html(html: &str) -> HtmlExtract {
         text_mode: TextMode::Formatted,
         ..Default::default()
     };
-    let parsed = Readability::new(html, None, Some(cfg)).and_then(|mut r| r.parse());
+    // A safety net: malformed input must never take the run down, even through a bug in a dependency.
+    let parsed = std::panic::catch_unwind(|| {
+        Readability::new(html, None, Some(cfg)).and_then(|mut r| r.parse())
+    });
+    let Ok(parsed) = parsed else {
+        let mut out = strip_tags(html);
+        out.warnings.push(
+            "readability crashed on this page; text extracted by simple tag stripping".into(),
+        );
+        return out;
+    };
     match parsed {
         Ok(article) => {
             let text = tidy_paragraphs(&article.text_content);
@@ -654,6 +664,15 @@ to smaller harbours along the coast at considerable extra cost to importers.</p>
             "By itself"
         );
         assert_eq!(drop_byline_paragraph("Bé\n\nx".into(), &mut b), "Bé\n\nx");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_markup(s in "(<[a-z/!]{0,3}[^<>]{0,8}>?|&[a-z#0-9]{0,5};?|[^<&]{0,10}){0,40}") {
+            let x = extract_html(&s);
+            proptest::prop_assert!(!x.text.contains("\n\n\n"));
+            let _ = approx_max_depth(&s);
+        }
     }
 
     #[test]

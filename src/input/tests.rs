@@ -773,3 +773,40 @@ fn sample_corpus_reads_completely() {
             .first_line_is_headline
     );
 }
+
+#[test]
+#[ignore = "prints the sample corpus as read; run with --ignored --nocapture"]
+fn dump_samples() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    for item in read_inputs(
+        &[samples.join("corpus"), samples.join("wire.jsonl")],
+        &InputOptions::default(),
+    ) {
+        match item.unwrap() {
+            Item::Doc(d) => println!(
+                "== {} [{} {:?}] title={:?} byline={:?} date={:?} headline={}\n{}\n",
+                d.id,
+                d.outlet,
+                d.outlet_source,
+                d.title,
+                d.byline,
+                d.date,
+                d.first_line_is_headline,
+                d.text
+            ),
+            Item::Skip(s) => println!("SKIP {s:?}"),
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn jsonl_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200), keep_going in proptest::bool::ANY) {
+        let opts = InputOptions { keep_going, ..InputOptions::default() };
+        let items: Vec<_> = read_jsonl(Cursor::new(bytes), "p.jsonl", &opts).collect();
+        // Only the last item can be an error.
+        for item in items.iter().rev().skip(1) {
+            proptest::prop_assert!(item.is_ok());
+        }
+    }
+}
