@@ -294,13 +294,23 @@ impl Inputs {
                 };
                 Some(read_file_document(&ctx, format, &self.opts))
             }
-            None => Some(Item::Skip(Skip {
-                id: given,
-                reason: format!(
-                    "unsupported file type (expected .{})",
-                    SUPPORTED_EXTENSIONS.join(", .")
-                ),
-            })),
+            None => {
+                let json = path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                let hint = if json {
+                    "; JSON is read as JSONL only: one object per line, named .jsonl"
+                } else {
+                    ""
+                };
+                Some(Item::Skip(Skip {
+                    id: given,
+                    reason: format!(
+                        "unsupported file type (expected .{}{hint})",
+                        SUPPORTED_EXTENSIONS.join(", .")
+                    ),
+                }))
+            }
         }
     }
 
