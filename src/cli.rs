@@ -22,6 +22,7 @@ Examples:
   slantscope analyze samples/corpus samples/wire.jsonl --out reports/sample
   slantscope analyze corpus.jsonl --out out --outlet-field source --jobs 2
   cat corpus.jsonl | slantscope analyze - --out out
+  slantscope analyze corpus.jsonl --shard 2/8 --out shards/2   # then: slantscope merge shards/* --out all
   slantscope score article.txt
   slantscope lexicon check my-lexicons/
 
@@ -41,9 +42,48 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print one article's findings for a person to read (or its JSON record).
     Score(ScoreArgs),
+    /// Combine the output folders of `analyze --shard K/N` runs into the output of one whole run.
+    Merge(MergeArgs),
     /// Validate or describe lexicons.
     #[command(subcommand)]
     Lexicon(LexiconCommand),
+    /// Score the analyzers against annotated corpora (definitions in the README's accuracy section).
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvalCommand {
+    /// Loaded-term spans vs PTC Loaded_Language ∪ Name_Calling,Labeling (SemEval-2020 partial credit).
+    Ptc {
+        /// The PTC folder (with articles/ and spans-technique.tsv).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        #[command(flatten)]
+        lex: LexiconArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Loaded-term words vs BABE biased_words, and sentence flag vs label_bias.
+    Babe {
+        /// BABE SG2 csv (`;`-separated).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[command(flatten)]
+        lex: LexiconArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Output folders of the shard runs (all N of them, any order).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Folder for the merged outputs.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -164,6 +204,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Score(s) => cmd_score(s),
+        Command::Merge(m) => {
+            let report = pipeline::merge(&m.dirs, &m.out)?;
+            Ok(if report.run.skipped.is_empty() {
+                EXIT_OK
+            } else {
+                EXIT_SKIPPED
+            })
+        }
+        Command::Eval(e) => cmd_eval(e),
         Command::Lexicon(LexiconCommand::Check { dir }) => cmd_lexicon_check(dir.as_deref()),
         Command::Lexicon(LexiconCommand::List(l)) => cmd_lexicon_list(&l),
     }
@@ -329,6 +378,40 @@ fn cmd_lexicon_list(args: &LexiconArgs) -> anyhow::Result<i32> {
         for c in &l.categories {
             let n = l.entries.iter().filter(|e| e.category == c.id).count();
             writeln!(out, "    {:<24} {:>6}  {}", c.id, n, c.description)?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
+    let mut out = std::io::stdout().lock();
+    match e {
+        EvalCommand::Ptc { dir, lex, json } => {
+            let engine = Engine::new(load_lexicons(&lex)?)?;
+            let r = crate::eval::run::ptc(&dir, &engine)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &r)?;
+                writeln!(out)?;
+            } else {
+                let s = &r.score;
+                writeln!(out, "PTC loaded language ({} articles): P {:.3}  R {:.3}  F1 {:.3}  (predicted {}, gold {})",
+                    r.articles, s.precision, s.recall, s.f1, s.n_pred, s.n_gold)?;
+                writeln!(out, "precision by category:")?;
+                for (c, (n, p)) in &r.by_category {
+                    writeln!(out, "  {c:<24} {n:>6} spans  P {p:.3}")?;
+                }
+            }
+        }
+        EvalCommand::Babe { file, lex, json } => {
+            let engine = Engine::new(load_lexicons(&lex)?)?;
+            let s = crate::eval::run::babe(&file, &engine)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &s)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "BABE words: P {:.3}  R {:.3}  F1 {:.3} · sentence accuracy {:.3} ({} sentences)",
+                    s.word_precision, s.word_recall, s.word_f1, s.sentence_accuracy, s.n_sentences)?;
+            }
         }
     }
     Ok(EXIT_OK)

@@ -82,7 +82,10 @@ pub fn compute(
     let (wa, wq, wp) = (w(Voice::Authorial), w(Voice::Quoted), w(Voice::Paraphrased));
     let wh = model.word_count(Region::Headline);
     let weight = |f: &dyn Fn(&LoadedTerm) -> bool| {
-        terms.iter().filter(|t| f(t)).map(|t| t.weight).sum::<f64>()
+        terms
+            .iter()
+            .filter(|t| f(t))
+            .fold(0.0, |acc, t| acc + t.weight)
     };
     let body = |t: &LoadedTerm, v: Voice| t.region == Region::Body && t.voice == v;
 
@@ -117,8 +120,7 @@ pub fn compute(
         let wsum = authorial
             .iter()
             .filter(|t| &t.category == c)
-            .map(|t| t.weight)
-            .sum::<f64>();
+            .fold(0.0, |acc, t| acc + t.weight);
         m.insert(format!("loaded_rate_cat_{c}"), per_thousand(wsum, wa));
     }
 

@@ -111,6 +111,62 @@ pub fn lexicon_infos(engine: &Engine) -> Vec<LexiconInfo> {
         .collect()
 }
 
+/// Receives finished articles and skips in input order and builds the outputs; shared by `analyze` and
+/// `merge` so both produce the same bytes from the same records.
+pub struct Collector {
+    pub info: RunInfo,
+    agg: Aggregator,
+    writer: OutputWriter,
+}
+
+impl Collector {
+    pub fn new(out: &std::path::Path, metric_names: &[String], info: RunInfo) -> Result<Self> {
+        Ok(Collector {
+            info,
+            agg: Aggregator::default(),
+            writer: OutputWriter::create(out, metric_names)?,
+        })
+    }
+
+    pub fn record(&mut self, rec: &ArticleRecord) -> Result<()> {
+        self.info.read += 1;
+        self.info.analyzed += 1;
+        if !rec.warnings.is_empty() {
+            self.info.warnings += 1;
+        }
+        self.agg.add(&rec.outlet, rec.word_count, &rec.metrics);
+        self.writer.write(rec)
+    }
+
+    pub fn skip(&mut self, s: Skipped) {
+        self.info.read += 1;
+        self.info.skipped.push(s);
+    }
+
+    /// Build `report.json` and move every output into place.
+    pub fn finish(self, lexicons: Vec<LexiconInfo>, metric_names: Vec<String>) -> Result<Report> {
+        let report = Report {
+            schema_version: SCHEMA_VERSION.into(),
+            tool: ToolInfo {
+                name: crate::TOOL_NAME.into(),
+                version: crate::TOOL_VERSION.into(),
+            },
+            lexicons,
+            metric_names,
+            outlets: self.agg.summaries(),
+            run: self.info,
+            comparisons: Vec::new(),
+            keyness: Vec::new(),
+        };
+        self.writer.finish(&report)?;
+        Ok(report)
+    }
+
+    pub fn abandon(self) {
+        self.writer.abandon();
+    }
+}
+
 /// Run `analyze` over the configured inputs and write every output into `cfg.out`.
 pub fn run(cfg: &RunConfig, engine: &Engine, progress: &dyn Progress) -> Result<Outcome> {
     let metric_names = engine.metric_names();
@@ -118,27 +174,18 @@ pub fn run(cfg: &RunConfig, engine: &Engine, progress: &dyn Progress) -> Result<
         .num_threads(cfg.jobs)
         .build()
         .map_err(|e| Error::Other(format!("cannot start worker threads: {e}")))?;
-    let mut writer = OutputWriter::create(&cfg.out, &metric_names)?;
-    match run_into(cfg, engine, progress, &pool, &mut writer) {
-        Ok(run) => {
-            let report = Report {
-                schema_version: SCHEMA_VERSION.into(),
-                tool: ToolInfo {
-                    name: crate::TOOL_NAME.into(),
-                    version: crate::TOOL_VERSION.into(),
-                },
-                lexicons: lexicon_infos(engine),
-                metric_names,
-                outlets: run.1.summaries(),
-                run: run.0,
-                comparisons: Vec::new(),
-                keyness: Vec::new(),
-            };
-            writer.finish(&report)?;
-            Ok(Outcome { report })
-        }
+    let info = RunInfo {
+        inputs: cfg.inputs.iter().map(|p| p.display().to_string()).collect(),
+        shard: cfg.shard.map(|s| s.to_string()),
+        ..RunInfo::default()
+    };
+    let mut col = Collector::new(&cfg.out, &metric_names, info)?;
+    match run_into(cfg, engine, progress, &pool, &mut col) {
+        Ok(()) => Ok(Outcome {
+            report: col.finish(lexicon_infos(engine), metric_names)?,
+        }),
         Err(e) => {
-            writer.abandon();
+            col.abandon();
             Err(e)
         }
     }
@@ -149,17 +196,11 @@ fn run_into(
     engine: &Engine,
     progress: &dyn Progress,
     pool: &rayon::ThreadPool,
-    writer: &mut OutputWriter,
-) -> Result<(RunInfo, Aggregator)> {
-    let mut info = RunInfo {
-        inputs: cfg.inputs.iter().map(|p| p.display().to_string()).collect(),
-        shard: cfg.shard.map(|s| s.to_string()),
-        ..RunInfo::default()
-    };
-    let mut agg = Aggregator::default();
+    col: &mut Collector,
+) -> Result<()> {
     let mut position = 0usize;
-    let mut batch: Vec<Item> = Vec::with_capacity(BATCH);
-    let mut reader = input::read_inputs(&cfg.inputs, &cfg.input).peekable();
+    let mut batch: Vec<(usize, Item)> = Vec::with_capacity(BATCH);
+    let mut reader = input::read_inputs(&cfg.inputs, &cfg.input);
     loop {
         batch.clear();
         while batch.len() < BATCH {
@@ -167,11 +208,10 @@ fn run_into(
                 None => break,
                 Some(Err(e)) => return Err(e),
                 Some(Ok(item)) => {
-                    let mine = cfg.shard.is_none_or(|s| position % s.n == s.k - 1);
-                    position += 1;
-                    if mine {
-                        batch.push(item);
+                    if cfg.shard.is_none_or(|s| position % s.n == s.k - 1) {
+                        batch.push((position, item));
                     }
+                    position += 1;
                 }
             }
         }
@@ -181,15 +221,11 @@ fn run_into(
         let results: Vec<std::result::Result<ArticleRecord, Skipped>> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|item| match item {
-                    Item::Skip(s) => Err(Skipped::from(s.clone())),
+                .map(|(pos, item)| match item {
+                    Item::Skip(s) => Err(Skipped::new(s.id.clone(), s.reason.clone(), *pos)),
                     Item::Doc(d) => {
-                        let r = analyze_guarded(d, engine, cfg.include_text).map_err(|reason| {
-                            Skipped {
-                                id: d.id.clone(),
-                                reason,
-                            }
-                        });
+                        let r = analyze_guarded(d, engine, cfg.include_text)
+                            .map_err(|reason| Skipped::new(d.id.clone(), reason, *pos));
                         if r.is_ok() {
                             progress.article(d.text.len());
                         }
@@ -199,22 +235,161 @@ fn run_into(
                 .collect()
         });
         for r in results {
-            info.read += 1;
             match r {
-                Ok(rec) => {
-                    info.analyzed += 1;
-                    if !rec.warnings.is_empty() {
-                        info.warnings += 1;
-                    }
-                    agg.add(&rec.outlet, rec.word_count, &rec.metrics);
-                    writer.write(&rec)?;
-                }
+                Ok(rec) => col.record(&rec)?,
                 Err(s) => {
                     progress.skipped(&s);
-                    info.skipped.push(s);
+                    col.skip(s);
                 }
             }
         }
     }
-    Ok((info, agg))
+    Ok(())
+}
+
+/// One shard's outputs, read back for `merge`.
+struct ShardOutput {
+    report: Report,
+    records: std::io::Lines<std::io::BufReader<std::fs::File>>,
+    path: PathBuf,
+    line: usize,
+    next_skip: usize,
+}
+
+impl ShardOutput {
+    fn open(dir: &std::path::Path) -> Result<Self> {
+        let rpath = dir.join("report.json");
+        let bytes = std::fs::read(&rpath).map_err(|e| Error::io(&rpath, e))?;
+        let report: Report = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Other(format!("{}: not a slantscope report: {e}", rpath.display()))
+        })?;
+        let path = dir.join("articles.jsonl");
+        let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        use std::io::BufRead;
+        Ok(ShardOutput {
+            report,
+            records: std::io::BufReader::new(f).lines(),
+            path,
+            line: 0,
+            next_skip: 0,
+        })
+    }
+
+    fn next_record(&mut self) -> Result<Option<ArticleRecord>> {
+        match self.records.next() {
+            None => Ok(None),
+            Some(Err(e)) => Err(Error::io(&self.path, e)),
+            Some(Ok(l)) => {
+                self.line += 1;
+                serde_json::from_str(&l)
+                    .map(Some)
+                    .map_err(|e| Error::Input {
+                        file: self.path.display().to_string(),
+                        line: self.line,
+                        message: format!("not an article record: {e}"),
+                    })
+            }
+        }
+    }
+}
+
+/// Combine the outputs of `analyze --shard K/N` runs (one folder per shard, all N present) into exactly
+/// the outputs a single run over the whole corpus writes.
+pub fn merge(dirs: &[PathBuf], out: &std::path::Path) -> Result<Report> {
+    let mut shards = dirs
+        .iter()
+        .map(|d| ShardOutput::open(d))
+        .collect::<Result<Vec<_>>>()?;
+    let mut keyed = Vec::new();
+    for s in shards.drain(..) {
+        let shard: Shard = s
+            .report
+            .run
+            .shard
+            .as_deref()
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "{}: not a shard (run analyze with --shard K/N)",
+                    s.path.display()
+                ))
+            })?
+            .parse()
+            .map_err(Error::Usage)?;
+        keyed.push((shard, s));
+    }
+    keyed.sort_by_key(|(k, _)| k.k);
+    let n = keyed
+        .first()
+        .map(|(k, _)| k.n)
+        .ok_or_else(|| Error::Usage("merge needs at least one folder".into()))?;
+    let ks: Vec<usize> = keyed.iter().map(|(k, _)| k.k).collect();
+    if keyed.iter().any(|(k, _)| k.n != n) || ks != (1..=n).collect::<Vec<_>>() {
+        let got: Vec<String> = keyed.iter().map(|(k, _)| k.to_string()).collect();
+        return Err(Error::Usage(format!(
+            "merge needs shards 1/{n} .. {n}/{n} exactly once; got {}",
+            got.join(", ")
+        )));
+    }
+    let first = &keyed[0].1.report;
+    let (lexicons, metric_names, inputs) = (
+        first.lexicons.clone(),
+        first.metric_names.clone(),
+        first.run.inputs.clone(),
+    );
+    for (k, s) in &keyed {
+        let r = &s.report;
+        if r.lexicons != lexicons
+            || r.metric_names != metric_names
+            || r.run.inputs != inputs
+            || r.tool != first.tool
+        {
+            return Err(Error::Usage(format!(
+                "shard {k} ({}) was made with different inputs, lexicons or tool version",
+                s.path.display()
+            )));
+        }
+    }
+    let info = RunInfo {
+        inputs,
+        ..RunInfo::default()
+    };
+    let mut col = Collector::new(out, &metric_names, info)?;
+    let result = (|| -> Result<()> {
+        let mut position = 0usize;
+        loop {
+            let (_, s) = &mut keyed[position % n];
+            let skip = s
+                .report
+                .run
+                .skipped
+                .get(s.next_skip)
+                .filter(|sk| sk.position == position)
+                .cloned();
+            if let Some(sk) = skip {
+                s.next_skip += 1;
+                col.skip(sk);
+            } else if let Some(rec) = s.next_record()? {
+                col.record(&rec)?;
+            } else {
+                break;
+            }
+            position += 1;
+        }
+        // Every shard must be used up: a leftover means the folders do not belong together.
+        for (k, s) in &mut keyed {
+            if s.next_skip < s.report.run.skipped.len() || s.next_record()?.is_some() {
+                return Err(Error::Usage(format!(
+                    "shard {k} has more articles than its position allows"
+                )));
+            }
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => col.finish(lexicons, metric_names),
+        Err(e) => {
+            col.abandon();
+            Err(e)
+        }
+    }
 }

@@ -279,7 +279,7 @@ fn score_prints_findings_by_voice() {
         .unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["id"], "notes.md");
+    assert!(v["id"].as_str().unwrap().ends_with("notes.md"));
 }
 
 #[test]
@@ -290,4 +290,62 @@ fn help_has_examples() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Examples:"));
+}
+
+#[test]
+fn merge_of_shards_equals_single_run() {
+    let t = tempfile::tempdir().unwrap();
+    // A corpus with a skip in the middle, so positions matter.
+    let corpus = t.path().join("c.jsonl");
+    let mut lines = String::new();
+    for i in 0..23 {
+        if i == 9 {
+            lines.push_str("{\"id\": \"bad\", \"text\": \"\"}\n");
+        } else {
+            lines.push_str(&format!(
+                "{{\"id\": \"a{i}\", \"outlet\": \"o{}\", \"text\": \"Story {i}\\n\\nThe mayor said the so-called reform was a disaster, officials said.\"}}\n",
+                i % 3
+            ));
+        }
+    }
+    fs::write(&corpus, lines).unwrap();
+    let single = t.path().join("single");
+    analyze(&[corpus.to_str().unwrap()], &single).code(1);
+    let mut shard_dirs = Vec::new();
+    for k in 1..=4 {
+        let d = t.path().join(format!("s{k}"));
+        let shard = format!("{k}/4");
+        analyze(&[corpus.to_str().unwrap(), "--shard", &shard], &d);
+        shard_dirs.push(d);
+    }
+    let merged = t.path().join("merged");
+    bin()
+        .arg("merge")
+        .args(&shard_dirs)
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .code(1);
+    for name in [
+        "report.json",
+        "articles.jsonl",
+        "articles.csv",
+        "hits.csv",
+        "attributions.csv",
+        "sources.csv",
+    ] {
+        assert_eq!(
+            fs::read_to_string(single.join(name)).unwrap(),
+            fs::read_to_string(merged.join(name)).unwrap(),
+            "{name} differs"
+        );
+    }
+    // Missing a shard is an error, not a silent partial report.
+    bin()
+        .arg("merge")
+        .args(&shard_dirs[..3])
+        .arg("--out")
+        .arg(t.path().join("m2"))
+        .assert()
+        .code(2);
 }

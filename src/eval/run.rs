@@ -19,7 +19,10 @@ pub fn document(id: &str, text: String, first_line_is_headline: bool) -> Documen
         date: None,
         url: None,
         byline: None,
-        text: text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text),
+        text: text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text),
         format: Format::Text,
         first_line_is_headline,
         warnings: Vec::new(),
@@ -51,13 +54,20 @@ pub fn ptc(dir: &Path, engine: &Engine) -> Result<PtcReport> {
         .collect();
     files.sort();
     for f in &files {
-        let stem = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = f
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let id = stem.trim_start_matches("article").to_string();
         let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
         let rec = analyze::analyze(&document(&id, text, true), engine, false);
-        let spans: Vec<(usize, usize)> = rec.loaded_terms.iter().map(|t| (t.start, t.end)).collect();
+        let spans: Vec<(usize, usize)> =
+            rec.loaded_terms.iter().map(|t| (t.start, t.end)).collect();
         for t in &rec.loaded_terms {
-            cat_spans.entry(t.category.clone()).or_default().push((id.clone(), (t.start, t.end)));
+            cat_spans
+                .entry(t.category.clone())
+                .or_default()
+                .push((id.clone(), (t.start, t.end)));
         }
         pred.insert(id, spans);
     }
@@ -69,14 +79,21 @@ pub fn ptc(dir: &Path, engine: &Engine) -> Result<PtcReport> {
                 .iter()
                 .map(|(id, s)| {
                     let g = gold.get(id).unwrap_or(&empty);
-                    let ov: usize = g.iter().map(|&(a, b)| b.min(s.1).saturating_sub(a.max(s.0))).sum();
+                    let ov: usize = g
+                        .iter()
+                        .map(|&(a, b)| b.min(s.1).saturating_sub(a.max(s.0)))
+                        .sum();
                     ov as f64 / (s.1 - s.0).max(1) as f64
                 })
                 .sum();
             (cat, (spans.len(), credit / spans.len().max(1) as f64))
         })
         .collect();
-    Ok(PtcReport { articles: files.len(), score: loaded::semeval_partial(&pred, &gold), by_category })
+    Ok(PtcReport {
+        articles: files.len(),
+        score: loaded::semeval_partial(&pred, &gold),
+        by_category,
+    })
 }
 
 /// Score loaded-term words against BABE's `biased_words`, and "has a loaded term" against `label_bias`.
@@ -85,9 +102,18 @@ pub fn babe(file: &Path, engine: &Engine) -> Result<BabeScore> {
     let mut words = Vec::with_capacity(rows.len());
     let mut flags = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
-        let rec = analyze::analyze(&document(&i.to_string(), row.text.clone(), false), engine, false);
+        let rec = analyze::analyze(
+            &document(&i.to_string(), row.text.clone(), false),
+            engine,
+            false,
+        );
         flags.push(!rec.loaded_terms.is_empty());
-        words.push(rec.loaded_terms.iter().map(|t| t.text.clone()).collect::<Vec<_>>());
+        words.push(
+            rec.loaded_terms
+                .iter()
+                .map(|t| t.text.clone())
+                .collect::<Vec<_>>(),
+        );
     }
     Ok(loaded::babe_scores(&rows, &words, &flags))
 }

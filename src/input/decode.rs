@@ -199,6 +199,13 @@ mod tests {
         assert_eq!(decode_bytes(b"\xFF\xFE"), Decoded::Empty);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn decode_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = decode_bytes(&bytes);
+        }
+    }
+
     #[test]
     fn binary_detection() {
         assert_eq!(decode_bytes(b"abc\0def"), Decoded::Binary);

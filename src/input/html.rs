@@ -36,7 +36,17 @@ pub(crate) fn extract_html(html: &str) -> HtmlExtract {
         text_mode: TextMode::Formatted,
         ..Default::default()
     };
-    let parsed = Readability::new(html, None, Some(cfg)).and_then(|mut r| r.parse());
+    // A safety net: malformed input must never take the run down, even through a bug in a dependency.
+    let parsed = std::panic::catch_unwind(|| {
+        Readability::new(html, None, Some(cfg)).and_then(|mut r| r.parse())
+    });
+    let Ok(parsed) = parsed else {
+        let mut out = strip_tags(html);
+        out.warnings.push(
+            "readability crashed on this page; text extracted by simple tag stripping".into(),
+        );
+        return out;
+    };
     match parsed {
         Ok(article) => {
             let text = tidy_paragraphs(&article.text_content);
@@ -50,9 +60,11 @@ pub(crate) fn extract_html(html: &str) -> HtmlExtract {
             }
             // Readability falls back to the first <h1>/<title> itself; keep its cleaned title when present.
             let title = non_empty(article.title).or_else(|| strip_tags(html).title);
+            let mut byline = article.byline.and_then(non_empty);
+            let text = drop_byline_paragraph(text, &mut byline);
             HtmlExtract {
                 title,
-                byline: article.byline.and_then(non_empty),
+                byline,
                 date: article.published_time.and_then(non_empty),
                 url: article.url.and_then(non_empty),
                 site_name: article.site_name.and_then(non_empty),
@@ -78,6 +90,38 @@ fn non_empty(s: String) -> Option<String> {
         Some(s)
     } else {
         Some(t.to_owned())
+    }
+}
+
+/// Readability keeps a "By Jane Doe" paragraph when the byline also comes from metadata. Drop a first
+/// paragraph that is only the byline ("By …" on one short line, or the byline itself), taking the name
+/// as byline when none was found.
+fn drop_byline_paragraph(text: String, byline: &mut Option<String>) -> String {
+    let (first, rest) = match text.split_once("\n\n") {
+        Some((first, rest)) => (first.trim(), rest),
+        None => return text,
+    };
+    if first.contains('\n') || first.chars().count() > 100 {
+        return text;
+    }
+    let named = first
+        .get(..3)
+        .filter(|p| p.eq_ignore_ascii_case("by "))
+        .map(|_| first[3..].trim());
+    let is_byline = match (named, byline.as_deref()) {
+        (Some(name), _) if !name.is_empty() => {
+            if byline.is_none() {
+                *byline = Some(name.to_owned());
+            }
+            true
+        }
+        (_, Some(b)) => first.eq_ignore_ascii_case(b.trim()),
+        _ => false,
+    };
+    if is_byline {
+        rest.to_owned()
+    } else {
+        text
     }
 }
 
@@ -596,6 +640,39 @@ to smaller harbours along the coast at considerable extra cost to importers.</p>
             decode_entities("&amp;&lt;&#8220;x&#x201D;&unknown; & z"),
             "&<“x”&unknown; & z"
         );
+    }
+
+    #[test]
+    fn byline_paragraph_is_dropped() {
+        let mut b = None;
+        assert_eq!(
+            drop_byline_paragraph("By Ann Lee\n\nBody.".into(), &mut b),
+            "Body."
+        );
+        assert_eq!(b.as_deref(), Some("Ann Lee"));
+        let mut b = Some("Ann Lee".to_string());
+        assert_eq!(
+            drop_byline_paragraph("ANN LEE\n\nBody.".into(), &mut b),
+            "Body."
+        );
+        assert_eq!(
+            drop_byline_paragraph("Byzantine politics\n\nBody.".into(), &mut b),
+            "Byzantine politics\n\nBody."
+        );
+        assert_eq!(
+            drop_byline_paragraph("By itself".into(), &mut b),
+            "By itself"
+        );
+        assert_eq!(drop_byline_paragraph("Bé\n\nx".into(), &mut b), "Bé\n\nx");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_markup(s in "(<[a-z/!]{0,3}[^<>]{0,8}>?|&[a-z#0-9]{0,5};?|[^<&]{0,10}){0,40}") {
+            let x = extract_html(&s);
+            proptest::prop_assert!(!x.text.contains("\n\n\n"));
+            let _ = approx_max_depth(&s);
+        }
     }
 
     #[test]

@@ -52,7 +52,7 @@ use std::sync::Arc;
 use walk::{WalkEvent, Walker};
 
 /// How the outlet of a document was determined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutletSource {
     /// The record's own outlet field (JSONL).
@@ -67,7 +67,7 @@ pub enum OutletSource {
     Unknown,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Text,
@@ -294,13 +294,23 @@ impl Inputs {
                 };
                 Some(read_file_document(&ctx, format, &self.opts))
             }
-            None => Some(Item::Skip(Skip {
-                id: given,
-                reason: format!(
-                    "unsupported file type (expected .{})",
-                    SUPPORTED_EXTENSIONS.join(", .")
-                ),
-            })),
+            None => {
+                let json = path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+                let hint = if json {
+                    "; JSON is read as JSONL only: one object per line, named .jsonl"
+                } else {
+                    ""
+                };
+                Some(Item::Skip(Skip {
+                    id: given,
+                    reason: format!(
+                        "unsupported file type (expected .{}{hint})",
+                        SUPPORTED_EXTENSIONS.join(", .")
+                    ),
+                }))
+            }
         }
     }
 

@@ -690,3 +690,123 @@ fn vanished_file_is_a_skip() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn sample_corpus_reads_completely() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let items = all(
+        &[samples.join("corpus"), samples.join("wire.jsonl")],
+        &InputOptions::default(),
+    );
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+    assert!(skips(&items).is_empty(), "{:?}", skips(&items));
+    let d = docs(&items);
+    assert_eq!(d.len(), 20);
+    let mut per_outlet = std::collections::BTreeMap::new();
+    for doc in &d {
+        assert!(doc.warnings.is_empty(), "{}: {:?}", doc.id, doc.warnings);
+        assert!(doc.title.is_some(), "{}", doc.id);
+        *per_outlet
+            .entry((doc.outlet.as_str(), doc.outlet_source))
+            .or_insert(0) += 1;
+        let words = doc.text.split_whitespace().count();
+        if doc.format == Format::Jsonl {
+            assert!((50..=350).contains(&words), "{}: {words} words", doc.id);
+        } else {
+            assert!((150..=350).contains(&words), "{}: {words} words", doc.id);
+        }
+    }
+    let expected: Vec<((&str, OutletSource), usize)> = vec![
+        (("coastline-news", OutletSource::Field), 4),
+        (("harbor-herald", OutletSource::Field), 1),
+        (("harbor-herald", OutletSource::Folder), 5),
+        (("meridian-daily", OutletSource::Folder), 5),
+        (("patriot-wire", OutletSource::Folder), 5),
+    ];
+    assert_eq!(per_outlet.into_iter().collect::<Vec<_>>(), expected);
+    let html = d.iter().find(|d| d.format == Format::Html).unwrap();
+    assert_eq!(html.id, "patriot-wire/lisk-cover-up.html");
+    assert_eq!(
+        html.title.as_deref(),
+        Some("Regime cover-up as toxic cloud poisons Lisk")
+    );
+    assert_eq!(html.date.as_deref(), Some("2026-03-12T18:30:00Z"));
+    assert!(
+        html.text.starts_with("A toxic ammonia cloud"),
+        "{}",
+        html.text
+    );
+    assert!(html.text.ends_with("it must insist now."), "{}", html.text);
+    assert!(
+        !html.text.contains("Subscribe") && !html.text.contains("Privacy"),
+        "{}",
+        html.text
+    );
+    let md = d
+        .iter()
+        .find(|d| d.id == "meridian-daily/saltmere-strike-explainer.md")
+        .unwrap();
+    assert_eq!(
+        md.title.as_deref(),
+        Some("What the Saltmere strike is really about")
+    );
+    let ids: Vec<&str> = d
+        .iter()
+        .filter(|d| d.format == Format::Jsonl)
+        .map(|d| d.id.as_str())
+        .collect();
+    let last = format!("{}:5", samples.join("wire.jsonl").display());
+    assert_eq!(
+        ids,
+        [
+            "cn-0302-serrin",
+            "cn-0305-saltmere",
+            "cn-0309-brannock",
+            "20260312",
+            last.as_str()
+        ]
+    );
+    assert!(
+        d.iter()
+            .find(|d| d.id == "cn-0302-serrin")
+            .unwrap()
+            .first_line_is_headline
+    );
+}
+
+#[test]
+#[ignore = "prints the sample corpus as read; run with --ignored --nocapture"]
+fn dump_samples() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    for item in read_inputs(
+        &[samples.join("corpus"), samples.join("wire.jsonl")],
+        &InputOptions::default(),
+    ) {
+        match item.unwrap() {
+            Item::Doc(d) => println!(
+                "== {} [{} {:?}] title={:?} byline={:?} date={:?} headline={}\n{}\n",
+                d.id,
+                d.outlet,
+                d.outlet_source,
+                d.title,
+                d.byline,
+                d.date,
+                d.first_line_is_headline,
+                d.text
+            ),
+            Item::Skip(s) => println!("SKIP {s:?}"),
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn jsonl_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200), keep_going in proptest::bool::ANY) {
+        let opts = InputOptions { keep_going, ..InputOptions::default() };
+        let items: Vec<_> = read_jsonl(Cursor::new(bytes), "p.jsonl", &opts).collect();
+        // Only the last item can be an error.
+        for item in items.iter().rev().skip(1) {
+            proptest::prop_assert!(item.is_ok());
+        }
+    }
+}

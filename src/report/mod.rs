@@ -51,13 +51,16 @@ pub struct RunInfo {
 pub struct Skipped {
     pub id: String,
     pub reason: String,
+    /// 0-based position of the input in the whole run (used by `merge` to restore input order).
+    pub position: usize,
 }
 
-impl From<crate::input::Skip> for Skipped {
-    fn from(s: crate::input::Skip) -> Self {
+impl Skipped {
+    pub fn new(id: String, reason: String, position: usize) -> Self {
         Skipped {
-            id: s.id,
-            reason: s.reason,
+            id,
+            reason,
+            position,
         }
     }
 }
