@@ -7,6 +7,8 @@ use super::{Attribution, ByteSpan};
 
 /// Longest speaker noun phrase, in tokens.
 const MAX_NP: usize = 16;
+/// Longest apposition between a speaker's name and the cue, in tokens.
+const MAX_APPOSITION: usize = 40;
 /// How far after a cue "that" may open the content (told reporters on Thursday that ...).
 const MAX_THAT_GAP: usize = 8;
 
@@ -261,6 +263,14 @@ impl Ctx<'_> {
     /// Start of the noun phrase that ends at `j` (inclusive), walking left; None when there is none.
     fn np_left(&self, j: usize) -> Option<usize> {
         let toks = self.toks;
+        if punct(&toks[j], &[')']) && j > 0 {
+            // "Rep. Gwen Moore (D-Wis.)": the phrase ends with a parenthetical.
+            let open = (j.saturating_sub(8)..j)
+                .rev()
+                .find(|&m| punct(&toks[m], &['(']))?;
+            let s = self.np_left(open.checked_sub(1)?)?;
+            return Some(s);
+        }
         if !toks[j].word || self.inq[j] || self.is_boundary(j) {
             return None;
         }
@@ -443,11 +453,11 @@ impl Ctx<'_> {
     /// Department spokesman,") and comma adverbs ("Peskov, however,"). Returns (start, end_exclusive).
     fn source_before(&self, left: usize) -> Option<(usize, usize)> {
         let toks = self.toks;
-        if toks[left].word {
+        if toks[left].word || punct(&toks[left], &[')']) {
             let s = self.np_left(left)?;
             return Some((s, left + 1));
         }
-        if !punct(&toks[left], &[',']) || left == 0 {
+        if !(punct(&toks[left], &[',', '—', '–']) || toks[left].bare == "-") || left == 0 {
             return None;
         }
         // "Peskov, however, said"
@@ -463,22 +473,52 @@ impl Ctx<'_> {
                 }
             }
         }
-        // "John Kirby, a State Department spokesman, said": phrase, comma, phrase, comma.
-        let inner_end = left; // exclusive
-        let inner_start = self.np_left(left.checked_sub(1)?)?;
-        if inner_start == 0 || !punct(&toks[inner_start - 1], &[',']) || inner_start + 1 > inner_end
-        {
-            return None;
+        self.appositive_source(left)
+    }
+
+    /// "John Kirby, a State Department spokesman, said", "Derek Mitchell, who served as ambassador until
+    /// this year, said", "Johnnie Wilson, of Springfield, Va., said", "Kall -- co-editor of … -- said": a
+    /// name-like head at the start of the clause, then up to [`MAX_APPOSITION`] tokens of apposition
+    /// (no quotation, no sentence punctuation) closed by the comma or dash at `left`.
+    fn appositive_source(&self, left: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        let delim = |t: &Tok| punct(t, &[',', '—', '–']) || (!t.word && t.bare == "-");
+        let mut k = left;
+        let mut commas = 0;
+        while k > 0 && left - k < MAX_APPOSITION {
+            k -= 1;
+            let t = &toks[k];
+            if self.inq[k]
+                || punct(t, &['.', '!', '?', ':', ';'])
+                    && !(k > 0 && toks[k - 1].end == t.start && self.rules.is_title_abbrev(toks, k))
+            {
+                return None;
+            }
+            if !t.word && is_open_quote(&t.bare) {
+                return None;
+            }
+            if delim(t) && k > 0 && !delim(&toks[k - 1]) {
+                commas += 1;
+                // Try the phrase before this delimiter as the head.
+                let Some(head_start) = self.np_left(k - 1) else {
+                    continue;
+                };
+                let clause_start = head_start == 0
+                    || is_clause_mark(&toks[head_start - 1])
+                    || punct(&toks[head_start - 1], &[':'])
+                    || (head_start == 1 && self.is_boundary(0));
+                if clause_start
+                    && self.speaker_like(head_start, k)
+                    && (head_start..k).any(|m| toks[m].upper || self.is_role(m))
+                {
+                    return Some((head_start, left + 1));
+                }
+                if commas >= 4 {
+                    return None;
+                }
+            }
         }
-        let head_end = inner_start - 1;
-        let head_start = self.np_left(head_end.checked_sub(1)?)?;
-        let at_clause_start = head_start == 0
-            || is_clause_mark(&toks[head_start - 1])
-            || punct(&toks[head_start - 1], &[':']);
-        if !at_clause_start || !self.speaker_like(head_start, head_end) {
-            return None;
-        }
-        Some((head_start, left + 1))
+        None
     }
 
     /// First token of the content after a cue ending at `ce` (exclusive), skipping ":" / "," before a
