@@ -28,6 +28,8 @@ struct Cand {
     phrase: bool,
     source: Option<(usize, usize)>,
     mode: Mode,
+    /// For a relative-pronoun source ("…, who said"): the phrase the pronoun stands for.
+    antecedent: Option<(usize, usize)>,
     /// Token index of the comma (or other mark) that separates a trailing attribution from the content it
     /// reports; forward contents of earlier cues stop there.
     stop: Option<usize>,
@@ -690,7 +692,8 @@ fn find_in_segment(
         };
         let source = c.source.and_then(|(s, e)| span_of(toks, s, e));
         let source_toks = c
-            .source
+            .antecedent
+            .or(c.source)
             .map(|(s, e)| toks[s..e].to_vec())
             .unwrap_or_default();
         let participle = c.source.is_some()
@@ -740,6 +743,7 @@ fn phrase_cand(cx: &Ctx, cs: usize, ce: usize, info: CueInfo) -> Option<Cand> {
             stop: None,
             back_end: 0,
             fwd_start: s,
+            antecedent: None,
         });
     }
     // "content, according to X." (or a mid-sentence insert: take what precedes)
@@ -761,6 +765,7 @@ fn phrase_cand(cx: &Ctx, cs: usize, ce: usize, info: CueInfo) -> Option<Cand> {
         stop: Some(end),
         back_end,
         fwd_start: 0,
+        antecedent: None,
     })
 }
 
@@ -825,6 +830,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
             stop: Some(l),
             back_end: 0,
             fwd_start,
+            antecedent: None,
         });
     }
 
@@ -833,24 +839,69 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     // A second verb of the same subject: "promised to … and said …".
     // (A bare lemma after "and" is an infinitive chain: "would go on and continue to".)
     if t.word && rules.coordinators.contains(&t.norm) && fwd_ok && toks[cs0].norm != info.lemma {
-        let p = prev.last()?;
-        if p.mode == Mode::Forward && p.fwd_start < l {
-            return Some(Cand {
-                cue: (cs, ce),
-                info,
-                phrase: false,
-                source: p.source,
-                mode: Mode::Forward,
-                stop: Some(l),
-                back_end: 0,
-                fwd_start,
-            });
-        }
-        return None;
+        let source = match prev.last() {
+            Some(p) if p.mode == Mode::Forward && p.fwd_start < l => p.source,
+            Some(_) => None,
+            // No earlier cue: the subject of the segment ("Mr. Schultz supported Democrats and said …").
+            None => cx
+                .np_right(0, false)
+                .filter(|&e| e < l && cx.speaker_like(0, e))
+                .map(|e| (0, e)),
+        };
+        source?;
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: false,
+            source,
+            mode: Mode::Forward,
+            stop: Some(l),
+            back_end: 0,
+            fwd_start,
+            antecedent: None,
+        });
+    }
+    // A relative pronoun: "Trump, who said …" — the source is the pronoun, the speaker its antecedent.
+    if t.word && rules.relative_pronouns.contains(&t.norm) && fwd_ok && l > 0 {
+        let a_end = if punct(&toks[l - 1], &[',']) {
+            l - 1
+        } else {
+            l
+        };
+        let antecedent = a_end
+            .checked_sub(1)
+            .and_then(|j| cx.np_left(j))
+            .map(|s| (s, a_end));
+        let antecedent = antecedent.filter(|&(s, e)| cx.speaker_like(s, e));
+        antecedent?;
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: false,
+            source: Some((l, l + 1)),
+            mode: Mode::Forward,
+            stop: None,
+            back_end: 0,
+            fwd_start,
+            antecedent,
+        });
     }
     // Inverted order: "“…,” said X" / "…, said X."
     if !t.word && (is_close_quote(&t.bare) || punct(t, &[','])) && cs == cs0 {
-        if let Some(se) = cx.np_right(ce, true) {
+        if let Some(mut se) = cx.np_right(ce, true) {
+            // "said one GOP source in the room."
+            if se < n && toks[se].word && cx.is_boundary(se) {
+                let mut e = se;
+                while e < n
+                    && e - se < 8
+                    && ((toks[e].word && !cx.inq[e]) || punct(&toks[e], &['(', ')', '-']))
+                {
+                    e += 1;
+                }
+                if e >= n || punct(&toks[e], &['.', '!', '?']) {
+                    se = e;
+                }
+            }
             let rest_ends = se >= n || punct(&toks[se], &['.', '!', '?', ',']);
             if rest_ends && cx.speaker_like(ce, se) && has_material(toks, 0, l) {
                 let back_end = if is_close_quote(&t.bare) { l + 1 } else { l };
@@ -863,6 +914,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
                     stop: Some(l),
                     back_end,
                     fwd_start: 0,
+                    antecedent: None,
                 });
             }
         }
@@ -905,6 +957,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
             stop: None,
             back_end: 0,
             fwd_start,
+            antecedent: None,
         });
     }
     // "…, X said." / "“…,” X said."
@@ -929,5 +982,6 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         stop: Some(b),
         back_end,
         fwd_start: 0,
+        antecedent: None,
     })
 }

@@ -119,6 +119,7 @@ pub struct AttributionRules {
     pub(crate) coordinators: HashSet<String>,
     pub(crate) adverb_suffixes: Vec<String>,
     pub(crate) agent_prepositions: HashSet<String>,
+    pub(crate) relative_pronouns: HashSet<String>,
     pub(crate) object_heads: PhraseTable<()>,
     pub(crate) entities: PhraseTable<EntityInfo>,
     pub(crate) sides: Option<Sides>,
@@ -234,6 +235,9 @@ impl AttributionRules {
                 }
                 "complementizer" => {
                     self.complementizers.insert(term.to_lowercase());
+                }
+                "relative_pronoun" => {
+                    self.relative_pronouns.insert(term.to_lowercase());
                 }
                 "agent_preposition" => {
                     self.agent_prepositions.insert(term.to_lowercase());
