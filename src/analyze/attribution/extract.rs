@@ -344,7 +344,7 @@ impl Ctx<'_> {
                     }
                     _ => break,
                 }
-            } else if punct(t, &['-', '&', '/']) && k < j {
+            } else if punct(t, &['&', '/']) && k < j {
                 start = k;
             } else {
                 break;
@@ -417,7 +417,7 @@ impl Ctx<'_> {
                     }
                     None => break,
                 }
-            } else if punct(t, &['-', '&', '/']) {
+            } else if punct(t, &['&', '/']) {
             } else if appos && punct(t, &[',']) && n > 0 {
                 // ", a spokesman for Y." to the end of the segment
                 let starts_ok = toks.get(k + 1).is_some_and(|u| {
@@ -487,6 +487,7 @@ impl Ctx<'_> {
         let delim = |t: &Tok| punct(t, &[',', '—', '–']) || (!t.word && t.bare == "-");
         let mut k = left;
         let mut commas = 0;
+        let mut best = None;
         while k > 0 && left - k < MAX_APPOSITION {
             k -= 1;
             let t = &toks[k];
@@ -494,10 +495,10 @@ impl Ctx<'_> {
                 || punct(t, &['.', '!', '?', ':', ';'])
                     && !(k > 0 && toks[k - 1].end == t.start && self.rules.is_title_abbrev(toks, k))
             {
-                return None;
+                break;
             }
             if !t.word && is_open_quote(&t.bare) {
-                return None;
+                break;
             }
             if delim(t) && k > 0 && !delim(&toks[k - 1]) {
                 commas += 1;
@@ -505,22 +506,35 @@ impl Ctx<'_> {
                 let Some(head_start) = self.np_left(k - 1) else {
                     continue;
                 };
-                let clause_start = head_start == 0
-                    || is_clause_mark(&toks[head_start - 1])
-                    || punct(&toks[head_start - 1], &[':'])
-                    || (head_start == 1 && self.is_boundary(0));
-                if clause_start
+                let before = head_start.checked_sub(1).map(|b| &toks[b]);
+                let strong = match before {
+                    None => true,
+                    Some(b) => {
+                        (!b.word
+                            && (is_close_quote(&b.bare)
+                                || punct(b, &[':', '—', '–', '('])
+                                || b.bare == "-"))
+                            || (head_start == 1
+                                && (self.rules.coordinators.contains(&b.norm)
+                                    || self.rules.content_end.contains(&b.norm)))
+                    }
+                };
+                let weak = before.is_some_and(|b| punct(b, &[',', ';']));
+                if (strong || weak)
                     && self.speaker_like(head_start, k)
                     && (head_start..k).any(|m| toks[m].upper || self.is_role(m))
                 {
-                    return Some((head_start, left + 1));
+                    if strong {
+                        return Some((head_start, left + 1));
+                    }
+                    best = Some((head_start, left + 1));
                 }
                 if commas >= 4 {
-                    return None;
+                    break;
                 }
             }
         }
-        None
+        best
     }
 
     /// First token of the content after a cue ending at `ce` (exclusive), skipping ":" / "," before a
@@ -845,7 +859,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
             // No earlier cue: the subject of the segment ("Mr. Schultz supported Democrats and said …").
             None => cx
                 .np_right(0, false)
-                .filter(|&e| e < l && cx.speaker_like(0, e))
+                .filter(|&e| e < l && e > 0 && cx.speaker_like(0, e) && cx.clear_subject_end(e - 1))
                 .map(|e| (0, e)),
         };
         source?;
@@ -887,7 +901,10 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         });
     }
     // Inverted order: "“…,” said X" / "…, said X."
-    if !t.word && (is_close_quote(&t.bare) || punct(t, &[','])) && cs == cs0 {
+    let prep_next = ce < n
+        && toks[ce].word
+        && (cx.is_boundary(ce) || rules.agent_prepositions.contains(&toks[ce].norm));
+    if !t.word && (is_close_quote(&t.bare) || punct(t, &[','])) && cs == cs0 && !prep_next {
         if let Some(mut se) = cx.np_right(ce, true) {
             // "said one GOP source in the room."
             if se < n && toks[se].word && cx.is_boundary(se) {
