@@ -241,7 +241,13 @@ impl Ctx<'_> {
     /// Does `toks[s..e]` look like a speaker: a pronoun, a known entity/title/role, a cue noun (a document)
     /// or a capitalized word?
     fn speaker_like(&self, s: usize, e: usize) -> bool {
-        if s < e
+        self.speaker_like_as(s, e, false)
+    }
+
+    /// `strict`: a definite description alone ("the talks") does not count.
+    fn speaker_like_as(&self, s: usize, e: usize, strict: bool) -> bool {
+        if !strict
+            && s < e
             && self.toks[s].word
             && self.rules.definites.contains(&self.toks[s].norm)
             && e - s > 1
@@ -907,7 +913,12 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     if !t.word && (is_close_quote(&t.bare) || punct(t, &[','])) && cs == cs0 && !prep_next {
         if let Some(mut se) = cx.np_right(ce, true) {
             // "said one GOP source in the room."
-            if se < n && toks[se].word && cx.is_boundary(se) {
+            if se < n
+                && toks[se].word
+                && cx.is_boundary(se)
+                && !rules.passive_aux.contains(&toks[se].norm)
+                && !rules.auxiliaries.contains(&toks[se].norm)
+            {
                 let mut e = se;
                 while e < n
                     && e - se < 8
@@ -920,7 +931,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
                 }
             }
             let rest_ends = se >= n || punct(&toks[se], &['.', '!', '?', ',']);
-            if rest_ends && cx.speaker_like(ce, se) && has_material(toks, 0, l) {
+            if rest_ends && cx.speaker_like_as(ce, se, true) && has_material(toks, 0, l) {
                 let back_end = if is_close_quote(&t.bare) { l + 1 } else { l };
                 return Some(Cand {
                     cue: (cs, ce),
