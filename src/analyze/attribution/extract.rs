@@ -814,7 +814,11 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     // "is demanding" is a finite verb group; a bare participle is not.
     let ing = ing_form && !be_aux;
     let fwd_start = cx.content_start_after(ce, info.frame.split(',').any(|f| f.trim() == "object"));
-    let comma_next = ce + 1 < n && punct(&toks[ce], &[',']) && !is_open_quote(&toks[ce + 1].bare);
+    // "said, adding …" / "said, in an interview, …": the content is not what follows the comma.
+    let comma_next = ce + 1 < n
+        && punct(&toks[ce], &[','])
+        && !is_open_quote(&toks[ce + 1].bare)
+        && (toks[ce + 1].norm.ends_with("ing") || cx.is_boundary(ce + 1) || !toks[ce + 1].word);
     let opens_with_boundary = fwd_start < n
         && toks[fwd_start].word
         && rules.boundaries.contains(&toks[fwd_start].norm)
@@ -970,7 +974,11 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     }
     let back_possible = ss > 0 && is_clause_mark(&toks[ss - 1]) && has_material(toks, 0, ss - 1);
     // "“…,” she said several months later" reports the quotation before it.
+    // (The quotation must open the segment: "On “Fox News Sunday,” Pence said …" reports what follows.)
+    let quote_opens_segment =
+        !toks[0].word && is_open_quote(&toks[0].bare) || cx.inq.first() == Some(&true);
     let after_quote = back_possible
+        && quote_opens_segment
         && ss >= 2
         && (is_close_quote(&toks[ss - 1].bare) || is_close_quote(&toks[ss - 2].bare));
     let prefer_back =
