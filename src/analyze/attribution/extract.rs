@@ -461,6 +461,27 @@ impl Ctx<'_> {
     /// Department spokesman,") and comma adverbs ("Peskov, however,"). Returns (start, end_exclusive).
     fn source_before(&self, left: usize) -> Option<(usize, usize)> {
         let toks = self.toks;
+        // "the group this month announced", "Trump on Friday said": skip the time expression.
+        if toks[left].word && self.rules.is_time_word(toks, left) {
+            let mut k = left;
+            while k > 0
+                && toks[k].word
+                && (self.rules.is_time_word(toks, k)
+                    || self.rules.time_modifiers.contains(&toks[k].norm)
+                    || toks[k].norm.chars().all(|c| c.is_ascii_digit()))
+            {
+                k -= 1;
+            }
+            if k < left
+                && k + 1 <= left
+                && (toks[k].word || punct(&toks[k], &[')']))
+                && !self.is_boundary(k)
+            {
+                let s = self.np_left(k)?;
+                return Some((s, k + 1));
+            }
+            return None;
+        }
         if toks[left].word || punct(&toks[left], &[')']) {
             let s = self.np_left(left)?;
             return Some((s, left + 1));

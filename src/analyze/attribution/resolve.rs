@@ -106,6 +106,7 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
                 && !rules.determiners.contains(&t.norm)
                 && !rules.boundaries.contains(&t.norm)
                 && rules.cue_nouns.match_at(toks, j).is_none()
+                && !rules.is_time_word(toks, j)
         };
         if depth == 0 && name_word(t, k) {
             let s = k;

@@ -120,6 +120,8 @@ pub struct AttributionRules {
     pub(crate) adverb_suffixes: Vec<String>,
     pub(crate) agent_prepositions: HashSet<String>,
     pub(crate) relative_pronouns: HashSet<String>,
+    pub(crate) time_words: PhraseTable<()>,
+    pub(crate) time_modifiers: HashSet<String>,
     pub(crate) object_heads: PhraseTable<()>,
     pub(crate) entities: PhraseTable<EntityInfo>,
     pub(crate) sides: Option<Sides>,
@@ -236,6 +238,10 @@ impl AttributionRules {
                 "complementizer" => {
                     self.complementizers.insert(term.to_lowercase());
                 }
+                "time_word" => self.time_words.insert(term, ()),
+                "time_modifier" => {
+                    self.time_modifiers.insert(term.to_lowercase());
+                }
                 "relative_pronoun" => {
                     self.relative_pronouns.insert(term.to_lowercase());
                 }
@@ -304,6 +310,15 @@ impl AttributionRules {
                 .adverb_suffixes
                 .iter()
                 .any(|s| t.norm.len() > s.len() + 2 && t.norm.ends_with(s.as_str()))
+    }
+
+    /// Is `toks[i]` (the last token of a phrase) a time word ("Friday", "month")?
+    pub(crate) fn is_time_word(&self, toks: &[Tok], i: usize) -> bool {
+        (i.saturating_sub(1)..=i).any(|s| {
+            self.time_words
+                .match_at(toks, s)
+                .is_some_and(|(n, _)| s + n == i + 1)
+        })
     }
 
     pub(crate) fn entity_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &EntityInfo)> {
