@@ -484,6 +484,31 @@ impl Ctx<'_> {
         }
         if toks[left].word || punct(&toks[left], &[')']) {
             let s = self.np_left(left)?;
+            // "In a Bloomberg interview Trump declared": the phrase sits in an introductory prepositional
+            // phrase without a comma; the speaker is the trailing name.
+            let in_pp = s > 0
+                && toks[s - 1].word
+                && self.is_boundary(s - 1)
+                && !self.rules.coordinators.contains(&toks[s - 1].norm)
+                && !self.rules.content_end.contains(&toks[s - 1].norm)
+                && !self.rules.complementizers.contains(&toks[s - 1].norm)
+                && !self.rules.relative_pronouns.contains(&toks[s - 1].norm)
+                && !self.rules.passive_aux.contains(&toks[s - 1].norm)
+                && !self.rules.auxiliaries.contains(&toks[s - 1].norm);
+            if in_pp && toks[left].word {
+                let mut r = left;
+                while r > s
+                    && toks[r - 1].word
+                    && toks[r - 1].upper
+                    && self.rules.entity_at(toks, r - 1).is_none()
+                {
+                    r -= 1;
+                }
+                let name_run = toks[r].upper && self.rules.entity_at(toks, r).is_none();
+                if r > s && name_run {
+                    return Some((r, left + 1));
+                }
+            }
             return Some((s, left + 1));
         }
         if !(punct(&toks[left], &[',', '—', '–']) || toks[left].bare == "-") || left == 0 {
@@ -551,10 +576,19 @@ impl Ctx<'_> {
                     && self.speaker_like(head_start, k)
                     && (head_start..k).any(|m| toks[m].upper || self.is_role(m))
                 {
+                    // "Trump, speaking to veterans, said": a participial phrase is not part of the source.
+                    let participial = toks
+                        .get(k + 1)
+                        .is_some_and(|u| u.word && !u.upper && u.norm.ends_with("ing"));
+                    let found = if participial {
+                        (head_start, k)
+                    } else {
+                        (head_start, left + 1)
+                    };
                     if strong {
-                        return Some((head_start, left + 1));
+                        return Some(found);
                     }
-                    best = Some((head_start, left + 1));
+                    best = Some(found);
                 }
                 if commas >= 4 {
                     break;

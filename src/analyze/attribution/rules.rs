@@ -314,11 +314,18 @@ impl AttributionRules {
 
     /// Is `toks[i]` (the last token of a phrase) a time word ("Friday", "month")?
     pub(crate) fn is_time_word(&self, toks: &[Tok], i: usize) -> bool {
-        (i.saturating_sub(1)..=i).any(|s| {
-            self.time_words
+        // Not when the word ends a known name ("USA Today").
+        let in_name = (i.saturating_sub(4)..i).any(|s| {
+            self.entities
                 .match_at(toks, s)
                 .is_some_and(|(n, _)| s + n == i + 1)
-        })
+        });
+        !in_name
+            && (i.saturating_sub(1)..=i).any(|s| {
+                self.time_words
+                    .match_at(toks, s)
+                    .is_some_and(|(n, _)| s + n == i + 1)
+            })
     }
 
     pub(crate) fn entity_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &EntityInfo)> {
