@@ -210,6 +210,19 @@ impl Ctx<'_> {
         matches!(self.rules.entity_at(self.toks, i), Some((1, e)) if e.category == "pronoun")
     }
 
+    /// Can `toks[i]` end a noun phrase (a name, role, entity, document noun or plural noun)?
+    fn noun_end(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        t.word
+            && !self.is_boundary(i)
+            && (t.upper
+                || self.is_role(i)
+                || self.rules.cue_nouns.match_at(self.toks, i).is_some()
+                || (t.norm.ends_with('s')
+                    && !t.norm.ends_with("ss")
+                    && self.rules.cues.match_at(self.toks, i).is_none()))
+    }
+
     fn is_role(&self, i: usize) -> bool {
         matches!(self.rules.entity_at(self.toks, i), Some((_, e)) if e.category == "role" || e.category == "title")
     }
@@ -509,6 +522,32 @@ impl Ctx<'_> {
                     return Some((r, left + 1));
                 }
             }
+            let mut s = s;
+            // "Federal and state officials", "RT and its defenders": a coordinated phrase at the clause start.
+            if s >= 2
+                && toks[s - 1].word
+                && self.rules.coordinators.contains(&toks[s - 1].norm)
+                && self.noun_end(s - 2)
+            {
+                if let Some(s2) = self.np_left(s - 2) {
+                    let at_start =
+                        s2 == 0 || is_clause_mark(&toks[s2 - 1]) || punct(&toks[s2 - 1], &[':']);
+                    if at_start && s - 1 - s2 <= 6 {
+                        s = s2;
+                    }
+                }
+            }
+            // "Luis Rubio, who heads the center, said": the relative clause belongs to the source.
+            if s >= 3
+                && self.rules.relative_pronouns.contains(&toks[s - 1].norm)
+                && punct(&toks[s - 2], &[','])
+            {
+                if let Some(h) = self.np_left(s - 3) {
+                    if (h..s - 2).any(|m| toks[m].upper) && self.speaker_like(h, s - 2) {
+                        return Some((h, left + 1));
+                    }
+                }
+            }
             return Some((s, left + 1));
         }
         if !(punct(&toks[left], &[',', '—', '–']) || toks[left].bare == "-") || left == 0 {
@@ -577,14 +616,24 @@ impl Ctx<'_> {
                     && (head_start..k).any(|m| toks[m].upper || self.is_role(m))
                 {
                     // "Trump, speaking to veterans, said": a participial phrase is not part of the source.
-                    let participial = toks
-                        .get(k + 1)
-                        .is_some_and(|u| u.word && !u.upper && u.norm.ends_with("ing"));
-                    let found = if participial {
-                        (head_start, k)
-                    } else {
-                        (head_start, left + 1)
+                    // Likewise a trailing "…, in a statement," / "…, at a press gaggle,".
+                    let adverbial = |c: usize| {
+                        toks.get(c).is_some_and(|u| {
+                            u.word
+                                && !u.upper
+                                && (u.norm.ends_with("ing")
+                                    || (self.is_boundary(c)
+                                        && !self.rules.relative_pronouns.contains(&u.norm)))
+                        })
                     };
+                    let mut end = left + 1;
+                    for d in k..left {
+                        if delim(&toks[d]) && adverbial(d + 1) {
+                            end = d;
+                            break;
+                        }
+                    }
+                    let found = (head_start, end);
                     if strong {
                         return Some(found);
                     }
