@@ -308,7 +308,8 @@ impl Ctx<'_> {
                 // coordinator between capitalized words stays inside the phrase.
                 let joins_names = k < j
                     && k > 0
-                    && (self.is_boundary(k) || self.rules.coordinators.contains(&t.norm))
+                    && (self.rules.name_prepositions.contains(&t.norm)
+                        || self.rules.coordinators.contains(&t.norm))
                     && !t.upper
                     && (toks[k - 1].upper || punct(&toks[k - 1], &[')']) || self.is_role(k - 1))
                     && toks[k + 1].upper
@@ -335,6 +336,18 @@ impl Ctx<'_> {
                 }
                 n += 1;
                 start = k;
+                // A determiner opens the phrase unless a preposition links it to a head on its left
+                // ("the head of the committee"); "meddling the California congressman" stops at "the".
+                if k < j
+                    && k > 0
+                    && self.rules.determiners.contains(&t.norm)
+                    && toks[k - 1].word
+                    && !toks[k - 1].upper
+                    && !self.rules.name_prepositions.contains(&toks[k - 1].norm)
+                    && !self.rules.agent_prepositions.contains(&toks[k - 1].norm)
+                {
+                    break;
+                }
             } else if punct(t, &['.'])
                 && k > 0
                 && toks[k - 1].word

@@ -120,6 +120,7 @@ pub struct AttributionRules {
     pub(crate) adverb_suffixes: Vec<String>,
     pub(crate) agent_prepositions: HashSet<String>,
     pub(crate) relative_pronouns: HashSet<String>,
+    pub(crate) name_prepositions: HashSet<String>,
     pub(crate) time_words: PhraseTable<()>,
     pub(crate) time_modifiers: HashSet<String>,
     pub(crate) object_heads: PhraseTable<()>,
@@ -241,6 +242,9 @@ impl AttributionRules {
                 "time_word" => self.time_words.insert(term, ()),
                 "time_modifier" => {
                     self.time_modifiers.insert(term.to_lowercase());
+                }
+                "name_preposition" => {
+                    self.name_prepositions.insert(term.to_lowercase());
                 }
                 "relative_pronoun" => {
                     self.relative_pronouns.insert(term.to_lowercase());
