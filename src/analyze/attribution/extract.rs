@@ -273,6 +273,7 @@ impl Ctx<'_> {
                 && (self.rules.entity_at(self.toks, i).is_some()
                     || self.rules.cue_nouns.match_at(self.toks, i).is_some()
                     || (t.upper
+                        && !self.rules.is_time_word(self.toks, i)
                         && !self.rules.determiners.contains(&t.norm)
                         && !self.rules.boundaries.contains(&t.norm)
                         && (i == s
@@ -422,9 +423,13 @@ impl Ctx<'_> {
                     break;
                 }
                 if k > i
-                    && self.rules.cues.match_at(toks, k).is_some()
                     && !t.upper
                     && !self.is_noun_use(k)
+                    && self
+                        .rules
+                        .cues
+                        .match_at(toks, k)
+                        .is_some_and(|(_, c)| !c.frame.contains("noun"))
                 {
                     break;
                 }
