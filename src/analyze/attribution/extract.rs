@@ -403,8 +403,19 @@ impl Ctx<'_> {
         let prev_det = i > 0
             && toks[i - 1].word
             && (self.rules.determiners.contains(&toks[i - 1].norm) || toks[i - 1].possessive);
-        let next_cue = toks.get(i + 1).is_some_and(|n| n.word)
-            && self.rules.cues.match_at(toks, i + 1).is_some();
+        // "report shows": a verb that is also a noun, right before another cue ("said praise" is not).
+        let noun_like = self
+            .rules
+            .cues
+            .match_at(toks, i)
+            .is_some_and(|(_, c)| c.frame.contains("noun"));
+        let next_cue = noun_like
+            && toks.get(i + 1).is_some_and(|n| n.word)
+            && self
+                .rules
+                .cues
+                .match_at(toks, i + 1)
+                .is_some_and(|(_, c)| !c.frame.contains("noun"));
         prev_det || next_cue
     }
 
@@ -600,10 +611,12 @@ impl Ctx<'_> {
         while k > 0 && left - k < MAX_APPOSITION {
             k -= 1;
             let t = &toks[k];
-            if self.inq[k]
-                || punct(t, &['.', '!', '?', ':', ';'])
-                    && !(k > 0 && toks[k - 1].end == t.start && self.rules.is_title_abbrev(toks, k))
-            {
+            // ("Va.," / "Md.," inside an apposition are abbreviations, not sentence ends.)
+            let abbrev = k > 0
+                && toks[k - 1].end == t.start
+                && (self.rules.is_title_abbrev(toks, k)
+                    || toks.get(k + 1).is_some_and(|u| punct(u, &[',', ')'])));
+            if self.inq[k] || punct(t, &['.', '!', '?', ':', ';']) && !abbrev {
                 break;
             }
             if !t.word && is_open_quote(&t.bare) {
