@@ -51,7 +51,7 @@ fn side_kind(e: &EntityInfo) -> &'static str {
 fn is_speaker_entity(e: &EntityInfo) -> bool {
     matches!(
         e.category.as_str(),
-        "country" | "metonym" | "institution" | "media"
+        "country" | "metonym" | "institution" | "media" | "org_noun"
     )
 }
 
