@@ -546,7 +546,9 @@ impl Ctx<'_> {
                 {
                     r -= 1;
                 }
-                let name_run = toks[r].upper && self.rules.entity_at(toks, r).is_none();
+                let name_run = toks[r].upper
+                    && self.rules.entity_at(toks, r).is_none()
+                    && !self.rules.determiners.contains(&toks[r - 1].norm);
                 if r > s && name_run {
                     return Some((r, left + 1));
                 }
