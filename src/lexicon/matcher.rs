@@ -1,0 +1,385 @@
+//! The compiled term matcher: every surface form of every term entry in one Aho–Corasick automaton, run over
+//! the match view of a text (see [`super::normalize`]) and mapped back to byte offsets of the original text.
+//!
+//! Aho–Corasick knows nothing of words, so boundaries are checked after matching. A leftmost-longest search
+//! would hide a shorter valid match behind a longer one that fails the boundary check ("terror" behind
+//! "terrorist" in "terroristic"), so the automaton reports overlapping matches; only those that start at a
+//! word boundary are kept, and the leftmost-longest valid ones are then chosen.
+
+use super::normalize::{self, is_word_char, normalize};
+use super::Entry;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+
+/// One match: byte offsets into the original text and the index of the entry in the slice given to
+/// [`TermMatcher::build`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermHit {
+    pub start: usize,
+    pub end: usize,
+    pub entry: usize,
+}
+
+/// Who a surface form belongs to.
+#[derive(Debug, Clone)]
+struct Owner {
+    entry: u32,
+    /// Prefix wildcard: the match runs on to the end of the word.
+    wildcard: bool,
+    /// For case-sensitive entries: the unfolded form the original text must show.
+    exact: Option<Box<str>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Surface {
+    terms: Vec<Owner>,
+    /// Entries for which this surface is an exception phrase.
+    exceptions: Vec<Owner>,
+    /// Whether the first / last character is a word character (only then is a boundary required there).
+    check_start: bool,
+    check_end: bool,
+}
+
+/// Compiled matcher for the term entries of one or more lexicons.
+#[derive(Debug, Clone)]
+pub struct TermMatcher {
+    automaton: Option<AhoCorasick>,
+    surfaces: Vec<Surface>,
+}
+
+/// A match in view coordinates (byte offsets into the match view).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    entry: u32,
+}
+
+impl TermMatcher {
+    /// Compiles the term entries of `entries` (pattern entries are ignored). Surface forms: the term (a
+    /// trailing `*` makes it a prefix wildcard), its inflections when `inflect` is set, and `forms`. When two
+    /// entries share a surface form the first one keeps it.
+    pub fn build(entries: &[&Entry]) -> crate::Result<Self> {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        let mut surfaces: Vec<Surface> = Vec::new();
+        let mut slot = |folded: String| -> usize {
+            *index.entry(folded).or_insert_with_key(|k| {
+                let mut chars = k.chars();
+                surfaces.push(Surface {
+                    check_start: chars.next().is_some_and(is_word_char),
+                    check_end: chars
+                        .next_back()
+                        .or_else(|| k.chars().next())
+                        .is_some_and(is_word_char),
+                    ..Surface::default()
+                });
+                patterns.push(k.clone());
+                patterns.len() - 1
+            })
+        };
+        let mut owned: Vec<(usize, Owner, bool)> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            if e.pattern.is_some() {
+                continue;
+            }
+            let entry = u32::try_from(i)
+                .map_err(|_| crate::Error::Other("too many lexicon entries".into()))?;
+            let mut forms: Vec<String> = vec![e.term.clone()];
+            let body = e.term.trim();
+            if e.inflect && !body.ends_with('*') {
+                forms.extend(inflections(body));
+            }
+            forms.extend(e.forms.iter().cloned());
+            let owner = |form: &str| {
+                let (body, wildcard) = split_wildcard(form);
+                let exact = e
+                    .case_sensitive
+                    .then(|| normalize(body, false).into_boxed_str());
+                (
+                    normalize(body, true),
+                    Owner {
+                        entry,
+                        wildcard,
+                        exact,
+                    },
+                )
+            };
+            for form in &forms {
+                let (folded, o) = owner(form);
+                if !folded.is_empty() {
+                    owned.push((slot(folded), o, false));
+                }
+            }
+            for x in &e.except {
+                let (folded, o) = owner(x);
+                if !folded.is_empty() {
+                    owned.push((slot(folded), o, true));
+                }
+            }
+        }
+        for (s, o, is_exception) in owned {
+            let Some(surface) = surfaces.get_mut(s) else {
+                continue;
+            };
+            let list = if is_exception {
+                &mut surface.exceptions
+            } else {
+                &mut surface.terms
+            };
+            // Same surface, same settings: the first entry keeps it.
+            if !list
+                .iter()
+                .any(|p| p.wildcard == o.wildcard && p.exact == o.exact)
+            {
+                list.push(o);
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .map_err(|e| crate::Error::Other(format!("cannot compile term matcher: {e}")))?;
+            Some(ac)
+        };
+        Ok(TermMatcher {
+            automaton,
+            surfaces,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.automaton.is_none()
+    }
+
+    /// All matches in `text`, sorted by start, non-overlapping (leftmost, then longest, then first entry).
+    pub fn find_all(&self, text: &str) -> Vec<TermHit> {
+        let mut out = Vec::new();
+        if self.automaton.is_none() || text.is_empty() {
+            return out;
+        }
+        // The offset map uses u32; cut larger texts at whitespace into pieces that fit.
+        const PIECE: usize = 1 << 31;
+        let mut base = 0;
+        while base < text.len() {
+            let mut end = (base + PIECE).min(text.len());
+            while end > base && !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            if end < text.len() {
+                if let Some(ws) = text
+                    .get(base..end)
+                    .and_then(|s| s.rfind(char::is_whitespace))
+                {
+                    if ws > 0 {
+                        end = base + ws;
+                    }
+                }
+            }
+            if end <= base {
+                break;
+            }
+            if let Some(piece) = text.get(base..end) {
+                self.find_in(piece, base, &mut out);
+            }
+            base = end;
+        }
+        out
+    }
+
+    fn find_in(&self, text: &str, base: usize, out: &mut Vec<TermHit>) {
+        let Some(ac) = &self.automaton else { return };
+        let mut view = String::new();
+        let mut map: Vec<u32> = Vec::new();
+        normalize::view_with_map(text, &mut view, &mut map);
+        let Ok(matches) = ac.try_find_overlapping_iter(view.as_str()) else {
+            return;
+        };
+
+        let mut found: Vec<Span> = Vec::new();
+        let mut exceptions: Vec<Span> = Vec::new();
+        let mut scratch = String::new();
+        for m in matches {
+            let Some(surface) = self.surfaces.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let (start, end) = (m.start(), m.end());
+            if surface.check_start && char_before(&view, start).is_some_and(is_word_char) {
+                continue;
+            }
+            let end_ok = !surface.check_end || !char_at(&view, end).is_some_and(is_word_char);
+            let mut word_end = None;
+            let mut accept = |o: &Owner, scratch: &mut String| -> Option<Span> {
+                let end = if o.wildcard {
+                    *word_end.get_or_insert_with(|| extend_word(&view, end))
+                } else if end_ok {
+                    end
+                } else {
+                    return None;
+                };
+                if let Some(exact) = &o.exact {
+                    let (s, e) = original_span(text, &map, start, end)?;
+                    scratch.clear();
+                    normalize::for_each(text.get(s..e)?, false, |c, _| scratch.push(c));
+                    let ok = if o.wildcard {
+                        scratch.starts_with(&**exact)
+                    } else {
+                        *scratch == **exact
+                    };
+                    if !ok {
+                        return None;
+                    }
+                }
+                Some(Span {
+                    start,
+                    end,
+                    entry: o.entry,
+                })
+            };
+            for o in &surface.terms {
+                if let Some(span) = accept(o, &mut scratch) {
+                    found.push(span);
+                }
+            }
+            for o in &surface.exceptions {
+                if let Some(span) = accept(o, &mut scratch) {
+                    exceptions.push(span);
+                }
+            }
+        }
+        if !exceptions.is_empty() {
+            found.retain(|f| {
+                !exceptions
+                    .iter()
+                    .any(|x| x.entry == f.entry && x.start <= f.start && f.end <= x.end)
+            });
+        }
+        found.sort_unstable_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(a.entry.cmp(&b.entry))
+        });
+        let mut last_end = 0;
+        for f in found {
+            if f.start < last_end {
+                continue;
+            }
+            if let Some((s, e)) = original_span(text, &map, f.start, f.end) {
+                out.push(TermHit {
+                    start: base + s,
+                    end: base + e,
+                    entry: f.entry as usize,
+                });
+                last_end = f.end;
+            }
+        }
+    }
+}
+
+/// Splits a trailing `*` (prefix wildcard) off a term.
+fn split_wildcard(term: &str) -> (&str, bool) {
+    let t = term.trim();
+    match t.strip_suffix('*') {
+        Some(body) => (body, true),
+        None => (t, false),
+    }
+}
+
+fn char_before(s: &str, i: usize) -> Option<char> {
+    s.get(..i)?.chars().next_back()
+}
+
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..)?.chars().next()
+}
+
+/// Extends `end` over the word characters that follow it.
+fn extend_word(view: &str, end: usize) -> usize {
+    match view.get(end..) {
+        Some(rest) => end + rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len()),
+        None => end,
+    }
+}
+
+/// Maps a non-empty view span to the original text: from the first character's start to the end of the
+/// character that produced the last view byte.
+fn original_span(text: &str, map: &[u32], start: usize, end: usize) -> Option<(usize, usize)> {
+    let s = *map.get(start)? as usize;
+    let last = *map.get(end.checked_sub(1)?)? as usize;
+    let e = last + text.get(last..)?.chars().next()?.len_utf8();
+    Some((s, e))
+}
+
+/// Regular English inflections of the last word of `term`: plural/3rd person (-s, -es, -ies), past (-ed, -d,
+/// -ied) and -ing, doubling the final consonant of one-syllable consonant-vowel-consonant words ("slam" →
+/// "slammed", "slamming").
+pub fn inflections(term: &str) -> Vec<String> {
+    let split = term
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace() || c == '-')
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let (head, word) = term.split_at(split);
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 2 || !chars.iter().all(|c| c.is_alphabetic()) {
+        return Vec::new();
+    }
+    let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
+    let n = lower.len();
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let last = lower[n - 1];
+    let prev = lower[n - 2];
+    let ends = |s: &str| word.to_lowercase().ends_with(s);
+    let stem_minus = |k: usize| -> String { chars[..chars.len() - k].iter().collect() };
+    let consonant_y = last == 'y' && !vowel(prev);
+    let vowel_groups = lower
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            (vowel(c) || (c == 'y' && i > 0))
+                && (i == 0 || !(vowel(lower[i - 1]) || lower[i - 1] == 'y'))
+        })
+        .count();
+    let cvc = n >= 3
+        && !vowel(lower[n - 3])
+        && vowel(prev)
+        && !vowel(last)
+        && !matches!(last, 'w' | 'x' | 'y')
+        && vowel_groups == 1;
+    let double = format!("{word}{}", chars[chars.len() - 1]);
+
+    let plural = if ends("s") || ends("x") || ends("z") || ends("ch") || ends("sh") {
+        format!("{word}es")
+    } else if consonant_y {
+        format!("{}ies", stem_minus(1))
+    } else {
+        format!("{word}s")
+    };
+    let past = if last == 'e' {
+        format!("{word}d")
+    } else if consonant_y {
+        format!("{}ied", stem_minus(1))
+    } else if cvc {
+        format!("{double}ed")
+    } else {
+        format!("{word}ed")
+    };
+    let ing = if ends("ie") {
+        format!("{}ying", stem_minus(2))
+    } else if last == 'e' && n > 2 && !ends("ee") && !ends("ye") && !ends("oe") {
+        format!("{}ing", stem_minus(1))
+    } else if cvc {
+        format!("{double}ing")
+    } else {
+        format!("{word}ing")
+    };
+    [plural, past, ing]
+        .into_iter()
+        .map(|w| format!("{head}{w}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,522 @@
+//! The native TOML lexicon format (see `docs/lexicon-format.md`). Parsed with `toml_edit` so that every key
+//! and value keeps its byte span: each diagnostic points at the offending key or value.
+
+use super::diag::{term_problem, Sink};
+use super::normalize::normalize;
+use super::{compile_pattern, Category, Diagnostic, Entry, Lexicon, KINDS};
+use std::collections::{BTreeMap, HashMap};
+use toml_edit::{ImDocument, Item, TableLike};
+
+const LEXICON_KEYS: &[&str] = &["name", "version", "kind", "description"];
+const CATEGORY_KEYS: &[&str] = &["id", "description"];
+const ENTRY_KEYS: &[&str] = &[
+    "term",
+    "terms",
+    "pattern",
+    "category",
+    "weight",
+    "neutral",
+    "note",
+    "case_sensitive",
+    "inflect",
+    "forms",
+    "except",
+    "scope",
+    "group",
+];
+const SCOPES: &[&str] = &["any", "headline", "body", "quote"];
+const REGIONS: &[&str] = &["caption", "boilerplate"];
+
+/// Extra string keys an entry may carry for each kind; they go to `Entry::attrs`.
+fn kind_attrs(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "cues" => &["class", "lemma", "frame"],
+        "entities" => &["side", "kind", "canonical", "role"],
+        "boilerplate" => &["region"],
+        "outlets" => &["outlet"],
+        "sources" => &["class", "kind"],
+        _ => &[],
+    }
+}
+
+pub fn parse(src: &str, file: &str) -> (Option<Lexicon>, Vec<Diagnostic>) {
+    let mut p = Parser {
+        sink: Sink::new(src, file),
+    };
+    let lexicon = p.document();
+    (lexicon, p.sink.diagnostics)
+}
+
+struct Parser<'a> {
+    sink: Sink<'a>,
+}
+
+fn start(item: &Item) -> Option<usize> {
+    item.span().map(|r| r.start)
+}
+
+fn key_start(t: &dyn TableLike, key: &str) -> Option<usize> {
+    t.key(key).and_then(|k| k.span()).map(|r| r.start)
+}
+
+fn quoted_list(items: &[&str]) -> String {
+    items.join(", ")
+}
+
+/// A string value with the byte offset where it starts.
+type Spanned = (String, Option<usize>);
+
+impl Parser<'_> {
+    fn document(&mut self) -> Option<Lexicon> {
+        let doc = match ImDocument::parse(self.sink.src) {
+            Ok(d) => d,
+            Err(e) => {
+                let msg = e.message().trim().replace('\n', "; ");
+                self.sink
+                    .error(e.span().map(|r| r.start), format!("invalid TOML: {msg}"));
+                return None;
+            }
+        };
+        let root = doc.as_table();
+        for (key, _) in root.iter() {
+            if !["lexicon", "category", "entry"].contains(&key) {
+                self.sink.error(
+                    key_start(root, key),
+                    format!(
+                        "unknown key \"{key}\" (expected [lexicon], [[category]] or [[entry]])"
+                    ),
+                );
+            }
+        }
+        let Some(header) = root.get("lexicon") else {
+            self.sink.error(
+                Some(0),
+                "missing [lexicon] table (with name, version and kind)",
+            );
+            return None;
+        };
+        let mut lexicon = self.header(header)?;
+        if let Some(item) = root.get("category") {
+            lexicon.categories = self.categories(item);
+        }
+        if let Some(item) = root.get("entry") {
+            self.entries(item, &mut lexicon);
+        }
+        Some(lexicon)
+    }
+
+    fn header(&mut self, item: &Item) -> Option<Lexicon> {
+        let Some(t) = item.as_table_like() else {
+            self.sink.error(start(item), "[lexicon] must be a table");
+            return None;
+        };
+        self.unknown_keys(t, LEXICON_KEYS, "[lexicon]");
+        let name = self.required_string(t, "name", start(item), "[lexicon]");
+        let version = self.required_string(t, "version", start(item), "[lexicon]");
+        let kind = self.required_string(t, "kind", start(item), "[lexicon]");
+        let description = t
+            .get("description")
+            .and_then(|i| self.string(i, "description"))
+            .unwrap_or_default();
+        if let Some(kind) = &kind {
+            if !KINDS.contains(&kind.as_str()) {
+                let at = t.get("kind").and_then(start);
+                self.sink.error(
+                    at,
+                    format!(
+                        "unknown kind \"{kind}\" (expected one of: {})",
+                        quoted_list(KINDS)
+                    ),
+                );
+                return None;
+            }
+        }
+        if let Some(name) = &name {
+            if name.trim().is_empty() {
+                self.sink
+                    .error(t.get("name").and_then(start), "name must not be empty");
+            }
+        }
+        Some(Lexicon {
+            name: name?,
+            version: version?,
+            kind: kind?,
+            description,
+            origin: String::new(),
+            sha256: String::new(),
+            categories: Vec::new(),
+            entries: Vec::new(),
+        })
+    }
+
+    fn categories(&mut self, item: &Item) -> Vec<Category> {
+        let mut out: Vec<Category> = Vec::new();
+        let mut first_line: HashMap<String, usize> = HashMap::new();
+        for (t, at) in self.tables(item, "category") {
+            self.unknown_keys(t, CATEGORY_KEYS, "[[category]]");
+            let Some(id) = self.required_string(t, "id", at, "[[category]]") else {
+                continue;
+            };
+            let id_at = t.get("id").and_then(start);
+            let line = self.sink.pos(id_at).0;
+            if let Some(first) = first_line.get(&id) {
+                self.sink.error(
+                    id_at,
+                    format!("duplicate category \"{id}\" (first at line {first})"),
+                );
+                continue;
+            }
+            first_line.insert(id.clone(), line);
+            let description = t
+                .get("description")
+                .and_then(|i| self.string(i, "description"))
+                .unwrap_or_default();
+            out.push(Category { id, description });
+        }
+        out
+    }
+
+    /// The tables of an array of tables (`[[entry]]`) or of an array of inline tables, with their offsets.
+    fn tables<'i>(
+        &mut self,
+        item: &'i Item,
+        what: &str,
+    ) -> Vec<(&'i dyn TableLike, Option<usize>)> {
+        if let Some(aot) = item.as_array_of_tables() {
+            return aot
+                .iter()
+                .map(|t| (t as &dyn TableLike, t.span().map(|r| r.start)))
+                .collect();
+        }
+        if let Some(arr) = item.as_array() {
+            let mut out = Vec::new();
+            for v in arr.iter() {
+                match v.as_inline_table() {
+                    Some(t) => out.push((t as &dyn TableLike, v.span().map(|r| r.start))),
+                    None => self.sink.error(
+                        v.span().map(|r| r.start),
+                        format!("each {what} must be a table"),
+                    ),
+                }
+            }
+            return out;
+        }
+        self.sink.error(
+            start(item),
+            format!("{what} must be an array of tables ([[{what}]])"),
+        );
+        Vec::new()
+    }
+
+    fn entries(&mut self, item: &Item, lexicon: &mut Lexicon) {
+        let declared: Vec<&str> = lexicon.categories.iter().map(|c| c.id.as_str()).collect();
+        let declared_list = quoted_list(&declared);
+        let attrs_allowed = kind_attrs(&lexicon.kind);
+        let mut allowed: Vec<&str> = ENTRY_KEYS.to_vec();
+        allowed.extend_from_slice(attrs_allowed);
+        // (normalised surface, case_sensitive) -> line of the first entry with it.
+        let mut seen: HashMap<(String, bool), usize> = HashMap::new();
+        let mut out = Vec::new();
+        for (t, at) in self.tables(item, "entry") {
+            self.unknown_keys(t, &allowed, "[[entry]]");
+            let flag =
+                |p: &mut Self, k: &str| t.get(k).and_then(|i| p.boolean(i, k)).unwrap_or(false);
+            let case_sensitive = flag(self, "case_sensitive");
+            let inflect = flag(self, "inflect");
+
+            let sources: Vec<&str> = ["term", "terms", "pattern"]
+                .into_iter()
+                .filter(|k| t.contains_key(k))
+                .collect();
+            if sources.is_empty() {
+                self.sink
+                    .error(at, "entry needs one of term, terms or pattern");
+                continue;
+            }
+            if sources.len() > 1 {
+                let msg = format!(
+                    "use only one of term, terms or pattern (found {})",
+                    sources.join(" and ")
+                );
+                self.sink.error(key_start(t, sources[1]), msg);
+                continue;
+            }
+            let mut terms: Vec<Spanned> = Vec::new();
+            let mut pattern: Option<Spanned> = None;
+            match sources[0] {
+                "term" => terms.extend(
+                    t.get("term")
+                        .and_then(|i| self.string(i, "term"))
+                        .map(|s| (s, t.get("term").and_then(start))),
+                ),
+                "terms" => {
+                    terms = t
+                        .get("terms")
+                        .and_then(|i| self.strings(i, "terms"))
+                        .unwrap_or_default()
+                }
+                _ => {
+                    pattern = t
+                        .get("pattern")
+                        .and_then(|i| self.string(i, "pattern"))
+                        .map(|s| (s, t.get("pattern").and_then(start)))
+                }
+            }
+
+            let category = match t.get("category") {
+                Some(i) => {
+                    let c = self.string(i, "category");
+                    if let Some(c) = &c {
+                        if !declared.is_empty() && !declared.contains(&c.as_str()) {
+                            self.sink.error(
+                                start(i),
+                                format!("unknown category \"{c}\" (declared: {declared_list})"),
+                            );
+                        }
+                    }
+                    c.unwrap_or_default()
+                }
+                None if !declared.is_empty() => {
+                    self.sink.error(
+                        at,
+                        format!("entry needs a category (declared: {declared_list})"),
+                    );
+                    String::new()
+                }
+                None => lexicon.name.clone(),
+            };
+            let weight = match t.get("weight") {
+                Some(i) => match i.as_float().or_else(|| i.as_integer().map(|n| n as f64)) {
+                    Some(w) if w.is_finite() && w >= 0.0 => w,
+                    _ => {
+                        self.sink
+                            .error(start(i), "weight must be a finite number >= 0");
+                        1.0
+                    }
+                },
+                None => 1.0,
+            };
+            let scope = match t.get("scope") {
+                Some(i) => {
+                    let s = self.string(i, "scope").unwrap_or_else(|| "any".into());
+                    if !SCOPES.contains(&s.as_str()) {
+                        self.sink.error(
+                            start(i),
+                            format!(
+                                "unknown scope \"{s}\" (expected one of: {})",
+                                quoted_list(SCOPES)
+                            ),
+                        );
+                    }
+                    s
+                }
+                None => "any".to_string(),
+            };
+            let opt = |p: &mut Self, k: &str| t.get(k).and_then(|i| p.string(i, k));
+            let neutral = opt(self, "neutral");
+            let note = opt(self, "note");
+            let group = opt(self, "group");
+            let list = |p: &mut Self, k: &str| -> Vec<String> {
+                let items = t.get(k).and_then(|i| p.strings(i, k)).unwrap_or_default();
+                for (s, at) in &items {
+                    if let Some(problem) = term_problem(s) {
+                        p.sink.error(*at, format!("{k}: {problem}"));
+                    }
+                }
+                items
+                    .into_iter()
+                    .map(|(s, _)| s.trim().to_string())
+                    .collect()
+            };
+            let forms = list(self, "forms");
+            let except = list(self, "except");
+
+            let mut attrs = BTreeMap::new();
+            for key in attrs_allowed {
+                if let Some(v) = t.get(key).and_then(|i| self.string(i, key)) {
+                    attrs.insert(key.to_string(), v);
+                }
+            }
+            self.kind_rules(&lexicon.kind, t, at, &attrs);
+
+            if let Some((p, p_at)) = &pattern {
+                for k in ["inflect", "forms", "except"] {
+                    if t.contains_key(k) {
+                        self.sink.error(
+                            key_start(t, k),
+                            format!("{k} has no effect on a pattern entry (use a term)"),
+                        );
+                    }
+                }
+                if let Err(e) = compile_pattern(p, case_sensitive) {
+                    let detail = e.to_string();
+                    let last = detail
+                        .lines()
+                        .map(str::trim)
+                        .rfind(|l| !l.is_empty())
+                        .unwrap_or("");
+                    self.sink
+                        .error(*p_at, format!("invalid regex pattern: {last}"));
+                }
+                let line = self.sink.pos(*p_at).0;
+                if let Some(first) = seen.insert((format!("pattern:{p}"), case_sensitive), line) {
+                    self.sink.error(
+                        *p_at,
+                        format!("duplicate pattern \"{p}\" (first at line {first})"),
+                    );
+                }
+            }
+            let base = Entry {
+                term: String::new(),
+                pattern: pattern.as_ref().map(|(p, _)| p.clone()),
+                category,
+                weight,
+                neutral,
+                note,
+                case_sensitive,
+                inflect,
+                forms,
+                except,
+                scope,
+                group,
+                attrs,
+                line: self.sink.pos(pattern.as_ref().and_then(|p| p.1).or(at)).0,
+            };
+            if pattern.is_some() {
+                out.push(base);
+                continue;
+            }
+            for (term, term_at) in terms {
+                let term = term.trim().to_string();
+                if let Some(problem) = term_problem(&term) {
+                    self.sink.error(term_at, problem);
+                    continue;
+                }
+                if inflect && term.ends_with('*') {
+                    self.sink.error(
+                        key_start(t, "inflect"),
+                        format!("inflect has no effect on the wildcard \"{term}\""),
+                    );
+                }
+                let line = self.sink.pos(term_at).0;
+                let key = (normalize(&term, !case_sensitive), case_sensitive);
+                if let Some(first) = seen.get(&key) {
+                    self.sink.error(
+                        term_at,
+                        format!("duplicate entry \"{term}\" (first at line {first})"),
+                    );
+                    continue;
+                }
+                seen.insert(key, line);
+                out.push(Entry {
+                    term,
+                    line,
+                    ..base.clone()
+                });
+            }
+        }
+        lexicon.entries = out;
+    }
+
+    /// Checks that only make sense for one kind.
+    fn kind_rules(
+        &mut self,
+        kind: &str,
+        t: &dyn TableLike,
+        at: Option<usize>,
+        attrs: &BTreeMap<String, String>,
+    ) {
+        match kind {
+            "boilerplate" => {
+                if let Some(region) = attrs.get("region") {
+                    if !REGIONS.contains(&region.as_str()) {
+                        let at = t.get("region").and_then(start);
+                        self.sink.error(
+                            at,
+                            format!(
+                                "unknown region \"{region}\" (expected one of: {})",
+                                quoted_list(REGIONS)
+                            ),
+                        );
+                    }
+                }
+            }
+            "outlets" if !attrs.contains_key("outlet") => {
+                self.sink
+                    .error(at, "outlets entry needs outlet = \"<outlet id>\"");
+            }
+            _ => {}
+        }
+    }
+
+    fn unknown_keys(&mut self, t: &dyn TableLike, allowed: &[&str], table: &str) {
+        for (key, _) in t.iter() {
+            if !allowed.contains(&key) {
+                let msg = format!(
+                    "unknown key \"{key}\" in {table} (expected one of: {})",
+                    quoted_list(allowed)
+                );
+                self.sink.error(key_start(t, key), msg);
+            }
+        }
+    }
+
+    fn required_string(
+        &mut self,
+        t: &dyn TableLike,
+        key: &str,
+        at: Option<usize>,
+        table: &str,
+    ) -> Option<String> {
+        match t.get(key) {
+            Some(i) => self.string(i, key),
+            None => {
+                self.sink
+                    .error(at, format!("{table} needs {key} = \"...\""));
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, item: &Item, key: &str) -> Option<String> {
+        match item.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.sink
+                    .error(start(item), format!("{key} must be a string"));
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, item: &Item, key: &str) -> Option<bool> {
+        match item.as_bool() {
+            Some(b) => Some(b),
+            None => {
+                self.sink
+                    .error(start(item), format!("{key} must be true or false"));
+                None
+            }
+        }
+    }
+
+    /// An array of strings, each with its offset.
+    fn strings(&mut self, item: &Item, key: &str) -> Option<Vec<Spanned>> {
+        let Some(arr) = item.as_array() else {
+            self.sink
+                .error(start(item), format!("{key} must be an array of strings"));
+            return None;
+        };
+        let mut out = Vec::new();
+        for v in arr.iter() {
+            let at = v.span().map(|r| r.start);
+            match v.as_str() {
+                Some(s) => out.push((s.to_string(), at)),
+                None => self
+                    .sink
+                    .error(at, format!("{key} must contain only strings")),
+            }
+        }
+        Some(out)
+    }
+}
