@@ -132,7 +132,7 @@ pub fn parse(src: &str, file: &str, stem: &str) -> (Option<Lexicon>, Vec<Diagnos
             let msg = format!("skipped conditional code(s) {} of \"{word}\" (LIWC context rules are not supported)", skipped.join(" "));
             sink.warning(word_at, msg);
         }
-        if cats.is_empty() && skipped.is_empty() {
+        if code_tokens.is_empty() {
             sink.warning(
                 word_at,
                 format!("\"{word}\" has no category codes; ignored"),

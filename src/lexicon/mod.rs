@@ -182,11 +182,12 @@ impl Lexicon {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or(file);
-        let (lexicon, diagnostics) = match format {
+        let (lexicon, mut diagnostics) = match format {
             Format::Native => native::parse(src, file),
             Format::Liwc => liwc::parse(src, file, stem),
             Format::List => plain::parse(src, file, stem),
         };
+        diagnostics.sort_by_key(|d| (d.line, d.col));
         let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
         let lexicon = lexicon.filter(|_| !has_errors).map(|mut l| {
             l.origin = origin.to_string();
