@@ -93,12 +93,77 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>) {
     map.clear();
     view.reserve(text.len() + 8);
     map.reserve(text.len() + 8);
+    // Runs of plain ASCII letters and digits (most of a text) are copied directly; each stretch between
+    // them goes through `for_each`. A stretch starts one byte early (at the letter before it, so a dash sees
+    // its left neighbour) and ends just after a letter that follows a space or newline (so a pending space
+    // is emitted); `for_each` then ends in the state a whole-text pass would have there.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |n| i + n);
+        for (k, b) in bytes[i..run].iter().enumerate() {
+            view.push(b.to_ascii_lowercase() as char);
+            map.push((i + k) as u32);
+        }
+        if run >= bytes.len() {
+            break;
+        }
+        // A single space between two words: the most common stretch of all.
+        if bytes[run] == b' '
+            && run > 0
+            && bytes.get(run + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            view.push(' ');
+            map.push(run as u32);
+            i = run + 1;
+            continue;
+        }
+        let mut end = run;
+        let mut prev_space = false;
+        while end < bytes.len() {
+            let b = bytes[end];
+            end += 1;
+            if prev_space && b.is_ascii_alphanumeric() {
+                break;
+            }
+            prev_space = b == b' ' || b == b'\n';
+        }
+        let from = if run > 0 && bytes[run - 1].is_ascii_alphanumeric() {
+            run - 1
+        } else {
+            run
+        };
+        let Some(stretch) = text.get(from..end) else {
+            break;
+        };
+        let skip = run - from;
+        for_each(stretch, true, |c, at| {
+            if at < skip {
+                return;
+            }
+            let before = view.len();
+            view.push(c);
+            for _ in before..view.len() {
+                map.push((from + at) as u32);
+            }
+        });
+        i = end;
+    }
+}
+
+/// The plain definition of [`view_with_map`], to test the fast one against.
+#[cfg(test)]
+fn view_with_map_simple(text: &str, view: &mut String, map: &mut Vec<u32>) {
+    view.clear();
+    map.clear();
     for_each(text, true, |c, at| {
-        let at = at as u32;
         let before = view.len();
         view.push(c);
         for _ in before..view.len() {
-            map.push(at);
+            map.push(at as u32);
         }
     });
 }
@@ -132,5 +197,44 @@ mod tests {
         assert_eq!(&text[m[b] as usize..], "B’s”");
         let sp = v.find(' ').unwrap();
         assert_eq!(m[sp] as usize, text.find(' ').unwrap());
+    }
+
+    fn same_as_simple(text: &str) {
+        let (mut v1, mut m1, mut v2, mut m2) =
+            (String::new(), Vec::new(), String::new(), Vec::new());
+        view_with_map(text, &mut v1, &mut m1);
+        view_with_map_simple(text, &mut v2, &mut m2);
+        assert_eq!((v1, m1), (v2, m2), "{text:?}");
+    }
+
+    #[test]
+    fn fast_view_matches_simple_view() {
+        for t in [
+            "",
+            " ",
+            "a",
+            "-a",
+            "a-",
+            "war-torn land",
+            "a - b",
+            "x \n\n y",
+            "café-au lait",
+            "A–B C\u{a0}D",
+            "re\u{ad}gime",
+            "İs",
+            "a\t-b",
+            "ab- cd",
+            "a  -b",
+            "9/11-style",
+        ] {
+            same_as_simple(t);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_view_matches_simple_view_prop(text in "[aZ9 \n\t\\-–’é\u{a0}\u{ad}İ.,]{0,40}") {
+            same_as_simple(&text);
+        }
     }
 }

@@ -262,6 +262,63 @@ fn timing() {
         text.len(),
         h.len()
     );
+    let t = std::time::Instant::now();
+    let (mut v, mut map) = (String::new(), Vec::new());
+    normalize::view_with_map(&text, &mut v, &mut map);
+    eprintln!("view only: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let n = m
+        .automaton
+        .as_ref()
+        .unwrap()
+        .find_overlapping_iter(v.as_str())
+        .count();
+    eprintln!(
+        "overlapping search only: {:?} ({n} raw matches)",
+        t.elapsed()
+    );
+    // Sparse hits: prose where 1 word in 50 is a term.
+    let mut prose = String::new();
+    let mut i = 0;
+    while prose.len() < 2_000_000 {
+        prose.push_str(if i % 50 == 0 {
+            &terms[(i * 7919) % terms.len()]
+        } else {
+            "the quick brown fox jumps over"
+        });
+        prose.push_str(if i % 11 == 0 { ".\n" } else { " " });
+        i += 1;
+    }
+    // Best of 5: the machine is shared.
+    let best = |f: &dyn Fn()| {
+        (0..5)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                f();
+                t.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let h = m.find_all(&prose);
+    eprintln!(
+        "scan sparse prose {} bytes: {:?}; {} hits",
+        prose.len(),
+        best(&|| drop(m.find_all(&prose))),
+        h.len()
+    );
+    eprintln!(
+        "scan dense text, best of 5: {:?}",
+        best(&|| drop(m.find_all(&text)))
+    );
+    eprintln!(
+        "build, best of 5: {:?}",
+        best(&|| drop(TermMatcher::build(&refs).unwrap()))
+    );
+    eprintln!(
+        "view of prose, best of 5: {:?}",
+        best(&|| normalize::view_with_map(&prose, &mut String::new(), &mut Vec::new()))
+    );
 }
 
 proptest! {
