@@ -499,3 +499,190 @@ fn user_dir_overrides_by_name_and_check_collects_everything() {
         .any(|l| l.name == "loaded" && l.version == "mine"));
     assert!(LexiconSet::check(None).unwrap().diagnostics.is_empty());
 }
+
+/// The compiled (regex, attribute) rules of a built-in pattern lexicon.
+fn rules(name: &str, attr: &str) -> Vec<(regex::Regex, String)> {
+    let set = LexiconSet::builtin().unwrap();
+    set.get(name)
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.regex().unwrap().unwrap(),
+                e.attr(attr).unwrap_or("boilerplate").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn classify<'r>(rules: &'r [(regex::Regex, String)], line: &str) -> Option<&'r str> {
+    rules
+        .iter()
+        .find(|(re, _)| re.is_match(line.trim()))
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn boilerplate_lines() {
+    let r = rules("boilerplate", "region");
+    let caption = [
+        "Kremlin spokesman Dmitry Peskov (Photo by Reuters)",
+        "A man walks past a damaged building in Aleppo, Syria, on September 9, 2016. (Photo by AFP)",
+        "(Photo: Getty Images)",
+        "President speaks in Washington, Jan. 5, 2024. (AP Photo/Evan Vucci)",
+        "President speaks in Washington. (AP Photo/Evan Vucci, File)",
+        "AP Photo/Jane Doe",
+        "Jane Doe/Getty Images",
+        "Protesters gather in central Paris (AFP via Getty Images)",
+        "Protesters gather in Paris. REUTERS/John Smith",
+        "Photo: Reuters",
+        "Soldiers on patrol (Image via Twitter)",
+    ];
+    for line in caption {
+        assert_eq!(classify(&r, line), Some("caption"), "{line}");
+    }
+    let boilerplate = [
+        "News   /   Russia   /   News",
+        "Home › World › Europe",
+        "Politics | World",
+        "SHARE THIS ARTICLE",
+        "Share this:",
+        "Share on Facebook",
+        "Facebook Twitter Email Print",
+        "Follow us on Twitter",
+        "Follow Jane Doe on X @janedoe",
+        "Subscribe to our newsletter",
+        "Sign up for our daily briefing",
+        "Click here to read the full report.",
+        "Example TV’s website can also be accessed at the following alternate addresses:",
+        "www.example.co.uk",
+        "https://example.com/news www.example.ir",
+        "Related: Russia warns US over Syria",
+        "Read more",
+        "Advertisement",
+        "Story continues below advertisement",
+        "© 2016 Reuters",
+        "Copyright 2016 The Associated Press. All rights reserved.",
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        "This article originally appeared on The Conversation.",
+        "Tags: Syria, Russia, United States",
+        "Example News Roku",
+        "Reporting by John Smith in Moscow; Editing by Jane Doe",
+        "Editing by Jane Doe and John Roe",
+        "The Associated Press contributed to this report.",
+        "Source: Example and news agencies",
+        "12 Comments",
+    ];
+    for line in boilerplate {
+        assert_eq!(classify(&r, line), Some("boilerplate"), "{line}");
+    }
+    let body = [
+        "Russia has pledged to continue its air campaign in Syria, defying a recent threat by the United States.",
+        "The photo by Reuters showed the damage to the hospital.",
+        "Getty Images said it would appeal the ruling.",
+        "The deal was announced by Getty Images.",
+        "Share prices fell 3% on Monday.",
+        "Subscribers said the newsletter arrived late.",
+        "Sign up for the draft began on Monday, officials said in an email.",
+        "Related coverage of the war has focused on Aleppo.",
+        "Read more about the plan in the report, he said.",
+        "Copyright infringement claims rose in 2016, the report said.",
+        "The website can be accessed at no cost, officials said.",
+        "They watched the speech on Roku",
+        "Reporting by the Times showed the deal was off.",
+        "Russia / Syria",
+        "Click",
+        "He said the regime would share this information with allies.",
+        "“We will follow them on the ground,” he said.",
+        "Peskov, however, denounced the US statement as clumsy and unhelpful.",
+    ];
+    for line in body {
+        assert_eq!(classify(&r, line), None, "{line}");
+    }
+}
+
+#[test]
+fn outlet_signatures() {
+    let r = rules("outlets", "outlet");
+    let signed = [
+        ("Press TV’s website can also be accessed at the following alternate addresses:", "Press TV"),
+        ("Press TV News Roku", "Press TV"),
+        ("© Autonomous Nonprofit Organization “TV-Novosti”, 2005–2024. All rights reserved.", "RT"),
+        ("© 2016 Reuters", "Reuters"),
+        ("Reporting by John Smith in Moscow; Editing by Jane Doe", "Reuters"),
+        ("Copyright 2016 The Associated Press. All rights reserved.", "AP"),
+        ("Copyright 2016 FOX News Network, LLC. All rights reserved.", "Fox News"),
+        ("This material may not be published, broadcast, rewritten, or redistributed. ©2024 FOX News Network, LLC.", "Fox News"),
+        ("© 2016 Cable News Network. Turner Broadcasting System, Inc. All Rights Reserved.", "CNN"),
+        ("CNN's Jane Doe and John Roe contributed to this report.", "CNN"),
+        ("Source: Al Jazeera and news agencies", "Al Jazeera"),
+        ("© 2024 BBC. The BBC is not responsible for the content of external sites.", "BBC"),
+        ("A version of this article appears in print on Oct. 2, 2016, Section A, Page 1 of the New York edition with the headline: X.", "The New York Times"),
+        ("© 1996-2016 The Washington Post", "The Washington Post"),
+        ("© 2016 POLITICO LLC", "Politico"),
+        ("Copyright © 2016 TheHuffingtonPost.com, Inc.", "HuffPost"),
+        ("Copyright © 2016 Breitbart", "Breitbart"),
+        ("We are committed to truth and accuracy in all of our journalism. Read our editorial standards.", "The Western Journal"),
+        ("BEIJING, Jan. 5 (Xinhua) -- China said on Friday ...", "Xinhua"),
+        ("© 2016 Guardian News and Media Limited or its affiliated companies. All rights reserved.", "The Guardian"),
+        ("Copyright 2016 TASS", "TASS"),
+    ];
+    for (line, outlet) in signed {
+        assert_eq!(classify(&r, line), Some(outlet), "{line}");
+    }
+    let mentions = [
+        "Press TV reported that the talks had failed.",
+        "The Kremlin told RT that it would respond.",
+        "Reuters reported on Thursday that the deal was off.",
+        "According to The Associated Press, at least 12 people died.",
+        "Fox News Network executives declined to comment.",
+        "The BBC is a public broadcaster.",
+        "Al Jazeera said its correspondent was detained.",
+        "The New York Times first reported the story.",
+        "“We spoke to Xinhua,” he said.",
+        "Source: a senior official",
+    ];
+    for line in mentions {
+        assert_eq!(classify(&r, line), None, "{line}");
+    }
+}
+
+/// The reference article: its breadcrumb, captions, mirror notice and share footer are recognised, and its
+/// signature says Press TV. Reads `../shared/datasets` (never copied into the repository).
+#[test]
+fn seed_article_lines() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/datasets/seed/presstv-russia-syria.txt");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "dataset missing: {}",
+            path.display()
+        );
+        eprintln!("skipped: {} not found", path.display());
+        return;
+    };
+    let b = rules("boilerplate", "region");
+    let o = rules("outlets", "outlet");
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let count = |region: &str| {
+        lines
+            .iter()
+            .filter(|l| classify(&b, l) == Some(region))
+            .count()
+    };
+    assert_eq!(count("caption"), 2, "two photo captions");
+    assert_eq!(
+        count("boilerplate"),
+        5,
+        "breadcrumb, mirror notice, address, share, app link"
+    );
+    assert_eq!(classify(&b, lines[0]), Some("boilerplate"));
+    assert_eq!(classify(&b, lines[1]), None, "the headline is text");
+    assert!(lines.iter().any(|l| classify(&o, l) == Some("Press TV")));
+}
