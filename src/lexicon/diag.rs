@@ -93,20 +93,36 @@ pub struct Sink<'a> {
     pub src: &'a str,
     pub file: &'a str,
     pub diagnostics: Vec<Diagnostic>,
+    /// Byte offset of the start of each line, for fast line lookups in large files.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Sink<'a> {
     pub fn new(src: &'a str, file: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Sink {
             src,
             file,
             diagnostics: Vec::new(),
+            line_starts,
         }
     }
 
     /// Line/col of a byte offset (1:1 when unknown).
     pub fn pos(&self, at: Option<usize>) -> (usize, usize) {
-        at.map_or((1, 1), |p| line_col(self.src.as_bytes(), p))
+        let Some(at) = at.map(|p| p.min(self.src.len())) else {
+            return (1, 1);
+        };
+        let line = self.line_starts.partition_point(|&s| s <= at).max(1);
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let col = self
+            .src
+            .as_bytes()
+            .get(start..at)
+            .map_or(0, |b| b.iter().filter(|&&b| (b & 0xC0) != 0x80).count());
+        (line, col + 1)
     }
 
     pub fn error(&mut self, at: Option<usize>, message: impl Into<String>) {

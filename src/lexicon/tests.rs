@@ -686,3 +686,48 @@ fn seed_article_lines() {
     assert_eq!(classify(&b, lines[1]), None, "the headline is text");
     assert!(lines.iter().any(|l| classify(&o, l) == Some("Press TV")));
 }
+
+/// `cargo test --release --lib lexicon::tests::load_timing -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn load_timing() {
+    let t = std::time::Instant::now();
+    let set = LexiconSet::builtin().unwrap();
+    eprintln!(
+        "builtin(): {:?} ({} lexicons)",
+        t.elapsed(),
+        set.lexicons.len()
+    );
+    let mut src = String::from(HEAD);
+    for i in 0..5000 {
+        src.push_str(&format!(
+            "[[entry]]\nterm = \"term{i}\"\nweight = 1.5\nneutral = \"n\"\n\n"
+        ));
+    }
+    let t = std::time::Instant::now();
+    let l = Lexicon::from_toml_str(&src, "big.toml").unwrap();
+    eprintln!(
+        "parse 5000-entry TOML ({} bytes): {:?}",
+        src.len(),
+        t.elapsed()
+    );
+    assert_eq!(l.entries.len(), 5000);
+    let d = native_diags(&format!("{HEAD}[[entry]]\npattern = \"(x\"\n"));
+    eprintln!("{d:?}");
+}
+
+#[test]
+#[ignore]
+fn pattern_compile_timing() {
+    for name in ["boilerplate", "outlets"] {
+        let set = LexiconSet::builtin().unwrap();
+        for e in &set.get(name).unwrap().entries {
+            let t = std::time::Instant::now();
+            let _ = e.regex();
+            let el = t.elapsed();
+            if el.as_micros() > 1000 {
+                eprintln!("{el:?} {}", e.pattern.as_deref().unwrap_or(""));
+            }
+        }
+    }
+}
