@@ -158,7 +158,7 @@ pub fn parse(src: &str, file: &str, stem: &str) -> (Option<Lexicon>, Vec<Diagnos
             entries.push(Entry {
                 line: n + 1,
                 attrs,
-                ..Entry::term(&word, &cat)
+                ..Entry::new_term(&word, &cat)
             });
         }
     }

@@ -250,10 +250,20 @@ impl TermMatcher {
             }
         }
         if !exceptions.is_empty() {
+            // An exception covering a hit starts at or before it and is at most `longest` long.
+            exceptions.sort_unstable_by_key(|x| x.start);
+            let longest = exceptions
+                .iter()
+                .map(|x| x.end - x.start)
+                .max()
+                .unwrap_or(0);
             found.retain(|f| {
-                !exceptions
+                let upto = exceptions.partition_point(|x| x.start <= f.start);
+                !exceptions[..upto]
                     .iter()
-                    .any(|x| x.entry == f.entry && x.start <= f.start && f.end <= x.end)
+                    .rev()
+                    .take_while(|x| x.start + longest >= f.end)
+                    .any(|x| x.entry == f.entry && f.end <= x.end)
             });
         }
         found.sort_unstable_by(|a, b| {

@@ -68,7 +68,7 @@ pub struct Entry {
 
 impl Entry {
     /// A term entry with default settings (weight 1, scope `any`), for tests and programmatic lexicons.
-    pub fn term(term: &str, category: &str) -> Self {
+    pub fn new_term(term: &str, category: &str) -> Self {
         Entry {
             term: term.to_string(),
             pattern: None,

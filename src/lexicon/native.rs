@@ -386,6 +386,12 @@ impl Parser<'_> {
                 out.push(base);
                 continue;
             }
+            if terms.is_empty() && sources[0] == "terms" {
+                self.sink.error(
+                    t.get("terms").and_then(start),
+                    "terms must list at least one term",
+                );
+            }
             for (term, term_at) in terms {
                 let term = term.trim().to_string();
                 if let Some(problem) = term_problem(&term) {

@@ -35,7 +35,7 @@ pub fn parse(src: &str, file: &str, stem: &str) -> (Option<Lexicon>, Vec<Diagnos
         first_line.insert(key, n + 1);
         entries.push(Entry {
             line: n + 1,
-            ..Entry::term(term, stem)
+            ..Entry::new_term(term, stem)
         });
     }
     let lexicon = Lexicon {

@@ -156,6 +156,11 @@ fn diagnostic_duplicates() {
         native_diags(&src),
         ["t.toml:13:8: duplicate entry \"war torn\" (first at line 11)"]
     );
+    let src = format!("{HEAD}[[entry]]\nterms = []\n");
+    assert_eq!(
+        native_diags(&src),
+        ["t.toml:6:9: terms must list at least one term"]
+    );
     let src = format!("{HEAD}[[category]]\nid = \"a\"\n[[category]]\nid = \"a\"\n");
     assert_eq!(
         native_diags(&src),

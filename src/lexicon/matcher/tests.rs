@@ -2,7 +2,7 @@ use super::*;
 use proptest::prelude::*;
 
 fn entry(term: &str) -> Entry {
-    Entry::term(term, "c")
+    Entry::new_term(term, "c")
 }
 
 /// (matched text, entry index) for every hit.
@@ -115,6 +115,11 @@ fn exceptions_cancel_covered_hits() {
             "the regime opposed regime change and a dietary regime; the Regime\nChange plan"
         ),
         vec![("regime", 0), ("change", 1), ("Change", 1)]
+    );
+    // Exceptions follow the same spelling variants as terms.
+    assert_eq!(
+        hits(&e[..1], "a regime-change\npolicy and a regime"),
+        vec![("regime", 0)]
     );
     // Only the owner's hits are cancelled.
     assert_eq!(hits(&e, "regime change")[0], ("change", 1));
