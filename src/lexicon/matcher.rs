@@ -60,81 +60,30 @@ impl TermMatcher {
     /// trailing `*` makes it a prefix wildcard), its inflections when `inflect` is set, and `forms`. When two
     /// entries share a surface form the first one keeps it.
     pub fn build(entries: &[&Entry]) -> crate::Result<Self> {
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut surfaces: Vec<Surface> = Vec::new();
-        let mut slot = |folded: String| -> usize {
-            *index.entry(folded).or_insert_with_key(|k| {
-                let mut chars = k.chars();
-                surfaces.push(Surface {
-                    check_start: chars.next().is_some_and(is_word_char),
-                    check_end: chars
-                        .next_back()
-                        .or_else(|| k.chars().next())
-                        .is_some_and(is_word_char),
-                    ..Surface::default()
-                });
-                patterns.push(k.clone());
-                patterns.len() - 1
-            })
-        };
-        let mut owned: Vec<(usize, Owner, bool)> = Vec::new();
+        let mut b = Builder::default();
         for (i, e) in entries.iter().enumerate() {
             if e.pattern.is_some() {
                 continue;
             }
             let entry = u32::try_from(i)
                 .map_err(|_| crate::Error::Other("too many lexicon entries".into()))?;
-            let mut forms: Vec<String> = vec![e.term.clone()];
+            b.add(&e.term, entry, e.case_sensitive, false);
             let body = e.term.trim();
             if e.inflect && !body.ends_with('*') {
-                forms.extend(inflections(body));
-            }
-            forms.extend(e.forms.iter().cloned());
-            let owner = |form: &str| {
-                let (body, wildcard) = split_wildcard(form);
-                let exact = e
-                    .case_sensitive
-                    .then(|| normalize(body, false).into_boxed_str());
-                (
-                    normalize(body, true),
-                    Owner {
-                        entry,
-                        wildcard,
-                        exact,
-                    },
-                )
-            };
-            for form in &forms {
-                let (folded, o) = owner(form);
-                if !folded.is_empty() {
-                    owned.push((slot(folded), o, false));
+                for form in inflections(body) {
+                    b.add(&form, entry, e.case_sensitive, false);
                 }
+            }
+            for form in &e.forms {
+                b.add(form, entry, e.case_sensitive, false);
             }
             for x in &e.except {
-                let (folded, o) = owner(x);
-                if !folded.is_empty() {
-                    owned.push((slot(folded), o, true));
-                }
+                b.add(x, entry, e.case_sensitive, true);
             }
         }
-        for (s, o, is_exception) in owned {
-            let Some(surface) = surfaces.get_mut(s) else {
-                continue;
-            };
-            let list = if is_exception {
-                &mut surface.exceptions
-            } else {
-                &mut surface.terms
-            };
-            // Same surface, same settings: the first entry keeps it.
-            if !list
-                .iter()
-                .any(|p| p.wildcard == o.wildcard && p.exact == o.exact)
-            {
-                list.push(o);
-            }
-        }
+        let Builder {
+            patterns, surfaces, ..
+        } = b;
         let automaton = if patterns.is_empty() {
             None
         } else {
@@ -285,6 +234,57 @@ impl TermMatcher {
                 });
                 last_end = f.end;
             }
+        }
+    }
+}
+
+/// Collects surface forms: one automaton pattern per distinct folded form, with its owners.
+#[derive(Default)]
+struct Builder {
+    index: HashMap<String, usize>,
+    patterns: Vec<String>,
+    surfaces: Vec<Surface>,
+}
+
+impl Builder {
+    fn add(&mut self, form: &str, entry: u32, case_sensitive: bool, exception: bool) {
+        let (body, wildcard) = split_wildcard(form);
+        let folded = normalize(body, true);
+        let (Some(first), Some(last)) = (folded.chars().next(), folded.chars().next_back()) else {
+            return;
+        };
+        let slot = match self.index.get(&folded) {
+            Some(&slot) => slot,
+            None => {
+                self.surfaces.push(Surface {
+                    check_start: is_word_char(first),
+                    check_end: is_word_char(last),
+                    ..Surface::default()
+                });
+                self.patterns.push(folded.clone());
+                self.index.insert(folded, self.patterns.len() - 1);
+                self.patterns.len() - 1
+            }
+        };
+        let Some(surface) = self.surfaces.get_mut(slot) else {
+            return;
+        };
+        let list = if exception {
+            &mut surface.exceptions
+        } else {
+            &mut surface.terms
+        };
+        let exact = case_sensitive.then(|| normalize(body, false).into_boxed_str());
+        // Same surface, same settings: the first entry keeps it.
+        if !list
+            .iter()
+            .any(|o| o.wildcard == wildcard && o.exact == exact)
+        {
+            list.push(Owner {
+                entry,
+                wildcard,
+                exact,
+            });
         }
     }
 }

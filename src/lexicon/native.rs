@@ -66,6 +66,12 @@ fn quoted_list(items: &[&str]) -> String {
 /// A string value with the byte offset where it starts.
 type Spanned = (String, Option<usize>);
 
+/// What an entry matches.
+enum Source {
+    Terms(Vec<Spanned>),
+    Pattern(String, Option<usize>),
+}
+
 impl Parser<'_> {
     fn document(&mut self) -> Option<Lexicon> {
         let doc = match ImDocument::parse(self.sink.src) {
@@ -209,219 +215,215 @@ impl Parser<'_> {
     }
 
     fn entries(&mut self, item: &Item, lexicon: &mut Lexicon) {
-        let declared: Vec<&str> = lexicon.categories.iter().map(|c| c.id.as_str()).collect();
-        let declared_list = quoted_list(&declared);
-        let attrs_allowed = kind_attrs(&lexicon.kind);
         let mut allowed: Vec<&str> = ENTRY_KEYS.to_vec();
-        allowed.extend_from_slice(attrs_allowed);
-        // (normalised surface, case_sensitive) -> line of the first entry with it.
+        allowed.extend_from_slice(kind_attrs(&lexicon.kind));
+        // (normalised surface or "pattern:..", case_sensitive) -> line of the first entry with it.
         let mut seen: HashMap<(String, bool), usize> = HashMap::new();
         let mut out = Vec::new();
         for (t, at) in self.tables(item, "entry") {
             self.unknown_keys(t, &allowed, "[[entry]]");
-            let flag =
-                |p: &mut Self, k: &str| t.get(k).and_then(|i| p.boolean(i, k)).unwrap_or(false);
-            let case_sensitive = flag(self, "case_sensitive");
-            let inflect = flag(self, "inflect");
-
-            let sources: Vec<&str> = ["term", "terms", "pattern"]
-                .into_iter()
-                .filter(|k| t.contains_key(k))
-                .collect();
-            if sources.is_empty() {
-                self.sink
-                    .error(at, "entry needs one of term, terms or pattern");
+            let Some(source) = self.source(t, at) else {
                 continue;
-            }
-            if sources.len() > 1 {
-                let msg = format!(
-                    "use only one of term, terms or pattern (found {})",
-                    sources.join(" and ")
-                );
-                self.sink.error(key_start(t, sources[1]), msg);
-                continue;
-            }
-            let mut terms: Vec<Spanned> = Vec::new();
-            let mut pattern: Option<Spanned> = None;
-            match sources[0] {
-                "term" => terms.extend(
-                    t.get("term")
-                        .and_then(|i| self.string(i, "term"))
-                        .map(|s| (s, t.get("term").and_then(start))),
-                ),
-                "terms" => {
-                    terms = t
-                        .get("terms")
-                        .and_then(|i| self.strings(i, "terms"))
-                        .unwrap_or_default()
+            };
+            let base = self.settings(t, at, lexicon);
+            match source {
+                Source::Pattern(p, p_at) => {
+                    self.check_pattern(t, &p, p_at, base.case_sensitive);
+                    let line = self.sink.pos(p_at).0;
+                    let key = (format!("pattern:{p}"), base.case_sensitive);
+                    if let Some(first) = seen.insert(key, line) {
+                        let msg = format!("duplicate pattern \"{p}\" (first at line {first})");
+                        self.sink.error(p_at, msg);
+                    }
+                    out.push(Entry {
+                        pattern: Some(p),
+                        line,
+                        ..base
+                    });
                 }
-                _ => {
-                    pattern = t
-                        .get("pattern")
-                        .and_then(|i| self.string(i, "pattern"))
-                        .map(|s| (s, t.get("pattern").and_then(start)))
-                }
-            }
-
-            let category = match t.get("category") {
-                Some(i) => {
-                    let c = self.string(i, "category");
-                    if let Some(c) = &c {
-                        if !declared.is_empty() && !declared.contains(&c.as_str()) {
-                            self.sink.error(
-                                start(i),
-                                format!("unknown category \"{c}\" (declared: {declared_list})"),
-                            );
+                Source::Terms(terms) => {
+                    for (term, term_at) in terms {
+                        let term = term.trim().to_string();
+                        if let Some(problem) = term_problem(&term) {
+                            self.sink.error(term_at, problem);
+                            continue;
                         }
-                    }
-                    c.unwrap_or_default()
-                }
-                None if !declared.is_empty() => {
-                    self.sink.error(
-                        at,
-                        format!("entry needs a category (declared: {declared_list})"),
-                    );
-                    String::new()
-                }
-                None => lexicon.name.clone(),
-            };
-            let weight = match t.get("weight") {
-                Some(i) => match i.as_float().or_else(|| i.as_integer().map(|n| n as f64)) {
-                    Some(w) if w.is_finite() && w >= 0.0 => w,
-                    _ => {
-                        self.sink
-                            .error(start(i), "weight must be a finite number >= 0");
-                        1.0
-                    }
-                },
-                None => 1.0,
-            };
-            let scope = match t.get("scope") {
-                Some(i) => {
-                    let s = self.string(i, "scope").unwrap_or_else(|| "any".into());
-                    if !SCOPES.contains(&s.as_str()) {
-                        self.sink.error(
-                            start(i),
-                            format!(
-                                "unknown scope \"{s}\" (expected one of: {})",
-                                quoted_list(SCOPES)
-                            ),
-                        );
-                    }
-                    s
-                }
-                None => "any".to_string(),
-            };
-            let opt = |p: &mut Self, k: &str| t.get(k).and_then(|i| p.string(i, k));
-            let neutral = opt(self, "neutral");
-            let note = opt(self, "note");
-            let group = opt(self, "group");
-            let list = |p: &mut Self, k: &str| -> Vec<String> {
-                let items = t.get(k).and_then(|i| p.strings(i, k)).unwrap_or_default();
-                for (s, at) in &items {
-                    if let Some(problem) = term_problem(s) {
-                        p.sink.error(*at, format!("{k}: {problem}"));
+                        if base.inflect && term.ends_with('*') {
+                            let msg = format!("inflect has no effect on the wildcard \"{term}\"");
+                            self.sink.error(key_start(t, "inflect"), msg);
+                        }
+                        let line = self.sink.pos(term_at).0;
+                        let key = (normalize(&term, !base.case_sensitive), base.case_sensitive);
+                        if let Some(first) = seen.get(&key) {
+                            let msg = format!("duplicate entry \"{term}\" (first at line {first})");
+                            self.sink.error(term_at, msg);
+                            continue;
+                        }
+                        seen.insert(key, line);
+                        out.push(Entry {
+                            term,
+                            line,
+                            ..base.clone()
+                        });
                     }
                 }
-                items
-                    .into_iter()
-                    .map(|(s, _)| s.trim().to_string())
-                    .collect()
-            };
-            let forms = list(self, "forms");
-            let except = list(self, "except");
-
-            let mut attrs = BTreeMap::new();
-            for key in attrs_allowed {
-                if let Some(v) = t.get(key).and_then(|i| self.string(i, key)) {
-                    attrs.insert(key.to_string(), v);
-                }
-            }
-            self.kind_rules(&lexicon.kind, t, at, &attrs);
-
-            if let Some((p, p_at)) = &pattern {
-                for k in ["inflect", "forms", "except"] {
-                    if t.contains_key(k) {
-                        self.sink.error(
-                            key_start(t, k),
-                            format!("{k} has no effect on a pattern entry (use a term)"),
-                        );
-                    }
-                }
-                if let Err(e) = compile_pattern(p, case_sensitive) {
-                    let detail = e.to_string();
-                    let last = detail
-                        .lines()
-                        .map(str::trim)
-                        .rfind(|l| !l.is_empty())
-                        .unwrap_or("");
-                    self.sink
-                        .error(*p_at, format!("invalid regex pattern: {last}"));
-                }
-                let line = self.sink.pos(*p_at).0;
-                if let Some(first) = seen.insert((format!("pattern:{p}"), case_sensitive), line) {
-                    self.sink.error(
-                        *p_at,
-                        format!("duplicate pattern \"{p}\" (first at line {first})"),
-                    );
-                }
-            }
-            let base = Entry {
-                term: String::new(),
-                pattern: pattern.as_ref().map(|(p, _)| p.clone()),
-                category,
-                weight,
-                neutral,
-                note,
-                case_sensitive,
-                inflect,
-                forms,
-                except,
-                scope,
-                group,
-                attrs,
-                line: self.sink.pos(pattern.as_ref().and_then(|p| p.1).or(at)).0,
-            };
-            if pattern.is_some() {
-                out.push(base);
-                continue;
-            }
-            if terms.is_empty() && sources[0] == "terms" {
-                self.sink.error(
-                    t.get("terms").and_then(start),
-                    "terms must list at least one term",
-                );
-            }
-            for (term, term_at) in terms {
-                let term = term.trim().to_string();
-                if let Some(problem) = term_problem(&term) {
-                    self.sink.error(term_at, problem);
-                    continue;
-                }
-                if inflect && term.ends_with('*') {
-                    self.sink.error(
-                        key_start(t, "inflect"),
-                        format!("inflect has no effect on the wildcard \"{term}\""),
-                    );
-                }
-                let line = self.sink.pos(term_at).0;
-                let key = (normalize(&term, !case_sensitive), case_sensitive);
-                if let Some(first) = seen.get(&key) {
-                    self.sink.error(
-                        term_at,
-                        format!("duplicate entry \"{term}\" (first at line {first})"),
-                    );
-                    continue;
-                }
-                seen.insert(key, line);
-                out.push(Entry {
-                    term,
-                    line,
-                    ..base.clone()
-                });
             }
         }
         lexicon.entries = out;
+    }
+
+    /// The entry's `term`, `terms` or `pattern` (exactly one is required).
+    fn source(&mut self, t: &dyn TableLike, at: Option<usize>) -> Option<Source> {
+        let keys: Vec<&str> = ["term", "terms", "pattern"]
+            .into_iter()
+            .filter(|k| t.contains_key(k))
+            .collect();
+        match keys.as_slice() {
+            [] => {
+                self.sink
+                    .error(at, "entry needs one of term, terms or pattern");
+                None
+            }
+            ["terms"] => {
+                let item = t.get("terms")?;
+                let terms = self.strings(item, "terms")?;
+                if terms.is_empty() {
+                    self.sink
+                        .error(start(item), "terms must list at least one term");
+                }
+                Some(Source::Terms(terms))
+            }
+            [key] => {
+                let item = t.get(key)?;
+                let value = self.string(item, key)?;
+                Some(match *key {
+                    "term" => Source::Terms(vec![(value, start(item))]),
+                    _ => Source::Pattern(value, start(item)),
+                })
+            }
+            [_, second, ..] => {
+                let msg = format!(
+                    "use only one of term, terms or pattern (found {})",
+                    keys.join(" and ")
+                );
+                self.sink.error(key_start(t, second), msg);
+                None
+            }
+        }
+    }
+
+    /// Everything of an entry but its term or pattern.
+    fn settings(&mut self, t: &dyn TableLike, at: Option<usize>, lexicon: &Lexicon) -> Entry {
+        let flag = |p: &mut Self, k: &str| t.get(k).and_then(|i| p.boolean(i, k)).unwrap_or(false);
+        let opt = |p: &mut Self, k: &str| t.get(k).and_then(|i| p.string(i, k));
+        let list = |p: &mut Self, k: &str| -> Vec<String> {
+            let items = t.get(k).and_then(|i| p.strings(i, k)).unwrap_or_default();
+            for (s, at) in &items {
+                if let Some(problem) = term_problem(s) {
+                    p.sink.error(*at, format!("{k}: {problem}"));
+                }
+            }
+            items
+                .into_iter()
+                .map(|(s, _)| s.trim().to_string())
+                .collect()
+        };
+        let weight = match t.get("weight") {
+            Some(i) => match i.as_float().or_else(|| i.as_integer().map(|n| n as f64)) {
+                Some(w) if w.is_finite() && w >= 0.0 => w,
+                _ => {
+                    self.sink
+                        .error(start(i), "weight must be a finite number >= 0");
+                    1.0
+                }
+            },
+            None => 1.0,
+        };
+        let scope = opt(self, "scope").unwrap_or_else(|| "any".to_string());
+        if !SCOPES.contains(&scope.as_str()) {
+            let msg = format!(
+                "unknown scope \"{scope}\" (expected one of: {})",
+                quoted_list(SCOPES)
+            );
+            self.sink.error(t.get("scope").and_then(start), msg);
+        }
+        let mut attrs = BTreeMap::new();
+        for key in kind_attrs(&lexicon.kind) {
+            if let Some(v) = opt(self, key) {
+                attrs.insert(key.to_string(), v);
+            }
+        }
+        self.kind_rules(&lexicon.kind, t, at, &attrs);
+        Entry {
+            term: String::new(),
+            pattern: None,
+            category: self.category(t, at, lexicon),
+            weight,
+            neutral: opt(self, "neutral"),
+            note: opt(self, "note"),
+            case_sensitive: flag(self, "case_sensitive"),
+            inflect: flag(self, "inflect"),
+            forms: list(self, "forms"),
+            except: list(self, "except"),
+            scope,
+            group: opt(self, "group"),
+            attrs,
+            line: self.sink.pos(at).0,
+        }
+    }
+
+    /// The entry's category: a declared one when the file declares categories, else the lexicon name.
+    fn category(&mut self, t: &dyn TableLike, at: Option<usize>, lexicon: &Lexicon) -> String {
+        let declared: Vec<&str> = lexicon.categories.iter().map(|c| c.id.as_str()).collect();
+        match t.get("category") {
+            Some(i) => {
+                let c = self.string(i, "category").unwrap_or_default();
+                if !declared.is_empty() && !declared.contains(&c.as_str()) {
+                    let msg = format!(
+                        "unknown category \"{c}\" (declared: {})",
+                        quoted_list(&declared)
+                    );
+                    self.sink.error(start(i), msg);
+                }
+                c
+            }
+            None if !declared.is_empty() => {
+                let msg = format!(
+                    "entry needs a category (declared: {})",
+                    quoted_list(&declared)
+                );
+                self.sink.error(at, msg);
+                String::new()
+            }
+            None => lexicon.name.clone(),
+        }
+    }
+
+    /// A pattern entry: a valid regex, and none of the term-only keys.
+    fn check_pattern(
+        &mut self,
+        t: &dyn TableLike,
+        pattern: &str,
+        at: Option<usize>,
+        case_sensitive: bool,
+    ) {
+        for k in ["inflect", "forms", "except"] {
+            if t.contains_key(k) {
+                let msg = format!("{k} has no effect on a pattern entry (use a term)");
+                self.sink.error(key_start(t, k), msg);
+            }
+        }
+        if let Err(e) = compile_pattern(pattern, case_sensitive) {
+            // The regex error is a multi-line picture; its last line says what is wrong.
+            let detail = e.to_string();
+            let last = detail
+                .lines()
+                .map(str::trim)
+                .rfind(|l| !l.is_empty())
+                .unwrap_or("");
+            self.sink
+                .error(at, format!("invalid regex pattern: {last}"));
+        }
     }
 
     /// Checks that only make sense for one kind.
