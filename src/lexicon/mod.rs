@@ -218,6 +218,28 @@ impl Lexicon {
         Self::parse(&bytes, &shown, format, &shown).into_result()
     }
 
+    /// The compiled regex of every pattern entry, with the entry. An invalid pattern (possible only in a
+    /// lexicon built by hand; parsing checks them) is an error located at the entry's line.
+    pub fn patterns(&self) -> crate::Result<Vec<(regex::Regex, &Entry)>> {
+        let mut out = Vec::new();
+        for e in &self.entries {
+            match e.regex() {
+                Some(Ok(re)) => out.push((re, e)),
+                Some(Err(err)) => {
+                    let d = Diagnostic::error(
+                        &self.origin,
+                        e.line,
+                        1,
+                        format!("invalid regex pattern: {err}"),
+                    );
+                    return Err(d.into_error());
+                }
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
     /// Summary row for `slantscope lexicon list`.
     pub fn summary(&self) -> LexiconSummary {
         LexiconSummary {
@@ -323,6 +345,12 @@ impl LexiconSet {
 
     pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Lexicon> + 'a {
         self.lexicons.iter().filter(move |l| l.kind == kind)
+    }
+
+    /// The entries of every lexicon of `kind`, in lexicon order (e.g. all `terms` for the loaded-term
+    /// matcher, all `abbreviations` for the sentence splitter).
+    pub fn entries_of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.of_kind(kind).flat_map(|l| l.entries.iter())
     }
 
     /// The lexicon called `name`.

@@ -452,9 +452,21 @@ fn builtins_load_cleanly() {
             if let Some(re) = e.regex() {
                 assert!(re.is_ok());
             }
+            if l.kind == "boilerplate" || l.kind == "outlets" {
+                assert!(e.pattern.is_some(), "{e:?}");
+            }
         }
     }
     assert_eq!(set.of_kind("outlets").count(), 1);
+    let abbreviations: Vec<&str> = set
+        .entries_of_kind("abbreviations")
+        .map(|e| e.term.as_str())
+        .collect();
+    for a in [
+        "Mr.", "Sen.", "Sept.", "U.S.", "Calif.", "Inc.", "vs.", "No.",
+    ] {
+        assert!(abbreviations.contains(&a), "{a}");
+    }
     let summary = set.summary();
     assert_eq!(summary[0].name, "loaded");
     assert_eq!(summary[0].entries, set.lexicons[0].entries.len());
@@ -508,16 +520,12 @@ fn user_dir_overrides_by_name_and_check_collects_everything() {
 /// The compiled (regex, attribute) rules of a built-in pattern lexicon.
 fn rules(name: &str, attr: &str) -> Vec<(regex::Regex, String)> {
     let set = LexiconSet::builtin().unwrap();
-    set.get(name)
-        .unwrap()
-        .entries
-        .iter()
-        .map(|e| {
-            (
-                e.regex().unwrap().unwrap(),
-                e.attr(attr).unwrap_or("boilerplate").to_string(),
-            )
-        })
+    let lexicon = set.get(name).unwrap();
+    let patterns = lexicon.patterns().unwrap();
+    assert_eq!(patterns.len(), lexicon.entries.len());
+    patterns
+        .into_iter()
+        .map(|(re, e)| (re, e.attr(attr).unwrap_or("boilerplate").to_string()))
         .collect()
 }
 
