@@ -324,6 +324,14 @@ fn timing() {
         "view of prose, best of 5: {:?}",
         best(&|| normalize::view_with_map(&prose, &mut String::new(), &mut Vec::new()))
     );
+    let big = prose.repeat(10);
+    let t = std::time::Instant::now();
+    let n = m.find_all(&big).len();
+    eprintln!(
+        "scan {} MB of prose: {:?}; {n} hits",
+        big.len() / 1_000_000,
+        t.elapsed()
+    );
 }
 
 proptest! {
