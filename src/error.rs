@@ -22,11 +22,7 @@ pub enum Error {
     Lexicon { location: Location, message: String },
     /// An input record is malformed (e.g. a JSONL line that is not JSON), named by `file:line`.
     #[error("{file}:{line}: {message}")]
-    Input {
-        file: String,
-        line: usize,
-        message: String,
-    },
+    Input { file: String, line: usize, message: String },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -41,10 +37,7 @@ pub enum Error {
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 }
 

@@ -66,6 +66,9 @@ fn quoted_list(items: &[&str]) -> String {
 /// A string value with the byte offset where it starts.
 type Spanned = (String, Option<usize>);
 
+/// An earlier term with the same surface form: (term, category, line).
+type Seen = (String, String, usize);
+
 /// What an entry matches.
 enum Source {
     Terms(Vec<Spanned>),
@@ -217,8 +220,10 @@ impl Parser<'_> {
     fn entries(&mut self, item: &Item, lexicon: &mut Lexicon) {
         let mut allowed: Vec<&str> = ENTRY_KEYS.to_vec();
         allowed.extend_from_slice(kind_attrs(&lexicon.kind));
-        // (normalised surface or "pattern:..", case_sensitive) -> line of the first entry with it.
+        // (pattern, case_sensitive) -> line of its first entry.
         let mut seen: HashMap<(String, bool), usize> = HashMap::new();
+        // (normalised surface, case_sensitive) -> (term, category, line) of the entries with it.
+        let mut terms_seen: HashMap<(String, bool), Vec<Seen>> = HashMap::new();
         let mut out = Vec::new();
         for (t, at) in self.tables(item, "entry") {
             self.unknown_keys(t, &allowed, "[[entry]]");
@@ -230,7 +235,7 @@ impl Parser<'_> {
                 Source::Pattern(p, p_at) => {
                     self.check_pattern(t, &p, p_at, base.case_sensitive);
                     let line = self.sink.pos(p_at).0;
-                    let key = (format!("pattern:{p}"), base.case_sensitive);
+                    let key = (p.clone(), base.case_sensitive);
                     if let Some(first) = seen.insert(key, line) {
                         let msg = format!("duplicate pattern \"{p}\" (first at line {first})");
                         self.sink.error(p_at, msg);
@@ -254,12 +259,11 @@ impl Parser<'_> {
                         }
                         let line = self.sink.pos(term_at).0;
                         let key = (normalize(&term, !base.case_sensitive), base.case_sensitive);
-                        if let Some(first) = seen.get(&key) {
-                            let msg = format!("duplicate entry \"{term}\" (first at line {first})");
-                            self.sink.error(term_at, msg);
+                        let earlier = terms_seen.entry(key).or_default();
+                        if self.duplicate(earlier, &term, term_at, &base.category, &lexicon.kind) {
                             continue;
                         }
-                        seen.insert(key, line);
+                        earlier.push((term.clone(), base.category.clone(), line));
                         out.push(Entry {
                             term,
                             line,
@@ -270,6 +274,36 @@ impl Parser<'_> {
             }
         }
         lexicon.entries = out;
+    }
+
+    /// Reports `term` against the entries with the same surface form; true when it must be dropped. The same
+    /// spelling twice in one category is an error; another spelling of the same form (case, hyphen) in the
+    /// same category is only redundant (a warning), and so is, for `terms` lexicons, a term listed in a
+    /// second category (the matcher reports the first). Other kinds may give a word several roles.
+    fn duplicate(
+        &mut self,
+        earlier: &[Seen],
+        term: &str,
+        at: Option<usize>,
+        category: &str,
+        kind: &str,
+    ) -> bool {
+        let same_category = earlier.iter().find(|(_, c, _)| c == category);
+        if let Some((first, _, line)) = same_category {
+            if first == term {
+                self.sink.error(
+                    at,
+                    format!("duplicate entry \"{term}\" (first at line {line})"),
+                );
+                return true;
+            }
+            let msg = format!("\"{term}\" matches the same text as \"{first}\" (line {line}); the first entry wins");
+            self.sink.warning(at, msg);
+        } else if let Some((_, c, line)) = earlier.first().filter(|_| kind == "terms") {
+            let msg = format!("\"{term}\" is also in category \"{c}\" (line {line}); the matcher reports the first");
+            self.sink.warning(at, msg);
+        }
+        false
     }
 
     /// The entry's `term`, `terms` or `pattern` (exactly one is required).

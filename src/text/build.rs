@@ -23,12 +23,7 @@ pub fn build(text: &str, rules: &TextRules, opts: &BuildOptions) -> TextModel {
         pos += line.len();
     }
     for (pi, p) in m.paragraphs.iter().enumerate() {
-        let s = Sentence {
-            start: p.start,
-            end: p.end,
-            paragraph: pi,
-            region: p.region,
-        };
+        let s = Sentence { start: p.start, end: p.end, paragraph: pi, region: p.region };
         m.sentences.push(s);
         let si = m.sentences.len() - 1;
         let mut tstart = None;
@@ -37,25 +32,13 @@ pub fn build(text: &str, rules: &TextRules, opts: &BuildOptions) -> TextModel {
             if c.is_alphanumeric() {
                 tstart.get_or_insert(b);
             } else if let Some(s0) = tstart.take() {
-                m.tokens.push(Token {
-                    start: s0,
-                    end: b,
-                    sentence: si,
-                });
+                m.tokens.push(Token { start: s0, end: b, sentence: si });
             }
         }
         if let Some(s0) = tstart {
-            m.tokens.push(Token {
-                start: s0,
-                end: p.end,
-                sentence: si,
-            });
+            m.tokens.push(Token { start: s0, end: p.end, sentence: si });
         }
-        m.voice.push(VoiceRun {
-            start: p.start,
-            end: p.end,
-            voice: Voice::Authorial,
-        });
+        m.voice.push(VoiceRun { start: p.start, end: p.end, voice: Voice::Authorial });
     }
     m
 }

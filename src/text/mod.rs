@@ -178,23 +178,11 @@ impl TextModel {
             }
             let (a, b) = (r.start.max(start), r.end.min(end));
             if r.start < a {
-                out.push(VoiceRun {
-                    start: r.start,
-                    end: a,
-                    voice: r.voice,
-                });
+                out.push(VoiceRun { start: r.start, end: a, voice: r.voice });
             }
-            out.push(VoiceRun {
-                start: a,
-                end: b,
-                voice: Voice::Paraphrased,
-            });
+            out.push(VoiceRun { start: a, end: b, voice: Voice::Paraphrased });
             if b < r.end {
-                out.push(VoiceRun {
-                    start: b,
-                    end: r.end,
-                    voice: r.voice,
-                });
+                out.push(VoiceRun { start: b, end: r.end, voice: r.voice });
             }
         }
         self.voice = out;

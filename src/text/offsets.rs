@@ -20,10 +20,7 @@ impl CharIndex {
                 multibyte.push((b + l, extra));
             }
         }
-        CharIndex {
-            multibyte,
-            len_bytes: text.len(),
-        }
+        CharIndex { multibyte, len_bytes: text.len() }
     }
 
     /// Code point offset of byte offset `b` (which must lie on a char boundary).
