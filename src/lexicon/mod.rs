@@ -365,7 +365,7 @@ impl LexiconSet {
 
     /// Checks the built-ins and, when given, every lexicon file of `dir`; collects all diagnostics. The
     /// lexicon list is what a run with `--lexicons DIR` would use (overrides applied).
-    pub fn check(dir: Option<&Path>) -> crate::Result<CheckReport> {
+    pub fn check_dir(dir: Option<&Path>) -> crate::Result<CheckReport> {
         let mut report = CheckReport::default();
         let mut set = LexiconSet::default();
         for loaded in builtin::load_all() {
