@@ -322,15 +322,8 @@ impl LexiconSet {
     /// Built-ins plus the files of `dir` (a file whose lexicon `name` equals a built-in's replaces it).
     pub fn with_user_dir(dir: &Path) -> crate::Result<Self> {
         let mut set = Self::builtin()?;
-        let mut user_names: BTreeMap<String, String> = BTreeMap::new();
-        for (path, format) in user_files(dir)? {
-            let bytes = std::fs::read(&path).map_err(|e| crate::Error::io(&path, e))?;
-            let shown = path.display().to_string();
-            let lexicon = Lexicon::parse(&bytes, &shown, format, &shown).into_result()?;
-            if let Some(first) = user_names.insert(lexicon.name.clone(), shown.clone()) {
-                return Err(duplicate_name(&lexicon.name, &shown, &first).into_error());
-            }
-            set.add_or_replace(lexicon);
+        for loaded in load_dir(dir)? {
+            set.add_or_replace(loaded.into_result()?);
         }
         Ok(set)
     }
@@ -366,41 +359,16 @@ impl LexiconSet {
     /// Checks the built-ins and, when given, every lexicon file of `dir`; collects all diagnostics. The
     /// lexicon list is what a run with `--lexicons DIR` would use (overrides applied).
     pub fn check_dir(dir: Option<&Path>) -> crate::Result<CheckReport> {
+        let mut loaded = builtin::load_all();
+        if let Some(dir) = dir {
+            loaded.extend(load_dir(dir)?);
+        }
         let mut report = CheckReport::default();
         let mut set = LexiconSet::default();
-        for loaded in builtin::load_all() {
-            report.diagnostics.extend(loaded.diagnostics);
-            if let Some(l) = loaded.lexicon {
-                set.lexicons.push(l);
-            }
-        }
-        if let Some(dir) = dir {
-            let mut user_names: BTreeMap<String, String> = BTreeMap::new();
-            for (path, format) in user_files(dir)? {
-                let shown = path.display().to_string();
-                let bytes = match std::fs::read(&path) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        report.diagnostics.push(Diagnostic::error(
-                            &shown,
-                            1,
-                            1,
-                            format!("cannot read: {e}"),
-                        ));
-                        continue;
-                    }
-                };
-                let loaded = Lexicon::parse(&bytes, &shown, format, &shown);
-                report.diagnostics.extend(loaded.diagnostics);
-                if let Some(l) = loaded.lexicon {
-                    if let Some(first) = user_names.insert(l.name.clone(), shown.clone()) {
-                        report
-                            .diagnostics
-                            .push(duplicate_name(&l.name, &shown, &first));
-                        continue;
-                    }
-                    set.add_or_replace(l);
-                }
+        for l in loaded {
+            report.diagnostics.extend(l.diagnostics);
+            if let Some(lexicon) = l.lexicon {
+                set.add_or_replace(lexicon);
             }
         }
         report.lexicons = set.summary();
@@ -408,13 +376,32 @@ impl LexiconSet {
     }
 }
 
-fn duplicate_name(name: &str, file: &str, first: &str) -> Diagnostic {
-    Diagnostic::error(
-        file,
-        1,
-        1,
-        format!("duplicate lexicon name \"{name}\" (also defined in {first})"),
-    )
+/// Reads every lexicon file of `dir`. A file whose lexicon name another file of `dir` already uses gets an
+/// error instead of a lexicon.
+fn load_dir(dir: &Path) -> crate::Result<Vec<Loaded>> {
+    let mut out = Vec::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (path, format) in user_files(dir)? {
+        let shown = path.display().to_string();
+        let mut loaded = match std::fs::read(&path) {
+            Ok(bytes) => Lexicon::parse(&bytes, &shown, format, &shown),
+            Err(e) => Loaded {
+                lexicon: None,
+                diagnostics: vec![Diagnostic::error(&shown, 1, 1, format!("cannot read: {e}"))],
+            },
+        };
+        if let Some(name) = loaded.lexicon.as_ref().map(|l| l.name.clone()) {
+            if let Some(first) = names.insert(name.clone(), shown.clone()) {
+                let msg = format!("duplicate lexicon name \"{name}\" (also defined in {first})");
+                loaded
+                    .diagnostics
+                    .push(Diagnostic::error(&shown, 1, 1, msg));
+                loaded.lexicon = None;
+            }
+        }
+        out.push(loaded);
+    }
+    Ok(out)
 }
 
 /// The lexicon files of `dir`, sorted by name (not recursive).
