@@ -763,3 +763,31 @@ fn pattern_compile_timing() {
         }
     }
 }
+
+#[test]
+fn load_single_files_and_bad_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("Smear.LST");
+    std::fs::write(&p, "\u{feff}thug\n").unwrap();
+    let l = Lexicon::load(&p).unwrap();
+    assert_eq!(
+        (l.name.as_str(), l.entries[0].term.as_str()),
+        ("Smear", "thug")
+    );
+    assert_eq!(l.origin, p.display().to_string());
+    assert!(matches!(
+        Lexicon::load(&dir.path().join("x.md")),
+        Err(crate::Error::Usage(_))
+    ));
+    assert!(matches!(
+        Lexicon::load(&dir.path().join("missing.toml")),
+        Err(crate::Error::Io { .. })
+    ));
+    let bad = Lexicon::parse(
+        b"[lexicon]\nname = \"\xff\"\n",
+        "b.toml",
+        Format::Native,
+        "b.toml",
+    );
+    assert_eq!(diags(&bad), ["b.toml:2:9: file is not valid UTF-8"]);
+}
