@@ -791,3 +791,29 @@ fn load_single_files_and_bad_bytes() {
     );
     assert_eq!(diags(&bad), ["b.toml:2:9: file is not valid UTF-8"]);
 }
+
+proptest::proptest! {
+    /// The parsers never panic, whatever the bytes (a stand-in for fuzzing).
+    #[test]
+    fn parsers_never_panic(
+        body in "[\\[\\]a-z=\"'*%()<>/0-9 \\t\\n\\r\\u{feff}é’#.,{}-]{0,200}",
+        bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+    ) {
+        let native_src = format!("{HEAD}[[entry]]\n{body}");
+        let liwc_src = format!("%\n1 a\n%\n{body}");
+        for (src, format) in [
+            (body.as_bytes(), Format::Native),
+            (native_src.as_bytes(), Format::Native),
+            (body.as_bytes(), Format::Liwc),
+            (liwc_src.as_bytes(), Format::Liwc),
+            (body.as_bytes(), Format::List),
+            (&bytes[..], Format::Native),
+            (&bytes[..], Format::Liwc),
+        ] {
+            let loaded = Lexicon::parse(src, "f", format, "f");
+            for d in &loaded.diagnostics {
+                proptest::prop_assert!(d.line >= 1 && d.col >= 1);
+            }
+        }
+    }
+}
