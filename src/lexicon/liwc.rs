@@ -14,42 +14,82 @@ use std::collections::{BTreeMap, HashMap};
 
 pub fn parse(src: &str, file: &str, stem: &str) -> (Option<Lexicon>, Vec<Diagnostic>) {
     let mut sink = Sink::new(src, file);
+    // Non-blank lines: (1-based line number, byte offset, text without CR).
     let mut lines = Vec::new();
     let mut offset = 0;
-    for raw in src.split('\n') {
-        lines.push((offset, raw.trim_end_matches('\r')));
+    for (n, raw) in src.split('\n').enumerate() {
+        let line = raw.trim_end_matches('\r');
+        if !line.trim().is_empty() {
+            lines.push((n + 1, offset, line));
+        }
         offset += raw.len() + 1;
     }
-    let mut it = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, l))| !l.trim().is_empty());
+    let Some(header) = header(&mut sink, &lines) else {
+        return (None, sink.diagnostics);
+    };
+    let entries = entries(
+        &mut sink,
+        lines.get(header.end + 1..).unwrap_or(&[]),
+        &header.codes,
+    );
+    let lexicon = Lexicon {
+        name: stem.to_string(),
+        version: String::new(),
+        kind: "terms".to_string(),
+        description: format!("LIWC dictionary {file}"),
+        origin: String::new(),
+        sha256: String::new(),
+        categories: header.categories,
+        entries,
+    };
+    (Some(lexicon), sink.diagnostics)
+}
 
-    match it.next() {
-        Some((_, (_, l))) if l.trim() == "%" => {}
-        Some((_, (at, _))) => {
+type Line<'a> = (usize, usize, &'a str);
+
+struct Header {
+    /// code (numeric codes compare as numbers, so "02" == "2") -> category name
+    codes: HashMap<String, String>,
+    categories: Vec<Category>,
+    /// Index in the non-blank lines of the closing `%`.
+    end: usize,
+}
+
+/// The `%` ... `%` block; `None` (with an error) when it is missing or not closed.
+fn header(sink: &mut Sink, lines: &[Line]) -> Option<Header> {
+    match lines.first() {
+        Some((_, _, l)) if l.trim() == "%" => {}
+        Some((_, at, _)) => {
             sink.error(
                 Some(*at),
                 "expected a line with % to open the category header",
             );
-            return (None, sink.diagnostics);
+            return None;
         }
         None => {
             sink.error(Some(0), "empty dictionary: expected a % header block");
-            return (None, sink.diagnostics);
+            return None;
         }
     }
-
-    // code (numeric codes compare as numbers, so "02" == "2") -> category name
-    let mut codes: HashMap<String, String> = HashMap::new();
-    let mut categories: Vec<Category> = Vec::new();
-    let mut closed = false;
-    for (_, &(at, line)) in it.by_ref() {
+    let Some(end) = lines
+        .iter()
+        .skip(1)
+        .position(|(_, _, l)| l.trim() == "%")
+        .map(|i| i + 1)
+    else {
+        sink.error(
+            Some(sink.src.len()),
+            "missing % line closing the category header",
+        );
+        return None;
+    };
+    let mut h = Header {
+        codes: HashMap::new(),
+        categories: Vec::new(),
+        end,
+    };
+    for &(_, at, line) in lines.get(1..end).unwrap_or(&[]) {
         let t = line.trim();
-        if t == "%" {
-            closed = true;
-            break;
-        }
         let at = Some(at + (line.len() - line.trim_start().len()));
         let Some((code, name)) = t.split_once(char::is_whitespace) else {
             sink.error(
@@ -59,33 +99,30 @@ pub fn parse(src: &str, file: &str, stem: &str) -> (Option<Lexicon>, Vec<Diagnos
             continue;
         };
         let name = name.trim().to_string();
-        if codes.insert(code_key(code), name.clone()).is_some() {
+        if h.codes.insert(code_key(code), name.clone()).is_some() {
             sink.error(at, format!("duplicate category code \"{code}\""));
             continue;
         }
-        if !categories.iter().any(|c| c.id == name) {
-            categories.push(Category {
+        if !h.categories.iter().any(|c| c.id == name) {
+            h.categories.push(Category {
                 id: name,
                 description: format!("LIWC category {code}"),
             });
         }
     }
-    if !closed {
-        sink.error(
-            Some(src.len()),
-            "missing % line closing the category header",
-        );
-        return (None, sink.diagnostics);
-    }
+    Some(h)
+}
 
+/// One entry per (word, category) of the word lines.
+fn entries(sink: &mut Sink, lines: &[Line], codes: &HashMap<String, String>) -> Vec<Entry> {
     let mut entries: Vec<Entry> = Vec::new();
     // word -> (first line, categories already given to it)
     let mut seen: HashMap<String, (usize, Vec<String>)> = HashMap::new();
-    for (n, &(line_at, line)) in it {
+    for &(n, line_at, line) in lines {
         let tokens = tokenize(line);
         let word_len = tokens
             .iter()
-            .position(|(_, t)| is_code(t, &codes))
+            .position(|(_, t)| is_code(t, codes))
             .unwrap_or(tokens.len());
         let Some(&(word_at, _)) = tokens.first() else {
             continue;
@@ -112,24 +149,25 @@ pub fn parse(src: &str, file: &str, stem: &str) -> (Option<Lexicon>, Vec<Diagnos
             sink.error(word_at, problem);
             continue;
         }
-        let mut cats: Vec<String> = Vec::new();
+        let mut cats: Vec<&String> = Vec::new();
         let mut skipped: Vec<&str> = Vec::new();
         for &(tok_at, tok) in code_tokens {
             if is_conditional(tok) {
                 skipped.push(tok);
             } else if let Some(name) = codes.get(&code_key(tok)) {
-                if !cats.contains(name) {
-                    cats.push(name.clone());
+                if !cats.contains(&name) {
+                    cats.push(name);
                 }
             } else {
-                sink.error(
-                    Some(line_at + tok_at),
-                    format!("unknown category code \"{tok}\" (not in the % header)"),
-                );
+                let msg = format!("unknown category code \"{tok}\" (not in the % header)");
+                sink.error(Some(line_at + tok_at), msg);
             }
         }
+        let skipped = skipped.join(" ");
         if !skipped.is_empty() {
-            let msg = format!("skipped conditional code(s) {} of \"{word}\" (LIWC context rules are not supported)", skipped.join(" "));
+            let msg = format!(
+                "skipped conditional code(s) {skipped} of \"{word}\" (LIWC context rules are not supported)"
+            );
             sink.warning(word_at, msg);
         }
         if code_tokens.is_empty() {
@@ -138,41 +176,32 @@ pub fn parse(src: &str, file: &str, stem: &str) -> (Option<Lexicon>, Vec<Diagnos
                 format!("\"{word}\" has no category codes; ignored"),
             );
         }
-        let key = normalize(&word, true);
-        let (first, given) = seen.entry(key).or_insert_with(|| (n + 1, Vec::new()));
-        if *first != n + 1 {
+        let (first, given) = seen
+            .entry(normalize(&word, true))
+            .or_insert_with(|| (n, Vec::new()));
+        if *first != n {
             sink.warning(
                 word_at,
                 format!("duplicate word \"{word}\" (first at line {first}); codes merged"),
             );
         }
         for cat in cats {
-            if given.contains(&cat) {
+            if given.contains(cat) {
                 continue;
             }
             given.push(cat.clone());
             let mut attrs = BTreeMap::new();
             if !skipped.is_empty() {
-                attrs.insert("liwc_conditional".to_string(), skipped.join(" "));
+                attrs.insert("liwc_conditional".to_string(), skipped.clone());
             }
             entries.push(Entry {
-                line: n + 1,
+                line: n,
                 attrs,
-                ..Entry::new_term(&word, &cat)
+                ..Entry::new_term(&word, cat)
             });
         }
     }
-    let lexicon = Lexicon {
-        name: stem.to_string(),
-        version: String::new(),
-        kind: "terms".to_string(),
-        description: format!("LIWC dictionary {file}"),
-        origin: String::new(),
-        sha256: String::new(),
-        categories,
-        entries,
-    };
-    (Some(lexicon), sink.diagnostics)
+    entries
 }
 
 /// Numeric codes compare as numbers ("02" == "2"); other codes as written.
