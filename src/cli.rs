@@ -335,22 +335,24 @@ fn cmd_score(s: ScoreArgs) -> anyhow::Result<i32> {
 }
 
 fn cmd_lexicon_check(dir: Option<&Path>) -> anyhow::Result<i32> {
+    let report = LexiconSet::check_dir(dir)?;
+    let mut out = std::io::stdout().lock();
+    for d in &report.diagnostics {
+        eprintln!("{d}");
+    }
+    if report.has_errors() {
+        let n = report.diagnostics.iter().filter(|d| d.severity == crate::lexicon::Severity::Error).count();
+        eprintln!("error: {n} lexicon error(s)");
+        return Ok(EXIT_ERROR);
+    }
+    // Building the engine compiles every matcher and pattern, which is where the remaining errors surface.
     let set = match dir {
         Some(d) => LexiconSet::with_user_dir(d)?,
         None => LexiconSet::builtin()?,
     };
-    // Building the engine compiles every matcher and pattern, which is where the remaining errors surface.
-    Engine::new(set.clone())?;
-    let mut out = std::io::stdout().lock();
-    for l in &set.lexicons {
-        writeln!(
-            out,
-            "ok  {:<14} {:<13} {:>6} entries  {}",
-            l.name,
-            l.kind,
-            l.entries.len(),
-            l.origin
-        )?;
+    Engine::new(set)?;
+    for l in &report.lexicons {
+        writeln!(out, "ok  {:<14} {:<13} {:>6} entries  {}", l.name, l.kind, l.entries, l.origin)?;
     }
     Ok(EXIT_OK)
 }
