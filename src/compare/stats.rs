@@ -15,10 +15,11 @@ use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 use std::collections::BTreeMap;
 
-/// Above this many degrees of freedom the t distribution is replaced by the standard normal. statrs'
-/// incomplete-beta evaluation of the t tail loses accuracy (and speed) for very large df; at df = 10⁶ the two
-/// differ by less than 1e-6 relative in a two-sided p-value (|t| ≤ 5).
-pub const T_NORMAL_DF: f64 = 1e6;
+/// Above this many degrees of freedom the t distribution is replaced by the standard normal. Checked
+/// against SciPy `2 * t.sf(x, df)` for x in {0.5, 2, 5, 10}: statrs' `StudentsT::sf` agrees to ≤ 2e-8
+/// relative up to df = 1e8 (its incomplete-beta evaluation drifts slowly beyond: 3e-7 at df = 1e10), while
+/// the normal tail differs from t by 2.5e-5 relative at df = 1e7, x = 10 and by < 3e-6 at df = 1e8.
+pub const T_NORMAL_DF: f64 = 1e8;
 
 /// Result of Welch's unequal-variance t-test (R `t.test(a, b)`, SciPy `ttest_ind(equal_var=False)`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -363,4 +364,377 @@ pub fn compare_outlets(
         c.mw_p_holm = m;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    //! Reference values: R 4.x output quoted where stated, SciPy 1.17.1 / statsmodels computed with
+    //! `scipy.stats.ttest_ind(equal_var=False)`, `scipy.stats.mannwhitneyu(method="asymptotic",
+    //! use_continuity=True)` and `statsmodels.stats.multitest.multipletests`, and hand calculations written
+    //! out below.
+    use super::*;
+    use proptest::prelude::*;
+
+    const X: [f64; 5] = [19.1, 21.3, 18.4, 22.0, 20.5];
+    const Y: [f64; 4] = [23.2, 24.1, 22.8, 25.0];
+    // Sample with ties across and within groups.
+    const A: [f64; 7] = [1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0];
+    const B: [f64; 6] = [3.0, 4.0, 4.0, 5.0, 5.0, 6.0];
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn welch_matches_r_t_test() {
+        // R: t.test(x, y) -> t = -4.2339, df = 6.8241, p-value = 0.004098.
+        // Hand: mean x = 20.26, s²x = 8.972/4 = 2.243; mean y = 23.775, s²y = 2.8875/3 = 0.9625;
+        // se² = 2.243/5 + 0.9625/4 = 0.689225; t = -3.515/0.830196 = -4.23394;
+        // df = 0.689225² / (0.4486²/4 + 0.240625²/3) = 6.8241.
+        // SciPy: t = -4.233941160818555, df = 6.824118204999593, p = 0.004098173821526557.
+        let w = welch(&X, &Y).unwrap();
+        assert!(close(w.t, -4.233941160818555, 1e-12), "{w:?}");
+        assert!(close(w.df, 6.824118204999593, 1e-10), "{w:?}");
+        assert!(close(w.p, 0.004098173821526557, 1e-12), "{w:?}");
+        // Swapping the samples flips t only.
+        let s = welch(&Y, &X).unwrap();
+        assert!(close(s.t, -w.t, 1e-12) && close(s.df, w.df, 1e-12) && close(s.p, w.p, 1e-14));
+    }
+
+    #[test]
+    fn welch_with_ties_matches_scipy() {
+        // SciPy ttest_ind(A, B, equal_var=False): t = -3.4125309393675205, df = 10.401226679291549,
+        // p = 0.006270845178780979.
+        let w = welch(&A, &B).unwrap();
+        assert!(close(w.t, -3.4125309393675205, 1e-12));
+        assert!(close(w.df, 10.401226679291549, 1e-10));
+        assert!(close(w.p, 0.006270845178780979, 1e-12));
+    }
+
+    #[test]
+    fn welch_one_constant_sample_is_defined() {
+        // a constant: se² = 0 + 1/3, t = (1 - 3)/sqrt(1/3) = -sqrt(12) = -3.4641016;
+        // df = (1/3)² / ((1/3)²/2) = 2; for df = 2, P(T > t) = (1 - t/sqrt(t² + 2))/2, so
+        // p = 1 - sqrt(12)/sqrt(14) = 0.07417990022744858.
+        let w = welch(&[1.0, 1.0, 1.0], &[2.0, 3.0, 4.0]).unwrap();
+        assert!(close(w.t, -(12f64.sqrt()), 1e-12));
+        assert!(close(w.df, 2.0, 1e-12));
+        assert!(close(w.p, 1.0 - (12f64 / 14.0).sqrt(), 1e-12), "{w:?}");
+    }
+
+    #[test]
+    fn welch_undefined_cases() {
+        assert_eq!(welch(&[1.0], &[1.0, 2.0]), None);
+        assert_eq!(welch(&[], &[]), None);
+        // Both variances zero: equal means (0/0) and different means (±∞, df 0/0) -> no test.
+        assert_eq!(welch(&[2.0, 2.0], &[2.0, 2.0, 2.0]), None);
+        assert_eq!(welch(&[1.0, 1.0], &[2.0, 2.0, 2.0]), None);
+        assert_eq!(welch(&[1.0, f64::NAN], &[2.0, 3.0]), None);
+        assert_eq!(welch(&[1.0, 2.0], &[2.0, f64::INFINITY]), None);
+    }
+
+    #[test]
+    fn t_p_large_df_uses_normal() {
+        // SciPy: 2*t.sf(2, 10) = 0.07338803477074037; 2*norm.sf(2) = 0.04550026389635839;
+        // 2*t.sf(2, 1e7) = 0.04550029089184296 (statrs: 0.04550029163, 1.6e-8 relative).
+        assert!(close(
+            t_two_sided_p(2.0, 10.0).unwrap(),
+            0.07338803477074037,
+            1e-13
+        ));
+        let normal = 0.04550026389635839;
+        let p7 = t_two_sided_p(2.0, 1e7).unwrap();
+        assert!(close(p7, 0.04550029089184296, 2e-9), "{p7}");
+        assert!(
+            close(p7, normal, 1e-7),
+            "df 1e7 is within 1e-7 of the normal"
+        );
+        assert!(close(t_two_sided_p(-2.0, 1e9).unwrap(), normal, 1e-15));
+        assert!(close(
+            t_two_sided_p(2.0, f64::INFINITY).unwrap(),
+            normal,
+            1e-15
+        ));
+        // Extreme t: p underflows towards 0 but stays a number (sf, not 1 - cdf).
+        let tiny = t_two_sided_p(40.0, 1e7).unwrap();
+        assert!(tiny > 0.0 && tiny < 1e-300, "{tiny}");
+        assert_eq!(t_two_sided_p(0.0, 5.0), Some(1.0));
+        assert_eq!(t_two_sided_p(1.0, 0.0), None);
+        assert_eq!(t_two_sided_p(f64::NAN, 5.0), None);
+    }
+
+    #[test]
+    fn mann_whitney_matches_r_without_ties() {
+        // R: wilcox.test(x, y, exact = FALSE) -> W = 0, p-value = 0.01996.
+        // Hand: every x < every y so U = 0; n = 5, 4: mean 10, σ² = 5·4·10/12 = 16.667 (no ties);
+        // z = (0 - 10 + 0.5)/4.08248 = -2.32702; p = 2Φ(-2.32702) = 0.019964.
+        // SciPy: p = 0.019964453305216043.
+        let m = mann_whitney(&X, &Y).unwrap();
+        assert_eq!(m.u, 0.0);
+        assert!(close(m.z, -9.5 / (200.0f64 / 12.0).sqrt(), 1e-12));
+        assert!(close(m.p, 0.019964453305216043, 1e-12), "{m:?}");
+    }
+
+    #[test]
+    fn mann_whitney_ties_and_continuity() {
+        // Pooled sorted: 1 | 2 2 | 3 3 3 3 | 4 4 4 | 5 5 | 6 -> mid-ranks 1, 2.5, 5.5, 9, 11.5, 13.
+        // R_a = 1 + 2·2.5 + 3·5.5 + 9 = 31.5; U = 31.5 - 7·8/2 = 3.5 (R's W = 3.5).
+        // Ties Σ(t³-t) = 6 + 60 + 24 + 6 = 96; σ² = 42/12 · (14 - 96/(13·12)) = 46.846154.
+        // z = (3.5 - 21 + 0.5)/6.844425 = -2.483774; p = 0.0130.
+        // SciPy (use_continuity=True): 0.012999854364387305; without correction 0.010563221110373394.
+        let m = mann_whitney(&A, &B).unwrap();
+        assert_eq!(m.u, 3.5);
+        let sigma = (42.0 / 12.0 * (14.0 - 96.0 / 156.0f64)).sqrt();
+        assert!(close(m.z, -17.0 / sigma, 1e-12), "{m:?}");
+        assert!(close(m.p, 0.012999854364387305, 1e-12), "{m:?}");
+        assert!(!close(m.p, 0.010563221110373394, 1e-4));
+        // Reversed samples: U' = n_a n_b - U, same p.
+        let r = mann_whitney(&B, &A).unwrap();
+        assert_eq!(r.u, 42.0 - 3.5);
+        assert!(close(r.z, -m.z, 1e-12) && close(r.p, m.p, 1e-14));
+    }
+
+    #[test]
+    fn mann_whitney_centre_and_undefined() {
+        // U exactly at its mean: no continuity shift, z = 0, p = 1.
+        let m = mann_whitney(&[1.0, 4.0], &[2.0, 3.0]).unwrap();
+        assert_eq!(m.u, 2.0);
+        assert_eq!(m.z, 0.0);
+        assert_eq!(m.p, 1.0);
+        assert_eq!(mann_whitney(&[], &[1.0]), None);
+        assert_eq!(mann_whitney(&[2.0, 2.0], &[2.0]), None, "all tied: σ = 0");
+        assert_eq!(mann_whitney(&[f64::NAN], &[1.0]), None);
+    }
+
+    #[test]
+    fn cohens_d_hand_values() {
+        // Pooled variance (4·2.243 + 3·0.9625)/7 = 1.6942143; d = -3.515/1.3016199 = -2.7004812.
+        // Python: -2.700481209060222 (X, Y); -1.9100567142106968 (A, B).
+        assert!(close(cohens_d(&X, &Y).unwrap(), -2.700481209060222, 1e-12));
+        assert!(close(cohens_d(&A, &B).unwrap(), -1.9100567142106968, 1e-12));
+        assert_eq!(cohens_d(&[1.0], &[1.0, 2.0]), None);
+        assert_eq!(cohens_d(&[1.0, 1.0], &[2.0, 2.0]), None);
+    }
+
+    #[test]
+    fn cliffs_delta_hand_values() {
+        // X vs Y: every x < every y -> -1.
+        assert_eq!(cliffs_delta(&X, &Y), Some(-1.0));
+        assert_eq!(cliffs_delta(&Y, &X), Some(1.0));
+        // A vs B, per a: 1 -> -6; 2 -> -6 (×2); 3 -> 1 tie, 5 above -> -5 (×3); 4 -> +1 -3 = -2.
+        // Sum -35 over 42 pairs -> -5/6.
+        assert!(close(cliffs_delta(&A, &B).unwrap(), -35.0 / 42.0, 1e-15));
+        // [1,2,3] vs [2,2,4]: 1 -> -3; 2 -> -1; 3 -> +2 -1 = +1; sum -3 / 9.
+        assert!(close(
+            cliffs_delta(&[1.0, 2.0, 3.0], &[2.0, 2.0, 4.0]).unwrap(),
+            -1.0 / 3.0,
+            1e-15
+        ));
+        assert_eq!(cliffs_delta(&[1.0], &[1.0]), Some(0.0));
+        assert_eq!(cliffs_delta(&[], &[1.0]), None);
+    }
+
+    #[test]
+    fn cliffs_delta_is_fast_for_big_samples() {
+        // 200k × 200k = 4e10 pairs: O(n·m) would take minutes; sorting takes milliseconds.
+        let a: Vec<f64> = (0..200_000).map(|i| (i % 1000) as f64).collect();
+        let b: Vec<f64> = (0..200_000).map(|i| (i % 1000) as f64 + 0.5).collect();
+        let start = std::time::Instant::now();
+        let d = cliffs_delta(&a, &b).unwrap();
+        // Per a = k: b values below are k' + 0.5 < k, i.e. k of the 1000 levels; above 1000 - k.
+        // Σ_k (k - (1000 - k)) / 1000 levels = -1/1000 (k = 0..999): δ = -0.001.
+        assert!(close(d, -0.001, 1e-12), "{d}");
+        assert!(start.elapsed().as_secs() < 20);
+    }
+
+    #[test]
+    fn holm_matches_r() {
+        // R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") -> 0.03 0.06 0.06 0.02 (statsmodels agrees).
+        // Hand: sorted 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 -> cummax 0.06.
+        // (The brief quoted 0.03 0.08 0.08 0.02, which is not what Holm's procedure gives.)
+        let p = [Some(0.01), Some(0.04), Some(0.03), Some(0.005)];
+        let h = holm(&p);
+        for (got, want) in h.iter().zip([0.03, 0.06, 0.06, 0.02]) {
+            assert!(close(got.unwrap(), want, 1e-15), "{h:?}");
+        }
+        // Nones pass through and are not counted in m.
+        let p = [Some(0.01), None, Some(0.04), Some(0.03), None, Some(0.005)];
+        let h = holm(&p);
+        assert_eq!(h[1], None);
+        assert_eq!(h[4], None);
+        for (got, want) in [h[0], h[2], h[3], h[5]]
+            .iter()
+            .zip([0.03, 0.06, 0.06, 0.02])
+        {
+            assert!(close(got.unwrap(), want, 1e-15), "{h:?}");
+        }
+        // statsmodels multipletests([0.02, 0.5, 0.001, 0.04, 0.04, 0.9], method="holm"):
+        // [0.1, 1, 0.006, 0.16, 0.16, 1] (capped at 1, tied p-values get equal adjusted values).
+        let h = holm(&[0.02, 0.5, 0.001, 0.04, 0.04, 0.9].map(Some));
+        for (got, want) in h.iter().zip([0.1, 1.0, 0.006, 0.16, 0.16, 1.0]) {
+            assert!(close(got.unwrap(), want, 1e-15), "{h:?}");
+        }
+        assert!(holm(&[]).is_empty());
+        assert_eq!(holm(&[None, Some(f64::NAN)]), vec![None, None]);
+    }
+
+    #[test]
+    fn bh_matches_r() {
+        // R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "BH") -> 0.02 0.04 0.04 0.02
+        // (SciPy false_discovery_control agrees). Hand: sorted 0.005·4/1 = 0.02, 0.01·4/2 = 0.02,
+        // 0.03·4/3 = 0.04, 0.04·4/4 = 0.04 -> cummin from the top.
+        let b = benjamini_hochberg(&[Some(0.01), Some(0.04), Some(0.03), Some(0.005)]);
+        for (got, want) in b.iter().zip([0.02, 0.04, 0.04, 0.02]) {
+            assert!(close(got.unwrap(), want, 1e-15), "{b:?}");
+        }
+        // statsmodels fdr_bh: [0.06, 0.6, 0.006, 0.06, 0.06, 0.9].
+        let b = benjamini_hochberg(&[
+            Some(0.02),
+            None,
+            Some(0.5),
+            Some(0.001),
+            Some(0.04),
+            Some(0.04),
+            Some(0.9),
+        ]);
+        assert_eq!(b[1], None);
+        for (got, want) in [b[0], b[2], b[3], b[4], b[5], b[6]]
+            .iter()
+            .zip([0.06, 0.6, 0.006, 0.06, 0.06, 0.9])
+        {
+            assert!(close(got.unwrap(), want, 1e-15), "{b:?}");
+        }
+    }
+
+    fn values_fixture() -> BTreeMap<String, BTreeMap<String, Vec<f64>>> {
+        let mut v: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+        let put =
+            |v: &mut BTreeMap<String, BTreeMap<String, Vec<f64>>>, o: &str, m: &str, x: &[f64]| {
+                v.entry(o.into()).or_default().insert(m.into(), x.to_vec());
+            };
+        put(&mut v, "beta", "rate", &X);
+        put(&mut v, "alpha", "rate", &Y);
+        put(&mut v, "gamma", "rate", &[f64::NAN, 20.0, 21.0, 22.5]);
+        put(&mut v, "alpha", "share", &A);
+        put(&mut v, "beta", "share", &B);
+        v
+    }
+
+    #[test]
+    fn compare_outlets_order_values_and_holm_family() {
+        let v = values_fixture();
+        let metrics = vec!["rate".to_string(), "share".to_string()];
+        let c = compare_outlets(&v, &metrics);
+        let keys: Vec<(&str, &str, &str)> = c
+            .iter()
+            .map(|c| (c.metric.as_str(), c.outlet_a.as_str(), c.outlet_b.as_str()))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("rate", "alpha", "beta"),
+                ("rate", "alpha", "gamma"),
+                ("rate", "beta", "gamma"),
+                ("share", "alpha", "beta"),
+                ("share", "alpha", "gamma"),
+                ("share", "beta", "gamma"),
+            ]
+        );
+        // alpha = Y, beta = X: the reference Welch test with the sign flipped.
+        let ab = &c[0];
+        assert_eq!((ab.n_a, ab.n_b), (4, 5));
+        assert!(close(ab.welch_t.unwrap(), 4.233941160818555, 1e-12));
+        assert!(close(ab.welch_p.unwrap(), 0.004098173821526557, 1e-12));
+        assert!(close(ab.diff.unwrap(), 23.775 - 20.26, 1e-12));
+        assert_eq!(ab.mw_u, Some(20.0));
+        assert_eq!(ab.cliffs_delta, Some(1.0));
+        // gamma's NaN is dropped: n = 3.
+        assert_eq!(c[1].n_b, 3);
+        // gamma has no "share": empty sample, everything undefined, not in the Holm family.
+        for row in &c[4..] {
+            assert_eq!(row.n_b, 0);
+            assert_eq!(row.mean_b, None);
+            assert_eq!(row.diff, None);
+            assert_eq!(row.welch_p, None);
+            assert_eq!(row.welch_p_holm, None);
+            assert_eq!(row.mw_p_holm, None);
+            assert_eq!(row.cliffs_delta, None);
+        }
+        // Holm over the 4 defined Welch tests.
+        let raw: Vec<Option<f64>> = c.iter().map(|r| r.welch_p).collect();
+        assert_eq!(raw.iter().filter(|p| p.is_some()).count(), 4);
+        let adj = holm(&raw);
+        for (r, a) in c.iter().zip(&adj) {
+            assert_eq!(r.welch_p_holm, *a);
+        }
+        // Serializes with snake_case fields and null for undefined values (never NaN).
+        let json = serde_json::to_string(&c).unwrap();
+        assert!(json.contains("\"welch_p_holm\":null") && !json.contains("NaN"));
+        // Deterministic.
+        assert_eq!(c, compare_outlets(&v, &metrics));
+    }
+
+    proptest! {
+        #[test]
+        fn prop_p_values_and_effect_sizes_bounded(
+            a in prop::collection::vec(-1e3f64..1e3, 0..40),
+            b in prop::collection::vec(-1e3f64..1e3, 0..40),
+            ties in 0u8..3,
+        ) {
+            // Optionally round to create many ties.
+            let round = |v: &Vec<f64>| -> Vec<f64> {
+                v.iter().map(|x| if ties == 0 { *x } else { (x / 300.0).round() }).collect()
+            };
+            let (a, b) = (round(&a), round(&b));
+            if let Some(w) = welch(&a, &b) {
+                prop_assert!((0.0..=1.0).contains(&w.p));
+                prop_assert!(w.t.is_finite() && w.df > 0.0);
+            }
+            if let Some(m) = mann_whitney(&a, &b) {
+                prop_assert!((0.0..=1.0).contains(&m.p));
+                prop_assert!(m.u >= 0.0 && m.u <= (a.len() * b.len()) as f64);
+                // Cliff's delta and U describe the same pair counts: δ = 2U/(n_a n_b) - 1.
+                let d = cliffs_delta(&a, &b).unwrap();
+                let nm = (a.len() * b.len()) as f64;
+                prop_assert!((d - (2.0 * m.u / nm - 1.0)).abs() < 1e-9);
+            }
+            if let Some(d) = cliffs_delta(&a, &b) {
+                prop_assert!(d.abs() <= 1.0);
+            }
+            if let Some(d) = cohens_d(&a, &b) {
+                prop_assert!(d.is_finite());
+            }
+        }
+
+        #[test]
+        fn prop_adjustments(p in prop::collection::vec(prop::option::of(0.0f64..=1.0), 0..30)) {
+            let h = holm(&p);
+            let b = benjamini_hochberg(&p);
+            prop_assert_eq!(h.len(), p.len());
+            prop_assert_eq!(b.len(), p.len());
+            for i in 0..p.len() {
+                match p[i] {
+                    None => {
+                        prop_assert_eq!(h[i], None);
+                        prop_assert_eq!(b[i], None);
+                    }
+                    Some(raw) => {
+                        let (hi, bi) = (h[i].unwrap(), b[i].unwrap());
+                        prop_assert!(hi >= raw && hi <= 1.0);
+                        prop_assert!(bi >= raw && bi <= 1.0);
+                        prop_assert!(hi >= bi - 1e-15, "Holm is never less conservative than BH");
+                    }
+                }
+                // Monotone: a smaller raw p never gets a larger adjusted p.
+                for j in 0..p.len() {
+                    if let (Some(pi), Some(pj)) = (p[i], p[j]) {
+                        if pi < pj {
+                            prop_assert!(h[i].unwrap() <= h[j].unwrap());
+                            prop_assert!(b[i].unwrap() <= b[j].unwrap());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
