@@ -378,3 +378,244 @@ pub fn keyness_with_prior(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    //! Reference values computed with a direct Python transcription of the formulas in the module
+    //! documentation (`math.log`, no libraries), plus one value by hand.
+    use super::*;
+
+    fn toy() -> TermCounts {
+        let mut c = TermCounts::new();
+        for (outlet, terms) in [
+            (
+                "A",
+                &[("the", 10u64), ("invasion", 5), ("regime", 3), ("peace", 2)][..],
+            ),
+            ("B", &[("the", 12), ("conflict", 6), ("peace", 2)][..]),
+            (
+                "C",
+                &[
+                    ("the", 8),
+                    ("invasion", 1),
+                    ("regime", 1),
+                    ("conflict", 4),
+                    ("peace", 6),
+                ][..],
+            ),
+        ] {
+            for (t, n) in terms {
+                c.add_count(outlet, t, *n);
+            }
+        }
+        c
+    }
+
+    fn find<'a>(rows: &'a [KeynessRow], outlet: &str, term: &str) -> &'a KeynessRow {
+        rows.iter()
+            .find(|r| r.outlet == outlet && r.term == term)
+            .unwrap()
+    }
+
+    #[test]
+    fn toy_corpus_matches_reference_with_corpus_prior() {
+        // Each outlet has 20 tokens, N = 60, α_0 = 60 so α_w = corpus count.
+        // By hand, A vs rest for "invasion": y_i = 5, y_j = 1, α = 6, n_i = 20, n_j = 40:
+        // δ = ln(11/(20+60-5-6)) - ln(7/(40+60-1-6)) = ln(11/69) - ln(7/93) = -1.836211 + 2.586689
+        //   = 0.750478; σ² = 1/11 + 1/7 = 0.233766; z = 0.750478/0.483494 = 1.552198.
+        let rows = keyness(&toy(), 10, 1);
+        let want: [(&str, &str, f64, f64); 15] = [
+            ("A", "invasion", 1.5521980753484215, 0.7504781122990534),
+            ("A", "regime", 1.024506681407943, 0.5998896870733628),
+            ("A", "the", 0.0, 0.0),
+            ("A", "peace", -0.5856357719429982, -0.218253566020018),
+            ("A", "conflict", -1.4449217512990895, -0.5596157879354229),
+            ("B", "conflict", 1.1722391596159056, 0.4289956055183586),
+            ("B", "the", 0.8525126163548914, 0.180126166230519),
+            ("B", "peace", -0.5856357719429982, -0.218253566020018),
+            ("B", "regime", -0.8199127108435991, -0.5020919437972364),
+            ("B", "invasion", -1.039750918571817, -0.5198754592859085),
+            ("C", "peace", 1.1722391596159056, 0.4289956055183586),
+            ("C", "conflict", 0.29410296450311985, 0.10763066419236544),
+            ("C", "regime", -0.20726312110623232, -0.12136085700426769),
+            ("C", "invasion", -0.5249461451008292, -0.2538081951593085),
+            ("C", "the", -0.8440127767828803, -0.18012616623051889),
+        ];
+        assert_eq!(rows.len(), want.len());
+        for (r, (o, t, z, d)) in rows.iter().zip(want) {
+            assert_eq!((r.outlet.as_str(), r.term.as_str()), (o, t));
+            assert!((r.z - z).abs() < 1e-12, "{r:?}");
+            assert!((r.log_odds - d).abs() < 1e-12, "{r:?}");
+        }
+        let inv = find(&rows, "A", "invasion");
+        assert_eq!((inv.count_outlet, inv.count_rest), (5, 1));
+        assert_eq!(inv.rate_outlet_per_10k, 2500.0);
+        assert_eq!(inv.rate_rest_per_10k, 250.0);
+    }
+
+    #[test]
+    fn toy_corpus_matches_reference_with_fixed_prior() {
+        // α_0 = 10, α_w = 10·y_w/60.
+        let rows = keyness_with_prior(&toy(), 10, 1, Alpha0::Fixed(10.0));
+        for (o, t, z, d) in [
+            ("A", "invasion", 2.1944482207043765, 1.7917594692280552),
+            ("A", "conflict", -1.9848709238930744, -1.6436292771823797),
+            ("B", "regime", -1.153733756784586, -1.5105920777974675),
+            ("C", "the", -1.269645430800509, -0.4286066366698589),
+        ] {
+            let r = find(&rows, o, t);
+            assert!((r.z - z).abs() < 1e-12, "{r:?}");
+            assert!((r.log_odds - d).abs() < 1e-12, "{r:?}");
+        }
+        assert!(keyness_with_prior(&toy(), 10, 1, Alpha0::Fixed(0.0)).is_empty());
+        assert!(keyness_with_prior(&toy(), 10, 1, Alpha0::Fixed(f64::NAN)).is_empty());
+    }
+
+    #[test]
+    fn top_selects_both_ends_and_min_count_filters_by_corpus_count() {
+        let rows = keyness(&toy(), 1, 1);
+        let got: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r.outlet.as_str(), r.term.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A", "invasion"),
+                ("A", "conflict"),
+                ("B", "conflict"),
+                ("B", "invasion"),
+                ("C", "peace"),
+                ("C", "the"),
+            ]
+        );
+        // Corpus counts: the 30, peace 10, conflict 10, invasion 6, regime 4.
+        let rows = keyness(&toy(), 10, 7);
+        assert!(rows
+            .iter()
+            .all(|r| ["the", "peace", "conflict"].contains(&r.term.as_str())));
+        assert_eq!(rows.len(), 9);
+        assert!(keyness(&toy(), 0, 1).is_empty());
+    }
+
+    #[test]
+    fn ties_in_z_are_ordered_by_term() {
+        // o1: a 2, b 2, c 1; o2: a 1, b 1, c 2 -> "a" and "b" get equal z within each outlet.
+        let mut c = TermCounts::new();
+        c.add_article("o1", "b a a b c".split_whitespace());
+        c.add_article("o2", "c c a b".split_whitespace());
+        let rows = keyness(&c, 5, 1);
+        for w in rows.windows(2) {
+            if w[0].outlet == w[1].outlet {
+                assert!(
+                    w[0].z > w[1].z || (w[0].z == w[1].z && w[0].term < w[1].term),
+                    "{w:?}"
+                );
+            }
+        }
+        // a and b have identical counts everywhere, so identical z, listed a before b.
+        let o1: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.outlet == "o1")
+            .map(|r| r.term.as_str())
+            .collect();
+        assert_eq!(o1, vec!["a", "b", "c"]);
+        // With two outlets the comparison is symmetric: z(o2, w) = -z(o1, w).
+        for r in rows.iter().filter(|r| r.outlet == "o1") {
+            let s = find(&rows, "o2", &r.term);
+            assert!((r.z + s.z).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn degenerate_corpora_return_nothing() {
+        assert!(keyness(&TermCounts::new(), 10, 1).is_empty());
+        let mut one = TermCounts::new();
+        one.add_article("solo", ["a", "b", "a"]);
+        assert!(keyness(&one, 10, 1).is_empty(), "no rest to compare with");
+        // A second outlet with no tokens is not a rest either.
+        one.add_article("silent", std::iter::empty());
+        assert!(keyness(&one, 10, 1).is_empty());
+        // Single-term vocabulary: every odds has a zero denominator -> no finite rows, no NaN.
+        let mut single = TermCounts::new();
+        single.add_article("a", ["x", "x"]);
+        single.add_article("b", ["x"]);
+        let rows = keyness(&single, 10, 1);
+        assert!(rows
+            .iter()
+            .all(|r| r.z.is_finite() && r.log_odds.is_finite()));
+    }
+
+    #[test]
+    fn merge_equals_single_run_and_serde_round_trips() {
+        let docs = [
+            ("A", "the invasion of the regime"),
+            ("B", "the conflict and the peace"),
+            ("A", "regime change invasion"),
+            ("C", "peace talks the conflict"),
+            ("B", "conflict conflict peace"),
+        ];
+        let mut whole = TermCounts::new();
+        for (o, t) in docs {
+            whole.add_article(o, t.split_whitespace());
+        }
+        let mut s1 = TermCounts::new();
+        let mut s2 = TermCounts::new();
+        for (i, (o, t)) in docs.iter().enumerate() {
+            let s = if i % 2 == 0 { &mut s1 } else { &mut s2 };
+            s.add_article(o, t.split_whitespace());
+        }
+        let mut m12 = s1.clone();
+        m12.merge(&s2);
+        let mut m21 = s2.clone();
+        m21.merge(&s1);
+        assert_eq!(m12, whole);
+        assert_eq!(m21, whole);
+        assert_eq!(keyness(&m21, 3, 1), keyness(&whole, 3, 1));
+        assert_eq!(whole.total("A"), 8);
+        assert_eq!(whole.count("B", "conflict"), 3);
+        assert_eq!(whole.count("B", "nope"), 0);
+
+        let json = serde_json::to_string(&m21).unwrap();
+        assert_eq!(
+            json,
+            serde_json::to_string(&whole).unwrap(),
+            "deterministic"
+        );
+        assert!(
+            json.starts_with("{\"counts\":{\"A\":{\"change\":1,"),
+            "{json}"
+        );
+        let back: TermCounts = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, whole);
+        assert_eq!(back.totals(), whole.totals());
+        let bad = r#"{"counts":{"A":{"x":2}},"totals":{"A":3}}"#;
+        assert!(serde_json::from_str::<TermCounts>(bad).is_err());
+    }
+
+    #[test]
+    fn large_vocabulary_is_fast() {
+        // 200k distinct terms over 4 outlets, ~1.2M tokens, Zipf-like counts.
+        let mut c = TermCounts::new();
+        let terms: Vec<String> = (0..200_000).map(|i| format!("t{i}")).collect();
+        for (k, outlet) in ["a", "b", "c", "d"].iter().enumerate() {
+            let mut art: Vec<&str> = Vec::new();
+            for (i, t) in terms.iter().enumerate() {
+                let reps = 1 + (3000 / (i + 1)) + usize::from((i + k) % 7 == 0);
+                for _ in 0..reps.min(50) {
+                    art.push(t);
+                }
+                if art.len() > 10_000 {
+                    c.add_article(outlet, art.drain(..));
+                }
+            }
+            c.add_article(outlet, art.drain(..));
+        }
+        assert_eq!(c.vocabulary_size(), 200_000);
+        let start = std::time::Instant::now();
+        let rows = keyness(&c, 25, 5);
+        let took = start.elapsed();
+        assert_eq!(rows.len(), 4 * 50);
+        assert!(took.as_secs() < 30, "{took:?}");
+    }
+}

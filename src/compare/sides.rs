@@ -115,3 +115,134 @@ pub fn side_table(counts: &BTreeMap<String, BTreeMap<String, u64>>) -> SideTable
         shares,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Reference values: SciPy 1.17.1 `scipy.stats.chi2_contingency(table, correction=False)` for X², p and
+    //! df; adjusted residuals computed with NumPy as (o − e)/sqrt(e(1 − r/n)(1 − c/n)); hand checks below.
+    use super::*;
+
+    fn table(rows: &[(&str, &[(&str, u64)])]) -> BTreeMap<String, BTreeMap<String, u64>> {
+        rows.iter()
+            .map(|(o, cells)| {
+                (
+                    o.to_string(),
+                    cells.iter().map(|(s, c)| (s.to_string(), *c)).collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn two_by_three_matches_hand_and_scipy() {
+        // [[10, 20, 30], [20, 25, 15]]: row totals 60, 60; column totals 30, 45, 45; n = 120.
+        // Expected 15, 22.5, 22.5 in both rows. X² = 2·(25/15 + 6.25/22.5 + 56.25/22.5)
+        // = 2·(1.666667 + 0.277778 + 2.5) = 8.888889; df = 2 so p = exp(-X²/2) = 0.0117436.
+        // SciPy: 8.88888888888889, p = 0.011743628457021359.
+        // Residual cell (0,0): (10 - 15)/sqrt(15·0.5·0.75) = -5/2.371708 = -2.108185.
+        let t = side_table(&table(&[
+            ("a", &[("gov", 10), ("opp", 20), ("other", 30)]),
+            ("b", &[("gov", 20), ("opp", 25), ("other", 15)]),
+        ]));
+        assert_eq!(t.outlets, vec!["a", "b"]);
+        assert_eq!(t.sides, vec!["gov", "opp", "other"]);
+        assert_eq!(t.df, Some(2));
+        assert!(close(t.chi2.unwrap(), 8.88888888888889, 1e-12));
+        assert!(close(t.p.unwrap(), 0.011743628457021359, 1e-12));
+        assert!(close(
+            t.p.unwrap(),
+            (-8.88888888888889f64 / 2.0).exp(),
+            1e-12
+        ));
+        let want = [
+            [-2.108185106779, -0.942809041582, 2.828427124746],
+            [2.108185106779, 0.942809041582, -2.828427124746],
+        ];
+        for i in 0..2 {
+            for j in 0..3 {
+                assert!(close(t.std_residuals[i][j].unwrap(), want[i][j], 1e-11));
+            }
+        }
+        assert_eq!(t.shares[0][2], Some(0.5));
+        assert_eq!(t.shares[1][0], Some(20.0 / 60.0));
+    }
+
+    #[test]
+    fn three_by_three_matches_scipy() {
+        // [[12, 5, 8], [7, 14, 9], [3, 6, 20]] -> SciPy X² = 18.152772684910616, df = 4,
+        // p = 0.0011520738165901932.
+        let t = side_table(&table(&[
+            ("x", &[("a", 12), ("b", 5), ("c", 8)]),
+            ("y", &[("a", 7), ("b", 14), ("c", 9)]),
+            ("z", &[("a", 3), ("b", 6), ("c", 20)]),
+        ]));
+        assert_eq!(t.df, Some(4));
+        assert!(close(t.chi2.unwrap(), 18.152772684910616, 1e-11));
+        assert!(close(t.p.unwrap(), 0.0011520738165901932, 1e-12));
+        let want = [
+            [2.959388117621, -1.273800701649, -1.447819304671],
+            [-0.443922795856, 2.525781190339, -1.9330167032],
+            [-2.398498321327, -1.320552168952, 3.340397880175],
+        ];
+        for i in 0..3 {
+            for j in 0..3 {
+                assert!(close(t.std_residuals[i][j].unwrap(), want[i][j], 1e-11));
+            }
+            let s: f64 = t.shares[i].iter().map(|x| x.unwrap()).sum();
+            assert!(close(s, 1.0, 1e-12));
+        }
+    }
+
+    #[test]
+    fn zero_rows_and_columns_are_dropped() {
+        let base = side_table(&table(&[
+            ("a", &[("gov", 10), ("opp", 20), ("other", 30)]),
+            ("b", &[("gov", 20), ("opp", 25), ("other", 15)]),
+        ]));
+        let padded = side_table(&table(&[
+            ("a", &[("gov", 10), ("opp", 20), ("other", 30), ("none", 0)]),
+            ("b", &[("gov", 20), ("opp", 25), ("other", 15)]),
+            ("silent", &[("gov", 0)]),
+            ("empty", &[]),
+        ]));
+        assert_eq!(padded, base);
+    }
+
+    #[test]
+    fn untestable_tables_have_no_statistic() {
+        // One outlet: shares still reported, no test.
+        let t = side_table(&table(&[("a", &[("gov", 3), ("opp", 1)])]));
+        assert_eq!((t.chi2, t.df, t.p), (None, None, None));
+        assert_eq!(t.std_residuals, vec![vec![None, None]]);
+        assert_eq!(t.shares, vec![vec![Some(0.75), Some(0.25)]]);
+        // One side.
+        let t = side_table(&table(&[("a", &[("gov", 3)]), ("b", &[("gov", 5)])]));
+        assert_eq!(t.chi2, None);
+        assert_eq!(t.shares, vec![vec![Some(1.0)], vec![Some(1.0)]]);
+        // Nothing.
+        let t = side_table(&BTreeMap::new());
+        assert!(t.outlets.is_empty() && t.sides.is_empty() && t.counts.is_empty());
+        assert_eq!(t.chi2, None);
+        let json = serde_json::to_string(&t).unwrap();
+        assert!(json.contains("\"std_residuals\":[]"), "{json}");
+    }
+
+    #[test]
+    fn perfect_independence_gives_zero_and_p_one() {
+        let t = side_table(&table(&[
+            ("a", &[("gov", 10), ("opp", 20)]),
+            ("b", &[("gov", 20), ("opp", 40)]),
+        ]));
+        assert_eq!(t.chi2, Some(0.0));
+        assert_eq!(t.p, Some(1.0));
+        assert!(t
+            .std_residuals
+            .iter()
+            .flatten()
+            .all(|r| r.unwrap().abs() < 1e-12));
+    }
+}
