@@ -162,9 +162,9 @@ mod tests {
             [-2.108185106779, -0.942809041582, 2.828427124746],
             [2.108185106779, 0.942809041582, -2.828427124746],
         ];
-        for i in 0..2 {
-            for j in 0..3 {
-                assert!(close(t.std_residuals[i][j].unwrap(), want[i][j], 1e-11));
+        for (got_row, want_row) in t.std_residuals.iter().zip(want) {
+            for (got, w) in got_row.iter().zip(want_row) {
+                assert!(close(got.unwrap(), w, 1e-11));
             }
         }
         assert_eq!(t.shares[0][2], Some(0.5));
@@ -188,11 +188,11 @@ mod tests {
             [-0.443922795856, 2.525781190339, -1.9330167032],
             [-2.398498321327, -1.320552168952, 3.340397880175],
         ];
-        for i in 0..3 {
-            for j in 0..3 {
-                assert!(close(t.std_residuals[i][j].unwrap(), want[i][j], 1e-11));
+        for ((got_row, want_row), shares) in t.std_residuals.iter().zip(want).zip(&t.shares) {
+            for (got, w) in got_row.iter().zip(want_row) {
+                assert!(close(got.unwrap(), w, 1e-11));
             }
-            let s: f64 = t.shares[i].iter().map(|x| x.unwrap()).sum();
+            let s: f64 = shares.iter().map(|x| x.unwrap()).sum();
             assert!(close(s, 1.0, 1e-12));
         }
     }
