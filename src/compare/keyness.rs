@@ -96,19 +96,24 @@ impl PartialEq for TermCounts {
     }
 }
 
+/// Id of `term` in the vocabulary, adding it if new (each string is stored once).
+fn intern(index: &mut HashMap<Box<str>, u32>, term: &str) -> u32 {
+    if let Some(&id) = index.get(term) {
+        return id;
+    }
+    // More than u32::MAX distinct terms cannot be held in memory anyway; saturate rather than panic.
+    let id = u32::try_from(index.len()).unwrap_or(u32::MAX);
+    index.insert(term.into(), id);
+    id
+}
+
 impl TermCounts {
     pub fn new() -> Self {
         Self::default()
     }
 
     fn intern(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.index.get(term) {
-            return id;
-        }
-        // More than u32::MAX distinct terms cannot be held in memory anyway; saturate rather than panic.
-        let id = u32::try_from(self.index.len()).unwrap_or(u32::MAX);
-        self.index.insert(term.into(), id);
-        id
+        intern(&mut self.index, term)
     }
 
     fn ensure_outlet(&mut self, outlet: &str) -> &mut OutletTerms {
@@ -122,13 +127,11 @@ impl TermCounts {
             self.outlets
                 .insert(outlet.to_string(), OutletTerms::default());
         }
-        let mut local: Vec<u32> = Vec::new();
-        for t in terms {
-            local.push(self.intern(t));
-        }
         if let Some(o) = self.outlets.get_mut(outlet) {
-            for id in local {
-                *o.counts.entry(id).or_default() += 1;
+            for t in terms {
+                let id = intern(&mut self.index, t);
+                let slot = o.counts.entry(id).or_default();
+                *slot = slot.saturating_add(1);
                 o.total = o.total.saturating_add(1);
             }
         }
@@ -617,5 +620,43 @@ mod tests {
         let took = start.elapsed();
         assert_eq!(rows.len(), 4 * 50);
         assert!(took.as_secs() < 30, "{took:?}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_rows_finite_ordered_and_bounded(
+            docs in proptest::collection::vec((0u8..3, proptest::collection::vec(0u8..12, 0..30)), 0..12),
+            top in 0usize..5,
+            min_count in 0u64..4,
+        ) {
+            let mut c = TermCounts::new();
+            for (o, words) in &docs {
+                let names: Vec<String> = words.iter().map(|w| format!("w{w}")).collect();
+                c.add_article(&format!("o{o}"), names.iter().map(|s| s.as_str()));
+            }
+            let rows = keyness(&c, top, min_count);
+            for r in &rows {
+                proptest::prop_assert!(r.z.is_finite() && r.log_odds.is_finite());
+                proptest::prop_assert!(r.rate_outlet_per_10k.is_finite() && r.rate_rest_per_10k.is_finite());
+                proptest::prop_assert!(r.count_outlet + r.count_rest >= min_count.max(1));
+                proptest::prop_assert_eq!(r.count_outlet, c.count(&r.outlet, &r.term));
+                // Sign of δ follows the sign of the (prior-smoothed) rate difference.
+                if r.count_outlet as f64 / c.total(&r.outlet) as f64
+                    > r.count_rest as f64 / (c.totals().values().sum::<u64>() - c.total(&r.outlet)) as f64 {
+                    proptest::prop_assert!(r.log_odds > 0.0);
+                }
+            }
+            for o in c.outlets() {
+                let n = rows.iter().filter(|r| r.outlet == o).count();
+                proptest::prop_assert!(n <= 2 * top);
+            }
+            for w in rows.windows(2) {
+                proptest::prop_assert!(
+                    w[0].outlet < w[1].outlet
+                        || (w[0].outlet == w[1].outlet
+                            && (w[0].z > w[1].z || (w[0].z == w[1].z && w[0].term < w[1].term)))
+                );
+            }
+        }
     }
 }

@@ -245,4 +245,29 @@ mod tests {
             .flatten()
             .all(|r| r.unwrap().abs() < 1e-12));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn prop_p_in_unit_interval(cells in proptest::collection::vec(proptest::collection::vec(0u64..50, 1..5), 0..5)) {
+            let counts: BTreeMap<String, BTreeMap<String, u64>> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, row)| {
+                    (format!("o{i}"), row.iter().enumerate().map(|(j, &c)| (format!("s{j}"), c)).collect())
+                })
+                .collect();
+            let t = side_table(&counts);
+            if let Some(p) = t.p {
+                proptest::prop_assert!((0.0..=1.0).contains(&p));
+                proptest::prop_assert!(t.chi2.unwrap() >= 0.0);
+            }
+            for row in t.std_residuals.iter().flatten().flatten() {
+                proptest::prop_assert!(row.is_finite());
+            }
+            for row in &t.shares {
+                let s: f64 = row.iter().map(|x| x.unwrap()).sum();
+                proptest::prop_assert!((s - 1.0).abs() < 1e-9);
+            }
+        }
+    }
 }
