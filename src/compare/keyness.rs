@@ -1,7 +1,8 @@
 //! Keyness: which terms an outlet over- or under-uses relative to the rest of the corpus, by the weighted
 //! log-odds ratio with an informative Dirichlet prior of Monroe, Colaresi & Quinn (2008), "Fightin' Words:
 //! Lexical Feature Selection and Evaluation for Identifying the Content of Political Conflict", *Political
-//! Analysis* 16(4):372–403, doi:10.1093/pan/mpn018 (§3.5, eqs. 16, 19–22).
+//! Analysis* 16(4):372–403, doi:10.1093/pan/mpn018 (the "weighted log-odds ratio with informative
+//! Dirichlet prior", their final and recommended model).
 //!
 //! For outlet i against the rest of the corpus j (all other outlets pooled), and term w:
 //!
@@ -17,11 +18,12 @@
 //! **Prior size α_0.** By default ([`Alpha0::CorpusSize`]) α_0 = N, so α_w = y_w: each count is inflated by
 //! the term's own corpus count. This is the empirical-Bayes (method-of-moments) prior that R's `tidylo`
 //! package uses by default (Schnoebelen, Silge & Hayes, `bind_log_odds`, tidylo 0.2.0, which sets the
-//! pseudo-count `alpha` of each feature to its total count across all sets). It is scale-free (it does not
+//! pseudo-count `alpha` of each feature to its total count across all sets; tidylo then contrasts each set
+//! with the pooled data, whereas here, as in Monroe et al., the contrast is with the rest). It is scale-free (it does not
 //! depend on an arbitrary constant relative to corpus size) and shrinks the log-odds of rare terms strongly
 //! toward 0, so the top of the list is made of terms that are both frequent and distinctive. A fixed prior
-//! size can be chosen with [`Alpha0::Fixed`] (Monroe et al. discuss the choice of α_0 as the prior's
-//! "sample size"; small values approach the uninformative case).
+//! size can be chosen with [`Alpha0::Fixed`]: α_0 is the prior's total pseudo-count, so small values give
+//! less shrinkage (approaching the unregularized log-odds), large values more.
 //!
 //! Counts are kept compactly: each distinct term string is stored once (interned to a `u32` id) and each
 //! outlet keeps a sparse `id → count` map, so per-article streaming and shard merging stay cheap for
