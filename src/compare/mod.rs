@@ -1,6 +1,17 @@
 //! Per-outlet aggregates of article metrics. Aggregates are built from per-article values kept in input
 //! order, so results are identical for any number of threads and for merged shards.
 
+pub mod keyness;
+pub mod sides;
+pub mod stats;
+
+pub use keyness::{keyness, keyness_with_prior, Alpha0, KeynessRow, TermCounts};
+pub use sides::{side_table, SideTable};
+pub use stats::{
+    benjamini_hochberg, cliffs_delta, cohens_d, compare_outlets, holm, mann_whitney, welch,
+    Comparison, MannWhitney, Welch,
+};
+
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 use std::collections::BTreeMap;
@@ -98,6 +109,19 @@ impl Aggregator {
                 slot.push(v);
             }
         }
+    }
+
+    /// Per-article values of every metric, per outlet (non-finite values already dropped), in input order.
+    pub fn values(&self) -> BTreeMap<String, BTreeMap<String, Vec<f64>>> {
+        self.outlets
+            .iter()
+            .map(|(k, o)| (k.clone(), o.values.clone()))
+            .collect()
+    }
+
+    /// Pairwise outlet comparisons of `metrics` (see [`stats::compare_outlets`]).
+    pub fn comparisons(&self, metrics: &[String]) -> Vec<Comparison> {
+        compare_outlets(&self.values(), metrics)
     }
 
     /// Per-outlet summaries (sorted by outlet) followed by the whole corpus as outlet `"(all)"`.
