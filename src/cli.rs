@@ -305,13 +305,13 @@ fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
 }
 
 fn first_document(path: &Path, opts: &InputOptions) -> anyhow::Result<input::Document> {
-    for item in input::read_inputs(&[path.to_path_buf()], opts) {
-        match item? {
-            Item::Doc(d) => return Ok(*d),
+    match input::read_inputs(&[path.to_path_buf()], opts).next() {
+        Some(item) => match item? {
+            Item::Doc(d) => Ok(*d),
             Item::Skip(s) => bail!("{}: skipped: {}", s.id, s.reason),
-        }
+        },
+        None => Err(anyhow!("{}: no article found", path.display())),
     }
-    Err(anyhow!("{}: no article found", path.display()))
 }
 
 fn cmd_score(s: ScoreArgs) -> anyhow::Result<i32> {
