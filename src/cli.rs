@@ -341,7 +341,11 @@ fn cmd_lexicon_check(dir: Option<&Path>) -> anyhow::Result<i32> {
         eprintln!("{d}");
     }
     if report.has_errors() {
-        let n = report.diagnostics.iter().filter(|d| d.severity == crate::lexicon::Severity::Error).count();
+        let n = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::lexicon::Severity::Error)
+            .count();
         eprintln!("error: {n} lexicon error(s)");
         return Ok(EXIT_ERROR);
     }
@@ -352,7 +356,11 @@ fn cmd_lexicon_check(dir: Option<&Path>) -> anyhow::Result<i32> {
     };
     Engine::new(set)?;
     for l in &report.lexicons {
-        writeln!(out, "ok  {:<14} {:<13} {:>6} entries  {}", l.name, l.kind, l.entries, l.origin)?;
+        writeln!(
+            out,
+            "ok  {:<14} {:<13} {:>6} entries  {}",
+            l.name, l.kind, l.entries, l.origin
+        )?;
     }
     Ok(EXIT_OK)
 }

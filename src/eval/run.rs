@@ -9,6 +9,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// A code point range.
+type Span = (usize, usize);
+
 /// A document built from raw text the way the text reader would (first line = headline when asked).
 pub fn document(id: &str, text: String, first_line_is_headline: bool) -> Document {
     Document {
@@ -45,7 +48,7 @@ pub struct PtcReport {
 pub fn ptc(dir: &Path, engine: &Engine) -> Result<PtcReport> {
     let gold = loaded::load_ptc_gold(&dir.join("spans-technique.tsv"))?;
     let mut pred: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    let mut cat_spans: BTreeMap<String, Vec<(String, (usize, usize))>> = BTreeMap::new();
+    let mut cat_spans: BTreeMap<String, Vec<(String, Span)>> = BTreeMap::new();
     let adir = dir.join("articles");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&adir)
         .map_err(|e| Error::io(&adir, e))?

@@ -30,7 +30,6 @@ pub const KINDS: &[&str] = &[
     "sources",
 ];
 
-
 /// One category of a term lexicon.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Category {

@@ -60,13 +60,7 @@ fn strip_comment(line: &str) -> &str {
     }
     let mut prev_space = false;
     for (i, c) in line.char_indices() {
-        if c == '#'
-            && prev_space
-            && line[i + 1..]
-                .chars()
-                .next()
-                .map_or(true, char::is_whitespace)
-        {
+        if c == '#' && prev_space && line[i + 1..].chars().next().is_none_or(char::is_whitespace) {
             return &line[..i];
         }
         prev_space = c.is_whitespace();
