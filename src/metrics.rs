@@ -222,7 +222,11 @@ pub fn balance_index(atts: &[AttributionOut]) -> Option<f64> {
 pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
     let mut by: BTreeMap<String, SideOut> = BTreeMap::new();
     for a in atts {
-        let side = a.speaker.side.clone().unwrap_or_else(|| "unknown".into());
+        let side = a
+            .speaker
+            .side
+            .clone()
+            .unwrap_or_else(|| crate::analyze::UNKNOWN_SIDE.into());
         let e = by.entry(side.clone()).or_insert_with(|| SideOut {
             side,
             attributions: 0,

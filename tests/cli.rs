@@ -5,6 +5,21 @@ use common::*;
 use predicates::prelude::*;
 use std::fs;
 
+/// Every file `analyze` writes.
+const ALL_OUTPUTS: &[&str] = &[
+    "report.json",
+    "articles.jsonl",
+    "articles.csv",
+    "hits.csv",
+    "attributions.csv",
+    "sources.csv",
+    "outlets.csv",
+    "comparisons.csv",
+    "sides.csv",
+    "keyness.csv",
+    "term_counts.json",
+];
+
 fn analyze(args: &[&str], out: &std::path::Path) -> assert_cmd::assert::Assert {
     let mut c = bin();
     c.arg("analyze")
@@ -21,14 +36,7 @@ fn analyzes_every_input_kind_and_writes_all_outputs() {
     let out = t.path().join("out");
     let f = fixtures().join("input");
     analyze(&[f.to_str().unwrap()], &out).success().code(0);
-    for name in [
-        "report.json",
-        "articles.jsonl",
-        "articles.csv",
-        "hits.csv",
-        "attributions.csv",
-        "sources.csv",
-    ] {
+    for name in ALL_OUTPUTS {
         assert!(out.join(name).is_file(), "{name} missing");
     }
     assert!(!fs::read_dir(&out).unwrap().any(|e| e
@@ -247,14 +255,7 @@ fn jobs_do_not_change_output() {
             .arg(out);
         c.assert().success();
     }
-    for name in [
-        "report.json",
-        "articles.jsonl",
-        "articles.csv",
-        "hits.csv",
-        "attributions.csv",
-        "sources.csv",
-    ] {
+    for name in ALL_OUTPUTS {
         assert_eq!(
             fs::read(o1.join(name)).unwrap(),
             fs::read(o2.join(name)).unwrap(),
@@ -326,14 +327,7 @@ fn merge_of_shards_equals_single_run() {
         .arg(&merged)
         .assert()
         .code(1);
-    for name in [
-        "report.json",
-        "articles.jsonl",
-        "articles.csv",
-        "hits.csv",
-        "attributions.csv",
-        "sources.csv",
-    ] {
+    for name in ALL_OUTPUTS {
         assert_eq!(
             fs::read_to_string(single.join(name)).unwrap(),
             fs::read_to_string(merged.join(name)).unwrap(),
