@@ -32,8 +32,8 @@ pub(crate) struct Rows {
 
 impl Rows {
     /// Lays out `outlets` below `top`, leaving `bottom_h` pixels under the rows (axis + footnotes). Rows
-    /// are at least `min_row_h` tall (the image grows) and at most `max_row_h`. Returns the layout and the
-    /// image height.
+    /// share the space of a 700 px tall image but are at least `min_row_h` tall (the image grows) and at
+    /// most `max_row_h` (the image shrinks). Returns the layout and the image height.
     #[allow(clippy::too_many_arguments)]
     pub fn plan(
         outlets: &[OutletStats],
@@ -47,7 +47,7 @@ impl Rows {
         let n = outlets.len().max(1) as i32;
         let avail = MIN_HEIGHT - top - bottom_h;
         let row_h = (avail / n).clamp(min_row_h, max_row_h);
-        let height = (top + row_h * n + bottom_h).max(MIN_HEIGHT);
+        let height = top + row_h * n + bottom_h;
         let names: Vec<String> = outlets
             .iter()
             .map(|o| {
@@ -230,7 +230,7 @@ impl LoadedRate {
         let foot = footnote_lines(&notes, WIDTH);
         let top = header_height(&subtitle, WIDTH) + 8;
         let bottom_h = AXIS_H + 16 + FOOT_LINE_H * foot.len() as i32 + 12;
-        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 34, 64, 0);
+        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 34, 96, 12);
         let max = values
             .iter()
             .map(|(m, ci)| ci.map_or(m.unwrap_or(0.0), |c| c.1.max(m.unwrap_or(0.0))))
@@ -427,7 +427,7 @@ impl Sides {
         let legend_h = LEGEND_ROW_H * legend_rows(&legend, WIDTH - 2 * MARGIN).len() as i32;
         let top = legend_y + legend_h + 10;
         let bottom_h = AXIS_H + 16 + FOOT_LINE_H * foot.len() as i32 + 12;
-        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 34, 64, 0);
+        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 34, 96, 12);
         let axis = XAxis {
             lo: 0.0,
             hi: 1.0,
@@ -807,7 +807,7 @@ impl Distribution {
         let foot = footnote_lines(&notes, WIDTH);
         let top = header_height(&subtitle, WIDTH) + 8;
         let bottom_h = AXIS_H + 16 + FOOT_LINE_H * foot.len() as i32 + 12;
-        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 40, 90, 0);
+        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 40, 130, 0);
         let max = data
             .iter()
             .flat_map(|d| {

@@ -188,7 +188,7 @@ impl Plot for FingerprintPlot {
             VPos::Center,
         )?;
         let tx0 = lx0 + self.name_w + 18;
-        let value_w = 190;
+        let value_w = 200;
         let tx1 = lx0 + LEFT_W - value_w;
         for (i, m) in self.metrics.iter().enumerate() {
             let y = self.top + (self.row_h * (i as f64 + 0.5)).round() as i32;
@@ -211,15 +211,21 @@ impl Plot for FingerprintPlot {
             };
             c.line(vec![(tx0, y), (tx1, y)], GRID, 6)?;
             c.line(vec![(ax.px(0.0), y - 8), (ax.px(0.0), y + 8)], AXIS, 1)?;
-            c.text(
-                &fmt_value(m.hi),
-                (tx1 + 6, y),
-                SMALL_PX,
-                false,
-                MUTED,
-                HPos::Left,
-                VPos::Center,
-            )?;
+            if self.row_h >= 44.0 {
+                // The row's own scale, under the ends of the track.
+                for v in [m.lo, m.hi] {
+                    let pos = (ax.px(v), y + 9);
+                    c.text(
+                        &ax.label(v),
+                        pos,
+                        SMALL_PX,
+                        false,
+                        MUTED,
+                        HPos::Center,
+                        VPos::Top,
+                    )?;
+                }
+            }
             if let (Some(a), Some(r)) = (m.article, m.reference) {
                 c.line(vec![(ax.px(a), y), (ax.px(r), y)], AXIS, 2)?;
             }
@@ -233,7 +239,7 @@ impl Plot for FingerprintPlot {
             let label = format!("{}  (mean {})", fmt(m.article), fmt(m.reference));
             c.text(
                 &label,
-                (tx1 + 58, y),
+                (tx1 + 30, y),
                 SMALL_PX,
                 false,
                 TEXT,

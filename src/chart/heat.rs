@@ -1,6 +1,6 @@
 //! Outlet × category heat map of mean loaded-term rates, with the value printed in every cell.
 
-use super::bars::{empty, finite, name_list, Rows, AXIS_H, WIDTH};
+use super::bars::{empty, finite, name_list, Rows, WIDTH};
 use super::style::*;
 use super::{full_title, ChartInput, Plot};
 use plotters::prelude::*;
@@ -17,7 +17,6 @@ pub(crate) struct Categories {
     rows: Rows,
     /// Column header lines per category.
     headers: Vec<Vec<String>>,
-    header_top: i32,
     col_w: i32,
     cells: Vec<Vec<Option<f64>>>,
     /// Colour-scale maximum (value mapped to the darkest colour) and its tick step.
@@ -128,7 +127,6 @@ impl Categories {
             .collect();
         // The colour scale uses the axis helper for nice ticks (pixels are unused).
         let scale = XAxis::nice(0.0, max, 0, 300, false);
-        let _ = AXIS_H;
         Categories {
             title,
             subtitle,
@@ -136,7 +134,6 @@ impl Categories {
             height,
             rows,
             headers,
-            header_top: top0,
             col_w,
             cells,
             scale,
@@ -183,7 +180,6 @@ impl Plot for Categories {
                 c.text(line, (xc, y), SMALL_PX, true, TEXT, HPos::Center, VPos::Top)?;
             }
         }
-        let _ = self.header_top;
         r.draw_labels(c)?;
         for (i, row) in self.cells.iter().enumerate() {
             let y0 = r.top + (r.row_h * i as f64).round() as i32;

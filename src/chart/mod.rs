@@ -11,6 +11,7 @@
 
 mod bars;
 mod fingerprint;
+mod glyphs;
 mod heat;
 mod keyness;
 mod style;
@@ -254,13 +255,13 @@ fn render<P: Plot>(plot: &P, dir: &Path, stem: &str, format: Format) -> Result<P
     match format {
         Format::Png => {
             let root = BitMapBackend::new(&path, size).into_drawing_area();
-            paint(plot, &root).map_err(|e| draw_err(&path, e))?;
+            paint(plot, &root, true).map_err(|e| draw_err(&path, e))?;
         }
         Format::Svg => {
             let mut svg = String::new();
             {
                 let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-                paint(plot, &root).map_err(|e| draw_err(&path, e))?;
+                paint(plot, &root, false).map_err(|e| draw_err(&path, e))?;
             }
             std::fs::write(&path, svg).map_err(|e| Error::io(&path, e))?;
         }
@@ -268,9 +269,13 @@ fn render<P: Plot>(plot: &P, dir: &Path, stem: &str, format: Format) -> Result<P
     Ok(path)
 }
 
-fn paint<P: Plot, DB: DrawingBackend>(plot: &P, root: &DrawingArea<DB, Shift>) -> DResult<DB> {
+fn paint<P: Plot, DB: DrawingBackend>(
+    plot: &P,
+    root: &DrawingArea<DB, Shift>,
+    per_glyph: bool,
+) -> DResult<DB> {
     root.fill(&WHITE)?;
-    plot.draw(&Canvas::new(root))?;
+    plot.draw(&Canvas::new(root, per_glyph))?;
     root.present()
 }
 

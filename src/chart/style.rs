@@ -17,11 +17,13 @@ pub(crate) type DResult<DB, T = ()> =
 /// Font family name under which the embedded DejaVu Sans faces are registered.
 pub(crate) const FAMILY: &str = "sans-serif";
 
-/// Font sizes in pixels (never below 15: ab_glyph spacing degrades under that).
+/// Font sizes in pixels: never below 15 (ab_glyph spacing degrades under that) and always even, because
+/// plotters' ab_glyph renderer rounds the baseline of odd sizes differently for short and tall glyphs
+/// (a "." then floats 1 px above the digits).
 pub(crate) const TITLE_PX: u32 = 24;
 pub(crate) const SUBTITLE_PX: u32 = 16;
 pub(crate) const LABEL_PX: u32 = 16;
-pub(crate) const SMALL_PX: u32 = 15;
+pub(crate) const SMALL_PX: u32 = 16;
 
 /// Outer margin of every chart.
 pub(crate) const MARGIN: i32 = 24;
@@ -310,15 +312,18 @@ pub(crate) struct Canvas<'a, DB: DrawingBackend> {
     pub area: &'a DrawingArea<DB, Shift>,
     pub w: i32,
     pub h: i32,
+    /// Draw text glyph by glyph with bearing correction (bitmap output; see [`super::glyphs`]).
+    pub per_glyph: bool,
 }
 
 impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
-    pub fn new(area: &'a DrawingArea<DB, Shift>) -> Self {
+    pub fn new(area: &'a DrawingArea<DB, Shift>, per_glyph: bool) -> Self {
         let (w, h) = area.dim_in_pixel();
         Canvas {
             area,
             w: w as i32,
             h: h as i32,
+            per_glyph,
         }
     }
 
@@ -336,8 +341,39 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         if s.is_empty() {
             return Ok(());
         }
-        let style = font(px, bold).color(&color).pos(Pos::new(h, v));
-        self.area.draw_text(s, &style, (x, y))
+        if !self.per_glyph {
+            let style = font(px, bold).color(&color).pos(Pos::new(h, v));
+            return self.area.draw_text(s, &style, (x, y));
+        }
+        let total = text_width(s, px, bold);
+        let x0 = match h {
+            HPos::Left => x,
+            HPos::Center => x - total / 2,
+            HPos::Right => x - total,
+        };
+        // plotters puts the baseline of ab_glyph text at top + size/2, so "centred" text sits high:
+        // move it down by ~0.2 em to centre the cap/x-height band on `y`.
+        let y = if matches!(v, VPos::Center) {
+            y + (px as i32) / 5
+        } else {
+            y
+        };
+        let style = font(px, bold).color(&color).pos(Pos::new(HPos::Left, v));
+        let bearings = super::glyphs::bearings(bold);
+        let mut prefix = String::with_capacity(s.len());
+        let mut buf = [0u8; 4];
+        for ch in s.chars() {
+            prefix.push(ch);
+            if ch.is_whitespace() {
+                continue;
+            }
+            let one: &str = ch.encode_utf8(&mut buf);
+            // Pen position of this glyph: the prefix width (with kerning) minus its own advance.
+            let pen = text_width(&prefix, px, bold) - text_width(one, px, bold);
+            let lsb = bearings.map_or(0, |b| b.lsb_px(ch, px as f64));
+            self.area.draw_text(one, &style, (x0 + pen + lsb, y))?;
+        }
+        Ok(())
     }
 
     /// Left-aligned text whose top is at `y`.
@@ -463,7 +499,15 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
             for (label, color) in row {
                 self.fill((x, yy + 2), (x + 16, yy + 18), color)?;
                 self.rect((x, yy + 2), (x + 16, yy + 18), AXIS.stroke_width(1))?;
-                self.text_l(&label, (x + 22, yy + 1), LABEL_PX, TEXT)?;
+                self.text(
+                    &label,
+                    (x + 22, yy + 10),
+                    LABEL_PX,
+                    false,
+                    TEXT,
+                    HPos::Left,
+                    VPos::Center,
+                )?;
                 x += 22 + text_width(&label, LABEL_PX, false) + 22;
             }
             yy += LEGEND_ROW_H;

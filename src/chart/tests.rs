@@ -429,3 +429,45 @@ fn render_gallery() {
     )
     .unwrap();
 }
+
+#[test]
+#[ignore]
+fn zoom_text_scratch() {
+    ensure_fonts();
+    let (w, h) = (260u32, 50u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        let c = Canvas::new(&root, true);
+        c.text_l("Tribune 4.47 The, 1,000", (4, 4), 16, style::TEXT)
+            .unwrap();
+        c.text(
+            "Tribune 4.47 e.g.",
+            (4, 26),
+            16,
+            true,
+            style::TEXT,
+            plotters::style::text_anchor::HPos::Left,
+            plotters::style::text_anchor::VPos::Top,
+        )
+        .unwrap();
+        root.present().unwrap();
+    }
+    let s = 6;
+    let root = BitMapBackend::new("/tmp/zoom.png", (w * s, h * s)).into_drawing_area();
+    for y in 0..h {
+        for x in 0..w {
+            let i = ((y * w + x) * 3) as usize;
+            let col = RGBColor(buf[i], buf[i + 1], buf[i + 2]);
+            root.draw(&Rectangle::new(
+                [
+                    ((x * s) as i32, (y * s) as i32),
+                    (((x + 1) * s) as i32, ((y + 1) * s) as i32),
+                ],
+                col.filled(),
+            ))
+            .unwrap();
+        }
+    }
+    root.present().unwrap();
+}
