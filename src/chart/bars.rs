@@ -43,6 +43,7 @@ impl Rows {
         min_row_h: i32,
         max_row_h: i32,
         right_reserve: i32,
+        counts: Option<&[usize]>,
     ) -> (Rows, i32) {
         let n = outlets.len().max(1) as i32;
         let avail = MIN_HEIGHT - top - bottom_h;
@@ -59,7 +60,10 @@ impl Rows {
                 fit(name, MAX_NAME_PX, LABEL_PX, false)
             })
             .collect();
-        let ns: Vec<String> = outlets.iter().map(|o| format!("n = {}", o.n)).collect();
+        let ns: Vec<String> = match counts {
+            Some(c) => c.iter().map(|n| format!("n = {n}")).collect(),
+            None => outlets.iter().map(|o| format!("n = {}", o.n)).collect(),
+        };
         let name_w = names
             .iter()
             .map(|s| text_width(s, LABEL_PX, false))
@@ -165,13 +169,16 @@ pub(crate) fn empty<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------------------------------
 // 1. Loaded rate with CI
 
+/// A mean and its (low, high) confidence interval, both optional.
+type MeanCi = (Option<f64>, Option<(f64, f64)>);
+
 pub(crate) struct LoadedRate {
     title: String,
     subtitle: String,
     rows: Rows,
     axis: XAxis,
     /// mean, (ci low, ci high) per outlet
-    values: Vec<(Option<f64>, Option<(f64, f64)>)>,
+    values: Vec<MeanCi>,
     foot: Vec<String>,
     height: i32,
 }
@@ -222,6 +229,13 @@ impl LoadedRate {
                 name_list(&no_ci)
             ));
         }
+        if !values.is_empty()
+            && values
+                .iter()
+                .all(|(m, _)| !matches!(m, Some(v) if *v != 0.0))
+        {
+            notes.push("All rates are 0: no loaded terms were found.".into());
+        }
         if cut {
             notes.push(
                 "Confidence intervals below 0 are cut at 0 (a rate cannot be negative).".into(),
@@ -230,7 +244,7 @@ impl LoadedRate {
         let foot = footnote_lines(&notes, WIDTH);
         let top = header_height(&subtitle, WIDTH) + 8;
         let bottom_h = AXIS_H + 16 + FOOT_LINE_H * foot.len() as i32 + 12;
-        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 34, 96, 12);
+        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 34, 96, 12, None);
         let max = values
             .iter()
             .map(|(m, ci)| ci.map_or(m.unwrap_or(0.0), |c| c.1.max(m.unwrap_or(0.0))))
@@ -427,7 +441,7 @@ impl Sides {
         let legend_h = LEGEND_ROW_H * legend_rows(&legend, WIDTH - 2 * MARGIN).len() as i32;
         let top = legend_y + legend_h + 10;
         let bottom_h = AXIS_H + 16 + FOOT_LINE_H * foot.len() as i32 + 12;
-        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 34, 96, 12);
+        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 34, 96, 12, None);
         let axis = XAxis {
             lo: 0.0,
             hi: 1.0,
@@ -600,6 +614,7 @@ impl Sourcing {
             per_row_min,
             k * 26 + gap,
             50,
+            None,
         );
         let bar_h = ((rows.row_h as i32 - gap) / k).max(1);
         let max = data
@@ -792,7 +807,7 @@ impl Distribution {
             notes.push("Outlets with a single article show the point only (no box).".into());
         }
         if data.iter().any(|d| d.n == 0) {
-            notes.push("no articles: no article-level values for that outlet.".into());
+            notes.push("no articles: no article-level values for that outlet. n = articles with a defined rate.".into());
         }
         if skipped > 0 {
             notes.push(format!(
@@ -807,7 +822,17 @@ impl Distribution {
         let foot = footnote_lines(&notes, WIDTH);
         let top = header_height(&subtitle, WIDTH) + 8;
         let bottom_h = AXIS_H + 16 + FOOT_LINE_H * foot.len() as i32 + 12;
-        let (rows, height) = Rows::plan(&input.outlets, WIDTH, top, bottom_h, 40, 130, 0);
+        let counts: Vec<usize> = data.iter().map(|d| d.n).collect();
+        let (rows, height) = Rows::plan(
+            &input.outlets,
+            WIDTH,
+            top,
+            bottom_h,
+            40,
+            130,
+            0,
+            Some(&counts),
+        );
         let max = data
             .iter()
             .flat_map(|d| {

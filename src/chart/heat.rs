@@ -103,8 +103,9 @@ impl Categories {
             top0 + header_h,
             bottom_h,
             30,
-            56,
+            64,
             LEGEND_W,
+            None,
         );
         let needed = probe.x0 + ncat * MIN_COL_W + LEGEND_W + MARGIN;
         let width = needed.max(WIDTH);
@@ -116,9 +117,12 @@ impl Categories {
             top0 + header_h,
             bottom_h,
             30,
-            56,
+            64,
             LEGEND_W,
+            None,
         );
+        // Room for the colour legend even with one or two outlets.
+        let height = height.max(rows.top + 170 + bottom_h);
         let col_w = ((rows.x1 - rows.x0) / ncat).min(170);
         let headers = input
             .categories

@@ -148,10 +148,13 @@ pub const CHART_NAMES: [&str; 6] = [
 /// File stem of the single-article chart.
 pub const FINGERPRINT_NAME: &str = "fingerprint";
 
+/// Signature shared by the corpus chart functions.
+pub type ChartFn = fn(&ChartInput, &Path, Format) -> Result<PathBuf>;
+
 /// Writes all six corpus charts in every requested format into `dir` (created if missing). Returns the
 /// written paths, chart by chart, formats in the given order.
 pub fn draw_all(input: &ChartInput, dir: &Path, formats: &[Format]) -> Result<Vec<PathBuf>> {
-    let charts: [fn(&ChartInput, &Path, Format) -> Result<PathBuf>; 6] = [
+    let charts: [ChartFn; 6] = [
         loaded_rate,
         categories,
         sides,
@@ -279,12 +282,15 @@ fn paint<P: Plot, DB: DrawingBackend>(
     root.present()
 }
 
-/// "prefix — title", or just the title when the prefix is empty.
+/// "prefix — title", or just the title when the prefix is empty. A long prefix is shortened (with "…")
+/// so that the chart's own title always stays visible at the narrowest chart width.
 pub(crate) fn full_title(prefix: &str, title: &str) -> String {
     let p = prefix.trim();
     if p.is_empty() {
-        title.to_string()
-    } else {
-        format!("{p} — {title}")
+        return title.to_string();
     }
+    let rest = format!(" — {title}");
+    let room = 1200 - 2 * style::MARGIN - style::text_width(&rest, style::TITLE_PX, true);
+    let p = style::fit(p, room.max(80), style::TITLE_PX, true);
+    format!("{p}{rest}")
 }
