@@ -169,8 +169,8 @@ pub(crate) fn empty<DB: DrawingBackend>(
 // ---------------------------------------------------------------------------------------------------
 // 1. Loaded rate with CI
 
-/// A mean and its (low, high) confidence interval, both optional.
-type MeanCi = (Option<f64>, Option<(f64, f64)>);
+/// A mean and its (low, high, low-was-cut-at-0) confidence interval, both optional.
+type MeanCi = (Option<f64>, Option<(f64, f64, bool)>);
 
 pub(crate) struct LoadedRate {
     title: String,
@@ -205,7 +205,7 @@ impl LoadedRate {
                 ) {
                     (Some(l), Some(h)) if mean.is_some() && l <= h => {
                         cut |= l < 0.0;
-                        Some((l.max(0.0), h))
+                        Some((l.max(0.0), h, l < 0.0))
                     }
                     _ => None,
                 };
@@ -225,7 +225,7 @@ impl LoadedRate {
         }
         if !no_ci.is_empty() {
             notes.push(format!(
-                "No confidence interval (fewer than 2 articles): {}.",
+                "No confidence interval (e.g. fewer than 2 articles): {}.",
                 name_list(&no_ci)
             ));
         }
@@ -313,16 +313,24 @@ impl Plot for LoadedRate {
                 )?;
             }
             let mut label_x = xm;
-            if let Some((lo, hi)) = ci {
+            if let Some((lo, hi, cut)) = ci {
                 let (xl, xh) = (self.axis.px(*lo), self.axis.px(*hi));
                 let cap = (bar_h / 2 + 4).min((r.row_h / 2.0) as i32 - 2);
                 c.line(vec![(xl, y), (xh, y)], OI_BLACK, 2)?;
-                c.line(vec![(xl, y - cap), (xl, y + cap)], OI_BLACK, 2)?;
+                // No cap where the interval was cut at 0: it continues beyond the axis.
+                if !cut {
+                    c.line(vec![(xl, y - cap), (xl, y + cap)], OI_BLACK, 2)?;
+                }
                 c.line(vec![(xh, y - cap), (xh, y + cap)], OI_BLACK, 2)?;
                 label_x = label_x.max(xh);
             }
+            let label = if ci.is_some() {
+                fmt_value(*m)
+            } else {
+                format!("{} (no CI)", fmt_value(*m))
+            };
             c.text(
-                &fmt_value(*m),
+                &label,
                 (label_x + 8, y),
                 SMALL_PX,
                 true,
@@ -671,6 +679,19 @@ impl Plot for Sourcing {
         for (i, row) in self.data.iter().enumerate() {
             let yc = r.center(i);
             let y_first = yc - k * self.bar_h / 2;
+            if row.iter().all(Option::is_none) {
+                let pos = (r.x0 + 8, yc);
+                c.text(
+                    "no sourcing data",
+                    pos,
+                    SMALL_PX,
+                    false,
+                    MUTED,
+                    HPos::Left,
+                    VPos::Center,
+                )?;
+                continue;
+            }
             for (j, v) in row.iter().enumerate() {
                 let y0 = y_first + j as i32 * self.bar_h;
                 let (y0, y1) = (y0 + 1, y0 + self.bar_h - 1);

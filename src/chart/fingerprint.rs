@@ -94,7 +94,7 @@ impl FingerprintPlot {
         let n = metrics.len().max(cats.len()).max(1) as i32;
         let avail = 700 - top - bottom_h;
         let row = (avail / n).clamp(30, 56);
-        let height = (top + row * n + bottom_h).max(700);
+        let height = (top + row * n + bottom_h).max(480);
         let bottom = height - bottom_h;
         let row_h = (bottom - top) as f64 / metrics.len().max(1) as f64;
         let cat_row_h = ((bottom - top) as f64 / cats.len().max(1) as f64).min(56.0);

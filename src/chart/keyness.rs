@@ -31,6 +31,7 @@ pub(crate) struct Keyness {
     panel_w: i32,
     panel_h: i32,
     term_row_h: i32,
+    slots: i32,
     label_w: i32,
     z_max: f64,
     foot: Vec<String>,
@@ -123,8 +124,15 @@ impl Keyness {
         let top = header_height(&subtitle, WIDTH) + 4;
         let bottom_h = 30 + FOOT_LINE_H * foot.len() as i32 + 12;
         let term_row_h = if grid_rows == 1 { 38 } else { 27 };
-        let panel_h = PANEL_TITLE_H + TOP_TERMS as i32 * term_row_h + PANEL_AXIS_H;
-        let height = (top + grid_rows * panel_h + (grid_rows - 1) * GAP_Y + bottom_h).max(700);
+        // Panels are as tall as the longest term list (at least 3 rows), not always TOP_TERMS.
+        let slots = panels
+            .iter()
+            .map(|p| p.terms.len())
+            .max()
+            .unwrap_or(0)
+            .clamp(3, TOP_TERMS) as i32;
+        let panel_h = PANEL_TITLE_H + slots * term_row_h + PANEL_AXIS_H;
+        let height = (top + grid_rows * panel_h + (grid_rows - 1) * GAP_Y + bottom_h).max(320);
         Keyness {
             title,
             subtitle,
@@ -135,6 +143,7 @@ impl Keyness {
             panel_w,
             panel_h,
             term_row_h,
+            slots,
             label_w,
             z_max,
             foot,
@@ -167,7 +176,7 @@ impl Plot for Keyness {
             let bars_x1 = px0 + self.panel_w - 10;
             let axis = XAxis::nice(0.0, self.z_max * 1.14, bars_x0, bars_x1, false);
             let y_top = py0 + PANEL_TITLE_H;
-            let y_bot = y_top + TOP_TERMS as i32 * self.term_row_h;
+            let y_bot = y_top + self.slots * self.term_row_h;
             // Light grid and tick labels.
             let ticks = axis.ticks();
             let every = if ticks.len() > 5 { 2 } else { 1 };
