@@ -830,6 +830,9 @@ impl Distribution {
         if data.iter().any(|d| d.n == 0) {
             notes.push("no articles: no article-level values for that outlet. n = articles with a defined rate.".into());
         }
+        if data.iter().any(|d| d.n > 0) && data.iter().all(|d| d.points.iter().all(|v| *v == 0.0)) {
+            notes.push("All article rates are 0: no loaded terms were found.".into());
+        }
         if skipped > 0 {
             notes.push(format!(
                 "{skipped} undefined article values (no authorial words) are not shown."
