@@ -176,13 +176,36 @@ pub(crate) fn wrap(s: &str, max_px: i32, px: u32) -> Vec<String> {
 /// A compact number for value labels: 2 decimals below 10, 1 below 100, none above.
 pub(crate) fn fmt_value(v: f64) -> String {
     let a = v.abs();
-    if a >= 100.0 {
+    if a >= 10_000.0 {
+        compact(v)
+    } else if a >= 100.0 {
         format!("{v:.0}")
     } else if a >= 10.0 {
         format!("{v:.1}")
     } else {
         format!("{v:.2}")
     }
+}
+
+/// Large numbers with a k/M/G suffix ("12.5k", "3M") so that labels stay short.
+pub(crate) fn compact(v: f64) -> String {
+    let a = v.abs();
+    let (d, suffix) = if a >= 1e9 {
+        (1e9, "G")
+    } else if a >= 1e6 {
+        (1e6, "M")
+    } else if a >= 1e3 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    let x = v / d;
+    let s = if (x - x.round()).abs() < 0.05 {
+        format!("{:.0}", x)
+    } else {
+        format!("{x:.1}")
+    };
+    format!("{s}{suffix}")
 }
 
 /// A share in [0, 1] as a whole percentage ("<1%" for small non-zero shares).
@@ -274,6 +297,8 @@ impl XAxis {
             let step = self.step * 100.0;
             let d = decimals(step);
             format!("{:.*}%", d, v * 100.0)
+        } else if self.hi.abs().max(self.lo.abs()) >= 10_000.0 {
+            compact(v)
         } else {
             format!("{:.*}", decimals(self.step), v)
         }
@@ -575,6 +600,9 @@ mod tests {
         let ax = XAxis::nice(f64::NAN, f64::INFINITY, 0, 800, true);
         assert!(ax.hi > ax.lo);
         assert_eq!(XAxis::nice(0.0, 1.0, 0, 800, true).label(0.5), "50%");
+        assert_eq!(XAxis::nice(0.0, 1.2e9, 0, 800, false).label(1.2e9), "1.2G");
+        assert_eq!(fmt_value(25_000.0), "25k");
+        assert_eq!(fmt_value(2.345), "2.35");
     }
 
     #[test]

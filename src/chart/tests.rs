@@ -230,6 +230,30 @@ fn edge_cases() -> Vec<(&'static str, ChartInput)> {
     names.sides[0] = "government and governing coalition parties".into();
     names.title_prefix = long.into();
     cases.push(("names", names));
+    let mut stress = t.clone();
+    stress.categories = (0..30).map(|i| format!("category {i}")).collect();
+    stress.sides = (0..10).map(|i| format!("side {i}")).collect();
+    for (k, o) in stress.outlets.iter_mut().enumerate() {
+        o.category_rates = (0..30).map(|j| Some(j as f64 * 1e6)).collect();
+        o.side_shares = (0..10)
+            .map(|j| Some(if j == 3 { -0.5 } else { 0.1 }))
+            .collect();
+        o.sourcing = (0..9)
+            .map(|j| (format!("kind {j}"), Some(f64::INFINITY.min(0.1 * j as f64))))
+            .collect();
+        o.loaded_rate.mean = Some(1e9);
+        o.loaded_rate.ci95_high = Some(f64::INFINITY);
+        o.article_values = (0..4500)
+            .map(|i| hash_unit(k as u64, i).abs() * 1e3)
+            .collect();
+    }
+    stress.outlets[0].loaded_rate.mean = Some(f64::NAN);
+    stress.keyness.push(KeyTerm {
+        outlet: "Ghost outlet".into(),
+        term: "boo".into(),
+        z: f64::INFINITY,
+    });
+    cases.push(("stress", stress));
     cases
 }
 
@@ -260,7 +284,7 @@ fn every_chart_renders_for_every_case_deterministically() {
         let a = tmp.path().join(format!("{name}_a"));
         let pa = render_everything(&input, &a);
         // Rendering twice is slow in debug builds: compare bytes for the richest cases, check the rest.
-        if matches!(name, "typical" | "names" | "missing") {
+        if matches!(name, "typical" | "names" | "missing" | "stress") {
             let b = tmp.path().join(format!("{name}_b"));
             let pb = render_everything(&input, &b);
             for (x, y) in pa.iter().zip(&pb) {
