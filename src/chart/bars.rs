@@ -870,7 +870,7 @@ impl Distribution {
             .iter()
             .flat_map(|d| d.points.iter().copied())
             .fold(0.0f64, f64::min);
-        let axis = XAxis::nice(min, max * 1.02, rows.x0, rows.x1, false);
+        let axis = XAxis::nice(min, max, rows.x0, rows.x1, false);
         Distribution {
             title,
             subtitle,
