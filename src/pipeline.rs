@@ -58,6 +58,8 @@ pub struct RunConfig {
     pub input: InputOptions,
     pub include_text: bool,
     pub shard: Option<Shard>,
+    /// Chart formats to draw into `out/charts` (empty: no charts).
+    pub charts: Vec<crate::chart::Format>,
 }
 
 /// Progress notifications for the caller (the CLI draws a bar; the library never prints).
@@ -135,7 +137,31 @@ impl Collector {
             self.info.warnings += 1;
         }
         self.agg.add(&rec.outlet, rec.word_count, &rec.metrics);
+        let sides = rec
+            .balance
+            .sides
+            .iter()
+            .filter(|s| s.side != analyze::UNKNOWN_SIDE);
+        self.agg.add_sides(
+            &rec.outlet,
+            sides.map(|s| (s.side.as_str(), s.attributions)),
+        );
+        self.agg
+            .words
+            .add_article(&rec.outlet, rec.keyness_words.iter().map(String::as_str));
+        let terms = rec
+            .loaded_terms
+            .iter()
+            .filter(|t| t.voice == crate::text::Voice::Authorial);
+        self.agg
+            .terms
+            .add_article(&rec.outlet, terms.map(|t| t.term.as_str()));
         self.writer.write(rec)
+    }
+
+    /// Add vocabulary counts read from another run's `term_counts.json` (for `merge`).
+    pub fn add_vocabulary(&mut self, v: &crate::compare::VocabularyCounts) {
+        self.agg.words.merge(&v.words);
     }
 
     pub fn skip(&mut self, s: Skipped) {
@@ -144,7 +170,17 @@ impl Collector {
     }
 
     /// Build `report.json` and move every output into place.
-    pub fn finish(self, lexicons: Vec<LexiconInfo>, metric_names: Vec<String>) -> Result<Report> {
+    pub fn finish(
+        self,
+        lexicons: Vec<LexiconInfo>,
+        metric_names: Vec<String>,
+        charts: &[crate::chart::Format],
+    ) -> Result<Report> {
+        let compared: Vec<String> = metric_names
+            .iter()
+            .filter(|m| !m.starts_with("words_"))
+            .cloned()
+            .collect();
         let report = Report {
             schema_version: SCHEMA_VERSION.into(),
             tool: ToolInfo {
@@ -155,10 +191,23 @@ impl Collector {
             metric_names,
             outlets: self.agg.summaries(),
             run: self.info,
-            comparisons: Vec::new(),
-            keyness: Vec::new(),
+            comparisons: self.agg.comparisons(&compared),
+            side_table: self.agg.side_table(),
+            keyness: self.agg.keyness(),
         };
-        self.writer.finish(&report)?;
+        let input = (!charts.is_empty()).then(|| {
+            let values = self.agg.values();
+            let rates = values
+                .iter()
+                .map(|(o, m)| (o.clone(), m.get("loaded_rate").cloned().unwrap_or_default()))
+                .collect();
+            crate::report::charts::chart_input(&report, &rates)
+        });
+        self.writer.finish(
+            &report,
+            &self.agg.vocabulary(),
+            input.as_ref().map(|i| (i, charts)),
+        )?;
         Ok(report)
     }
 
@@ -182,7 +231,7 @@ pub fn run(cfg: &RunConfig, engine: &Engine, progress: &dyn Progress) -> Result<
     let mut col = Collector::new(&cfg.out, &metric_names, info)?;
     match run_into(cfg, engine, progress, &pool, &mut col) {
         Ok(()) => Ok(Outcome {
-            report: col.finish(lexicon_infos(engine), metric_names)?,
+            report: col.finish(lexicon_infos(engine), metric_names, &cfg.charts)?,
         }),
         Err(e) => {
             col.abandon();
@@ -250,6 +299,7 @@ fn run_into(
 /// One shard's outputs, read back for `merge`.
 struct ShardOutput {
     report: Report,
+    vocabulary: crate::compare::VocabularyCounts,
     records: std::io::Lines<std::io::BufReader<std::fs::File>>,
     path: PathBuf,
     line: usize,
@@ -263,11 +313,20 @@ impl ShardOutput {
         let report: Report = serde_json::from_slice(&bytes).map_err(|e| {
             Error::Other(format!("{}: not a slantscope report: {e}", rpath.display()))
         })?;
+        let vpath = dir.join(crate::report::VOCABULARY_FILE);
+        let vbytes = std::fs::read(&vpath).map_err(|e| Error::io(&vpath, e))?;
+        let vocabulary = serde_json::from_slice(&vbytes).map_err(|e| {
+            Error::Other(format!(
+                "{}: unreadable vocabulary counts: {e}",
+                vpath.display()
+            ))
+        })?;
         let path = dir.join("articles.jsonl");
         let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
         use std::io::BufRead;
         Ok(ShardOutput {
             report,
+            vocabulary,
             records: std::io::BufReader::new(f).lines(),
             path,
             line: 0,
@@ -295,7 +354,11 @@ impl ShardOutput {
 
 /// Combine the outputs of `analyze --shard K/N` runs (one folder per shard, all N present) into exactly
 /// the outputs a single run over the whole corpus writes.
-pub fn merge(dirs: &[PathBuf], out: &std::path::Path) -> Result<Report> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &std::path::Path,
+    charts: &[crate::chart::Format],
+) -> Result<Report> {
     let mut shards = dirs
         .iter()
         .map(|d| ShardOutput::open(d))
@@ -354,6 +417,9 @@ pub fn merge(dirs: &[PathBuf], out: &std::path::Path) -> Result<Report> {
         ..RunInfo::default()
     };
     let mut col = Collector::new(out, &metric_names, info)?;
+    for (_, s) in &keyed {
+        col.add_vocabulary(&s.vocabulary);
+    }
     let result = (|| -> Result<()> {
         let mut position = 0usize;
         loop {
@@ -386,7 +452,7 @@ pub fn merge(dirs: &[PathBuf], out: &std::path::Path) -> Result<Report> {
         Ok(())
     })();
     match result {
-        Ok(()) => col.finish(lexicons, metric_names),
+        Ok(()) => col.finish(lexicons, metric_names, charts),
         Err(e) => {
             col.abandon();
             Err(e)

@@ -5,6 +5,21 @@ use common::*;
 use predicates::prelude::*;
 use std::fs;
 
+/// Every file `analyze` writes.
+const ALL_OUTPUTS: &[&str] = &[
+    "report.json",
+    "articles.jsonl",
+    "articles.csv",
+    "hits.csv",
+    "attributions.csv",
+    "sources.csv",
+    "outlets.csv",
+    "comparisons.csv",
+    "sides.csv",
+    "keyness.csv",
+    "term_counts.json",
+];
+
 fn analyze(args: &[&str], out: &std::path::Path) -> assert_cmd::assert::Assert {
     let mut c = bin();
     c.arg("analyze")
@@ -21,14 +36,7 @@ fn analyzes_every_input_kind_and_writes_all_outputs() {
     let out = t.path().join("out");
     let f = fixtures().join("input");
     analyze(&[f.to_str().unwrap()], &out).success().code(0);
-    for name in [
-        "report.json",
-        "articles.jsonl",
-        "articles.csv",
-        "hits.csv",
-        "attributions.csv",
-        "sources.csv",
-    ] {
+    for name in ALL_OUTPUTS {
         assert!(out.join(name).is_file(), "{name} missing");
     }
     assert!(!fs::read_dir(&out).unwrap().any(|e| e
@@ -247,14 +255,7 @@ fn jobs_do_not_change_output() {
             .arg(out);
         c.assert().success();
     }
-    for name in [
-        "report.json",
-        "articles.jsonl",
-        "articles.csv",
-        "hits.csv",
-        "attributions.csv",
-        "sources.csv",
-    ] {
+    for name in ALL_OUTPUTS {
         assert_eq!(
             fs::read(o1.join(name)).unwrap(),
             fs::read(o2.join(name)).unwrap(),
@@ -326,14 +327,7 @@ fn merge_of_shards_equals_single_run() {
         .arg(&merged)
         .assert()
         .code(1);
-    for name in [
-        "report.json",
-        "articles.jsonl",
-        "articles.csv",
-        "hits.csv",
-        "attributions.csv",
-        "sources.csv",
-    ] {
+    for name in ALL_OUTPUTS {
         assert_eq!(
             fs::read_to_string(single.join(name)).unwrap(),
             fs::read_to_string(merged.join(name)).unwrap(),
@@ -348,4 +342,58 @@ fn merge_of_shards_equals_single_run() {
         .arg(t.path().join("m2"))
         .assert()
         .code(2);
+}
+
+#[test]
+fn charts_are_drawn_and_redrawn_from_the_report() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    let samples = repo().join("samples");
+    bin()
+        .arg("analyze")
+        .arg(samples.join("corpus"))
+        .args(["--quiet", "--charts", "all", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for name in [
+        "loaded_rate",
+        "categories",
+        "sides",
+        "sourcing",
+        "distribution",
+        "keyness",
+    ] {
+        let png = fs::read(out.join(format!("charts/{name}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}");
+        assert!(fs::read_to_string(out.join(format!("charts/{name}.svg")))
+            .unwrap()
+            .contains("<svg"));
+    }
+    // Redrawing from report.json gives the same pictures, byte for byte.
+    let redraw = t.path().join("redraw");
+    bin()
+        .arg("chart")
+        .arg(out.join("report.json"))
+        .arg("--out")
+        .arg(&redraw)
+        .assert()
+        .success();
+    for name in ["loaded_rate", "distribution", "keyness"] {
+        let a = fs::read(out.join(format!("charts/{name}.png"))).unwrap();
+        let b = fs::read(redraw.join(format!("{name}.png"))).unwrap();
+        assert_eq!(a, b, "{name}.png differs after redraw");
+    }
+    // A one-article fingerprint against the corpus means.
+    let fp = t.path().join("fp");
+    bin()
+        .arg("score")
+        .arg(fixtures().join("input/harbor.txt"))
+        .arg("--chart")
+        .arg(&fp)
+        .arg("--reference")
+        .arg(out.join("report.json"))
+        .assert()
+        .success();
+    assert!(fp.join("fingerprint.png").is_file());
 }

@@ -78,7 +78,7 @@ fn seed_regions_headline_and_quotes() {
         rec["headline"]["text"],
         "Russia vows to keep up support for Syria in defiance of US threat"
     );
-    assert_eq!(rec["outlet"], "presstv");
+    assert_eq!(rec["outlet"], "Press TV");
     // Breadcrumb, captions, credits, mirror lines and the share footer are excluded from the body.
     let excluded: Vec<&str> = rec["excluded"]
         .as_array()

@@ -29,6 +29,8 @@ pub struct LoadedTerm {
     pub term: String,
     pub category: String,
     pub weight: f64,
+    /// Whether the hit counts as loaded language (weight ≥ 0.5); lighter entries are recorded only.
+    pub counted: bool,
     pub voice: Voice,
     pub region: Region,
     /// Index into `attributions` when the hit lies in an attribution's content, else null.
@@ -97,6 +99,9 @@ pub struct RegionOut {
     pub text: String,
 }
 
+/// The side label for attributions whose speaker has no side (`balance.sides[]`).
+pub const UNKNOWN_SIDE: &str = "unknown";
+
 /// Voice balance by side (one entry per side seen, plus `null` side as "unknown").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SideOut {
@@ -140,6 +145,9 @@ pub struct ArticleRecord {
     pub warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub text: Option<String>,
+    /// Lower-cased authorial-voice words (headline and body), for keyness; not written out.
+    #[serde(skip)]
+    pub keyness_words: Vec<String>,
 }
 
 /// Everything compiled from the lexicons once per run.
@@ -259,6 +267,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
             term: h.term.clone(),
             category: h.category.clone(),
             weight: h.weight,
+            counted: h.counted(),
             voice: h.voice,
             region: h.region,
             attribution: h.attribution,
@@ -354,6 +363,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         excluded,
         warnings: doc.warnings.clone(),
         text: include_text.then(|| doc.text.clone()),
+        keyness_words: keyness_words(text, &model),
     }
 }
 
@@ -367,4 +377,22 @@ pub(crate) fn count_tokens(model: &TextModel, start: usize, end: usize) -> usize
     let a = model.tokens.partition_point(|t| t.start < start);
     let b = model.tokens.partition_point(|t| t.start < end);
     b.saturating_sub(a)
+}
+
+/// Lower-cased word tokens in authorial voice in the headline and body that contain a letter (numbers are
+/// left out of keyness).
+fn keyness_words(text: &str, model: &TextModel) -> Vec<String> {
+    model
+        .tokens
+        .iter()
+        .filter(|t| {
+            matches!(
+                model.sentences.get(t.sentence).map(|s| s.region),
+                Some(Region::Body | Region::Headline)
+            ) && model.voice_at(t.start) == Voice::Authorial
+        })
+        .filter_map(|t| text.get(t.start..t.end))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
+        .collect()
 }

@@ -9,6 +9,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// A code point range.
+type Span = (usize, usize);
+
 /// A document built from raw text the way the text reader would (first line = headline when asked).
 pub fn document(id: &str, text: String, first_line_is_headline: bool) -> Document {
     Document {
@@ -45,7 +48,7 @@ pub struct PtcReport {
 pub fn ptc(dir: &Path, engine: &Engine) -> Result<PtcReport> {
     let gold = loaded::load_ptc_gold(&dir.join("spans-technique.tsv"))?;
     let mut pred: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    let mut cat_spans: BTreeMap<String, Vec<(String, (usize, usize))>> = BTreeMap::new();
+    let mut cat_spans: BTreeMap<String, Vec<(String, Span)>> = BTreeMap::new();
     let adir = dir.join("articles");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&adir)
         .map_err(|e| Error::io(&adir, e))?
@@ -61,9 +64,9 @@ pub fn ptc(dir: &Path, engine: &Engine) -> Result<PtcReport> {
         let id = stem.trim_start_matches("article").to_string();
         let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
         let rec = analyze::analyze(&document(&id, text, true), engine, false);
-        let spans: Vec<(usize, usize)> =
-            rec.loaded_terms.iter().map(|t| (t.start, t.end)).collect();
-        for t in &rec.loaded_terms {
+        let counted = || rec.loaded_terms.iter().filter(|t| t.counted);
+        let spans: Vec<(usize, usize)> = counted().map(|t| (t.start, t.end)).collect();
+        for t in counted() {
             cat_spans
                 .entry(t.category.clone())
                 .or_default()
@@ -107,13 +110,14 @@ pub fn babe(file: &Path, engine: &Engine) -> Result<BabeScore> {
             engine,
             false,
         );
-        flags.push(!rec.loaded_terms.is_empty());
-        words.push(
-            rec.loaded_terms
-                .iter()
-                .map(|t| t.text.clone())
-                .collect::<Vec<_>>(),
-        );
+        let counted: Vec<String> = rec
+            .loaded_terms
+            .iter()
+            .filter(|t| t.counted)
+            .map(|t| t.text.clone())
+            .collect();
+        flags.push(!counted.is_empty());
+        words.push(counted);
     }
     Ok(loaded::babe_scores(&rows, &words, &flags))
 }

@@ -504,7 +504,7 @@ fn empty_binary_and_unsupported_are_skips() {
     let blank = write(dir.path(), "blank.md", b"\n   \n\t");
     let binary = write(dir.path(), "bin.txt", b"GIF89a\0\0\x01\x02");
     let mut big_binary = b"\x7FELF".to_vec();
-    big_binary.extend(std::iter::repeat(0u8).take(100_000));
+    big_binary.extend(std::iter::repeat_n(0u8, 100_000));
     let elf = write(dir.path(), "elf.html", &big_binary);
     let unsupported = write(dir.path(), "data.json", b"{}");
     let items = all(

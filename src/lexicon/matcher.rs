@@ -1,6 +1,18 @@
-//! TEMPORARY stub of the matcher API (replaced by the lexicon engine branch).
-use super::Entry;
+//! The compiled term matcher: every surface form of every term entry in one Aho–Corasick automaton, run over
+//! the match view of a text (see [`super::normalize`]) and mapped back to byte offsets of the original text.
+//!
+//! Aho–Corasick knows nothing of words, so boundaries are checked after matching. A leftmost-longest search
+//! would hide a shorter valid match behind a longer one that fails the boundary check ("terror" behind
+//! "terrorist" in "terroristic"), so the automaton reports overlapping matches; only those that start at a
+//! word boundary are kept, and the leftmost-longest valid ones are then chosen.
 
+use super::normalize::{self, is_word_char, normalize};
+use super::Entry;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+
+/// One match: byte offsets into the original text and the index of the entry in the slice given to
+/// [`TermMatcher::build`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TermHit {
     pub start: usize,
@@ -8,17 +20,376 @@ pub struct TermHit {
     pub entry: usize,
 }
 
-#[derive(Debug, Default)]
-pub struct TermMatcher {}
+/// Who a surface form belongs to.
+#[derive(Debug, Clone)]
+struct Owner {
+    entry: u32,
+    /// Prefix wildcard: the match runs on to the end of the word.
+    wildcard: bool,
+    /// For case-sensitive entries: the unfolded form the original text must show.
+    exact: Option<Box<str>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Surface {
+    terms: Vec<Owner>,
+    /// Entries for which this surface is an exception phrase.
+    exceptions: Vec<Owner>,
+    /// Whether the first / last character is a word character (only then is a boundary required there).
+    check_start: bool,
+    check_end: bool,
+}
+
+/// Compiled matcher for the term entries of one or more lexicons.
+#[derive(Debug, Clone)]
+pub struct TermMatcher {
+    automaton: Option<AhoCorasick>,
+    surfaces: Vec<Surface>,
+}
+
+/// A match in view coordinates (byte offsets into the match view).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    entry: u32,
+}
 
 impl TermMatcher {
-    pub fn build(_entries: &[&Entry]) -> crate::Result<Self> {
-        Ok(TermMatcher {})
+    /// Compiles the term entries of `entries` (pattern entries are ignored). Surface forms: the term (a
+    /// trailing `*` makes it a prefix wildcard), its inflections when `inflect` is set, and `forms`. When two
+    /// entries share a surface form the first one keeps it.
+    pub fn build(entries: &[&Entry]) -> crate::Result<Self> {
+        let mut b = Builder::default();
+        for (i, e) in entries.iter().enumerate() {
+            if e.pattern.is_some() {
+                continue;
+            }
+            let entry = u32::try_from(i)
+                .map_err(|_| crate::Error::Other("too many lexicon entries".into()))?;
+            b.add(&e.term, entry, e.case_sensitive, false);
+            let body = e.term.trim();
+            if e.inflect && !body.ends_with('*') {
+                for form in inflections(body) {
+                    b.add(&form, entry, e.case_sensitive, false);
+                }
+            }
+            for form in &e.forms {
+                b.add(form, entry, e.case_sensitive, false);
+            }
+            for x in &e.except {
+                b.add(x, entry, e.case_sensitive, true);
+            }
+        }
+        let Builder {
+            patterns, surfaces, ..
+        } = b;
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .map_err(|e| crate::Error::Other(format!("cannot compile term matcher: {e}")))?;
+            Some(ac)
+        };
+        Ok(TermMatcher {
+            automaton,
+            surfaces,
+        })
     }
-    pub fn find_all(&self, _text: &str) -> Vec<TermHit> {
-        Vec::new()
-    }
+
     pub fn is_empty(&self) -> bool {
-        true
+        self.automaton.is_none()
+    }
+
+    /// All matches in `text`, sorted by start, non-overlapping (leftmost, then longest, then first entry).
+    pub fn find_all(&self, text: &str) -> Vec<TermHit> {
+        let mut out = Vec::new();
+        if self.automaton.is_none() || text.is_empty() {
+            return out;
+        }
+        // The offset map uses u32; cut larger texts at whitespace into pieces that fit.
+        const PIECE: usize = 1 << 31;
+        let mut base = 0;
+        while base < text.len() {
+            let mut end = (base + PIECE).min(text.len());
+            while end > base && !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            if end < text.len() {
+                if let Some(ws) = text
+                    .get(base..end)
+                    .and_then(|s| s.rfind(char::is_whitespace))
+                {
+                    if ws > 0 {
+                        end = base + ws;
+                    }
+                }
+            }
+            if end <= base {
+                break;
+            }
+            if let Some(piece) = text.get(base..end) {
+                self.find_in(piece, base, &mut out);
+            }
+            base = end;
+        }
+        out
+    }
+
+    fn find_in(&self, text: &str, base: usize, out: &mut Vec<TermHit>) {
+        let Some(ac) = &self.automaton else { return };
+        let mut view = String::new();
+        let mut map: Vec<u32> = Vec::new();
+        normalize::view_with_map(text, &mut view, &mut map);
+        let Ok(matches) = ac.try_find_overlapping_iter(view.as_str()) else {
+            return;
+        };
+
+        let mut found: Vec<Span> = Vec::new();
+        let mut exceptions: Vec<Span> = Vec::new();
+        let mut scratch = String::new();
+        for m in matches {
+            let Some(surface) = self.surfaces.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let (start, end) = (m.start(), m.end());
+            if surface.check_start && char_before(&view, start).is_some_and(is_word_char) {
+                continue;
+            }
+            let end_ok = !surface.check_end || !char_at(&view, end).is_some_and(is_word_char);
+            let mut word_end = None;
+            let mut accept = |o: &Owner, scratch: &mut String| -> Option<Span> {
+                let end = if o.wildcard {
+                    *word_end.get_or_insert_with(|| extend_word(&view, end))
+                } else if end_ok {
+                    end
+                } else {
+                    return None;
+                };
+                if let Some(exact) = &o.exact {
+                    let (s, e) = original_span(text, &map, start, end)?;
+                    scratch.clear();
+                    normalize::for_each(text.get(s..e)?, false, |c, _| scratch.push(c));
+                    let ok = if o.wildcard {
+                        scratch.starts_with(&**exact)
+                    } else {
+                        *scratch == **exact
+                    };
+                    if !ok {
+                        return None;
+                    }
+                }
+                Some(Span {
+                    start,
+                    end,
+                    entry: o.entry,
+                })
+            };
+            for o in &surface.terms {
+                if let Some(span) = accept(o, &mut scratch) {
+                    found.push(span);
+                }
+            }
+            for o in &surface.exceptions {
+                if let Some(span) = accept(o, &mut scratch) {
+                    exceptions.push(span);
+                }
+            }
+        }
+        if !exceptions.is_empty() {
+            // An exception covering a hit starts at or before it and is at most `longest` long.
+            exceptions.sort_unstable_by_key(|x| x.start);
+            let longest = exceptions
+                .iter()
+                .map(|x| x.end - x.start)
+                .max()
+                .unwrap_or(0);
+            found.retain(|f| {
+                let upto = exceptions.partition_point(|x| x.start <= f.start);
+                !exceptions[..upto]
+                    .iter()
+                    .rev()
+                    .take_while(|x| x.start + longest >= f.end)
+                    .any(|x| x.entry == f.entry && f.end <= x.end)
+            });
+        }
+        found.sort_unstable_by(|a, b| {
+            a.start
+                .cmp(&b.start)
+                .then(b.end.cmp(&a.end))
+                .then(a.entry.cmp(&b.entry))
+        });
+        let mut last_end = 0;
+        for f in found {
+            if f.start < last_end {
+                continue;
+            }
+            if let Some((s, e)) = original_span(text, &map, f.start, f.end) {
+                out.push(TermHit {
+                    start: base + s,
+                    end: base + e,
+                    entry: f.entry as usize,
+                });
+                last_end = f.end;
+            }
+        }
     }
 }
+
+/// Collects surface forms: one automaton pattern per distinct folded form, with its owners.
+#[derive(Default)]
+struct Builder {
+    index: HashMap<String, usize>,
+    patterns: Vec<String>,
+    surfaces: Vec<Surface>,
+}
+
+impl Builder {
+    fn add(&mut self, form: &str, entry: u32, case_sensitive: bool, exception: bool) {
+        let (body, wildcard) = split_wildcard(form);
+        let folded = normalize(body, true);
+        let (Some(first), Some(last)) = (folded.chars().next(), folded.chars().next_back()) else {
+            return;
+        };
+        let slot = match self.index.get(&folded) {
+            Some(&slot) => slot,
+            None => {
+                self.surfaces.push(Surface {
+                    check_start: is_word_char(first),
+                    check_end: is_word_char(last),
+                    ..Surface::default()
+                });
+                self.patterns.push(folded.clone());
+                self.index.insert(folded, self.patterns.len() - 1);
+                self.patterns.len() - 1
+            }
+        };
+        let Some(surface) = self.surfaces.get_mut(slot) else {
+            return;
+        };
+        let list = if exception {
+            &mut surface.exceptions
+        } else {
+            &mut surface.terms
+        };
+        let exact = case_sensitive.then(|| normalize(body, false).into_boxed_str());
+        // Same surface, same settings: the first entry keeps it.
+        if !list
+            .iter()
+            .any(|o| o.wildcard == wildcard && o.exact == exact)
+        {
+            list.push(Owner {
+                entry,
+                wildcard,
+                exact,
+            });
+        }
+    }
+}
+
+/// Splits a trailing `*` (prefix wildcard) off a term.
+fn split_wildcard(term: &str) -> (&str, bool) {
+    let t = term.trim();
+    match t.strip_suffix('*') {
+        Some(body) => (body, true),
+        None => (t, false),
+    }
+}
+
+fn char_before(s: &str, i: usize) -> Option<char> {
+    s.get(..i)?.chars().next_back()
+}
+
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..)?.chars().next()
+}
+
+/// Extends `end` over the word characters that follow it.
+fn extend_word(view: &str, end: usize) -> usize {
+    match view.get(end..) {
+        Some(rest) => end + rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len()),
+        None => end,
+    }
+}
+
+/// Maps a non-empty view span to the original text: from the first character's start to the end of the
+/// character that produced the last view byte.
+fn original_span(text: &str, map: &[u32], start: usize, end: usize) -> Option<(usize, usize)> {
+    let s = *map.get(start)? as usize;
+    let last = *map.get(end.checked_sub(1)?)? as usize;
+    let e = last + text.get(last..)?.chars().next()?.len_utf8();
+    Some((s, e))
+}
+
+/// Regular English inflections of the last word of `term`: plural/3rd person (-s, -es, -ies), past (-ed, -d,
+/// -ied) and -ing, doubling the final consonant of one-syllable consonant-vowel-consonant words ("slam" →
+/// "slammed", "slamming").
+pub fn inflections(term: &str) -> Vec<String> {
+    let split = term
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace() || c == '-')
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let (head, word) = term.split_at(split);
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 2 || !chars.iter().all(|c| c.is_alphabetic()) {
+        return Vec::new();
+    }
+    let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
+    let n = lower.len();
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let last = lower[n - 1];
+    let prev = lower[n - 2];
+    let ends = |s: &str| word.to_lowercase().ends_with(s);
+    let stem_minus = |k: usize| -> String { chars[..chars.len() - k].iter().collect() };
+    let consonant_y = last == 'y' && !vowel(prev);
+    let vowel_groups = lower
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            (vowel(c) || (c == 'y' && i > 0))
+                && (i == 0 || !(vowel(lower[i - 1]) || lower[i - 1] == 'y'))
+        })
+        .count();
+    let cvc = n >= 3
+        && !vowel(lower[n - 3])
+        && vowel(prev)
+        && !vowel(last)
+        && !matches!(last, 'w' | 'x' | 'y')
+        && vowel_groups == 1;
+    let double = format!("{word}{}", chars[chars.len() - 1]);
+
+    let plural = if ends("s") || ends("x") || ends("z") || ends("ch") || ends("sh") {
+        format!("{word}es")
+    } else if consonant_y {
+        format!("{}ies", stem_minus(1))
+    } else {
+        format!("{word}s")
+    };
+    let past = if last == 'e' {
+        format!("{word}d")
+    } else if consonant_y {
+        format!("{}ied", stem_minus(1))
+    } else if cvc {
+        format!("{double}ed")
+    } else {
+        format!("{word}ed")
+    };
+    let ing = if ends("ie") {
+        format!("{}ying", stem_minus(2))
+    } else if last == 'e' && n > 2 && !ends("ee") && !ends("ye") && !ends("oe") {
+        format!("{}ing", stem_minus(1))
+    } else if cvc {
+        format!("{double}ing")
+    } else {
+        format!("{word}ing")
+    };
+    [plural, past, ing]
+        .into_iter()
+        .map(|w| format!("{head}{w}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,11 +2,12 @@
 //! written into a hidden staging folder inside `--out` and renamed into place when the run completes, so
 //! an interrupted run leaves the previous complete output (or none), never a half-written one.
 
+pub mod charts;
 pub mod human;
 mod tables;
 
 use crate::analyze::ArticleRecord;
-use crate::compare::OutletSummary;
+use crate::compare::{Comparison, KeynessOut, OutletSummary, SideTable, VocabularyCounts};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File};
@@ -15,6 +16,12 @@ use std::path::{Path, PathBuf};
 
 /// Version of the output format (`report.json` and `articles.jsonl`). Bumped on any breaking change.
 pub const SCHEMA_VERSION: &str = "1.0";
+
+/// Folder inside `--out` that holds the charts.
+pub const CHARTS_DIR: &str = "charts";
+
+/// Per-outlet vocabulary counts written beside the outputs so `merge` can rebuild keyness.
+pub const VOCABULARY_FILE: &str = "term_counts.json";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolInfo {
@@ -74,8 +81,12 @@ pub struct Report {
     /// Metric names carried by every article, in column order.
     pub metric_names: Vec<String>,
     pub outlets: Vec<OutletSummary>,
-    pub comparisons: Vec<serde_json::Value>,
-    pub keyness: Vec<serde_json::Value>,
+    /// Pairwise outlet comparisons per metric (Welch, Mann–Whitney, effect sizes, Holm-adjusted p).
+    pub comparisons: Vec<Comparison>,
+    /// Outlet × side attribution counts with a chi-square test of independence.
+    pub side_table: SideTable,
+    /// Per outlet, the words and lexicon terms it over- and under-uses against the rest of the corpus.
+    pub keyness: Vec<KeynessOut>,
 }
 
 /// Streams per-article outputs into a staging folder; [`OutputWriter::finish`] moves them into place.
@@ -122,15 +133,35 @@ impl OutputWriter {
     }
 
     /// Write `report.json`, flush everything and move the files into `out` (report.json last).
-    pub fn finish(mut self, report: &Report) -> Result<()> {
+    /// Write `report.json`, the run tables and (when `charts` names formats) the charts, then move
+    /// everything into `out` (report.json last).
+    pub fn finish(
+        mut self,
+        report: &Report,
+        vocabulary: &VocabularyCounts,
+        charts: Option<(&crate::chart::ChartInput, &[crate::chart::Format])>,
+    ) -> Result<()> {
         let jpath = self.staging.join("articles.jsonl");
         self.jsonl.flush().map_err(|e| Error::io(&jpath, e))?;
         let mut names = self.tables.finish()?;
+        names.extend(tables::write_run_tables(&self.staging, report)?);
+        let vpath = self.staging.join(VOCABULARY_FILE);
+        let body = serde_json::to_vec(vocabulary).map_err(|e| Error::Other(e.to_string()))?;
+        fs::write(&vpath, body).map_err(|e| Error::io(&vpath, e))?;
+        names.push(VOCABULARY_FILE.to_string());
         let rpath = self.staging.join("report.json");
         let mut body =
             serde_json::to_vec_pretty(report).map_err(|e| Error::Other(e.to_string()))?;
         body.push(b'\n');
         fs::write(&rpath, body).map_err(|e| Error::io(&rpath, e))?;
+        if let Some((input, formats)) = charts.filter(|(_, f)| !f.is_empty()) {
+            crate::chart::draw_all(input, &self.staging.join(CHARTS_DIR), formats)?;
+            let old = self.out.join(CHARTS_DIR);
+            if old.is_dir() {
+                fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+            }
+            names.push(CHARTS_DIR.to_string());
+        }
         names.insert(0, "articles.jsonl".to_string());
         names.push("report.json".to_string());
         for name in names {

@@ -86,6 +86,7 @@ pub const HIT_COLUMNS: &[&str] = &[
     "voice",
     "region",
     "weight",
+    "counted",
     "attribution",
     "neutral",
     "group",
@@ -165,6 +166,7 @@ impl Tables {
                 h.voice.as_str(),
                 h.region.as_str(),
                 &fmt_f64(Some(h.weight)),
+                if h.counted { "true" } else { "false" },
                 &h.attribution.map(|a| a.to_string()).unwrap_or_default(),
                 opt(&h.neutral),
                 opt(&h.group),
@@ -220,4 +222,147 @@ impl Tables {
             self.sources.finish()?,
         ])
     }
+}
+
+/// Write the run-level tables (outlets, comparisons, sides, keyness) from the finished report; returns
+/// their file names.
+pub fn write_run_tables(dir: &Path, report: &crate::report::Report) -> Result<Vec<String>> {
+    let mut outlets = Table::create(
+        dir,
+        "outlets.csv",
+        &[
+            "outlet",
+            "articles",
+            "words",
+            "metric",
+            "n",
+            "mean",
+            "sd",
+            "median",
+            "ci95_low",
+            "ci95_high",
+        ],
+    )?;
+    for o in &report.outlets {
+        for (m, s) in &o.metrics {
+            outlets.row([
+                o.outlet.as_str(),
+                &o.articles.to_string(),
+                &o.words.to_string(),
+                m,
+                &s.n.to_string(),
+                &fmt_f64(s.mean),
+                &fmt_f64(s.sd),
+                &fmt_f64(s.median),
+                &fmt_f64(s.ci95_low),
+                &fmt_f64(s.ci95_high),
+            ])?;
+        }
+    }
+    let mut comparisons = Table::create(
+        dir,
+        "comparisons.csv",
+        &[
+            "metric",
+            "outlet_a",
+            "outlet_b",
+            "n_a",
+            "n_b",
+            "mean_a",
+            "mean_b",
+            "diff",
+            "welch_t",
+            "welch_df",
+            "welch_p",
+            "welch_p_holm",
+            "mw_u",
+            "mw_z",
+            "mw_p",
+            "mw_p_holm",
+            "cohens_d",
+            "cliffs_delta",
+        ],
+    )?;
+    for c in &report.comparisons {
+        comparisons.row([
+            c.metric.as_str(),
+            &c.outlet_a,
+            &c.outlet_b,
+            &c.n_a.to_string(),
+            &c.n_b.to_string(),
+            &fmt_f64(c.mean_a),
+            &fmt_f64(c.mean_b),
+            &fmt_f64(c.diff),
+            &fmt_f64(c.welch_t),
+            &fmt_f64(c.welch_df),
+            &fmt_f64(c.welch_p),
+            &fmt_f64(c.welch_p_holm),
+            &fmt_f64(c.mw_u),
+            &fmt_f64(c.mw_z),
+            &fmt_f64(c.mw_p),
+            &fmt_f64(c.mw_p_holm),
+            &fmt_f64(c.cohens_d),
+            &fmt_f64(c.cliffs_delta),
+        ])?;
+    }
+    let st = &report.side_table;
+    let mut sides = Table::create(
+        dir,
+        "sides.csv",
+        &["outlet", "side", "attributions", "share", "std_residual"],
+    )?;
+    for (i, o) in st.outlets.iter().enumerate() {
+        for (j, side) in st.sides.iter().enumerate() {
+            let get =
+                |v: &Vec<Vec<Option<f64>>>| v.get(i).and_then(|r| r.get(j)).copied().flatten();
+            let n = st
+                .counts
+                .get(i)
+                .and_then(|r| r.get(j))
+                .copied()
+                .unwrap_or(0);
+            sides.row([
+                o.as_str(),
+                side,
+                &n.to_string(),
+                &fmt_f64(get(&st.shares)),
+                &fmt_f64(get(&st.std_residuals)),
+            ])?;
+        }
+    }
+    let mut keyness = Table::create(
+        dir,
+        "keyness.csv",
+        &[
+            "outlet",
+            "kind",
+            "term",
+            "count_outlet",
+            "count_rest",
+            "rate_outlet_per_10k",
+            "rate_rest_per_10k",
+            "log_odds",
+            "z",
+        ],
+    )?;
+    for k in &report.keyness {
+        let r = &k.row;
+        keyness.row([
+            r.outlet.as_str(),
+            &k.kind,
+            &r.term,
+            &r.count_outlet.to_string(),
+            &r.count_rest.to_string(),
+            &fmt_f64(Some(r.rate_outlet_per_10k)),
+            &fmt_f64(Some(r.rate_rest_per_10k)),
+            &fmt_f64(Some(r.log_odds)),
+            &fmt_f64(Some(r.z)),
+        ])?;
+    }
+    Ok(vec![
+        outlets.finish()?,
+        comparisons.finish()?,
+        sides.finish()?,
+        keyness.finish()?,
+    ])
 }

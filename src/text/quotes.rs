@@ -88,8 +88,8 @@ fn role(c: char, fam: Family, glyph: Glyph, prev: Option<char>, next: Option<cha
             return Role::Apostrophe;
         }
     }
-    let p_space = prev.map_or(true, is_space);
-    let n_space = next.map_or(true, is_space);
+    let p_space = prev.is_none_or(is_space);
+    let n_space = next.is_none_or(is_space);
     let can_open = !n_space && (p_space || prev.is_some_and(is_open_context));
     let can_close = !p_space && (n_space || next.is_some_and(is_close_context));
     match (can_open, can_close) {
@@ -203,7 +203,7 @@ impl Scanner<'_> {
         if self
             .text
             .get(q.inner..inner_end)
-            .map_or(true, |s| s.chars().all(is_space))
+            .is_none_or(|s| s.chars().all(is_space))
         {
             return;
         }
@@ -359,7 +359,7 @@ fn closes_after_soft_breaks(text: &str, paragraphs: &[Paragraph], pi: usize) -> 
         if p.region != region
             || text
                 .get(prev.end..p.start)
-                .map_or(true, |g| line_breaks(g) != 1)
+                .is_none_or(|g| line_breaks(g) != 1)
         {
             return false;
         }

@@ -1,6 +1,17 @@
 //! Per-outlet aggregates of article metrics. Aggregates are built from per-article values kept in input
 //! order, so results are identical for any number of threads and for merged shards.
 
+pub mod keyness;
+pub mod sides;
+pub mod stats;
+
+pub use keyness::{keyness, keyness_with_prior, Alpha0, KeynessRow, TermCounts};
+pub use sides::{side_table, SideTable};
+pub use stats::{
+    benjamini_hochberg, cliffs_delta, cohens_d, compare_outlets, holm, mann_whitney, welch,
+    Comparison, MannWhitney, Welch,
+};
+
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 use std::collections::BTreeMap;
@@ -78,7 +89,33 @@ pub fn summarize(values: &[f64]) -> MetricSummary {
 #[derive(Debug, Default, Clone)]
 pub struct Aggregator {
     outlets: BTreeMap<String, OutletValues>,
+    /// outlet → side → attributions.
+    sides: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Authorial-voice words per outlet, for keyness.
+    pub words: TermCounts,
+    /// Authorial-voice loaded-lexicon terms per outlet, for keyness.
+    pub terms: TermCounts,
 }
+
+/// Word counts written beside a run's outputs (`term_counts.json`) so `merge` can rebuild word keyness
+/// (lexicon-term keyness is rebuilt from the records' `loaded_terms`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct VocabularyCounts {
+    pub words: TermCounts,
+}
+
+/// One keyness row, labelled with what was counted (`word` or `lexicon_term`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeynessOut {
+    pub kind: String,
+    #[serde(flatten)]
+    pub row: KeynessRow,
+}
+
+/// Keyness settings: the most over- and under-used `top` terms per outlet among terms seen at least
+/// `min_count` times in the corpus.
+pub const KEYNESS_TOP: usize = 25;
+pub const KEYNESS_MIN_COUNT: u64 = 5;
 
 #[derive(Debug, Default, Clone)]
 struct OutletValues {
@@ -98,6 +135,66 @@ impl Aggregator {
                 slot.push(v);
             }
         }
+    }
+
+    /// Attribution counts per side (articles' `balance.sides`; attributions without a side are left out).
+    pub fn add_sides<'a>(
+        &mut self,
+        outlet: &str,
+        sides: impl IntoIterator<Item = (&'a str, usize)>,
+    ) {
+        for (side, n) in sides {
+            if n > 0 {
+                *self
+                    .sides
+                    .entry(outlet.to_string())
+                    .or_default()
+                    .entry(side.to_string())
+                    .or_insert(0) += n as u64;
+            }
+        }
+    }
+
+    /// Outlet × side table with the chi-square test of independence.
+    pub fn side_table(&self) -> SideTable {
+        side_table(&self.sides)
+    }
+
+    /// Over- and under-used words and lexicon terms per outlet (against the rest of the corpus).
+    pub fn keyness(&self) -> Vec<KeynessOut> {
+        let label = |kind: &str, rows: Vec<KeynessRow>| {
+            rows.into_iter()
+                .map(|row| KeynessOut {
+                    kind: kind.to_string(),
+                    row,
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut out = label("word", keyness(&self.words, KEYNESS_TOP, KEYNESS_MIN_COUNT));
+        out.extend(label(
+            "lexicon_term",
+            keyness(&self.terms, KEYNESS_TOP, KEYNESS_MIN_COUNT),
+        ));
+        out
+    }
+
+    pub fn vocabulary(&self) -> VocabularyCounts {
+        VocabularyCounts {
+            words: self.words.clone(),
+        }
+    }
+
+    /// Per-article values of every metric, per outlet (non-finite values already dropped), in input order.
+    pub fn values(&self) -> BTreeMap<String, BTreeMap<String, Vec<f64>>> {
+        self.outlets
+            .iter()
+            .map(|(k, o)| (k.clone(), o.values.clone()))
+            .collect()
+    }
+
+    /// Pairwise outlet comparisons of `metrics` (see [`stats::compare_outlets`]).
+    pub fn comparisons(&self, metrics: &[String]) -> Vec<Comparison> {
+        compare_outlets(&self.values(), metrics)
     }
 
     /// Per-outlet summaries (sorted by outlet) followed by the whole corpus as outlet `"(all)"`.

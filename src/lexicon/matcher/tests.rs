@@ -1,0 +1,363 @@
+use super::*;
+use proptest::prelude::*;
+
+fn entry(term: &str) -> Entry {
+    Entry::new_term(term, "c")
+}
+
+/// (matched text, entry index) for every hit.
+fn hits<'t>(entries: &[Entry], text: &'t str) -> Vec<(&'t str, usize)> {
+    let refs: Vec<&Entry> = entries.iter().collect();
+    let m = TermMatcher::build(&refs).unwrap();
+    m.find_all(text)
+        .into_iter()
+        .map(|h| (&text[h.start..h.end], h.entry))
+        .collect()
+}
+
+#[test]
+fn multiword_across_newline_and_nbsp() {
+    let e = [entry("war crimes")];
+    assert_eq!(hits(&e, "accused of war\ncrimes"), vec![("war\ncrimes", 0)]);
+    assert_eq!(
+        hits(&e, "war \u{a0}\r\n  crimes."),
+        vec![("war \u{a0}\r\n  crimes", 0)]
+    );
+}
+
+#[test]
+fn hyphen_and_space_variants_both_directions() {
+    let hyphenated = [entry("war-torn")];
+    let spaced = [entry("war torn")];
+    for text in [
+        "a war-torn land",
+        "a war torn land",
+        "a war–torn land",
+        "a war‐torn land",
+        "a War-Torn land",
+    ] {
+        assert_eq!(hits(&hyphenated, text).len(), 1, "{text}");
+        assert_eq!(hits(&spaced, text).len(), 1, "{text}");
+    }
+    assert_eq!(
+        hits(&[entry("counter-extremist")], "counter extremist units"),
+        vec![("counter extremist", 0)]
+    );
+    // A spaced dash is punctuation, not a hyphen.
+    assert!(hits(&hyphenated, "the war – torn apart").is_empty());
+}
+
+#[test]
+fn wildcard_extends_to_end_of_word() {
+    let e = [entry("terror*")];
+    assert_eq!(
+        hits(
+            &e,
+            "terror, terrorists and terroristic acts; counterterrorism"
+        ),
+        vec![("terror", 0), ("terrorists", 0), ("terroristic", 0)]
+    );
+}
+
+#[test]
+fn case_sensitive_entry() {
+    let mut us = entry("US");
+    us.case_sensitive = true;
+    let e = [us];
+    assert_eq!(hits(&e, "the US told us"), vec![("US", 0)]);
+    assert!(hits(&e, "let us go, Us").is_empty());
+    // A case-insensitive entry with the same folded surface is still found where the sensitive one is not.
+    let e = [e[0].clone(), entry("us")];
+    assert_eq!(hits(&e, "US and us"), vec![("US", 0), ("us", 1)]);
+}
+
+#[test]
+fn case_sensitive_wildcard() {
+    let mut e = entry("Nazi*");
+    e.case_sensitive = true;
+    assert_eq!(hits(&[e], "Nazis and nazism"), vec![("Nazis", 0)]);
+}
+
+#[test]
+fn inflections_of_last_word() {
+    let mut slam = entry("slam");
+    slam.inflect = true;
+    assert_eq!(
+        hits(&[slam], "slams, slammed, slamming, slam"),
+        vec![("slams", 0), ("slammed", 0), ("slamming", 0), ("slam", 0)]
+    );
+    assert_eq!(inflections("slam"), ["slams", "slammed", "slamming"]);
+    assert_eq!(inflections("decry"), ["decries", "decried", "decrying"]);
+    assert_eq!(inflections("seize"), ["seizes", "seized", "seizing"]);
+    assert_eq!(inflections("crush"), ["crushes", "crushed", "crushing"]);
+    assert_eq!(inflections("visit"), ["visits", "visited", "visiting"]);
+    assert_eq!(inflections("tie"), ["ties", "tied", "tying"]);
+    assert_eq!(inflections("play"), ["plays", "played", "playing"]);
+    assert_eq!(
+        inflections("puppet regime"),
+        ["puppet regimes", "puppet regimed", "puppet regiming"]
+    );
+    assert_eq!(
+        inflections("hard-liner"),
+        ["hard-liners", "hard-linered", "hard-linering"]
+    );
+    assert!(inflections("U.S.").is_empty());
+}
+
+#[test]
+fn exceptions_cancel_covered_hits() {
+    let mut regime = entry("regime");
+    regime.except = vec!["regime change".into(), "dietary regime*".into()];
+    let e = [regime, entry("change")];
+    assert_eq!(
+        hits(
+            &e,
+            "the regime opposed regime change and a dietary regime; the Regime\nChange plan"
+        ),
+        vec![("regime", 0), ("change", 1), ("Change", 1)]
+    );
+    // Exceptions follow the same spelling variants as terms.
+    assert_eq!(
+        hits(&e[..1], "a regime-change\npolicy and a regime"),
+        vec![("regime", 0)]
+    );
+    // Only the owner's hits are cancelled.
+    assert_eq!(hits(&e, "regime change")[0], ("change", 1));
+}
+
+#[test]
+fn word_boundaries() {
+    let e = [entry("alien")];
+    assert!(hits(&e, "aliens and salient points").is_empty());
+    assert_eq!(hits(&e, "an alien, an alien's").len(), 2);
+    let mut inflected = entry("alien");
+    inflected.inflect = true;
+    assert_eq!(hits(&[inflected], "aliens"), vec![("aliens", 0)]);
+    // Terms that start or end with punctuation need no boundary there.
+    assert_eq!(
+        hits(&[entry("U.S.")], "the U.S.-led plan"),
+        vec![("U.S.", 0)]
+    );
+}
+
+#[test]
+fn longest_match_wins_and_shorter_is_not_hidden() {
+    let e = [
+        entry("regime"),
+        entry("puppet regime"),
+        entry("terror"),
+        entry("terrorist"),
+    ];
+    assert_eq!(hits(&e, "a puppet regime"), vec![("puppet regime", 1)]);
+    // "terrorist" fails the end boundary inside "terroristic"; "terror" does not match there either, but
+    // a hidden shorter match at the same start must still be found when valid:
+    assert_eq!(
+        hits(&[entry("war"), entry("war lord")], "war lords"),
+        vec![("war", 0)]
+    );
+    assert_eq!(
+        hits(&[entry("puppet"), entry("puppet regime")], "puppet regimes"),
+        vec![("puppet", 0)]
+    );
+    assert!(hits(&e, "terroristic").is_empty());
+}
+
+#[test]
+fn same_surface_keeps_first_entry() {
+    let mut b = entry("Regime");
+    b.category = "other".into();
+    let e = [entry("regime"), b, entry("regime ")];
+    assert_eq!(hits(&e, "regime"), vec![("regime", 0)]);
+}
+
+#[test]
+fn non_ascii_offsets() {
+    let e = [entry("regime"), entry("istanbul"), entry("Kyiv’s")];
+    let text = "“It’s the ‘regime’,” said İstanbul’s mayor about Kyiv's stance";
+    let got = hits(&e, text);
+    assert_eq!(got, vec![("regime", 0), ("İstanbul", 1), ("Kyiv's", 2)]);
+    let refs: Vec<&Entry> = e.iter().collect();
+    let h = TermMatcher::build(&refs).unwrap().find_all(text);
+    assert_eq!(h[0].start, text.find("regime").unwrap());
+}
+
+#[test]
+fn pattern_entries_are_ignored_and_empty_inputs_are_fine() {
+    let mut p = entry("");
+    p.pattern = Some("^x$".into());
+    let refs = [&p];
+    let m = TermMatcher::build(&refs).unwrap();
+    assert!(m.is_empty());
+    assert!(m.find_all("x").is_empty());
+    let e = [entry("a")];
+    assert!(hits(&e, "").is_empty());
+    assert!(hits(&e, " \n\t\u{a0} ").is_empty());
+    assert!(hits(&[entry("*"), entry(" ")], "* x").is_empty());
+}
+
+#[test]
+fn forms_are_added_verbatim() {
+    let mut e = entry("Daesh");
+    e.forms = vec!["Da'esh".into(), "Da’ish".into()];
+    assert_eq!(
+        hits(&[e], "Da’esh or Da'ish"),
+        vec![("Da’esh", 0), ("Da'ish", 0)]
+    );
+}
+
+fn words(n: usize) -> Vec<String> {
+    // Deterministic pseudo-words (no randomness needed).
+    let syll = [
+        "ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "zi", "pra", "gun", "der",
+    ];
+    (0..n)
+        .map(|i| {
+            let mut w = String::new();
+            let mut x = i + 1;
+            while x > 0 {
+                w.push_str(syll[x % syll.len()]);
+                x /= syll.len();
+            }
+            w
+        })
+        .collect()
+}
+
+#[test]
+fn large_inputs_do_not_panic() {
+    let e: Vec<Entry> = words(500).into_iter().map(|w| entry(&w)).collect();
+    let refs: Vec<&Entry> = e.iter().collect();
+    let m = TermMatcher::build(&refs).unwrap();
+    let text = "kalo mine-ru İ\u{a0}’ ".repeat(200_000);
+    let h = m.find_all(&text);
+    assert!(!h.is_empty());
+    assert!(h.windows(2).all(|w| w[0].end <= w[1].start));
+}
+
+/// Timings for the report: `cargo test --release --lib matcher::tests::timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing() {
+    let terms = words(5000);
+    let e: Vec<Entry> = terms
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let mut e = entry(w);
+            e.inflect = i % 3 == 0;
+            e
+        })
+        .collect();
+    let refs: Vec<&Entry> = e.iter().collect();
+    let t = std::time::Instant::now();
+    let m = TermMatcher::build(&refs).unwrap();
+    let build = t.elapsed();
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 2_000_000 {
+        text.push_str(&terms[(i * 7919) % terms.len()]);
+        text.push_str(if i % 11 == 0 { ".\n" } else { " the " });
+        i += 1;
+    }
+    let t = std::time::Instant::now();
+    let h = m.find_all(&text);
+    let scan = t.elapsed();
+    eprintln!(
+        "build 5000 terms: {build:?}; scan {} bytes: {scan:?}; {} hits",
+        text.len(),
+        h.len()
+    );
+    let t = std::time::Instant::now();
+    let (mut v, mut map) = (String::new(), Vec::new());
+    normalize::view_with_map(&text, &mut v, &mut map);
+    eprintln!("view only: {:?}", t.elapsed());
+    let t = std::time::Instant::now();
+    let n = m
+        .automaton
+        .as_ref()
+        .unwrap()
+        .find_overlapping_iter(v.as_str())
+        .count();
+    eprintln!(
+        "overlapping search only: {:?} ({n} raw matches)",
+        t.elapsed()
+    );
+    // Sparse hits: prose where 1 word in 50 is a term.
+    let mut prose = String::new();
+    let mut i = 0;
+    while prose.len() < 2_000_000 {
+        prose.push_str(if i % 50 == 0 {
+            &terms[(i * 7919) % terms.len()]
+        } else {
+            "the quick brown fox jumps over"
+        });
+        prose.push_str(if i % 11 == 0 { ".\n" } else { " " });
+        i += 1;
+    }
+    // Best of 5: the machine is shared.
+    let best = |f: &dyn Fn()| {
+        (0..5)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                f();
+                t.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let h = m.find_all(&prose);
+    eprintln!(
+        "scan sparse prose {} bytes: {:?}; {} hits",
+        prose.len(),
+        best(&|| drop(m.find_all(&prose))),
+        h.len()
+    );
+    eprintln!(
+        "scan dense text, best of 5: {:?}",
+        best(&|| drop(m.find_all(&text)))
+    );
+    eprintln!(
+        "build, best of 5: {:?}",
+        best(&|| drop(TermMatcher::build(&refs).unwrap()))
+    );
+    eprintln!(
+        "view of prose, best of 5: {:?}",
+        best(&|| normalize::view_with_map(&prose, &mut String::new(), &mut Vec::new()))
+    );
+    let big = prose.repeat(10);
+    let t = std::time::Instant::now();
+    let n = m.find_all(&big).len();
+    eprintln!(
+        "scan {} MB of prose: {:?}; {n} hits",
+        big.len() / 1_000_000,
+        t.elapsed()
+    );
+}
+
+proptest! {
+    #[test]
+    fn hits_lie_on_char_boundaries(text in "\\PC{0,60}", pick in 0usize..6) {
+        let pool = ["a", "é", "war torn", "İs", "x*", "’s", "a-b", "ß"];
+        let e: Vec<Entry> = pool.iter().skip(pick).map(|t| entry(t)).collect();
+        let refs: Vec<&Entry> = e.iter().collect();
+        let m = TermMatcher::build(&refs).unwrap();
+        let h = m.find_all(&text);
+        for w in h.windows(2) {
+            prop_assert!(w[0].end <= w[1].start);
+        }
+        for hit in h {
+            prop_assert!(hit.start < hit.end);
+            prop_assert!(text.is_char_boundary(hit.start) && text.is_char_boundary(hit.end));
+            prop_assert!(hit.end <= text.len());
+        }
+    }
+
+    #[test]
+    fn any_term_is_found_in_itself(term in "[a-zA-Z’'\\- ]{1,12}") {
+        prop_assume!(term.trim().chars().next().is_some_and(char::is_alphanumeric));
+        prop_assume!(term.trim().chars().next_back().is_some_and(char::is_alphanumeric));
+        let e = [entry(&term)];
+        let text = format!("( {} )", term.trim());
+        prop_assert_eq!(hits(&e, &text).len(), 1);
+    }
+}
