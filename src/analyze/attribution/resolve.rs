@@ -128,7 +128,7 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
             }
             // A lone capitalized first word next to a role word is usually not a name ("Several judges").
             let lone_initial = s == 0 && e == 1 && has_role && toks.len() > 1;
-            if !lone_initial && best.map_or(true, |(bs, be)| e - s > be - bs) {
+            if !lone_initial && best.is_none_or(|(bs, be)| e - s > be - bs) {
                 best = Some((s, e));
             }
             k = e;

@@ -41,7 +41,7 @@ struct Found {
 fn run_with(text: &str, headline: bool, rules: &AttributionRules) -> Vec<Found> {
     let model = build(
         text,
-        &text_rules(),
+        text_rules(),
         &BuildOptions {
             first_line_is_headline: headline,
         },
@@ -371,7 +371,7 @@ fn text_order_and_no_panics_on_odd_input() {
     for t in odd {
         let model = build(
             t,
-            &text_rules(),
+            text_rules(),
             &BuildOptions {
                 first_line_is_headline: false,
             },
