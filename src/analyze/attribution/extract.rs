@@ -767,6 +767,9 @@ fn find_in_segment(
         }
     }
     let mut cands: Vec<Cand> = Vec::new();
+    if let Some(c) = colon_cand(&cx, seg.headline) {
+        cands.push(c);
+    }
     let mut i = 0;
     while i < n {
         // A capitalized cue word is a verb only at the start of a segment or in a title-case headline.
@@ -1147,6 +1150,49 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         stop: Some(b),
         back_end,
         fwd_start: 0,
+        antecedent: None,
+    })
+}
+
+/// Longest speaker phrase before a colon in "Speaker: what they said" headlines and transcripts.
+const MAX_COLON_SPEAKER: usize = 6;
+
+/// "Graham: Trump's rhetoric destroying GOP" (a headline) or "PENCE: Well, look …" (a transcript line in
+/// capitals): the phrase before a colon at the start of the segment is the source, the colon the cue.
+fn colon_cand(cx: &Ctx, headline: bool) -> Option<Cand> {
+    let toks = cx.toks;
+    let c = (1..toks.len().min(MAX_COLON_SPEAKER + 1)).find(|&k| punct(&toks[k], &[':']))?;
+    if !has_material(toks, c + 1, toks.len()) || cx.inq[0] {
+        return None;
+    }
+    let phrase_ok = (0..c).all(|k| {
+        toks[k].word || (punct(&toks[k], &['.']) && k > 0 && toks[k - 1].end == toks[k].start)
+    });
+    if !phrase_ok || !cx.speaker_like_as(0, c, true) || !cx.clear_subject_end(c - 1) {
+        return None;
+    }
+    // In the body only the transcript convention (the speaker in capitals, not a dateline place name).
+    let transcript = (0..c)
+        .all(|k| !toks[k].word || toks[k].bare.chars().all(|ch| !ch.is_lowercase()))
+        && (0..c).all(|k| cx.rules.entity_at(toks, k).is_none());
+    if !headline && !transcript {
+        return None;
+    }
+    let info = CueInfo {
+        lemma: ":".into(),
+        class: "neutral".into(),
+        category: "colon".into(),
+        frame: String::new(),
+    };
+    Some(Cand {
+        cue: (c, c + 1),
+        info,
+        phrase: false,
+        source: Some((0, c)),
+        mode: Mode::Forward,
+        stop: None,
+        back_end: 0,
+        fwd_start: c + 1,
         antecedent: None,
     })
 }
