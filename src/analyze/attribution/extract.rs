@@ -210,6 +210,31 @@ impl Ctx<'_> {
         matches!(self.rules.entity_at(self.toks, i), Some((1, e)) if e.category == "pronoun")
     }
 
+    /// The subject at the start of the segment, ending before `limit`: determiners, capitalized words,
+    /// titles, roles and entities ("The court", "Kremlin spokesman Dmitry Peskov", "Mr. Schultz").
+    fn subject_at_start(&self, limit: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        let mut e = 0;
+        while e < limit {
+            let t = &toks[e];
+            if let Some((n, _)) = self.rules.entity_at(toks, e) {
+                e += n;
+            } else if t.word
+                && (t.upper || self.rules.determiners.contains(&t.norm))
+                && !self.is_boundary(e)
+            {
+                e += 1;
+            } else if punct(t, &['.']) && e > 0 && toks[e - 1].end == t.start {
+                e += 1;
+            } else {
+                break;
+            }
+        }
+        let e = e.min(limit);
+        (e > 0 && self.speaker_like_as(0, e, true) && self.clear_subject_end(e - 1))
+            .then_some((0, e))
+    }
+
     /// Can `toks[i]` end a noun phrase (a name, role, entity, document noun or plural noun)?
     fn noun_end(&self, i: usize) -> bool {
         let t = &self.toks[i];
@@ -971,10 +996,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         }
         let source = match prev.last() {
             Some(p) => p.source,
-            None => {
-                let e = cx.np_right(0, false)?;
-                cx.speaker_like(0, e).then_some((0, e))
-            }
+            None => cx.subject_at_start(l),
         };
         source?;
         return Some(Cand {
@@ -999,10 +1021,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
             Some(p) if p.mode == Mode::Forward && p.fwd_start < l => p.source,
             Some(_) => None,
             // No earlier cue: the subject of the segment ("Mr. Schultz supported Democrats and said …").
-            None => cx
-                .np_right(0, false)
-                .filter(|&e| e < l && e > 0 && cx.speaker_like(0, e) && cx.clear_subject_end(e - 1))
-                .map(|e| (0, e)),
+            None => cx.subject_at_start(l),
         };
         source?;
         return Some(Cand {
@@ -1172,9 +1191,21 @@ fn colon_cand(cx: &Ctx, headline: bool) -> Option<Cand> {
         return None;
     }
     // In the body only the transcript convention (the speaker in capitals, not a dateline place name).
-    let transcript = (0..c)
-        .all(|k| !toks[k].word || toks[k].bare.chars().all(|ch| !ch.is_lowercase()))
-        && (0..c).all(|k| cx.rules.entity_at(toks, k).is_none());
+    let capitals =
+        (0..c).all(|k| !toks[k].word || toks[k].bare.chars().all(|ch| !ch.is_lowercase()));
+    // "WASHINGTON:" is a dateline: compare the capitalized words with the lexicon in title case.
+    let titled: Vec<Tok> = toks[..c]
+        .iter()
+        .map(|t| {
+            let mut u = t.clone();
+            let mut cs = t.bare.chars();
+            if let Some(f) = cs.next() {
+                u.bare = f.to_string() + &cs.as_str().to_lowercase();
+            }
+            u
+        })
+        .collect();
+    let transcript = capitals && (0..c).all(|k| cx.rules.entity_at(&titled, k).is_none());
     if !headline && !transcript {
         return None;
     }

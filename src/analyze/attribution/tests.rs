@@ -539,3 +539,27 @@ fn random_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn colon_headline_and_transcript() {
+    let f = run_with(
+        "Graham: Trump's rhetoric is destroying the party\n\nThe senator spoke on Sunday.",
+        true,
+        rules(),
+    );
+    let a = &f[0];
+    assert_eq!(a.source, "Graham");
+    assert_eq!(a.cue, ":");
+    assert_eq!(a.content, "Trump's rhetoric is destroying the party");
+    let f = run("PENCE: Well, look, we are going to win.\n\nWASHINGTON: The talks resumed.\n\nNote: this is a test.");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].source, "PENCE");
+}
+
+#[test]
+fn citing_reports_the_subjects_source() {
+    let f = run("The court blocked the rule, citing a threat to public health.");
+    let a = by_cue(&f, "citing");
+    assert_eq!(a.source, "The court");
+    assert_eq!(a.content, "a threat to public health.");
+}
