@@ -219,15 +219,15 @@ impl Ctx<'_> {
             let t = &toks[e];
             if let Some((n, _)) = self.rules.entity_at(toks, e) {
                 e += n;
-            } else if t.word
-                && (t.upper || self.rules.determiners.contains(&t.norm))
-                && !self.is_boundary(e)
-            {
-                e += 1;
-            } else if punct(t, &['.']) && e > 0 && toks[e - 1].end == t.start {
-                e += 1;
             } else {
-                break;
+                let word = t.word
+                    && (t.upper || self.rules.determiners.contains(&t.norm))
+                    && !self.is_boundary(e);
+                let abbrev_dot = punct(t, &['.']) && e > 0 && toks[e - 1].end == t.start;
+                if !(word || abbrev_dot) {
+                    break;
+                }
+                e += 1;
             }
         }
         let e = e.min(limit);
