@@ -9,7 +9,14 @@ fn run() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     bin()
         .current_dir(repo())
-        .args(["analyze", "tests/fixtures/input", "--quiet", "--charts", "none", "--out"])
+        .args([
+            "analyze",
+            "tests/fixtures/input",
+            "--quiet",
+            "--charts",
+            "none",
+            "--out",
+        ])
         .arg(t.path())
         .assert()
         .success();
@@ -38,7 +45,11 @@ fn every_output_file() {
 
 #[test]
 fn score_text_view() {
-    let out = bin().current_dir(repo()).args(["score", "tests/fixtures/input/harbor.txt"]).output().unwrap();
+    let out = bin()
+        .current_dir(repo())
+        .args(["score", "tests/fixtures/input/harbor.txt"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
 }
