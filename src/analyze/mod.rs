@@ -66,6 +66,11 @@ pub struct AttributionOut {
     pub verb_class: Option<String>,
     /// Word tokens in the content.
     pub words: usize,
+    /// Of those, the words inside quotation marks (all of a direct quote; the fragments of a mixed one).
+    pub quoted_words: usize,
+    /// For a quotation that carries on an earlier attribution without a cue of its own: the index of that
+    /// attribution. Continuations add words to their speaker but are not counted as new attributions.
+    pub continues: Option<usize>,
 }
 
 /// A distinct source (`sources[]`).
@@ -305,6 +310,8 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
             },
             verb_class: a.verb_class.clone(),
             words: count_tokens(&model, a.content.start, a.content.end),
+            quoted_words: count_quoted_tokens(&model, a.content.start, a.content.end),
+            continues: a.continues,
         })
         .collect();
 
@@ -380,6 +387,17 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
 /// `text[s..e]` that never panics (offsets come from our own segmentation, but stay defensive).
 pub(crate) fn slice(text: &str, s: usize, e: usize) -> String {
     text.get(s..e).unwrap_or_default().to_string()
+}
+
+/// Word tokens in quoted voice whose start lies in `start..end`.
+fn count_quoted_tokens(model: &TextModel, start: usize, end: usize) -> usize {
+    let a = model.tokens.partition_point(|t| t.start < start);
+    let b = model.tokens.partition_point(|t| t.start < end);
+    model.tokens.get(a..b).map_or(0, |ts| {
+        ts.iter()
+            .filter(|t| model.voice_at(t.start) == Voice::Quoted)
+            .count()
+    })
 }
 
 /// Word tokens whose start lies in `start..end`.
