@@ -211,8 +211,10 @@ fn text_rules(lex: &LexiconSet) -> crate::Result<TextRules> {
                 Some("caption") => Region::Caption,
                 _ => Region::Boilerplate,
             };
+            let regex = compile_pattern(l, e)?;
             rules.line_rules.push(LineRule {
-                regex: compile_pattern(l, e)?,
+                prefilter: LineRule::prefilter_for(&regex),
+                regex,
                 region,
             });
         }

@@ -127,6 +127,93 @@ pub struct Quote {
 pub struct LineRule {
     pub regex: regex::Regex,
     pub region: Region,
+    /// Optional fast check that matches every line `regex` matches (a superset, see
+    /// [`LineRule::prefilter_for`]); a line it rejects is not matched without running `regex`.
+    pub prefilter: Option<regex::Regex>,
+}
+
+impl LineRule {
+    /// A rule without a prefilter.
+    pub fn new(regex: regex::Regex, region: Region) -> Self {
+        LineRule {
+            regex,
+            region,
+            prefilter: None,
+        }
+    }
+
+    /// Whether the rule matches `line`.
+    pub fn is_match(&self, line: &str) -> bool {
+        self.prefilter.as_ref().is_none_or(|f| f.is_match(line)) && self.regex.is_match(line)
+    }
+
+    /// A prefilter for a regex built with `Regex::new` (default flags): the same pattern with every
+    /// word-boundary assertion (`\b`, `\B`, `\b{..}`, `\<`, `\>`) replaced by an empty group. Dropping an
+    /// assertion only adds matches, so it matches every line the original matches, and without Unicode word
+    /// boundaries the regex engine can use its lazy DFA on non-ASCII text instead of falling back to the
+    /// much slower PikeVM. `None` when the pattern has no such assertion.
+    pub fn prefilter_for(regex: &regex::Regex) -> Option<regex::Regex> {
+        let pat = regex.as_str();
+        // Verbose mode (`x` flag) has comments the scan below does not understand: no prefilter.
+        let verbose = pat.match_indices("(?").any(|(i, _)| {
+            pat[i + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
+                .any(|c| c == 'x')
+        });
+        if verbose {
+            return None;
+        }
+        let mut out = String::with_capacity(pat.len());
+        let mut changed = false;
+        let mut class = 0usize;
+        let mut chars = pat.chars().peekable();
+        // Just after `[` or `[^`: a `]` there is a literal.
+        let mut class_start = false;
+        while let Some(c) = chars.next() {
+            let at_start = std::mem::take(&mut class_start);
+            match c {
+                '\\' => {
+                    let Some(n) = chars.next() else {
+                        out.push(c);
+                        break;
+                    };
+                    if class == 0 && matches!(n, 'b' | 'B' | '<' | '>') {
+                        if n == 'b' && chars.peek() == Some(&'{') {
+                            for c in chars.by_ref() {
+                                if c == '}' {
+                                    break;
+                                }
+                            }
+                        }
+                        out.push_str("(?:)");
+                        changed = true;
+                    } else {
+                        out.push(c);
+                        out.push(n);
+                    }
+                }
+                '[' => {
+                    class += 1;
+                    out.push(c);
+                    class_start = true;
+                    if chars.peek() == Some(&'^') {
+                        out.push('^');
+                        chars.next();
+                    }
+                }
+                ']' if class > 0 && !at_start => {
+                    class -= 1;
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+        }
+        if !changed {
+            return None;
+        }
+        regex::Regex::new(&out).ok()
+    }
 }
 
 /// The data the text model needs from lexicons, as plain data.
