@@ -160,7 +160,6 @@ impl Collector {
     /// Add vocabulary counts read from another run's `term_counts.json` (for `merge`).
     pub fn add_vocabulary(&mut self, v: &crate::compare::VocabularyCounts) {
         self.agg.words.merge(&v.words);
-        self.agg.terms.merge(&v.terms);
     }
 
     pub fn skip(&mut self, s: Skipped) {
