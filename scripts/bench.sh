@@ -90,7 +90,8 @@ PY
   echo "$out"
 }
 
-# Runs one analyze, prints "MB/s rss_MB wall_s".
+# Runs one analyze, prints wall throughput, CPU-time throughput (input MB per CPU second, user + sys: the
+# figure that does not depend on what else the machine is running), CPU share and peak RSS.
 run_one() {
   local corpus=$1 jobs=$2
   local out="$work/out-$jobs" log="$work/time.log"
@@ -100,18 +101,21 @@ run_one() {
     # Exit 1 = finished with skipped inputs; anything else is a failure.
     [ $rc -eq 1 ] || { cat "$log" >&2; exit 2; }
   }
-  local bytes wall rss
-  bytes=$(stat -c %s "$corpus")
-  wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
-  rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
-  python3 - "$bytes" "$wall" "$rss" <<'PY'
+  python3 - "$(stat -c %s "$corpus")" "$log" <<'PY'
 import sys
-b, w, r = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-parts = [float(p) for p in w.split(":")]
+b, log = int(sys.argv[1]), open(sys.argv[2]).read().splitlines()
+def field(name):
+    for l in log:
+        if l.strip().startswith(name):
+            return l.split(": ", 1)[1].strip()
+    raise SystemExit(f"no {name!r} in /usr/bin/time output")
 s = 0.0
-for p in parts:
-    s = s * 60 + p
-print(f"{b / 1e6 / s:7.1f} MB/s  peak RSS {r / 1024:6.1f} MB  wall {s:7.2f} s")
+for p in field("Elapsed (wall clock) time").split(":"):
+    s = s * 60 + float(p)
+cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
+rss = int(field("Maximum resident set size (kbytes)"))
+mb = b / 1e6
+print(f"{mb / s:6.1f} MB/s wall ({s:6.2f} s)  {mb / cpu:6.1f} MB/cpu-s ({cpu:6.2f} s, {field('Percent of CPU this job got')})  peak RSS {rss / 1024:6.1f} MB")
 PY
 }
 
