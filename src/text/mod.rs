@@ -122,6 +122,22 @@ pub struct Quote {
     pub paragraph: usize,
 }
 
+/// Length of the flag groups without a body (`(?i)`, `(?i-u)`) at the start of `pat`.
+fn leading_flags(pat: &str) -> usize {
+    let mut at = 0;
+    while let Some(rest) = pat[at..].strip_prefix("(?") {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+            .unwrap_or(rest.len());
+        if rest[n..].starts_with(')') {
+            at += 2 + n + 1;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
 /// A rule that classifies a whole line/paragraph as caption or boilerplate (from `boilerplate` lexicons).
 #[derive(Debug, Clone)]
 pub struct LineRule {
@@ -147,11 +163,12 @@ impl LineRule {
         self.prefilter.as_ref().is_none_or(|f| f.is_match(line)) && self.regex.is_match(line)
     }
 
-    /// A prefilter for a regex built with `Regex::new` (default flags): the same pattern with every
-    /// word-boundary assertion (`\b`, `\B`, `\b{..}`, `\<`, `\>`) replaced by an empty group. Dropping an
-    /// assertion only adds matches, so it matches every line the original matches, and without Unicode word
-    /// boundaries the regex engine can use its lazy DFA on non-ASCII text instead of falling back to the
-    /// much slower PikeVM. `None` when the pattern has no such assertion.
+    /// A prefilter for a regex built with `Regex::new` (default flags) and matched against single lines:
+    /// the same pattern with every word-boundary assertion (`\b`, `\B`, `\b{..}`, `\<`, `\>`) replaced by
+    /// an empty group and a leading `^.*` dropped (`^.+` becomes `.`). Both only add matches, so it matches
+    /// every line the original matches. Without Unicode word boundaries the regex engine can use its lazy
+    /// DFA on non-ASCII text instead of falling back to the much slower PikeVM, and a pattern anchored only
+    /// at its end is searched backwards from the end of the line. `None` when neither applies.
     pub fn prefilter_for(regex: &regex::Regex) -> Option<regex::Regex> {
         let pat = regex.as_str();
         // Verbose mode (`x` flag) has comments the scan below does not understand: no prefilter.
@@ -208,6 +225,19 @@ impl LineRule {
                 }
                 _ => out.push(c),
             }
+        }
+        // A leading `^.*` (or `^.+`) only says "anywhere in the line": without it (or with one `.`) the
+        // pattern still matches every line the original matches, and a pattern anchored only at `$` is
+        // searched backwards from the end of the line instead of scanning the whole line forwards.
+        let flags = leading_flags(&out);
+        let body = &out[flags..];
+        let lazy = |r: &str| r.starts_with(['?', '+', '*', '{']);
+        if let Some(rest) = body.strip_prefix("^.*").filter(|r| !lazy(r)) {
+            out = format!("{}{rest}", &out[..flags]);
+            changed = true;
+        } else if let Some(rest) = body.strip_prefix("^.+").filter(|r| !lazy(r)) {
+            out = format!("{}.{rest}", &out[..flags]);
+            changed = true;
         }
         if !changed {
             return None;

@@ -859,13 +859,17 @@ fn line_rule_prefilter_drops_word_boundaries_outside_classes() {
         |p: &str| LineRule::prefilter_for(&Regex::new(p).unwrap()).map(|r| r.as_str().to_string());
     assert_eq!(
         pf(r"(?i)^.*\ball rights\b"),
-        Some(r"(?i)^.*(?:)all rights(?:)".into())
+        Some(r"(?i)(?:)all rights(?:)".into())
     );
     assert_eq!(pf(r"\b{start}x\B\<y\>"), Some(r"(?:)x(?:)(?:)y(?:)".into()));
     assert_eq!(pf(r"[\\b\]]\b"), Some(r"[\\b\]](?:)".into()));
     assert_eq!(pf(r"[]a]\\b"), None);
     assert_eq!(pf(r"^plain$"), None);
     assert_eq!(pf(r"(?x) \b a"), None);
+    assert_eq!(pf(r"(?i)^.*\(x\)$"), Some(r"(?i)\(x\)$".into()));
+    assert_eq!(pf(r"^.+\bx$"), Some(r".(?:)x$".into()));
+    assert_eq!(pf(r"^.*?x$"), None);
+    assert_eq!(pf(r"^x.*$"), None);
     // A prefilter accepts everything the rule accepts.
     let rule = LineRule {
         regex: Regex::new(r"(?i)^.*\bvia\b.*$").unwrap(),
