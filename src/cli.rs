@@ -42,6 +42,8 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print one article's findings for a person to read (or its JSON record).
     Score(ScoreArgs),
+    /// Redraw the charts of a finished run from its report.json, without re-analysis.
+    Chart(ChartArgs),
     /// Combine the output folders of `analyze --shard K/N` runs into the output of one whole run.
     Merge(MergeArgs),
     /// Validate or describe lexicons.
@@ -64,6 +66,19 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Attribution extraction vs PolNeAR (detection, source, cue and content; by direct vs indirect).
+    Polnear {
+        /// The PolNeAR folder (with metadata.tsv and dev/, train/ ...).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Compartment to score.
+        #[arg(long, default_value = "dev")]
+        split: String,
+        #[command(flatten)]
+        lex: LexiconArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// Loaded-term words vs BABE biased_words, and sentence flag vs label_bias.
     Babe {
         /// BABE SG2 csv (`;`-separated).
@@ -76,6 +91,39 @@ pub enum EvalCommand {
     },
 }
 
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChartsArg {
+    Png,
+    Svg,
+    All,
+    None,
+}
+
+impl ChartsArg {
+    pub fn formats(self) -> Vec<crate::chart::Format> {
+        use crate::chart::Format;
+        match self {
+            ChartsArg::Png => vec![Format::Png],
+            ChartsArg::Svg => vec![Format::Svg],
+            ChartsArg::All => vec![Format::Png, Format::Svg],
+            ChartsArg::None => vec![],
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ChartArgs {
+    /// A report.json written by analyze or merge (articles.jsonl beside it supplies the distributions).
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    /// Folder for the charts (default: charts/ beside the report).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Chart formats.
+    #[arg(long, value_enum, default_value = "png")]
+    pub charts: ChartsArg,
+}
+
 #[derive(Args, Debug)]
 pub struct MergeArgs {
     /// Output folders of the shard runs (all N of them, any order).
@@ -84,6 +132,9 @@ pub struct MergeArgs {
     /// Folder for the merged outputs.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
+    /// Charts to draw into DIR/charts.
+    #[arg(long, value_enum, default_value = "png")]
+    pub charts: ChartsArg,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -91,6 +142,9 @@ pub struct LexiconArgs {
     /// Folder of user lexicons (.toml, LIWC .dic, plain .txt lists) added to / overriding the defaults.
     #[arg(long, value_name = "DIR")]
     pub lexicons: Option<PathBuf>,
+    /// A study's sides file (TOML: side → names, roles, organizations, patterns); see docs/attribution.md.
+    #[arg(long, value_name = "FILE")]
+    pub sides: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -133,6 +187,9 @@ pub struct AnalyzeArgs {
     /// Skip malformed JSONL lines (recorded in report.json) instead of stopping.
     #[arg(long)]
     pub keep_going: bool,
+    /// Charts to draw into DIR/charts (png, svg, all or none).
+    #[arg(long, value_enum, default_value = "png")]
+    pub charts: ChartsArg,
     /// Analyze only shard K of N (articles at input positions i with i mod N = K-1).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
@@ -154,6 +211,12 @@ pub struct ScoreArgs {
     pub file: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ScoreFormat,
+    /// Also draw the article's fingerprint chart into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub chart: Option<PathBuf>,
+    /// A report.json whose corpus means the fingerprint is drawn against.
+    #[arg(long, value_name = "REPORT", requires = "chart")]
+    pub reference: Option<PathBuf>,
     #[command(flatten)]
     pub lex: LexiconArgs,
     #[command(flatten)]
@@ -205,7 +268,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Score(s) => cmd_score(s),
         Command::Merge(m) => {
-            let report = pipeline::merge(&m.dirs, &m.out)?;
+            let report = pipeline::merge(&m.dirs, &m.out, &m.charts.formats())?;
             Ok(if report.run.skipped.is_empty() {
                 EXIT_OK
             } else {
@@ -213,9 +276,19 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             })
         }
         Command::Eval(e) => cmd_eval(e),
+        Command::Chart(c) => cmd_chart(c),
         Command::Lexicon(LexiconCommand::Check { dir }) => cmd_lexicon_check(dir.as_deref()),
         Command::Lexicon(LexiconCommand::List(l)) => cmd_lexicon_list(&l),
     }
+}
+
+/// The analysis engine for these arguments: lexicons plus an optional sides file.
+pub fn engine(args: &LexiconArgs) -> anyhow::Result<Engine> {
+    let engine = Engine::new(load_lexicons(args)?)?;
+    Ok(match &args.sides {
+        Some(f) => engine.with_sides(crate::analyze::attribution::load_sides(f)?),
+        None => engine,
+    })
 }
 
 pub fn load_lexicons(args: &LexiconArgs) -> anyhow::Result<LexiconSet> {
@@ -253,7 +326,7 @@ impl Progress for Bar {
 }
 
 fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
-    let engine = Engine::new(load_lexicons(&a.lex)?)?;
+    let engine = engine(&a.lex)?;
     for p in &a.inputs {
         if p.as_os_str() != "-" && !p.exists() {
             bail!("input not found: {}", p.display());
@@ -266,6 +339,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
         input: input_options(&a.fields, a.keep_going, &engine),
         include_text: a.include_text,
         shard: a.shard,
+        charts: a.charts.formats(),
     };
     let bar = if a.quiet {
         indicatif::ProgressBar::hidden()
@@ -315,7 +389,7 @@ fn first_document(path: &Path, opts: &InputOptions) -> anyhow::Result<input::Doc
 }
 
 fn cmd_score(s: ScoreArgs) -> anyhow::Result<i32> {
-    let engine = Engine::new(load_lexicons(&s.lex)?)?;
+    let engine = engine(&s.lex)?;
     if !s.file.exists() && s.file.as_os_str() != "-" {
         bail!("input not found: {}", s.file.display());
     }
@@ -329,6 +403,12 @@ fn cmd_score(s: ScoreArgs) -> anyhow::Result<i32> {
             writeln!(out)?;
         }
         ScoreFormat::Text => crate::report::human::write(&mut out, &doc, &rec, &engine)?,
+    }
+    if let Some(dir) = &s.chart {
+        let reference = s.reference.as_deref().map(read_report).transpose()?;
+        let fp = crate::report::charts::fingerprint(&rec, reference.as_ref());
+        let path = crate::chart::fingerprint(&fp, dir, crate::chart::Format::Png)?;
+        eprintln!("chart: {}", path.display());
     }
     out.flush()?;
     Ok(EXIT_OK)
@@ -397,7 +477,7 @@ fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
     let mut out = std::io::stdout().lock();
     match e {
         EvalCommand::Ptc { dir, lex, json } => {
-            let engine = Engine::new(load_lexicons(&lex)?)?;
+            let engine = engine(&lex)?;
             let r = crate::eval::run::ptc(&dir, &engine)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &r)?;
@@ -412,8 +492,23 @@ fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
                 }
             }
         }
+        EvalCommand::Polnear {
+            dir,
+            split,
+            lex,
+            json,
+        } => {
+            let engine = engine(&lex)?;
+            let r = crate::eval::run::polnear(&dir, &split, &engine)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &r)?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{r}")?;
+            }
+        }
         EvalCommand::Babe { file, lex, json } => {
-            let engine = Engine::new(load_lexicons(&lex)?)?;
+            let engine = engine(&lex)?;
             let s = crate::eval::run::babe(&file, &engine)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &s)?;
@@ -423,6 +518,38 @@ fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
                     s.word_precision, s.word_recall, s.word_f1, s.sentence_accuracy, s.n_sentences)?;
             }
         }
+    }
+    Ok(EXIT_OK)
+}
+
+fn read_report(path: &Path) -> anyhow::Result<crate::report::Report> {
+    let bytes = std::fs::read(path).with_context(|| format!("read {}", path.display()))?;
+    serde_json::from_slice(&bytes)
+        .with_context(|| format!("{}: not a slantscope report.json", path.display()))
+}
+
+fn cmd_chart(c: ChartArgs) -> anyhow::Result<i32> {
+    let report = read_report(&c.report)?;
+    let dir = c.report.parent().unwrap_or(Path::new("."));
+    // Per-article loaded_rate values per outlet for the distribution chart, streamed from articles.jsonl.
+    let mut values: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    let jsonl = dir.join("articles.jsonl");
+    if let Ok(f) = std::fs::File::open(&jsonl) {
+        use std::io::BufRead;
+        for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
+            let line = line.with_context(|| format!("read {}", jsonl.display()))?;
+            let v: serde_json::Value = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}", jsonl.display(), i + 1))?;
+            if let (Some(o), Some(r)) = (v["outlet"].as_str(), v["metrics"]["loaded_rate"].as_f64())
+            {
+                values.entry(o.to_string()).or_default().push(r);
+            }
+        }
+    }
+    let input = crate::report::charts::chart_input(&report, &values);
+    let out = c.out.unwrap_or_else(|| dir.join(crate::report::CHARTS_DIR));
+    for p in crate::chart::draw_all(&input, &out, &c.charts.formats())? {
+        println!("{}", p.display());
     }
     Ok(EXIT_OK)
 }
