@@ -85,12 +85,17 @@ impl<T: Clone> PhraseTable<T> {
                 if k > 0 && t.start > toks[i + k - 1].end + 2 {
                     continue 'c;
                 }
-                let got = if *cs {
-                    t.bare.replace('’', "'")
+                // Same comparison as `t.bare.replace('’', "'") == want` (case-sensitive keys) or
+                // `t.norm == want`, without allocating per token.
+                let same = if *cs {
+                    t.bare
+                        .chars()
+                        .map(|c| if c == '’' { '\'' } else { c })
+                        .eq(want.chars())
                 } else {
-                    t.norm.clone()
+                    t.norm == *want
                 };
-                if &got != want {
+                if !same {
                     continue 'c;
                 }
             }
