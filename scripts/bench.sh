@@ -132,9 +132,16 @@ for mb in $sizes; do
 done
 
 echo "== score (one article, start-up included)"
-article="$texts/$(ls "$texts" | head -1)"
+# (A glob, not `ls | head`: with pipefail, head closing the pipe early would end the script.)
+for article in "$texts"/*.txt; do break; done
 if command -v hyperfine >/dev/null 2>&1; then
-  hyperfine --warmup 3 --runs 30 -N "$bin score $article" 2>&1 | sed -n '/Time/,/Range/p'
+  hyperfine --style basic --warmup 3 --runs 30 -N --export-json "$work/score.json" "$bin score $article" >/dev/null
+  python3 - "$work/score.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"score: mean {r['mean']*1000:.1f} ms wall (min {r['min']*1000:.1f}, max {r['max']*1000:.1f}; "
+      f"user {r['user']*1000:.1f} ms, sys {r['system']*1000:.1f} ms; {len(r['times'])} runs)")
+PY
 else
   python3 - "$bin" "$article" <<'PY'
 import subprocess, sys, time
