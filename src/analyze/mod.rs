@@ -228,8 +228,10 @@ fn text_rules(lex: &LexiconSet) -> crate::Result<TextRules> {
                 Some("caption") => Region::Caption,
                 _ => Region::Boilerplate,
             };
+            let regex = compile_pattern(l, e)?;
             rules.line_rules.push(LineRule {
-                regex: compile_pattern(l, e)?,
+                prefilter: LineRule::prefilter_for(&regex),
+                regex,
                 region,
             });
         }
@@ -410,6 +412,18 @@ pub(crate) fn count_tokens(model: &TextModel, start: usize, end: usize) -> usize
 /// Lower-cased word tokens in authorial voice in the headline and body that contain a letter (numbers are
 /// left out of keyness).
 fn keyness_words(text: &str, model: &TextModel) -> Vec<String> {
+    // Tokens and voice runs are both sorted: walk the runs with a cursor instead of a binary search per
+    // token (same result as `model.voice_at`).
+    let mut run = 0usize;
+    let mut voice_at = |pos: usize| {
+        while model.voice.get(run).is_some_and(|r| r.end <= pos) {
+            run += 1;
+        }
+        match model.voice.get(run) {
+            Some(r) if r.start <= pos => r.voice,
+            _ => Voice::Authorial,
+        }
+    };
     model
         .tokens
         .iter()
@@ -417,10 +431,17 @@ fn keyness_words(text: &str, model: &TextModel) -> Vec<String> {
             matches!(
                 model.sentences.get(t.sentence).map(|s| s.region),
                 Some(Region::Body | Region::Headline)
-            ) && model.voice_at(t.start) == Voice::Authorial
+            ) && voice_at(t.start) == Voice::Authorial
         })
         .filter_map(|t| text.get(t.start..t.end))
         .filter(|w| w.chars().any(char::is_alphabetic))
-        .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
+        .map(|w| {
+            // Most words are ASCII: lower-case them in one allocation (same result as the general path).
+            if w.is_ascii() {
+                w.to_ascii_lowercase()
+            } else {
+                w.to_lowercase().replace('\u{2019}', "'")
+            }
+        })
         .collect()
 }
