@@ -514,11 +514,7 @@ impl Ctx<'_> {
             {
                 k -= 1;
             }
-            if k < left
-                && k + 1 <= left
-                && (toks[k].word || punct(&toks[k], &[')']))
-                && !self.is_boundary(k)
-            {
+            if k < left && (toks[k].word || punct(&toks[k], &[')'])) && !self.is_boundary(k) {
                 let s = self.np_left(k)?;
                 return Some((s, k + 1));
             }
@@ -546,7 +542,9 @@ impl Ctx<'_> {
                 {
                     r -= 1;
                 }
-                let name_run = toks[r].upper && self.rules.entity_at(toks, r).is_none();
+                let name_run = toks[r].upper
+                    && self.rules.entity_at(toks, r).is_none()
+                    && !self.rules.determiners.contains(&toks[r - 1].norm);
                 if r > s && name_run {
                     return Some((r, left + 1));
                 }
@@ -657,13 +655,9 @@ impl Ctx<'_> {
                                         && !self.rules.relative_pronouns.contains(&u.norm)))
                         })
                     };
-                    let mut end = left + 1;
-                    for d in k..left {
-                        if delim(&toks[d]) && adverbial(d + 1) {
-                            end = d;
-                            break;
-                        }
-                    }
+                    let end = (k..left)
+                        .find(|&d| delim(&toks[d]) && adverbial(d + 1))
+                        .unwrap_or(left + 1);
                     let found = (head_start, end);
                     if strong {
                         return Some(found);

@@ -51,7 +51,7 @@ fn side_kind(e: &EntityInfo) -> &'static str {
 fn is_speaker_entity(e: &EntityInfo) -> bool {
     matches!(
         e.category.as_str(),
-        "country" | "metonym" | "institution" | "media"
+        "country" | "metonym" | "institution" | "media" | "org_noun"
     )
 }
 
@@ -128,7 +128,7 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
             }
             // A lone capitalized first word next to a role word is usually not a name ("Several judges").
             let lone_initial = s == 0 && e == 1 && has_role && toks.len() > 1;
-            if !lone_initial && best.map_or(true, |(bs, be)| e - s > be - bs) {
+            if !lone_initial && best.is_none_or(|(bs, be)| e - s > be - bs) {
                 best = Some((s, e));
             }
             k = e;

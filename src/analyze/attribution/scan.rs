@@ -118,7 +118,7 @@ pub(crate) fn quote_spans(text: &str, model: &TextModel) -> Vec<(usize, usize)> 
             .into_iter()
             .filter(|q| {
                 let i = v.partition_point(|m| m.1 <= q.0);
-                v.get(i).map_or(true, |m| m.0 >= q.1)
+                v.get(i).is_none_or(|m| m.0 >= q.1)
             })
             .collect();
         if !extra.is_empty() {

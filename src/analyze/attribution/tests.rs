@@ -14,10 +14,13 @@ fn rules() -> &'static AttributionRules {
     R.get_or_init(|| AttributionRules::from_lexicons(lexicons()).unwrap())
 }
 
-fn text_rules() -> crate::text::TextRules {
-    crate::analyze::Engine::new(lexicons().clone())
-        .unwrap()
-        .text_rules
+fn text_rules() -> &'static crate::text::TextRules {
+    static T: OnceLock<crate::text::TextRules> = OnceLock::new();
+    T.get_or_init(|| {
+        crate::analyze::Engine::new(lexicons().clone())
+            .unwrap()
+            .text_rules
+    })
 }
 
 #[derive(Debug)]
@@ -38,7 +41,7 @@ struct Found {
 fn run_with(text: &str, headline: bool, rules: &AttributionRules) -> Vec<Found> {
     let model = build(
         text,
-        &text_rules(),
+        text_rules(),
         &BuildOptions {
             first_line_is_headline: headline,
         },
@@ -368,7 +371,7 @@ fn text_order_and_no_panics_on_odd_input() {
     for t in odd {
         let model = build(
             t,
-            &text_rules(),
+            text_rules(),
             &BuildOptions {
                 first_line_is_headline: false,
             },
@@ -392,7 +395,7 @@ fn long_input_is_linear_enough() {
     let para = "“We are ready,” Peskov said. The Kremlin said the strikes would go on, according to Reuters.\n\n";
     let t = para.repeat(2000);
     let start = std::time::Instant::now();
-    let model = build(&t, &text_rules(), &BuildOptions::default());
+    let model = build(&t, text_rules(), &BuildOptions::default());
     let atts = extract(&t, &model, rules());
     assert!(atts.len() >= 4000);
     assert!(start.elapsed().as_secs() < 20);
