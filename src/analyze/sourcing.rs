@@ -238,12 +238,16 @@ impl SourcingRules {
         let src_hits = self.hits(source);
         let mut anon: Option<String> = None;
         let mut extent = at;
+        // An anonymous phrase that begins before the source governs it ("sources close to | the
+        // council", "a person familiar with | the matter"): anonymous even when the source is a name.
+        let mut governs = false;
         match at {
             Some((s0, s1)) => {
                 for c in self.anonymous_chains(sentence, Some((s0, s1))) {
                     if c.start <= s1 && s0 <= c.end {
                         anon = c.class.clone();
                         extent = Some((c.start, c.end));
+                        governs = c.start < s0;
                     }
                 }
             }
@@ -273,7 +277,9 @@ impl SourcingRules {
 
         let mut kind = sp_kind.to_string();
         let mut anonymous = false;
-        if sp_kind == "anonymous" || (anon.is_some() && !proper && sp_kind != "document") {
+        if sp_kind == "anonymous"
+            || (anon.is_some() && (governs || !proper) && sp_kind != "document")
+        {
             kind = "anonymous".into();
             anonymous = true;
         } else if sp_kind == "document" || matches!(first_cat, Some((_, "document", _))) {
@@ -291,19 +297,30 @@ impl SourcingRules {
         } else {
             self.role_class(&role_phrase)
         };
+        // A document is named when its issuer is: a resolved proper name that is not itself a document
+        // noun ("a statement by John Kirby", not "a report").
+        let issuer = speaker
+            .filter(|s| {
+                s.resolved_from != "none"
+                    && s.name.chars().next().is_some_and(char::is_uppercase)
+                    && !self
+                        .hits(&s.name)
+                        .iter()
+                        .any(|(_, i)| i.category == "document")
+            })
+            .map(|s| s.name.clone());
         let named = !anonymous
-            && (proper
-                || (kind == "document"
-                    && speaker.is_some_and(|s| {
-                        s.resolved_from != "none"
-                            && s.name.chars().next().is_some_and(char::is_uppercase)
-                    }))
-                || (kind == "media" && self.media_in(source).is_some()));
+            && if kind == "document" {
+                issuer.is_some()
+            } else {
+                proper || (kind == "media" && self.media_in(source).is_some())
+            };
         let official = !anonymous
             && (kind == "government"
                 || role_class
                     .as_deref()
                     .is_some_and(|c| OFFICIAL_CLASSES.contains(&c)));
+        let is_document = kind == "document";
         Typing {
             kind,
             role_class,
@@ -312,6 +329,7 @@ impl SourcingRules {
             anonymity: anon.filter(|_| anonymous),
             named,
             official,
+            issuer: issuer.filter(|_| is_document),
             extent,
         }
     }
@@ -384,6 +402,8 @@ pub struct Typing {
     pub anonymity: Option<String>,
     pub named: bool,
     pub official: bool,
+    /// For a document: the named person or body that issued it.
+    pub issuer: Option<String>,
     /// The source range widened by the anonymous phrases that touch it (byte offsets in the sentence).
     extent: Option<(usize, usize)>,
 }
@@ -497,12 +517,10 @@ pub fn profile(
                     .document_class
                     .clone()
                     .unwrap_or_else(|| "document".into());
-                if t.named && !src_text.to_lowercase().starts_with(&sp.name.to_lowercase()) {
-                    format!("{doc} by {}", sp.name)
-                } else if src_text.is_empty() {
-                    sp.name.clone()
-                } else {
-                    strip_det(&src_text)
+                match &t.issuer {
+                    Some(who) => format!("{doc} by {who}"),
+                    None if src_text.is_empty() => sp.name.clone(),
+                    None => strip_det(&src_text),
                 }
             }
             _ => sp.name.clone(),
@@ -513,11 +531,8 @@ pub fn profile(
             name
         };
         // A named issuer's documents are one source ("the statement" after "a statement by X").
-        let key = if t.kind == "document" && t.named {
-            (
-                "document".to_string(),
-                format!("by {}", sp.name.to_lowercase()),
-            )
+        let key = if let Some(who) = &t.issuer {
+            ("document".to_string(), format!("by {}", who.to_lowercase()))
         } else {
             (t.kind.clone(), name.to_lowercase())
         };
