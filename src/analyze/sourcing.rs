@@ -180,11 +180,23 @@ impl SourcingRules {
         let mut chains: Vec<Chain> = Vec::new();
         for (s, e, info) in pieces {
             let joins = chains.last().is_some_and(|c| {
+                // The source joins a phrase that governs it across one word ("familiar with | the
+                // matter"); a phrase after the source joins only when adjacent.
+                let max_gap = if info.is_none() {
+                    SOURCE_GAP_WORDS
+                } else if c.has_source {
+                    0
+                } else {
+                    CHAIN_GAP_WORDS
+                };
                 s <= c.end || {
                     let gap = text.get(c.end..s).unwrap_or(",");
+                    let words: Vec<&str> = gap.split_whitespace().collect();
                     !gap.contains(|ch: char| {
                         !(ch.is_alphanumeric() || ch.is_whitespace() || ch == '-')
-                    }) && gap.split_whitespace().count() <= CHAIN_GAP_WORDS
+                    }) && words.len() <= max_gap
+                        && (info.is_some()
+                            || words.iter().all(|w| self.is_function(w, "preposition")))
                 }
             });
             if !joins {
@@ -195,6 +207,7 @@ impl SourcingRules {
                 });
             }
             if let Some(c) = chains.last_mut() {
+                c.has_source |= info.is_none();
                 c.end = c.end.max(e);
                 c.start = c.start.min(s);
                 if let Some(i) = info {
@@ -258,6 +271,27 @@ impl SourcingRules {
                     .find_map(|c| c.class);
             }
         }
+        // Not anonymous when a name heads the source before the anonymous phrase ("Jeffrey Trimble, a
+        // senior official") or the phrase names its members ("critics, like Senator X").
+        let after = at
+            .and_then(|(_, s1)| sentence.get(s1..))
+            .unwrap_or_default()
+            .trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        let named_after = self.hits(after).first().is_some_and(|(h, i)| {
+            h.start == 0
+                && i.category == "function"
+                && i.class.as_deref() == Some("naming")
+                && after
+                    .get(h.end..)
+                    .unwrap_or_default()
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+        });
+        if anon.is_some() && (named_after || self.names_members(source)) {
+            anon = None;
+        }
         let sp_kind = speaker.map(|s| s.kind.as_str()).unwrap_or("unknown");
         let resolved = speaker.map(|s| s.resolved_from.as_str()).unwrap_or("none");
         let proper = matches!(sp_kind, "person" | "organization" | "government" | "media")
@@ -265,7 +299,7 @@ impl SourcingRules {
             && resolved != "none";
         let first_cat = src_hits
             .iter()
-            .find(|(_, i)| i.category != "role")
+            .find(|(_, i)| i.category != "role" && i.category != "function")
             .map(|(h, i)| (h.start, i.category.as_str(), i.class.clone()));
         let doc_class = src_hits
             .iter()
@@ -277,8 +311,10 @@ impl SourcingRules {
 
         let mut kind = sp_kind.to_string();
         let mut anonymous = false;
+        // A document head wins over a vague quantifier ("some polls").
+        let doc_head = doc_class.is_some() && anon.as_deref() == Some("vague_group");
         if sp_kind == "anonymous"
-            || (anon.is_some() && (governs || !proper) && sp_kind != "document")
+            || (anon.is_some() && (governs || !proper) && sp_kind != "document" && !doc_head)
         {
             kind = "anonymous".into();
             anonymous = true;
@@ -334,6 +370,49 @@ impl SourcingRules {
         }
     }
 
+    /// Whether `word` is a `function` lexicon word of `class`.
+    fn is_function(&self, word: &str, class: &str) -> bool {
+        self.hits(word).iter().any(|(h, i)| {
+            i.category == "function"
+                && i.class.as_deref() == Some(class)
+                && h.start == 0
+                && h.end == word.len()
+        })
+    }
+
+    /// Whether `source` contains a name outside the lexicon's words: a capitalised word before its first
+    /// anonymous phrase that no lexicon term covers, or a capitalised word after a `naming` function word
+    /// ("like", "including").
+    fn names_members(&self, source: &str) -> bool {
+        let hits = self.hits(source);
+        let first_anon = hits
+            .iter()
+            .find(|(_, i)| i.category == "anonymous")
+            .map(|(h, _)| h.start)
+            .unwrap_or(0);
+        let covered = |s: usize, e: usize| hits.iter().any(|(h, _)| h.start <= s && e <= h.end);
+        let mut pos = 0;
+        for w in source.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '\''))
+        {
+            let s = pos;
+            pos += w.len() + 1;
+            if s >= first_anon {
+                break;
+            }
+            if w.chars().next().is_some_and(char::is_uppercase) && !covered(s, s + w.len()) {
+                return true;
+            }
+        }
+        hits.iter()
+            .filter(|(_, i)| i.category == "function" && i.class.as_deref() == Some("naming"))
+            .any(|(h, _)| {
+                source
+                    .get(h.end..)
+                    .and_then(|r| r.trim_start().chars().next())
+                    .is_some_and(char::is_uppercase)
+            })
+    }
+
     /// The canonical (lower-cased) media name mentioned in `text`, if any.
     fn media_in(&self, text: &str) -> Option<String> {
         let low = text.to_lowercase();
@@ -379,6 +458,8 @@ impl SourcingRules {
 /// Words allowed between two anonymous phrases of one description ("officials | who spoke | on condition
 /// of anonymity").
 const CHAIN_GAP_WORDS: usize = 2;
+/// Words allowed between an anonymous phrase and the source it governs.
+const SOURCE_GAP_WORDS: usize = 1;
 
 #[derive(Debug, Clone, Default)]
 struct Chain {
@@ -388,6 +469,7 @@ struct Chain {
     words: usize,
     agentless: bool,
     hits: usize,
+    has_source: bool,
 }
 
 /// How one source is typed.
