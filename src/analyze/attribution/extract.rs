@@ -210,6 +210,31 @@ impl Ctx<'_> {
         matches!(self.rules.entity_at(self.toks, i), Some((1, e)) if e.category == "pronoun")
     }
 
+    /// The subject at the start of the segment, ending before `limit`: determiners, capitalized words,
+    /// titles, roles and entities ("The court", "Kremlin spokesman Dmitry Peskov", "Mr. Schultz").
+    fn subject_at_start(&self, limit: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        let mut e = 0;
+        while e < limit {
+            let t = &toks[e];
+            if let Some((n, _)) = self.rules.entity_at(toks, e) {
+                e += n;
+            } else {
+                let word = t.word
+                    && (t.upper || self.rules.determiners.contains(&t.norm))
+                    && !self.is_boundary(e);
+                let abbrev_dot = punct(t, &['.']) && e > 0 && toks[e - 1].end == t.start;
+                if !(word || abbrev_dot) {
+                    break;
+                }
+                e += 1;
+            }
+        }
+        let e = e.min(limit);
+        (e > 0 && self.speaker_like_as(0, e, true) && self.clear_subject_end(e - 1))
+            .then_some((0, e))
+    }
+
     /// Can `toks[i]` end a noun phrase (a name, role, entity, document noun or plural noun)?
     fn noun_end(&self, i: usize) -> bool {
         let t = &self.toks[i];
@@ -767,6 +792,9 @@ fn find_in_segment(
         }
     }
     let mut cands: Vec<Cand> = Vec::new();
+    if let Some(c) = colon_cand(&cx, seg.headline) {
+        cands.push(c);
+    }
     let mut i = 0;
     while i < n {
         // A capitalized cue word is a verb only at the start of a segment or in a title-case headline.
@@ -968,10 +996,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         }
         let source = match prev.last() {
             Some(p) => p.source,
-            None => {
-                let e = cx.np_right(0, false)?;
-                cx.speaker_like(0, e).then_some((0, e))
-            }
+            None => cx.subject_at_start(l),
         };
         source?;
         return Some(Cand {
@@ -996,10 +1021,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
             Some(p) if p.mode == Mode::Forward && p.fwd_start < l => p.source,
             Some(_) => None,
             // No earlier cue: the subject of the segment ("Mr. Schultz supported Democrats and said …").
-            None => cx
-                .np_right(0, false)
-                .filter(|&e| e < l && e > 0 && cx.speaker_like(0, e) && cx.clear_subject_end(e - 1))
-                .map(|e| (0, e)),
+            None => cx.subject_at_start(l),
         };
         source?;
         return Some(Cand {
@@ -1147,6 +1169,61 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         stop: Some(b),
         back_end,
         fwd_start: 0,
+        antecedent: None,
+    })
+}
+
+/// Longest speaker phrase before a colon in "Speaker: what they said" headlines and transcripts.
+const MAX_COLON_SPEAKER: usize = 6;
+
+/// "Graham: Trump's rhetoric destroying GOP" (a headline) or "PENCE: Well, look …" (a transcript line in
+/// capitals): the phrase before a colon at the start of the segment is the source, the colon the cue.
+fn colon_cand(cx: &Ctx, headline: bool) -> Option<Cand> {
+    let toks = cx.toks;
+    let c = (1..toks.len().min(MAX_COLON_SPEAKER + 1)).find(|&k| punct(&toks[k], &[':']))?;
+    if !has_material(toks, c + 1, toks.len()) || cx.inq[0] {
+        return None;
+    }
+    let phrase_ok = (0..c).all(|k| {
+        toks[k].word || (punct(&toks[k], &['.']) && k > 0 && toks[k - 1].end == toks[k].start)
+    });
+    if !phrase_ok || !cx.speaker_like_as(0, c, true) || !cx.clear_subject_end(c - 1) {
+        return None;
+    }
+    // In the body only the transcript convention (the speaker in capitals, not a dateline place name).
+    let capitals =
+        (0..c).all(|k| !toks[k].word || toks[k].bare.chars().all(|ch| !ch.is_lowercase()));
+    // "WASHINGTON:" is a dateline: compare the capitalized words with the lexicon in title case.
+    let titled: Vec<Tok> = toks[..c]
+        .iter()
+        .map(|t| {
+            let mut u = t.clone();
+            let mut cs = t.bare.chars();
+            if let Some(f) = cs.next() {
+                u.bare = f.to_string() + &cs.as_str().to_lowercase();
+            }
+            u
+        })
+        .collect();
+    let transcript = capitals && (0..c).all(|k| cx.rules.entity_at(&titled, k).is_none());
+    if !headline && !transcript {
+        return None;
+    }
+    let info = CueInfo {
+        lemma: ":".into(),
+        class: "neutral".into(),
+        category: "colon".into(),
+        frame: String::new(),
+    };
+    Some(Cand {
+        cue: (c, c + 1),
+        info,
+        phrase: false,
+        source: Some((0, c)),
+        mode: Mode::Forward,
+        stop: None,
+        back_end: 0,
+        fwd_start: c + 1,
         antecedent: None,
     })
 }

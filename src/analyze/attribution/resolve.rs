@@ -421,10 +421,21 @@ impl<'a> Resolver<'a> {
             .rev()
             .find(|(_, _, e)| is_speaker_entity(e))
         {
+            // A common organization noun ("the city's finance office") is named by its phrase.
+            let name = if e.category == "org_noun" {
+                let words: Vec<Tok> = toks
+                    .iter()
+                    .filter(|t| t.word && !rules.determiners.contains(&t.norm))
+                    .cloned()
+                    .collect();
+                join(&words)
+            } else {
+                e.canonical.clone()
+            };
             return Speaker {
-                name: e.canonical.clone(),
+                name,
                 kind: side_kind(e).into(),
-                side: e.side.clone(),
+                side: e.side.clone().or(side_desc),
                 resolved_from: "name".into(),
                 role: None,
             };

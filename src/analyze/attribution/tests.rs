@@ -462,3 +462,104 @@ fn seed_article() {
     assert!(f.iter().all(|a| !a.speaker.contains("Lavrov")));
     assert!(f.iter().all(|a| !a.source.contains("Lavrov")));
 }
+
+#[test]
+fn random_inputs_never_panic() {
+    // A small deterministic generator over pieces that exercise every rule.
+    let pieces = [
+        "said",
+        "told",
+        "according to",
+        ",",
+        ".",
+        ":",
+        "“",
+        "”",
+        "\"",
+        "''",
+        "'",
+        "(",
+        ")",
+        " — ",
+        "-",
+        "Peskov",
+        "the",
+        "Russian",
+        "official",
+        "he",
+        "who",
+        "and",
+        "that",
+        "é",
+        "\u{1F600}",
+        "Sen.",
+        "U.S.",
+        "\n\n",
+        "\n",
+        "stressing",
+        "was",
+        "reports",
+        "show",
+        "Friday",
+        "—",
+        "…",
+        "’s",
+        "of",
+        "The",
+        "Kremlin",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..400 {
+        let mut t = String::new();
+        let n = (state % 40) as usize + 1;
+        for _ in 0..n {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            t.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            if state % 3 == 0 {
+                t.push(' ');
+            }
+        }
+        let model = build(
+            &t,
+            text_rules(),
+            &BuildOptions {
+                first_line_is_headline: state % 2 == 0,
+            },
+        );
+        for a in extract(&t, &model, rules()) {
+            for s in [a.cue, a.source, Some(a.content)].into_iter().flatten() {
+                assert!(s.start <= s.end && s.end <= t.len(), "{t:?}");
+                assert!(
+                    t.is_char_boundary(s.start) && t.is_char_boundary(s.end),
+                    "{t:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn colon_headline_and_transcript() {
+    let f = run_with(
+        "Graham: Trump's rhetoric is destroying the party\n\nThe senator spoke on Sunday.",
+        true,
+        rules(),
+    );
+    let a = &f[0];
+    assert_eq!(a.source, "Graham");
+    assert_eq!(a.cue, ":");
+    assert_eq!(a.content, "Trump's rhetoric is destroying the party");
+    let f = run("PENCE: Well, look, we are going to win.\n\nWASHINGTON: The talks resumed.\n\nNote: this is a test.");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].source, "PENCE");
+}
+
+#[test]
+fn citing_reports_the_subjects_source() {
+    let f = run("The court blocked the rule, citing a threat to public health.");
+    let a = by_cue(&f, "citing");
+    assert_eq!(a.source, "The court");
+    assert_eq!(a.content, "a threat to public health.");
+}
