@@ -195,9 +195,12 @@ pub fn main() -> i32 {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    // serde_json wraps the io::Error without exposing it as a source: ask it for the kind.
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 
