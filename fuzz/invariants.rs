@@ -211,7 +211,9 @@ fn code_points(doc: &[char], what: &str, s: usize, e: usize, t: &str) -> Result<
     }
     let got: String = doc[s..e].iter().collect();
     if got != t {
-        return Err(format!("{what}: span {s}..{e} is {got:?}, record says {t:?}"));
+        return Err(format!(
+            "{what}: span {s}..{e} is {got:?}, record says {t:?}"
+        ));
     }
     Ok(())
 }

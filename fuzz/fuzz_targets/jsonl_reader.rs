@@ -28,12 +28,21 @@ fuzz_target!(|data: &[u8]| {
                 items += 1;
             }
             Err(e) => {
-                assert!(!opts.keep_going || e.to_string().contains("UTF-16"), "error under keep_going: {e}");
-                assert!(e.to_string().starts_with("fuzz.jsonl:"), "error without file:line: {e}");
+                assert!(
+                    !opts.keep_going || e.to_string().contains("UTF-16"),
+                    "error under keep_going: {e}"
+                );
+                assert!(
+                    e.to_string().starts_with("fuzz.jsonl:"),
+                    "error without file:line: {e}"
+                );
                 errors += 1;
             }
         }
         assert!(errors <= 1);
     }
-    assert!(items + errors <= lines, "{items} items + {errors} errors from {lines} lines");
+    assert!(
+        items + errors <= lines,
+        "{items} items + {errors} errors from {lines} lines"
+    );
 });

@@ -8,12 +8,29 @@ fuzz_target!(|data: &[u8]| {
     let loaded = Lexicon::parse(data, "lexicon.toml", Format::Native, "fuzz");
     let lines = data.split(|&b| b == b'\n').count().max(1);
     for d in &loaded.diagnostics {
-        assert!(d.line >= 1 && d.col >= 1, "diagnostic position not 1-based: {d}");
-        assert!(d.line <= lines + 1, "diagnostic line {} beyond {} lines: {d}", d.line, lines);
-        assert!(d.to_string().starts_with("lexicon.toml:"), "diagnostic without file: {d}");
+        assert!(
+            d.line >= 1 && d.col >= 1,
+            "diagnostic position not 1-based: {d}"
+        );
+        assert!(
+            d.line <= lines + 1,
+            "diagnostic line {} beyond {} lines: {d}",
+            d.line,
+            lines
+        );
+        assert!(
+            d.to_string().starts_with("lexicon.toml:"),
+            "diagnostic without file: {d}"
+        );
     }
-    let has_errors = loaded.diagnostics.iter().any(|d| d.severity == Severity::Error);
-    assert!(!(has_errors && loaded.lexicon.is_some()), "lexicon returned despite errors");
+    let has_errors = loaded
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    assert!(
+        !(has_errors && loaded.lexicon.is_some()),
+        "lexicon returned despite errors"
+    );
     if let Some(lex) = &loaded.lexicon {
         let entries: Vec<_> = lex.entries.iter().collect();
         if let Ok(m) = TermMatcher::build(&entries) {
