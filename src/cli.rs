@@ -43,6 +43,8 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print one article's findings for a person to read (or its JSON record).
     Score(ScoreArgs),
+    /// Redraw the charts of a finished run from its report.json, without re-analysis.
+    Chart(ChartArgs),
     /// Combine the output folders of `analyze --shard K/N` runs into the output of one whole run.
     Merge(MergeArgs),
     /// Validate or describe lexicons.
@@ -77,6 +79,39 @@ pub enum EvalCommand {
     },
 }
 
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChartsArg {
+    Png,
+    Svg,
+    All,
+    None,
+}
+
+impl ChartsArg {
+    pub fn formats(self) -> Vec<crate::chart::Format> {
+        use crate::chart::Format;
+        match self {
+            ChartsArg::Png => vec![Format::Png],
+            ChartsArg::Svg => vec![Format::Svg],
+            ChartsArg::All => vec![Format::Png, Format::Svg],
+            ChartsArg::None => vec![],
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ChartArgs {
+    /// A report.json written by analyze or merge (articles.jsonl beside it supplies the distributions).
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    /// Folder for the charts (default: charts/ beside the report).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Chart formats.
+    #[arg(long, value_enum, default_value = "png")]
+    pub charts: ChartsArg,
+}
+
 #[derive(Args, Debug)]
 pub struct MergeArgs {
     /// Output folders of the shard runs (all N of them, any order).
@@ -85,6 +120,9 @@ pub struct MergeArgs {
     /// Folder for the merged outputs.
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
+    /// Charts to draw into DIR/charts.
+    #[arg(long, value_enum, default_value = "png")]
+    pub charts: ChartsArg,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -134,6 +172,9 @@ pub struct AnalyzeArgs {
     /// Skip malformed JSONL lines (recorded in report.json) instead of stopping.
     #[arg(long)]
     pub keep_going: bool,
+    /// Charts to draw into DIR/charts (png, svg, all or none).
+    #[arg(long, value_enum, default_value = "png")]
+    pub charts: ChartsArg,
     /// Analyze only shard K of N (articles at input positions i with i mod N = K-1).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
@@ -155,6 +196,12 @@ pub struct ScoreArgs {
     pub file: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ScoreFormat,
+    /// Also draw the article's fingerprint chart into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub chart: Option<PathBuf>,
+    /// A report.json whose corpus means the fingerprint is drawn against.
+    #[arg(long, value_name = "REPORT", requires = "chart")]
+    pub reference: Option<PathBuf>,
     #[command(flatten)]
     pub lex: LexiconArgs,
     #[command(flatten)]
@@ -210,7 +257,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Score(s) => cmd_score(s),
         Command::Merge(m) => {
             remove_staging_on_interrupt(&m.out);
-            let report = pipeline::merge(&m.dirs, &m.out)?;
+            let report = pipeline::merge(&m.dirs, &m.out, &m.charts.formats())?;
             Ok(if report.run.skipped.is_empty() {
                 EXIT_OK
             } else {
@@ -218,6 +265,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
             })
         }
         Command::Eval(e) => cmd_eval(e),
+        Command::Chart(c) => cmd_chart(c),
         Command::Lexicon(LexiconCommand::Check { dir }) => cmd_lexicon_check(dir.as_deref()),
         Command::Lexicon(LexiconCommand::List(l)) => cmd_lexicon_list(&l),
     }
@@ -271,6 +319,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
         input: input_options(&a.fields, a.keep_going, &engine),
         include_text: a.include_text,
         shard: a.shard,
+        charts: a.charts.formats(),
     };
     let bar = if a.quiet {
         indicatif::ProgressBar::hidden()
@@ -354,6 +403,12 @@ fn cmd_score(s: ScoreArgs) -> anyhow::Result<i32> {
             writeln!(out)?;
         }
         ScoreFormat::Text => crate::report::human::write(&mut out, &doc, &rec, &engine)?,
+    }
+    if let Some(dir) = &s.chart {
+        let reference = s.reference.as_deref().map(read_report).transpose()?;
+        let fp = crate::report::charts::fingerprint(&rec, reference.as_ref());
+        let path = crate::chart::fingerprint(&fp, dir, crate::chart::Format::Png)?;
+        eprintln!("chart: {}", path.display());
     }
     out.flush()?;
     Ok(EXIT_OK)
@@ -448,6 +503,38 @@ fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
                     s.word_precision, s.word_recall, s.word_f1, s.sentence_accuracy, s.n_sentences)?;
             }
         }
+    }
+    Ok(EXIT_OK)
+}
+
+fn read_report(path: &Path) -> anyhow::Result<crate::report::Report> {
+    let bytes = std::fs::read(path).with_context(|| format!("read {}", path.display()))?;
+    serde_json::from_slice(&bytes)
+        .with_context(|| format!("{}: not a slantscope report.json", path.display()))
+}
+
+fn cmd_chart(c: ChartArgs) -> anyhow::Result<i32> {
+    let report = read_report(&c.report)?;
+    let dir = c.report.parent().unwrap_or(Path::new("."));
+    // Per-article loaded_rate values per outlet for the distribution chart, streamed from articles.jsonl.
+    let mut values: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    let jsonl = dir.join("articles.jsonl");
+    if let Ok(f) = std::fs::File::open(&jsonl) {
+        use std::io::BufRead;
+        for (i, line) in std::io::BufReader::new(f).lines().enumerate() {
+            let line = line.with_context(|| format!("read {}", jsonl.display()))?;
+            let v: serde_json::Value = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}", jsonl.display(), i + 1))?;
+            if let (Some(o), Some(r)) = (v["outlet"].as_str(), v["metrics"]["loaded_rate"].as_f64())
+            {
+                values.entry(o.to_string()).or_default().push(r);
+            }
+        }
+    }
+    let input = crate::report::charts::chart_input(&report, &values);
+    let out = c.out.unwrap_or_else(|| dir.join(crate::report::CHARTS_DIR));
+    for p in crate::chart::draw_all(&input, &out, &c.charts.formats())? {
+        println!("{}", p.display());
     }
     Ok(EXIT_OK)
 }

@@ -9,6 +9,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod analyze;
+pub mod chart;
 pub mod cli;
 pub mod compare;
 pub mod error;

@@ -84,7 +84,7 @@ pub fn compute(
     let weight = |f: &dyn Fn(&LoadedTerm) -> bool| {
         terms
             .iter()
-            .filter(|t| f(t))
+            .filter(|t| t.counted && f(t))
             .fold(0.0, |acc, t| acc + t.weight)
     };
     let body = |t: &LoadedTerm, v: Voice| t.region == Region::Body && t.voice == v;
@@ -112,12 +112,18 @@ pub fn compute(
         "loaded_rate_paraphrased".into(),
         per_thousand(weight(&|t| body(t, Voice::Paraphrased)), wp),
     );
-    let authorial: Vec<&LoadedTerm> = terms.iter().filter(|t| body(t, Voice::Authorial)).collect();
+    let all_authorial: Vec<&LoadedTerm> =
+        terms.iter().filter(|t| body(t, Voice::Authorial)).collect();
+    let authorial: Vec<&LoadedTerm> = all_authorial
+        .iter()
+        .copied()
+        .filter(|t| t.counted)
+        .collect();
     m.insert("loaded_hits".into(), Some(authorial.len() as f64));
     let distinct: BTreeSet<&str> = authorial.iter().map(|t| t.term.as_str()).collect();
     m.insert("loaded_distinct_terms".into(), Some(distinct.len() as f64));
     for c in &engine.loaded.categories {
-        let wsum = authorial
+        let wsum = all_authorial
             .iter()
             .filter(|t| &t.category == c)
             .fold(0.0, |acc, t| acc + t.weight);
@@ -161,7 +167,7 @@ pub fn compute(
         share(attributed, body_sentences),
     );
     m.insert("unsourced_loaded".into(), Some(unsourced as f64));
-    let hedges = authorial
+    let hedges = all_authorial
         .iter()
         .filter(|t| t.category == HEDGE_CATEGORY)
         .count();
@@ -194,7 +200,7 @@ fn sentence_sourcing(model: &TextModel, atts: &[AttributionOut], hits: &[Hit]) -
     }
     let unsourced: BTreeSet<usize> = hits
         .iter()
-        .filter(|h| h.region == Region::Body && h.voice == Voice::Authorial)
+        .filter(|h| h.region == Region::Body && h.voice == Voice::Authorial && h.counted())
         .filter_map(|h| h.sentence)
         .filter(|s| !attributed.contains(s))
         .collect();

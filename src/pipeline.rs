@@ -58,6 +58,8 @@ pub struct RunConfig {
     pub input: InputOptions,
     pub include_text: bool,
     pub shard: Option<Shard>,
+    /// Chart formats to draw into `out/charts` (empty: no charts).
+    pub charts: Vec<crate::chart::Format>,
 }
 
 /// Progress notifications for the caller (the CLI draws a bar; the library never prints).
@@ -170,7 +172,12 @@ impl Collector {
     }
 
     /// Build `report.json` and move every output into place.
-    pub fn finish(self, lexicons: Vec<LexiconInfo>, metric_names: Vec<String>) -> Result<Report> {
+    pub fn finish(
+        self,
+        lexicons: Vec<LexiconInfo>,
+        metric_names: Vec<String>,
+        charts: &[crate::chart::Format],
+    ) -> Result<Report> {
         let compared: Vec<String> = metric_names
             .iter()
             .filter(|m| !m.starts_with("words_"))
@@ -190,7 +197,19 @@ impl Collector {
             side_table: self.agg.side_table(),
             keyness: self.agg.keyness(),
         };
-        self.writer.finish(&report, &self.agg.vocabulary())?;
+        let input = (!charts.is_empty()).then(|| {
+            let values = self.agg.values();
+            let rates = values
+                .iter()
+                .map(|(o, m)| (o.clone(), m.get("loaded_rate").cloned().unwrap_or_default()))
+                .collect();
+            crate::report::charts::chart_input(&report, &rates)
+        });
+        self.writer.finish(
+            &report,
+            &self.agg.vocabulary(),
+            input.as_ref().map(|i| (i, charts)),
+        )?;
         Ok(report)
     }
 
@@ -214,7 +233,7 @@ pub fn run(cfg: &RunConfig, engine: &Engine, progress: &dyn Progress) -> Result<
     let mut col = Collector::new(&cfg.out, &metric_names, info)?;
     match run_into(cfg, engine, progress, &pool, &mut col) {
         Ok(()) => Ok(Outcome {
-            report: col.finish(lexicon_infos(engine), metric_names)?,
+            report: col.finish(lexicon_infos(engine), metric_names, &cfg.charts)?,
         }),
         Err(e) => {
             col.abandon();
@@ -337,7 +356,11 @@ impl ShardOutput {
 
 /// Combine the outputs of `analyze --shard K/N` runs (one folder per shard, all N present) into exactly
 /// the outputs a single run over the whole corpus writes.
-pub fn merge(dirs: &[PathBuf], out: &std::path::Path) -> Result<Report> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &std::path::Path,
+    charts: &[crate::chart::Format],
+) -> Result<Report> {
     let mut shards = dirs
         .iter()
         .map(|d| ShardOutput::open(d))
@@ -431,7 +454,7 @@ pub fn merge(dirs: &[PathBuf], out: &std::path::Path) -> Result<Report> {
         Ok(())
     })();
     match result {
-        Ok(()) => col.finish(lexicons, metric_names),
+        Ok(()) => col.finish(lexicons, metric_names, charts),
         Err(e) => {
             col.abandon();
             Err(e)
@@ -464,13 +487,14 @@ mod tests {
                 input: InputOptions::default(),
                 include_text: false,
                 shard,
+                charts: Vec::new(),
             };
             run(&cfg, &engine, &Silent).unwrap();
         };
         let (single, s1, merged) = (t.path().join("a"), t.path().join("s1"), t.path().join("m"));
         run_into_dir(&single, None);
         run_into_dir(&s1, Some(Shard { k: 1, n: 1 }));
-        merge(&[s1], &merged).unwrap();
+        merge(&[s1], &merged, &[]).unwrap();
         let name = crate::report::VOCABULARY_FILE;
         let a = std::fs::read_to_string(single.join(name)).unwrap();
         assert!(a.contains("\"regime\":1"), "{a}");

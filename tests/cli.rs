@@ -343,3 +343,57 @@ fn merge_of_shards_equals_single_run() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn charts_are_drawn_and_redrawn_from_the_report() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    let samples = repo().join("samples");
+    bin()
+        .arg("analyze")
+        .arg(samples.join("corpus"))
+        .args(["--quiet", "--charts", "all", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for name in [
+        "loaded_rate",
+        "categories",
+        "sides",
+        "sourcing",
+        "distribution",
+        "keyness",
+    ] {
+        let png = fs::read(out.join(format!("charts/{name}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}");
+        assert!(fs::read_to_string(out.join(format!("charts/{name}.svg")))
+            .unwrap()
+            .contains("<svg"));
+    }
+    // Redrawing from report.json gives the same pictures, byte for byte.
+    let redraw = t.path().join("redraw");
+    bin()
+        .arg("chart")
+        .arg(out.join("report.json"))
+        .arg("--out")
+        .arg(&redraw)
+        .assert()
+        .success();
+    for name in ["loaded_rate", "distribution", "keyness"] {
+        let a = fs::read(out.join(format!("charts/{name}.png"))).unwrap();
+        let b = fs::read(redraw.join(format!("{name}.png"))).unwrap();
+        assert_eq!(a, b, "{name}.png differs after redraw");
+    }
+    // A one-article fingerprint against the corpus means.
+    let fp = t.path().join("fp");
+    bin()
+        .arg("score")
+        .arg(fixtures().join("input/harbor.txt"))
+        .arg("--chart")
+        .arg(&fp)
+        .arg("--reference")
+        .arg(out.join("report.json"))
+        .assert()
+        .success();
+    assert!(fp.join("fingerprint.png").is_file());
+}

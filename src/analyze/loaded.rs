@@ -6,6 +6,11 @@ use super::attribution::Attribution;
 use crate::lexicon::{Entry, LexiconSet, TermMatcher};
 use crate::text::{Region, TextModel, Voice};
 
+/// Hits weighted below this are recorded (which member of a contested pair an outlet chooses, weak hedges)
+/// but do not count as loaded language in rates, hit counts or evaluation. See docs/lexicon-guide.md for
+/// the weight scale: 0.25 = "recorded, not loaded", 0.5 = mild.
+pub const LOADED_MIN_WEIGHT: f64 = 0.5;
+
 /// Category used for structural scare quotes; it should be declared by the default loaded lexicon.
 pub const SCARE_CATEGORY: &str = "scare_distancing";
 /// A quotation of at most this many words, not inside any attribution, is read as scare quotes.
@@ -76,6 +81,13 @@ pub struct Hit {
     pub group: Option<String>,
     pub sentence: Option<usize>,
     pub lexicon: String,
+}
+
+impl Hit {
+    /// Whether the hit counts as loaded language (weight at least [`LOADED_MIN_WEIGHT`]).
+    pub fn counted(&self) -> bool {
+        self.weight >= LOADED_MIN_WEIGHT
+    }
 }
 
 /// Index of the attribution whose content holds `start..end`; a direct quote wins over the paraphrase

@@ -29,6 +29,8 @@ pub struct LoadedTerm {
     pub term: String,
     pub category: String,
     pub weight: f64,
+    /// Whether the hit counts as loaded language (weight ≥ 0.5); lighter entries are recorded only.
+    pub counted: bool,
     pub voice: Voice,
     pub region: Region,
     /// Index into `attributions` when the hit lies in an attribution's content, else null.
@@ -265,6 +267,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
             term: h.term.clone(),
             category: h.category.clone(),
             weight: h.weight,
+            counted: h.counted(),
             voice: h.voice,
             region: h.region,
             attribution: h.attribution,

@@ -97,11 +97,11 @@ pub struct Aggregator {
     pub terms: TermCounts,
 }
 
-/// Vocabulary counts written beside a run's outputs (`term_counts.json`) so `merge` can rebuild keyness.
+/// Word counts written beside a run's outputs (`term_counts.json`) so `merge` can rebuild word keyness
+/// (lexicon-term keyness is rebuilt from the records' `loaded_terms`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct VocabularyCounts {
     pub words: TermCounts,
-    pub terms: TermCounts,
 }
 
 /// One keyness row, labelled with what was counted (`word` or `lexicon_term`).
@@ -181,7 +181,6 @@ impl Aggregator {
     pub fn vocabulary(&self) -> VocabularyCounts {
         VocabularyCounts {
             words: self.words.clone(),
-            terms: self.terms.clone(),
         }
     }
 

@@ -64,9 +64,9 @@ pub fn ptc(dir: &Path, engine: &Engine) -> Result<PtcReport> {
         let id = stem.trim_start_matches("article").to_string();
         let text = std::fs::read_to_string(f).map_err(|e| Error::io(f, e))?;
         let rec = analyze::analyze(&document(&id, text, true), engine, false);
-        let spans: Vec<(usize, usize)> =
-            rec.loaded_terms.iter().map(|t| (t.start, t.end)).collect();
-        for t in &rec.loaded_terms {
+        let counted = || rec.loaded_terms.iter().filter(|t| t.counted);
+        let spans: Vec<(usize, usize)> = counted().map(|t| (t.start, t.end)).collect();
+        for t in counted() {
             cat_spans
                 .entry(t.category.clone())
                 .or_default()
@@ -110,13 +110,14 @@ pub fn babe(file: &Path, engine: &Engine) -> Result<BabeScore> {
             engine,
             false,
         );
-        flags.push(!rec.loaded_terms.is_empty());
-        words.push(
-            rec.loaded_terms
-                .iter()
-                .map(|t| t.text.clone())
-                .collect::<Vec<_>>(),
-        );
+        let counted: Vec<String> = rec
+            .loaded_terms
+            .iter()
+            .filter(|t| t.counted)
+            .map(|t| t.text.clone())
+            .collect();
+        flags.push(!counted.is_empty());
+        words.push(counted);
     }
     Ok(loaded::babe_scores(&rows, &words, &flags))
 }

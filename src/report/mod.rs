@@ -2,6 +2,7 @@
 //! written into a hidden staging folder inside `--out` and renamed into place when the run completes, so
 //! an interrupted run leaves the previous complete output (or none), never a half-written one.
 
+pub mod charts;
 pub mod human;
 mod tables;
 
@@ -15,6 +16,9 @@ use std::path::{Path, PathBuf};
 
 /// Version of the output format (`report.json` and `articles.jsonl`). Bumped on any breaking change.
 pub const SCHEMA_VERSION: &str = "1.0";
+
+/// Folder inside `--out` that holds the charts.
+pub const CHARTS_DIR: &str = "charts";
 
 /// Per-outlet vocabulary counts written beside the outputs so `merge` can rebuild keyness.
 pub const VOCABULARY_FILE: &str = "term_counts.json";
@@ -138,7 +142,14 @@ impl OutputWriter {
     }
 
     /// Write `report.json`, flush everything and move the files into `out` (report.json last).
-    pub fn finish(mut self, report: &Report, vocabulary: &VocabularyCounts) -> Result<()> {
+    /// Write `report.json`, the run tables and (when `charts` names formats) the charts, then move
+    /// everything into `out` (report.json last).
+    pub fn finish(
+        mut self,
+        report: &Report,
+        vocabulary: &VocabularyCounts,
+        charts: Option<(&crate::chart::ChartInput, &[crate::chart::Format])>,
+    ) -> Result<()> {
         let jpath = self.staging.join("articles.jsonl");
         self.jsonl.flush().map_err(|e| Error::io(&jpath, e))?;
         let mut names = self.tables.finish()?;
@@ -152,6 +163,14 @@ impl OutputWriter {
             serde_json::to_vec_pretty(report).map_err(|e| Error::Other(e.to_string()))?;
         body.push(b'\n');
         fs::write(&rpath, body).map_err(|e| Error::io(&rpath, e))?;
+        if let Some((input, formats)) = charts.filter(|(_, f)| !f.is_empty()) {
+            crate::chart::draw_all(input, &self.staging.join(CHARTS_DIR), formats)?;
+            let old = self.out.join(CHARTS_DIR);
+            if old.is_dir() {
+                fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+            }
+            names.push(CHARTS_DIR.to_string());
+        }
         names.insert(0, "articles.jsonl".to_string());
         names.push("report.json".to_string());
         let _commit = COMMIT.lock().unwrap_or_else(|e| e.into_inner());
