@@ -234,7 +234,8 @@ fn run_analyze(input: &std::path::Path, out: &std::path::Path, extra: &[&str]) -
     code
 }
 
-/// Every file of folder `a` equals the file of the same name in `b`, and both hold the same names.
+/// Every file under folder `a` (recursively: charts too) equals the file at the same path under `b`, and
+/// both hold the same names.
 fn same_outputs(a: &std::path::Path, b: &std::path::Path) -> Result<(), TestCaseError> {
     let names = |d: &std::path::Path| {
         let mut v: Vec<String> = fs::read_dir(d)
@@ -244,13 +245,24 @@ fn same_outputs(a: &std::path::Path, b: &std::path::Path) -> Result<(), TestCase
         v.sort();
         v
     };
-    prop_assert_eq!(names(a), names(b));
+    prop_assert_eq!(names(a), names(b), "in {}", a.display());
     for n in names(a) {
-        prop_assert!(
-            fs::read(a.join(&n)).unwrap() == fs::read(b.join(&n)).unwrap(),
-            "{} differs",
-            n
-        );
+        let (x, y) = (a.join(&n), b.join(&n));
+        if x.is_dir() {
+            same_outputs(&x, &y)?;
+        } else {
+            let (bx, by) = (fs::read(&x).unwrap(), fs::read(&y).unwrap());
+            if bx != by {
+                let (sx, sy) = (String::from_utf8_lossy(&bx), String::from_utf8_lossy(&by));
+                let first = sx
+                    .lines()
+                    .zip(sy.lines())
+                    .find(|(l, r)| l != r)
+                    .map(|(l, r)| format!("\n  {l}\n  {r}"))
+                    .unwrap_or_default();
+                prop_assert!(false, "{} differs from {}{first}", x.display(), y.display());
+            }
+        }
     }
     Ok(())
 }
