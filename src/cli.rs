@@ -67,6 +67,19 @@ pub enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Attribution extraction vs PolNeAR (detection, source, cue and content; by direct vs indirect).
+    Polnear {
+        /// The PolNeAR folder (with metadata.tsv and dev/, train/ ...).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Compartment to score.
+        #[arg(long, default_value = "dev")]
+        split: String,
+        #[command(flatten)]
+        lex: LexiconArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// Loaded-term words vs BABE biased_words, and sentence flag vs label_bias.
     Babe {
         /// BABE SG2 csv (`;`-separated).
@@ -130,6 +143,9 @@ pub struct LexiconArgs {
     /// Folder of user lexicons (.toml, LIWC .dic, plain .txt lists) added to / overriding the defaults.
     #[arg(long, value_name = "DIR")]
     pub lexicons: Option<PathBuf>,
+    /// A study's sides file (TOML: side → names, roles, organizations, patterns); see docs/attribution.md.
+    #[arg(long, value_name = "FILE")]
+    pub sides: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -271,6 +287,15 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
+/// The analysis engine for these arguments: lexicons plus an optional sides file.
+pub fn engine(args: &LexiconArgs) -> anyhow::Result<Engine> {
+    let engine = Engine::new(load_lexicons(args)?)?;
+    Ok(match &args.sides {
+        Some(f) => engine.with_sides(crate::analyze::attribution::load_sides(f)?),
+        None => engine,
+    })
+}
+
 pub fn load_lexicons(args: &LexiconArgs) -> anyhow::Result<LexiconSet> {
     Ok(match &args.lexicons {
         Some(dir) => LexiconSet::with_user_dir(dir)?,
@@ -306,7 +331,7 @@ impl Progress for Bar {
 }
 
 fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
-    let engine = Engine::new(load_lexicons(&a.lex)?)?;
+    let engine = engine(&a.lex)?;
     for p in &a.inputs {
         if p.as_os_str() != "-" && !p.exists() {
             bail!("input not found: {}", p.display());
@@ -389,7 +414,7 @@ fn first_document(path: &Path, opts: &InputOptions) -> anyhow::Result<input::Doc
 }
 
 fn cmd_score(s: ScoreArgs) -> anyhow::Result<i32> {
-    let engine = Engine::new(load_lexicons(&s.lex)?)?;
+    let engine = engine(&s.lex)?;
     if !s.file.exists() && s.file.as_os_str() != "-" {
         bail!("input not found: {}", s.file.display());
     }
@@ -477,7 +502,7 @@ fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
     let mut out = std::io::stdout().lock();
     match e {
         EvalCommand::Ptc { dir, lex, json } => {
-            let engine = Engine::new(load_lexicons(&lex)?)?;
+            let engine = engine(&lex)?;
             let r = crate::eval::run::ptc(&dir, &engine)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &r)?;
@@ -492,8 +517,23 @@ fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
                 }
             }
         }
+        EvalCommand::Polnear {
+            dir,
+            split,
+            lex,
+            json,
+        } => {
+            let engine = engine(&lex)?;
+            let r = crate::eval::run::polnear(&dir, &split, &engine)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &r)?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{r}")?;
+            }
+        }
         EvalCommand::Babe { file, lex, json } => {
-            let engine = Engine::new(load_lexicons(&lex)?)?;
+            let engine = engine(&lex)?;
             let s = crate::eval::run::babe(&file, &engine)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &s)?;

@@ -133,7 +133,7 @@ pub fn compute(
     m.insert("attributions".into(), Some(atts.len() as f64));
     let direct = atts.iter().filter(|a| a.kind == "direct").count();
     m.insert("direct_share".into(), share(direct, atts.len()));
-    m.insert("balance".into(), balance_index(atts));
+    m.insert("balance".into(), balance_index(atts, engine.declared_sides));
     let speakers: BTreeSet<&str> = atts.iter().map(|a| a.speaker.name.as_str()).collect();
     m.insert("distinct_speakers".into(), Some(speakers.len() as f64));
 
@@ -207,8 +207,9 @@ fn sentence_sourcing(model: &TextModel, atts: &[AttributionOut], hits: &[Hit]) -
     (attributed.len(), unsourced.len())
 }
 
-/// Shannon entropy of the side shares ÷ log K (K = sides in play, at least 2); null when no side.
-pub fn balance_index(atts: &[AttributionOut]) -> Option<f64> {
+/// Shannon entropy of the side shares ÷ log K, K = the declared sides (`--sides`) or else the sides seen,
+/// at least 2; null when no attribution has a side.
+pub fn balance_index(atts: &[AttributionOut], declared: Option<usize>) -> Option<f64> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for a in atts {
         if let Some(s) = a.speaker.side.as_deref() {
@@ -219,7 +220,7 @@ pub fn balance_index(atts: &[AttributionOut]) -> Option<f64> {
     if total == 0 {
         return None;
     }
-    let k = counts.len().max(2) as f64;
+    let k = declared.unwrap_or(counts.len()).max(counts.len()).max(2) as f64;
     let h: f64 = counts
         .values()
         .map(|&c| {

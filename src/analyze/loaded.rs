@@ -139,7 +139,7 @@ pub fn find(text: &str, model: &TextModel, atts: &[Attribution], rules: &LoadedR
             lexicon: r.lexicon.clone(),
         });
     }
-    hits.extend(scare_quotes(model, atts));
+    hits.extend(scare_quotes(text, model, atts));
     hits.sort_by(|a, b| (a.start, a.end, &a.category).cmp(&(b.start, b.end, &b.category)));
     hits
 }
@@ -147,6 +147,7 @@ pub fn find(text: &str, model: &TextModel, atts: &[Attribution], rules: &LoadedR
 /// Short quotations that no attribution accounts for: the outlet holding a word at arm's length
 /// ("the “experts” say"). The finding is the outlet's own (authorial) choice, whatever the words inside.
 fn scare_quotes<'a>(
+    text: &'a str,
     model: &'a TextModel,
     atts: &'a [Attribution],
 ) -> impl Iterator<Item = Hit> + 'a {
@@ -156,7 +157,10 @@ fn scare_quotes<'a>(
             return None;
         }
         let words = super::count_tokens(model, q.inner_start, q.inner_end);
-        if words == 0 || words > SCARE_MAX_WORDS {
+        if words == 0
+            || words > SCARE_MAX_WORDS
+            || !has_common_word(text.get(q.inner_start..q.inner_end)?)
+        {
             return None;
         }
         if atts
@@ -187,4 +191,29 @@ fn scare_quotes<'a>(
             lexicon: "structural".to_string(),
         })
     })
+}
+
+/// Whether a quoted fragment contains a word that starts with a lower-case letter. Scare quotes hold
+/// common words at arm's length ("the “experts”"); quoted names, titles and codes ("Million Man March",
+/// "Mysterium Fidei", "32135") are not scare quotes. Scripts without case never qualify.
+fn has_common_word(inner: &str) -> bool {
+    inner
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}' && c != '-')
+        .filter_map(|w| w.chars().next())
+        .any(char::is_lowercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_common_word;
+
+    #[test]
+    fn scare_quote_words() {
+        assert!(has_common_word("experts"));
+        assert!(has_common_word("sanctuary cities."));
+        assert!(has_common_word("Special bond"));
+        assert!(!has_common_word("Million Man March,"));
+        assert!(!has_common_word("32135"));
+        assert!(!has_common_word("IRA_MB,"));
+    }
 }

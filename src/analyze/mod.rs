@@ -157,9 +157,18 @@ pub struct Engine {
     pub outlet_rules: OutletRules,
     pub loaded: loaded::LoadedRules,
     pub attribution: attribution::AttributionRules,
+    /// Number of sides declared by a `--sides` file: the K of `balance` (else the sides seen).
+    pub declared_sides: Option<usize>,
 }
 
 impl Engine {
+    /// Use a study's sides file: speakers get only its sides, and `balance` divides by its side count.
+    pub fn with_sides(mut self, sides: attribution::Sides) -> Self {
+        self.declared_sides = Some(sides.sides.len());
+        self.attribution = self.attribution.with_sides(sides);
+        self
+    }
+
     pub fn new(lexicons: LexiconSet) -> crate::Result<Self> {
         let text_rules = text_rules(&lexicons)?;
         let outlet_rules = outlet_rules(&lexicons)?;
@@ -171,6 +180,7 @@ impl Engine {
             outlet_rules,
             loaded,
             attribution,
+            declared_sides: None,
         })
     }
 

@@ -121,3 +121,15 @@ pub fn babe(file: &Path, engine: &Engine) -> Result<BabeScore> {
     }
     Ok(loaded::babe_scores(&rows, &words, &flags))
 }
+
+/// Score attribution extraction on one PolNeAR compartment with the engine `analyze` uses.
+pub fn polnear(root: &Path, split: &str, engine: &Engine) -> Result<super::polnear::PolnearReport> {
+    let opts = crate::text::BuildOptions {
+        first_line_is_headline: true,
+    };
+    super::polnear::evaluate(&root.join(split), &root.join("metadata.tsv"), |text| {
+        let model = crate::text::build(text, &engine.text_rules, &opts);
+        let atts = crate::analyze::attribution::extract(text, &model, &engine.attribution);
+        super::polnear::predictions(text, &atts)
+    })
+}

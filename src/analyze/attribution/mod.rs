@@ -1,11 +1,21 @@
 //! Attribution extraction: direct, indirect, mixed and "according to" attributions, speaker resolution and
-//! sides. Cue verbs, roles and entities come from lexicons (`cues`, `entities`).
+//! sides. Cue verbs, function words, roles and entities come from lexicons (`cues`, `entities`); see
+//! `docs/attribution.md` for the method.
 //!
 //! INTERFACE CONTRACT: `AttributionRules::from_lexicons`, `extract` and the `Attribution` fields are used by
 //! the pipeline. All offsets are byte offsets into the document text.
 
 use crate::lexicon::LexiconSet;
 use crate::text::TextModel;
+
+mod extract;
+mod resolve;
+mod rules;
+mod scan;
+mod sides;
+
+pub use rules::{builtin_with_attribution_lexicons, parse_lexicon_toml, AttributionRules};
+pub use sides::{load_sides, parse_sides, SideDef, Sides};
 
 /// A byte range `start..end` in the document text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,19 +49,21 @@ pub struct Attribution {
     pub source: Option<ByteSpan>,
     pub content: ByteSpan,
     pub speaker: Speaker,
-}
-
-/// Everything extraction needs from lexicons, compiled once per run.
-#[derive(Debug, Default)]
-pub struct AttributionRules {}
-
-impl AttributionRules {
-    pub fn from_lexicons(_lex: &LexiconSet) -> crate::Result<Self> {
-        Ok(AttributionRules {})
-    }
+    /// For a quotation that continues an earlier attribution without a cue of its own (the second half of
+    /// `“…,” he said. “…”`, or a quote-only paragraph after an attribution): the index of that attribution
+    /// in the returned list. Such attributions have no cue and no source and share the speaker.
+    pub continues: Option<usize>,
 }
 
 /// Find the attributions of one article, in text order.
-pub fn extract(_text: &str, _model: &TextModel, _rules: &AttributionRules) -> Vec<Attribution> {
-    Vec::new()
+pub fn extract(text: &str, model: &TextModel, rules: &AttributionRules) -> Vec<Attribution> {
+    extract::extract(text, model, rules)
 }
+
+/// Build attribution rules from lexicons; convenience for callers that have a `LexiconSet`.
+pub fn rules_from(lex: &LexiconSet) -> crate::Result<AttributionRules> {
+    AttributionRules::from_lexicons(lex)
+}
+
+#[cfg(test)]
+mod tests;

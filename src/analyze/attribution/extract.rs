@@ -1,0 +1,1229 @@
+//! The extraction rules: find cues, their source noun phrases and their content within each segment.
+
+use super::resolve::Resolver;
+use super::rules::{AttributionRules, CueInfo};
+use super::scan::{self, is_close_quote, is_open_quote, quote_containing, Segment, Tok};
+use super::{Attribution, ByteSpan};
+
+/// Longest speaker noun phrase, in tokens.
+const MAX_NP: usize = 16;
+/// Longest apposition between a speaker's name and the cue, in tokens.
+const MAX_APPOSITION: usize = 40;
+/// How far after a cue "that" may open the content (told reporters on Thursday that ...).
+const MAX_THAT_GAP: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// Content follows the cue.
+    Forward,
+    /// Content precedes the cue (and its source): "…, X said." / "“…,” said X."
+    Backward,
+}
+
+/// A provisional attribution within one segment (token indices into the segment).
+#[derive(Debug, Clone)]
+struct Cand {
+    cue: (usize, usize),
+    info: CueInfo,
+    phrase: bool,
+    source: Option<(usize, usize)>,
+    mode: Mode,
+    /// For a relative-pronoun source ("…, who said"): the phrase the pronoun stands for.
+    antecedent: Option<(usize, usize)>,
+    /// Token index of the comma (or other mark) that separates a trailing attribution from the content it
+    /// reports; forward contents of earlier cues stop there.
+    stop: Option<usize>,
+    /// For backward/according-to contents: exclusive end (token index).
+    back_end: usize,
+    /// For forward contents: start token.
+    fwd_start: usize,
+}
+
+/// A provisional attribution in document coordinates.
+#[derive(Debug, Clone)]
+pub(crate) struct Raw {
+    pub cue: Option<ByteSpan>,
+    pub info: Option<CueInfo>,
+    pub phrase: bool,
+    pub source: Option<ByteSpan>,
+    pub source_toks: Vec<Tok>,
+    pub content: ByteSpan,
+    pub paragraph: usize,
+    pub continues: Option<usize>,
+    pub participle: bool,
+}
+
+pub(crate) fn extract(
+    text: &str,
+    model: &crate::text::TextModel,
+    rules: &AttributionRules,
+) -> Vec<Attribution> {
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let quotes = scan::quote_spans(text, model);
+    let segs = scan::segments(text, model, &quotes, &|t, i| rules.is_title_abbrev(t, i));
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut mentions = Vec::new();
+    for seg in &segs {
+        let before = raws.len();
+        find_in_segment(seg, &quotes, rules, &mut raws);
+        super::resolve::collect_mentions(seg, rules, &mut mentions);
+        if raws.len() == before {
+            continuation(seg, &quotes, &mut raws);
+        }
+    }
+    // Text order (by cue, else content); keep `continues` pointing at the same attribution.
+    let mut order: Vec<usize> = (0..raws.len()).collect();
+    let key = |r: &Raw| r.cue.map_or(r.content.start, |c| c.start);
+    order.sort_by_key(|&i| (key(&raws[i]), i));
+    let mut new_index = vec![0; raws.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let sorted: Vec<Raw> = order
+        .iter()
+        .map(|&i| {
+            let mut r = raws[i].clone();
+            r.continues = r.continues.map(|c| new_index[c]);
+            r
+        })
+        .collect();
+    let mut resolver = Resolver::new(text, rules, mentions);
+    let mut out: Vec<Attribution> = Vec::with_capacity(sorted.len());
+    for r in &sorted {
+        let speaker = match r.continues.and_then(|c| out.get(c)) {
+            Some(parent) => parent.speaker.clone(),
+            None => resolver.resolve(r),
+        };
+        let kind = if r.phrase {
+            "according_to".to_string()
+        } else {
+            kind_of(text, r.content, &quotes).to_string()
+        };
+        out.push(Attribution {
+            kind,
+            cue: r.cue,
+            cue_lemma: r.info.as_ref().map(|i| i.lemma.clone()),
+            verb_class: r.info.as_ref().map(|i| i.class.clone()),
+            source: r.source,
+            content: r.content,
+            speaker,
+            continues: r.continues,
+        });
+    }
+    out
+}
+
+/// direct when everything alphanumeric in the content is inside quotation marks, mixed when some of it is,
+/// else indirect.
+fn kind_of(text: &str, c: ByteSpan, quotes: &[(usize, usize)]) -> &'static str {
+    let first = quotes.partition_point(|q| q.1 <= c.start);
+    let overlapping: Vec<(usize, usize)> = quotes[first..]
+        .iter()
+        .take_while(|q| q.0 < c.end)
+        .copied()
+        .collect();
+    if overlapping.is_empty() {
+        return "indirect";
+    }
+    let Some(slice) = text.get(c.start..c.end) else {
+        return "indirect";
+    };
+    let mut qi = 0;
+    for (i, ch) in slice.char_indices() {
+        if !ch.is_alphanumeric() {
+            continue;
+        }
+        let b = c.start + i;
+        while qi < overlapping.len() && overlapping[qi].1 <= b {
+            qi += 1;
+        }
+        let inside = qi < overlapping.len() && overlapping[qi].0 <= b;
+        if !inside {
+            return "mixed";
+        }
+    }
+    "direct"
+}
+
+/// A segment that is nothing but a quotation and follows an attribution in the same or the previous
+/// paragraph continues that attribution's speaker.
+fn continuation(seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
+    let toks = &seg.toks;
+    let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+        return;
+    };
+    if first.word || !is_open_quote(&first.bare) {
+        return;
+    }
+    let all_quoted = toks
+        .iter()
+        .all(|t| !t.word || quote_containing(quotes, t.start).is_some());
+    if !all_quoted {
+        return;
+    }
+    let Some(prev_i) = raws.len().checked_sub(1) else {
+        return;
+    };
+    let prev = &raws[prev_i];
+    if prev.paragraph + 1 < seg.paragraph || prev.content.end > first.start {
+        return;
+    }
+    let root = prev.continues.unwrap_or(prev_i);
+    raws.push(Raw {
+        cue: None,
+        info: None,
+        phrase: false,
+        source: None,
+        source_toks: Vec::new(),
+        content: ByteSpan {
+            start: first.start,
+            end: last.end,
+        },
+        paragraph: seg.paragraph,
+        continues: Some(root),
+        participle: false,
+    });
+}
+
+fn is_word(t: &Tok) -> bool {
+    t.word
+}
+
+fn punct(t: &Tok, cs: &[char]) -> bool {
+    !t.word && cs.iter().any(|c| t.is_punct(*c))
+}
+
+fn is_clause_mark(t: &Tok) -> bool {
+    punct(t, &[',', '—', '–', ';']) || (!t.word && is_close_quote(&t.bare))
+}
+
+struct Ctx<'a> {
+    toks: &'a [Tok],
+    inq: Vec<bool>,
+    rules: &'a AttributionRules,
+}
+
+impl Ctx<'_> {
+    fn is_pronoun(&self, i: usize) -> bool {
+        matches!(self.rules.entity_at(self.toks, i), Some((1, e)) if e.category == "pronoun")
+    }
+
+    /// The subject at the start of the segment, ending before `limit`: determiners, capitalized words,
+    /// titles, roles and entities ("The court", "Kremlin spokesman Dmitry Peskov", "Mr. Schultz").
+    fn subject_at_start(&self, limit: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        let mut e = 0;
+        while e < limit {
+            let t = &toks[e];
+            if let Some((n, _)) = self.rules.entity_at(toks, e) {
+                e += n;
+            } else {
+                let word = t.word
+                    && (t.upper || self.rules.determiners.contains(&t.norm))
+                    && !self.is_boundary(e);
+                let abbrev_dot = punct(t, &['.']) && e > 0 && toks[e - 1].end == t.start;
+                if !(word || abbrev_dot) {
+                    break;
+                }
+                e += 1;
+            }
+        }
+        let e = e.min(limit);
+        (e > 0 && self.speaker_like_as(0, e, true) && self.clear_subject_end(e - 1))
+            .then_some((0, e))
+    }
+
+    /// Can `toks[i]` end a noun phrase (a name, role, entity, document noun or plural noun)?
+    fn noun_end(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        t.word
+            && !self.is_boundary(i)
+            && (t.upper
+                || self.is_role(i)
+                || self.rules.cue_nouns.match_at(self.toks, i).is_some()
+                || (t.norm.ends_with('s')
+                    && !t.norm.ends_with("ss")
+                    && self.rules.cues.match_at(self.toks, i).is_none()))
+    }
+
+    fn is_role(&self, i: usize) -> bool {
+        matches!(self.rules.entity_at(self.toks, i), Some((_, e)) if e.category == "role" || e.category == "title")
+    }
+
+    /// A word that can end a subject before a verb that is also a noun: a name, pronoun, role, entity or
+    /// document noun.
+    fn clear_subject_end(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        if !t.word {
+            return punct(t, &[')']);
+        }
+        t.upper
+            || self.is_pronoun(i)
+            || self.rules.cue_nouns.match_at(self.toks, i).is_some()
+            || (0..=i).rev().take(4).any(|s| {
+                self.rules
+                    .entity_at(self.toks, s)
+                    .is_some_and(|(n, e)| s + n == i + 1 && e.category != "pronoun")
+            })
+    }
+
+    fn is_boundary(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        t.word
+            && self.rules.boundaries.contains(&t.norm)
+            && !self.rules.determiners.contains(&t.norm)
+    }
+
+    /// Does `toks[s..e]` look like a speaker: a pronoun, a known entity/title/role, a cue noun (a document)
+    /// or a capitalized word?
+    fn speaker_like(&self, s: usize, e: usize) -> bool {
+        self.speaker_like_as(s, e, false)
+    }
+
+    /// `strict`: a definite description alone ("the talks") does not count.
+    fn speaker_like_as(&self, s: usize, e: usize, strict: bool) -> bool {
+        if !strict
+            && s < e
+            && self.toks[s].word
+            && self.rules.definites.contains(&self.toks[s].norm)
+            && e - s > 1
+        {
+            return true;
+        }
+        (s..e).any(|i| {
+            let t = &self.toks[i];
+            t.word
+                && (self.rules.entity_at(self.toks, i).is_some()
+                    || self.rules.cue_nouns.match_at(self.toks, i).is_some()
+                    || (t.upper
+                        && !self.rules.is_time_word(self.toks, i)
+                        && !self.rules.determiners.contains(&t.norm)
+                        && !self.rules.boundaries.contains(&t.norm)
+                        && (i == s
+                            || !self.rules.determiners.contains(&self.toks[i - 1].norm)
+                            || self.rules.definites.contains(&self.toks[i - 1].norm))))
+        })
+    }
+
+    /// Start of the noun phrase that ends at `j` (inclusive), walking left; None when there is none.
+    fn np_left(&self, j: usize) -> Option<usize> {
+        let toks = self.toks;
+        if punct(&toks[j], &[')']) && j > 0 {
+            // "Rep. Gwen Moore (D-Wis.)": the phrase ends with a parenthetical.
+            let open = (j.saturating_sub(8)..j)
+                .rev()
+                .find(|&m| punct(&toks[m], &['(']))?;
+            let s = self.np_left(open.checked_sub(1)?)?;
+            return Some(s);
+        }
+        if !toks[j].word || self.inq[j] || self.is_boundary(j) {
+            return None;
+        }
+        if self.is_pronoun(j) {
+            return Some(j);
+        }
+        let mut k = j;
+        let mut n = 0;
+        let mut start = j;
+        loop {
+            let t = &toks[k];
+            if t.word {
+                // "Commission on Presidential Debates", "Jon Tester and David Vitter": a preposition or
+                // coordinator between capitalized words stays inside the phrase.
+                let joins_names = k < j
+                    && k > 0
+                    && (self.rules.name_prepositions.contains(&t.norm)
+                        || self.rules.coordinators.contains(&t.norm))
+                    && !t.upper
+                    && (toks[k - 1].upper || punct(&toks[k - 1], &[')']) || self.is_role(k - 1))
+                    && toks[k + 1].upper
+                    && !self.is_pronoun(k + 1)
+                    && !self.is_pronoun(k - 1);
+                if !joins_names
+                    && (self.inq[k]
+                        || self.is_boundary(k)
+                        || (k < j && self.is_pronoun(k))
+                        || self.rules.auxiliaries.contains(&t.norm))
+                {
+                    break;
+                }
+                if k < j
+                    && !t.upper
+                    && !self.is_noun_use(k)
+                    && self
+                        .rules
+                        .cues
+                        .match_at(toks, k)
+                        .is_some_and(|(_, c)| !c.frame.contains("noun"))
+                {
+                    break;
+                }
+                n += 1;
+                start = k;
+                // A determiner opens the phrase unless a preposition links it to a head on its left
+                // ("the head of the committee"); "meddling the California congressman" stops at "the".
+                if k < j
+                    && k > 0
+                    && self.rules.determiners.contains(&t.norm)
+                    && toks[k - 1].word
+                    && !toks[k - 1].upper
+                    && !self.rules.name_prepositions.contains(&toks[k - 1].norm)
+                    && !self.rules.agent_prepositions.contains(&toks[k - 1].norm)
+                {
+                    break;
+                }
+            } else if punct(t, &['.'])
+                && k > 0
+                && toks[k - 1].word
+                && toks[k - 1].end == t.start
+                && k < j
+            {
+                // abbreviation period inside the phrase ("Rep. John Mica")
+                start = k;
+            } else if punct(t, &[')']) {
+                // a parenthetical such as "(R-Utah)"
+                let mut m = k;
+                let mut found = None;
+                while m > 0 && k - m < 8 {
+                    m -= 1;
+                    if punct(&toks[m], &['(']) {
+                        found = Some(m);
+                        break;
+                    }
+                }
+                match found {
+                    Some(m) if m > 0 => {
+                        k = m;
+                        start = m;
+                        k -= 1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            } else if punct(t, &['&', '/']) && k < j {
+                start = k;
+            } else {
+                break;
+            }
+            if n > MAX_NP || k == 0 {
+                break;
+            }
+            k -= 1;
+        }
+        if n == 0 || n > MAX_NP {
+            return None;
+        }
+        // Do not start a phrase with an abbreviation period or a hyphen.
+        while start <= j && !toks[start].word {
+            start += 1;
+        }
+        (start <= j).then_some(start)
+    }
+
+    /// A cue word used as a noun: after a determiner or a possessive, or right before another cue.
+    fn is_noun_use(&self, i: usize) -> bool {
+        let toks = self.toks;
+        let prev_det = i > 0
+            && toks[i - 1].word
+            && (self.rules.determiners.contains(&toks[i - 1].norm) || toks[i - 1].possessive);
+        // "report shows": a verb that is also a noun, right before another cue ("said praise" is not).
+        let noun_like = self
+            .rules
+            .cues
+            .match_at(toks, i)
+            .is_some_and(|(_, c)| c.frame.contains("noun"));
+        let next_cue = noun_like
+            && toks.get(i + 1).is_some_and(|n| n.word)
+            && self
+                .rules
+                .cues
+                .match_at(toks, i + 1)
+                .is_some_and(|(_, c)| !c.frame.contains("noun"));
+        prev_det || next_cue
+    }
+
+    /// End (exclusive) of the noun phrase starting at `i`, walking right: stops at clause punctuation,
+    /// boundary words and quotes; an apposition after a comma is included when `appos` is set and it runs
+    /// to the end of the segment.
+    fn np_right(&self, i: usize, appos: bool) -> Option<usize> {
+        let toks = self.toks;
+        let mut k = i;
+        let mut n = 0;
+        while k < toks.len() {
+            let t = &toks[k];
+            if t.word {
+                if self.inq[k] || (k > i && self.is_boundary(k)) || (k == i && self.is_boundary(k))
+                {
+                    break;
+                }
+                if k > i
+                    && !t.upper
+                    && !self.is_noun_use(k)
+                    && self
+                        .rules
+                        .cues
+                        .match_at(toks, k)
+                        .is_some_and(|(_, c)| !c.frame.contains("noun"))
+                {
+                    break;
+                }
+                n += 1;
+            } else if punct(t, &['.'])
+                && k > 0
+                && toks[k - 1].end == t.start
+                && self.rules.is_title_abbrev(toks, k)
+            {
+                // "Sen." / "U.S."
+                if k + 1 == toks.len() {
+                    // A sentence-final abbreviation: the period is both.
+                    k += 1;
+                    break;
+                }
+            } else if punct(t, &['(']) {
+                let close = (k + 1..toks.len().min(k + 8)).find(|&m| punct(&toks[m], &[')']));
+                match close {
+                    Some(m) => {
+                        k = m + 1;
+                        continue;
+                    }
+                    None => break,
+                }
+            } else if punct(t, &['&', '/']) {
+            } else if appos && punct(t, &[',']) && n > 0 {
+                // ", a spokesman for Y." to the end of the segment
+                let starts_ok = toks.get(k + 1).is_some_and(|u| {
+                    u.word
+                        && (u.upper
+                            || self.rules.determiners.contains(&u.norm)
+                            || self.is_role(k + 1))
+                        && self.rules.cues.match_at(toks, k + 1).is_none()
+                });
+                let rest_ok = starts_ok
+                    && (k + 1..toks.len()).all(|m| {
+                        let u = &toks[m];
+                        (u.word && !self.inq[m]) || punct(u, &['.', ',', '(', ')', '-', '\'', '’'])
+                    });
+                if rest_ok && k + 1 < toks.len() {
+                    let mut e = toks.len();
+                    while e > k + 1 && !toks[e - 1].word && !punct(&toks[e - 1], &[')']) {
+                        e -= 1;
+                    }
+                    return Some(e);
+                }
+                break;
+            } else {
+                break;
+            }
+            if n > MAX_NP {
+                return None;
+            }
+            k += 1;
+        }
+        (n > 0).then_some(k)
+    }
+
+    /// The source phrase ending just before token `left` (inclusive), with appositions ("John Kirby, a State
+    /// Department spokesman,") and comma adverbs ("Peskov, however,"). Returns (start, end_exclusive).
+    fn source_before(&self, left: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        // "the group this month announced", "Trump on Friday said": skip the time expression.
+        if toks[left].word && self.rules.is_time_word(toks, left) {
+            let mut k = left;
+            while k > 0
+                && toks[k].word
+                && (self.rules.is_time_word(toks, k)
+                    || self.rules.time_modifiers.contains(&toks[k].norm)
+                    || toks[k].norm.chars().all(|c| c.is_ascii_digit()))
+            {
+                k -= 1;
+            }
+            if k < left && (toks[k].word || punct(&toks[k], &[')'])) && !self.is_boundary(k) {
+                let s = self.np_left(k)?;
+                return Some((s, k + 1));
+            }
+            return None;
+        }
+        if toks[left].word || punct(&toks[left], &[')']) {
+            let s = self.np_left(left)?;
+            // "In a Bloomberg interview Trump declared": the phrase sits in an introductory prepositional
+            // phrase without a comma; the speaker is the trailing name.
+            let in_pp = s > 0
+                && toks[s - 1].word
+                && self.is_boundary(s - 1)
+                && !self.rules.coordinators.contains(&toks[s - 1].norm)
+                && !self.rules.content_end.contains(&toks[s - 1].norm)
+                && !self.rules.complementizers.contains(&toks[s - 1].norm)
+                && !self.rules.relative_pronouns.contains(&toks[s - 1].norm)
+                && !self.rules.passive_aux.contains(&toks[s - 1].norm)
+                && !self.rules.auxiliaries.contains(&toks[s - 1].norm);
+            if in_pp && toks[left].word {
+                let mut r = left;
+                while r > s
+                    && toks[r - 1].word
+                    && toks[r - 1].upper
+                    && self.rules.entity_at(toks, r - 1).is_none()
+                {
+                    r -= 1;
+                }
+                let name_run = toks[r].upper
+                    && self.rules.entity_at(toks, r).is_none()
+                    && !self.rules.determiners.contains(&toks[r - 1].norm);
+                if r > s && name_run {
+                    return Some((r, left + 1));
+                }
+            }
+            let mut s = s;
+            // "Federal and state officials", "RT and its defenders": a coordinated phrase at the clause start.
+            if s >= 2
+                && toks[s - 1].word
+                && self.rules.coordinators.contains(&toks[s - 1].norm)
+                && self.noun_end(s - 2)
+            {
+                if let Some(s2) = self.np_left(s - 2) {
+                    let at_start =
+                        s2 == 0 || is_clause_mark(&toks[s2 - 1]) || punct(&toks[s2 - 1], &[':']);
+                    if at_start && s - 1 - s2 <= 6 {
+                        s = s2;
+                    }
+                }
+            }
+            // "Luis Rubio, who heads the center, said": the relative clause belongs to the source.
+            if s >= 3
+                && self.rules.relative_pronouns.contains(&toks[s - 1].norm)
+                && punct(&toks[s - 2], &[','])
+            {
+                if let Some(h) = self.np_left(s - 3) {
+                    if (h..s - 2).any(|m| toks[m].upper) && self.speaker_like(h, s - 2) {
+                        return Some((h, left + 1));
+                    }
+                }
+            }
+            return Some((s, left + 1));
+        }
+        if !(punct(&toks[left], &[',', '—', '–']) || toks[left].bare == "-") || left == 0 {
+            return None;
+        }
+        // "Peskov, however, said"
+        let mut a = left;
+        while a > 0 && !punct(&toks[a - 1], &[',']) && left - a < 4 {
+            a -= 1;
+        }
+        if a > 1 && a < left && punct(&toks[a - 1], &[',']) {
+            if let Some((n, _)) = self.rules.comma_adverbs.match_at(toks, a) {
+                if a + n == left {
+                    let s = self.np_left(a - 2)?;
+                    return Some((s, a - 1));
+                }
+            }
+        }
+        self.appositive_source(left)
+    }
+
+    /// "John Kirby, a State Department spokesman, said", "Derek Mitchell, who served as ambassador until
+    /// this year, said", "Johnnie Wilson, of Springfield, Va., said", "Kall -- co-editor of … -- said": a
+    /// name-like head at the start of the clause, then up to [`MAX_APPOSITION`] tokens of apposition
+    /// (no quotation, no sentence punctuation) closed by the comma or dash at `left`.
+    fn appositive_source(&self, left: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        let delim = |t: &Tok| punct(t, &[',', '—', '–']) || (!t.word && t.bare == "-");
+        let mut k = left;
+        let mut commas = 0;
+        let mut best = None;
+        while k > 0 && left - k < MAX_APPOSITION {
+            k -= 1;
+            let t = &toks[k];
+            // ("Va.," / "Md.," inside an apposition are abbreviations, not sentence ends.)
+            let abbrev = k > 0
+                && toks[k - 1].end == t.start
+                && (self.rules.is_title_abbrev(toks, k)
+                    || toks.get(k + 1).is_some_and(|u| punct(u, &[',', ')'])));
+            if self.inq[k] || punct(t, &['.', '!', '?', ':', ';']) && !abbrev {
+                break;
+            }
+            if !t.word && is_open_quote(&t.bare) {
+                break;
+            }
+            if delim(t) && k > 0 && !delim(&toks[k - 1]) {
+                commas += 1;
+                // Try the phrase before this delimiter as the head.
+                let Some(head_start) = self.np_left(k - 1) else {
+                    continue;
+                };
+                let before = head_start.checked_sub(1).map(|b| &toks[b]);
+                let strong = match before {
+                    None => true,
+                    Some(b) => {
+                        (!b.word
+                            && (is_close_quote(&b.bare)
+                                || punct(b, &[':', '—', '–', '('])
+                                || b.bare == "-"))
+                            || (head_start == 1
+                                && (self.rules.coordinators.contains(&b.norm)
+                                    || self.rules.content_end.contains(&b.norm)))
+                    }
+                };
+                let weak = before.is_some_and(|b| punct(b, &[',', ';']));
+                if (strong || weak)
+                    && self.speaker_like(head_start, k)
+                    && (head_start..k).any(|m| toks[m].upper || self.is_role(m))
+                {
+                    // "Trump, speaking to veterans, said": a participial phrase is not part of the source.
+                    // Likewise a trailing "…, in a statement," / "…, at a press gaggle,".
+                    let adverbial = |c: usize| {
+                        toks.get(c).is_some_and(|u| {
+                            u.word
+                                && !u.upper
+                                && (u.norm.ends_with("ing")
+                                    || (self.is_boundary(c)
+                                        && !self.rules.relative_pronouns.contains(&u.norm)))
+                        })
+                    };
+                    let end = (k..left)
+                        .find(|&d| delim(&toks[d]) && adverbial(d + 1))
+                        .unwrap_or(left + 1);
+                    let found = (head_start, end);
+                    if strong {
+                        return Some(found);
+                    }
+                    best = Some(found);
+                }
+                if commas >= 4 {
+                    break;
+                }
+            }
+        }
+        best
+    }
+
+    /// First token of the content after a cue ending at `ce` (exclusive), skipping ":" / "," before a
+    /// quote, an indirect object (told reporters) and adverbials before "that".
+    fn content_start_after(&self, ce: usize, object_frame: bool) -> usize {
+        let toks = self.toks;
+        let mut s = ce;
+        let colon = s < toks.len() && punct(&toks[s], &[':']);
+        let comma_quote =
+            s + 1 < toks.len() && punct(&toks[s], &[',']) && is_open_quote(&toks[s + 1].bare);
+        if colon || comma_quote {
+            s += 1;
+        }
+        // "that" within a few tokens, with only an object/adverbial in between.
+        let mut k = s;
+        while k < toks.len() && k < s + MAX_THAT_GAP {
+            let t = &toks[k];
+            if !t.word || self.inq[k] {
+                break;
+            }
+            if self.rules.complementizers.contains(&t.norm)
+                || (object_frame && k > s && self.rules.clause_openers.contains(&t.norm))
+            {
+                if k > s {
+                    let first_ok = object_frame
+                        || self.rules.object_heads.match_at(toks, s).is_some()
+                        || toks[s].upper
+                        || self.rules.boundaries.contains(&toks[s].norm);
+                    if first_ok {
+                        return k;
+                    }
+                }
+                break;
+            }
+            k += 1;
+        }
+        if s < toks.len() {
+            if let Some((n, _)) = self.rules.object_heads.match_at(toks, s) {
+                if s + n < toks.len()
+                    && (toks[s + n].word
+                        || is_open_quote(&toks[s + n].bare)
+                        || punct(&toks[s + n], &[':']))
+                {
+                    let mut e = s + n;
+                    if punct(&toks[e], &[':']) {
+                        e += 1;
+                    }
+                    return e;
+                }
+            }
+        }
+        s
+    }
+}
+
+fn span_of(toks: &[Tok], s: usize, e: usize) -> Option<ByteSpan> {
+    (s < e && e <= toks.len()).then(|| ByteSpan {
+        start: toks[s].start,
+        end: toks[e - 1].end,
+    })
+}
+
+fn has_material(toks: &[Tok], s: usize, e: usize) -> bool {
+    (s..e.min(toks.len())).any(|i| is_word(&toks[i]))
+}
+
+fn find_in_segment(
+    seg: &Segment,
+    quotes: &[(usize, usize)],
+    rules: &AttributionRules,
+    raws: &mut Vec<Raw>,
+) {
+    let toks = &seg.toks;
+    let n = toks.len();
+    if n == 0 {
+        return;
+    }
+    let inq: Vec<bool> = toks
+        .iter()
+        .map(|t| quote_containing(quotes, t.start).is_some())
+        .collect();
+    let cx = Ctx { toks, inq, rules };
+    // Tokens inside a known name ("United States", "Secretary of State") are never cues.
+    let mut in_entity = vec![false; n];
+    let mut k = 0;
+    while k < n {
+        match rules.entity_at(toks, k) {
+            Some((len, _)) if len > 1 => {
+                for f in in_entity.iter_mut().skip(k).take(len) {
+                    *f = true;
+                }
+                k += len;
+            }
+            _ => k += 1,
+        }
+    }
+    let mut cands: Vec<Cand> = Vec::new();
+    if let Some(c) = colon_cand(&cx, seg.headline) {
+        cands.push(c);
+    }
+    let mut i = 0;
+    while i < n {
+        // A capitalized cue word is a verb only at the start of a segment or in a title-case headline.
+        if toks[i].word && (in_entity[i] || (toks[i].upper && i > 0 && !seg.headline)) {
+            i += 1;
+            continue;
+        }
+        if !toks[i].word || cx.inq[i] {
+            i += 1;
+            continue;
+        }
+        if let Some((len, info)) = rules.phrase_cues.match_at(toks, i) {
+            if let Some(c) = phrase_cand(&cx, i, i + len, info.clone()) {
+                cands.push(c);
+            }
+            i += len;
+            continue;
+        }
+        if let Some((len, info)) = rules.cues.match_at(toks, i) {
+            if !cx.is_noun_use(i) {
+                if let Some(c) = verb_cand(&cx, i, i + len, info.clone(), &cands) {
+                    cands.push(c);
+                }
+            }
+            i += len;
+            continue;
+        }
+        i += 1;
+    }
+    if cands.is_empty() {
+        return;
+    }
+    let mut stops: Vec<usize> = cands.iter().filter_map(|c| c.stop).collect();
+    // ", but …" / ", which …" end an indirect content.
+    for k in 1..n {
+        if punct(&toks[k - 1], &[',', ';', '—', '–'])
+            && !cx.inq[k]
+            && toks[k].word
+            && rules.content_end.contains(&toks[k].norm)
+        {
+            stops.push(k - 1);
+        }
+    }
+    let mut seg_raws: Vec<Raw> = Vec::new();
+    for c in &cands {
+        let (cs, ce) = match c.mode {
+            Mode::Forward => {
+                let s = c.fwd_start;
+                let e = stops
+                    .iter()
+                    .copied()
+                    .filter(|&st| st > s)
+                    .min()
+                    .unwrap_or(n);
+                (s, e)
+            }
+            Mode::Backward => (0, c.back_end),
+        };
+        // Trim trailing clause marks (but keep a closing quotation mark) and leading commas.
+        let (mut cs, mut ce) = (cs, ce.min(n));
+        while cs < ce && punct(&toks[cs], &[',', ':', ';', '—', '–']) {
+            cs += 1;
+        }
+        while ce > cs && punct(&toks[ce - 1], &[',', ':', ';', '—', '–']) {
+            ce -= 1;
+        }
+        if !has_material(toks, cs, ce) && !(cs..ce).any(|k| cx.inq[k]) {
+            continue;
+        }
+        let Some(content) = span_of(toks, cs, ce) else {
+            continue;
+        };
+        let source = c.source.and_then(|(s, e)| span_of(toks, s, e));
+        let source_toks = c
+            .antecedent
+            .or(c.source)
+            .map(|(s, e)| toks[s..e].to_vec())
+            .unwrap_or_default();
+        let participle = c.source.is_some()
+            && c.cue.0 > 0
+            && punct(&toks[c.cue.0 - 1], &[','])
+            && c.info.lemma != "according to"
+            && !c.phrase
+            && toks[c.cue.1 - 1].norm.ends_with("ing");
+        seg_raws.push(Raw {
+            cue: span_of(toks, c.cue.0, c.cue.1),
+            info: Some(c.info.clone()),
+            phrase: c.phrase,
+            source,
+            source_toks,
+            content,
+            paragraph: seg.paragraph,
+            continues: None,
+            participle,
+        });
+    }
+    raws.extend(seg_raws);
+}
+
+/// "according to X": the source follows; the content is the rest of the clause.
+fn phrase_cand(cx: &Ctx, cs: usize, ce: usize, info: CueInfo) -> Option<Cand> {
+    let toks = cx.toks;
+    let n = toks.len();
+    let se = cx.np_right(ce, false)?;
+    let source = Some((ce, se));
+    let left_comma = cs > 0 && is_clause_mark(&toks[cs - 1]);
+    let at_start = cs == 0 || (cs > 0 && punct(&toks[cs - 1], &['“', '"']));
+    if at_start || (!left_comma && cs <= 2) {
+        // "According to X, content."
+        let mut s = se;
+        if s < n && punct(&toks[s], &[',', ':']) {
+            s += 1;
+        }
+        if !has_material(toks, s, n) {
+            return None;
+        }
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: true,
+            source,
+            mode: Mode::Forward,
+            stop: None,
+            back_end: 0,
+            fwd_start: s,
+            antecedent: None,
+        });
+    }
+    // "content, according to X." (or a mid-sentence insert: take what precedes)
+    let end = if left_comma { cs - 1 } else { cs };
+    if !has_material(toks, 0, end) {
+        return None;
+    }
+    let back_end = if left_comma && is_close_quote(&toks[cs - 1].bare) {
+        cs
+    } else {
+        end
+    };
+    Some(Cand {
+        cue: (cs, ce),
+        info,
+        phrase: true,
+        source,
+        mode: Mode::Backward,
+        stop: Some(end),
+        back_end,
+        fwd_start: 0,
+        antecedent: None,
+    })
+}
+
+/// A reporting verb at `cs..ce`.
+fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> Option<Cand> {
+    let toks = cx.toks;
+    let n = toks.len();
+    let rules = cx.rules;
+    // Auxiliaries and manner adverbs before the verb belong to the cue ("has said", "also told",
+    // "cynically dismissed").
+    let mut cs = cs0;
+    while cs > 0
+        && toks[cs - 1].word
+        && !cx.inq[cs - 1]
+        && (rules.auxiliaries.contains(&toks[cs - 1].norm) || rules.is_manner_adverb(&toks[cs - 1]))
+    {
+        cs -= 1;
+    }
+    let be_aux = (cs..cs0).any(|k| rules.passive_aux.contains(&toks[k].norm));
+    let noun_like = info.frame.split(',').any(|f| f.trim() == "noun");
+    let ing_form = toks[cs0].norm.ends_with("ing");
+    if be_aux && !ing_form {
+        // passive: "was told", "is expected"
+        return None;
+    }
+    // "is demanding" is a finite verb group; a bare participle is not.
+    let ing = ing_form && !be_aux;
+    let fwd_start = cx.content_start_after(ce, info.frame.split(',').any(|f| f.trim() == "object"));
+    // "said, adding …" / "said, in an interview, …": the content is not what follows the comma.
+    let comma_next = ce + 1 < n
+        && punct(&toks[ce], &[','])
+        && !is_open_quote(&toks[ce + 1].bare)
+        && (toks[ce + 1].norm.ends_with("ing") || cx.is_boundary(ce + 1) || !toks[ce + 1].word);
+    let opens_with_boundary = fwd_start < n
+        && toks[fwd_start].word
+        && rules.boundaries.contains(&toks[fwd_start].norm)
+        && !rules.complementizers.contains(&toks[fwd_start].norm)
+        && !rules.clause_openers.contains(&toks[fwd_start].norm);
+    let fwd_ok = has_material(toks, fwd_start, n)
+        && !comma_next
+        && !punct(toks.get(ce).unwrap_or(&toks[ce - 1]), &['.', '!', '?']);
+    let fwd_words = (fwd_start..n).filter(|&k| toks[k].word).count();
+    let fwd_quoted = (fwd_start..n).any(|k| cx.inq[k]);
+    let left = cs.checked_sub(1);
+
+    // Participial cue after a comma: ", stressing that ...", ", adding ..." (source = this clause's speaker).
+    if ing {
+        let l = left?;
+        if !punct(&toks[l], &[',']) || !fwd_ok {
+            return None;
+        }
+        let source = match prev.last() {
+            Some(p) => p.source,
+            None => cx.subject_at_start(l),
+        };
+        source?;
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: false,
+            source,
+            mode: Mode::Forward,
+            stop: Some(l),
+            back_end: 0,
+            fwd_start,
+            antecedent: None,
+        });
+    }
+
+    let l = left?;
+    let t = &toks[l];
+    // A second verb of the same subject: "promised to … and said …".
+    // (A bare lemma after "and" is an infinitive chain: "would go on and continue to".)
+    if t.word && rules.coordinators.contains(&t.norm) && fwd_ok && toks[cs0].norm != info.lemma {
+        let source = match prev.last() {
+            Some(p) if p.mode == Mode::Forward && p.fwd_start < l => p.source,
+            Some(_) => None,
+            // No earlier cue: the subject of the segment ("Mr. Schultz supported Democrats and said …").
+            None => cx.subject_at_start(l),
+        };
+        source?;
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: false,
+            source,
+            mode: Mode::Forward,
+            stop: Some(l),
+            back_end: 0,
+            fwd_start,
+            antecedent: None,
+        });
+    }
+    // A relative pronoun: "Trump, who said …" — the source is the pronoun, the speaker its antecedent.
+    if t.word && rules.relative_pronouns.contains(&t.norm) && fwd_ok && l > 0 {
+        let a_end = if punct(&toks[l - 1], &[',']) {
+            l - 1
+        } else {
+            l
+        };
+        let antecedent = a_end
+            .checked_sub(1)
+            .and_then(|j| cx.np_left(j))
+            .map(|s| (s, a_end));
+        let antecedent = antecedent.filter(|&(s, e)| cx.speaker_like(s, e));
+        antecedent?;
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: false,
+            source: Some((l, l + 1)),
+            mode: Mode::Forward,
+            stop: None,
+            back_end: 0,
+            fwd_start,
+            antecedent,
+        });
+    }
+    // Inverted order: "“…,” said X" / "…, said X."
+    let prep_next = ce < n
+        && toks[ce].word
+        && (cx.is_boundary(ce) || rules.agent_prepositions.contains(&toks[ce].norm));
+    if !t.word && (is_close_quote(&t.bare) || punct(t, &[','])) && cs == cs0 && !prep_next {
+        if let Some(mut se) = cx.np_right(ce, true) {
+            // "said one GOP source in the room."
+            if se < n
+                && toks[se].word
+                && cx.is_boundary(se)
+                && !rules.passive_aux.contains(&toks[se].norm)
+                && !rules.auxiliaries.contains(&toks[se].norm)
+            {
+                let mut e = se;
+                while e < n
+                    && e - se < 8
+                    && ((toks[e].word && !cx.inq[e]) || punct(&toks[e], &['(', ')', '-']))
+                {
+                    e += 1;
+                }
+                if e >= n || punct(&toks[e], &['.', '!', '?']) {
+                    se = e;
+                }
+            }
+            let rest_ends = se >= n || punct(&toks[se], &['.', '!', '?', ',']);
+            if rest_ends && cx.speaker_like_as(ce, se, true) && has_material(toks, 0, l) {
+                let back_end = if is_close_quote(&t.bare) { l + 1 } else { l };
+                return Some(Cand {
+                    cue: (cs, ce),
+                    info,
+                    phrase: false,
+                    source: Some((ce, se)),
+                    mode: Mode::Backward,
+                    stop: Some(l),
+                    back_end,
+                    fwd_start: 0,
+                    antecedent: None,
+                });
+            }
+        }
+    }
+    let (ss, se) = cx.source_before(l)?;
+    if !cx.speaker_like(ss, se) {
+        return None;
+    }
+    let last_src = &toks[se - 1];
+    if last_src.word && rules.agent_prepositions.contains(&last_src.norm) {
+        return None;
+    }
+    // A verb that is also a noun ("state", "report", "calls") needs a clear subject right before it.
+    if noun_like && se == l + 1 && !cx.clear_subject_end(l) {
+        return None;
+    }
+    // A bare lemma form ("say", "show") needs a plural or pronoun subject; otherwise it is usually a noun
+    // ("secretary of state", "the hit show").
+    if noun_like && ce - cs0 == 1 && toks[cs0].norm == info.lemma && cs == cs0 {
+        let plural =
+            (last_src.norm.ends_with('s') && !last_src.possessive) || cx.is_pronoun(se - 1);
+        if !plural {
+            return None;
+        }
+    }
+    let back_possible = ss > 0 && is_clause_mark(&toks[ss - 1]) && has_material(toks, 0, ss - 1);
+    // "“…,” she said several months later" reports the quotation before it.
+    // (The quotation must open the segment: "On “Fox News Sunday,” Pence said …" reports what follows.)
+    let quote_opens_segment =
+        !toks[0].word && is_open_quote(&toks[0].bare) || cx.inq.first() == Some(&true);
+    let after_quote = back_possible
+        && quote_opens_segment
+        && ss >= 2
+        && (is_close_quote(&toks[ss - 1].bare) || is_close_quote(&toks[ss - 2].bare));
+    let prefer_back =
+        after_quote || (back_possible && (opens_with_boundary || (fwd_words <= 3 && !fwd_quoted)));
+    if fwd_ok && !prefer_back {
+        return Some(Cand {
+            cue: (cs, ce),
+            info,
+            phrase: false,
+            source: Some((ss, se)),
+            mode: Mode::Forward,
+            stop: None,
+            back_end: 0,
+            fwd_start,
+            antecedent: None,
+        });
+    }
+    // "…, X said." / "“…,” X said."
+    let b = ss.checked_sub(1)?;
+    if !is_clause_mark(&toks[b]) {
+        return None;
+    }
+    let back_end = if is_close_quote(&toks[b].bare) {
+        b + 1
+    } else {
+        b
+    };
+    if !has_material(toks, 0, back_end) && !(0..back_end).any(|k| cx.inq[k]) {
+        return None;
+    }
+    Some(Cand {
+        cue: (cs, ce),
+        info,
+        phrase: false,
+        source: Some((ss, se)),
+        mode: Mode::Backward,
+        stop: Some(b),
+        back_end,
+        fwd_start: 0,
+        antecedent: None,
+    })
+}
+
+/// Longest speaker phrase before a colon in "Speaker: what they said" headlines and transcripts.
+const MAX_COLON_SPEAKER: usize = 6;
+
+/// "Graham: Trump's rhetoric destroying GOP" (a headline) or "PENCE: Well, look …" (a transcript line in
+/// capitals): the phrase before a colon at the start of the segment is the source, the colon the cue.
+fn colon_cand(cx: &Ctx, headline: bool) -> Option<Cand> {
+    let toks = cx.toks;
+    let c = (1..toks.len().min(MAX_COLON_SPEAKER + 1)).find(|&k| punct(&toks[k], &[':']))?;
+    if !has_material(toks, c + 1, toks.len()) || cx.inq[0] {
+        return None;
+    }
+    let phrase_ok = (0..c).all(|k| {
+        toks[k].word || (punct(&toks[k], &['.']) && k > 0 && toks[k - 1].end == toks[k].start)
+    });
+    if !phrase_ok || !cx.speaker_like_as(0, c, true) || !cx.clear_subject_end(c - 1) {
+        return None;
+    }
+    // In the body only the transcript convention (the speaker in capitals, not a dateline place name).
+    let capitals =
+        (0..c).all(|k| !toks[k].word || toks[k].bare.chars().all(|ch| !ch.is_lowercase()));
+    // "WASHINGTON:" is a dateline: compare the capitalized words with the lexicon in title case.
+    let titled: Vec<Tok> = toks[..c]
+        .iter()
+        .map(|t| {
+            let mut u = t.clone();
+            let mut cs = t.bare.chars();
+            if let Some(f) = cs.next() {
+                u.bare = f.to_string() + &cs.as_str().to_lowercase();
+            }
+            u
+        })
+        .collect();
+    let transcript = capitals && (0..c).all(|k| cx.rules.entity_at(&titled, k).is_none());
+    if !headline && !transcript {
+        return None;
+    }
+    let info = CueInfo {
+        lemma: ":".into(),
+        class: "neutral".into(),
+        category: "colon".into(),
+        frame: String::new(),
+    };
+    Some(Cand {
+        cue: (c, c + 1),
+        info,
+        phrase: false,
+        source: Some((0, c)),
+        mode: Mode::Forward,
+        stop: None,
+        back_end: 0,
+        fwd_start: c + 1,
+        antecedent: None,
+    })
+}

@@ -1,0 +1,536 @@
+//! Speaker resolution: names, surnames, pronouns, role nominals, organizations and documents; sides.
+
+use super::extract::Raw;
+use super::rules::{AttributionRules, EntityInfo};
+use super::scan::{Segment, Tok};
+use super::Speaker;
+
+/// A person named in the text ("Russian Foreign Minister Sergei Lavrov"), speaker or not.
+#[derive(Debug, Clone)]
+pub(crate) struct Mention {
+    pub pos: usize,
+    pub name: String,
+    pub role: Option<String>,
+    pub side: Option<String>,
+}
+
+/// What a source phrase contains.
+#[derive(Default)]
+struct Parts<'t> {
+    /// The longest run of capitalized words that no lexicon knows (a person's name).
+    name: Option<(usize, usize)>,
+    entities: Vec<(usize, usize, &'t EntityInfo)>,
+    doc_noun: Option<usize>,
+}
+
+fn join(toks: &[Tok]) -> String {
+    let mut s = String::new();
+    for (i, t) in toks.iter().enumerate() {
+        if let Some(p) = i.checked_sub(1).map(|j| &toks[j]) {
+            let word_gap = t.word && (p.word || p.end < t.start);
+            let punct_gap =
+                !t.word && t.start > p.end && !(t.bare == "," || t.bare == "." || t.bare == ")");
+            if word_gap || punct_gap {
+                s.push(' ');
+            }
+        }
+        s.push_str(&t.bare);
+    }
+    s
+}
+
+fn side_kind(e: &EntityInfo) -> &'static str {
+    match e.kind.as_str() {
+        "country" | "capital" | "government" => "government",
+        "media" => "media",
+        "party" | "organization" => "organization",
+        _ => "organization",
+    }
+}
+
+fn is_speaker_entity(e: &EntityInfo) -> bool {
+    matches!(
+        e.category.as_str(),
+        "country" | "metonym" | "institution" | "media" | "org_noun"
+    )
+}
+
+fn is_role_entity(e: &EntityInfo) -> bool {
+    matches!(e.category.as_str(), "role" | "title")
+}
+
+fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
+    let mut p = Parts::default();
+    let mut covered = vec![false; toks.len()];
+    let mut i = 0;
+    let mut depth = 0i32;
+    while i < toks.len() {
+        if toks[i].is_punct('(') {
+            depth += 1;
+        } else if toks[i].is_punct(')') {
+            depth -= 1;
+        }
+        if depth > 0 || !toks[i].word {
+            i += 1;
+            continue;
+        }
+        if let Some((n, e)) = rules.entity_at(toks, i) {
+            p.entities.push((i, i + n, e));
+            for c in covered.iter_mut().skip(i).take(n) {
+                *c = true;
+            }
+            i += n;
+            continue;
+        }
+        if p.doc_noun.is_none() && rules.cue_nouns.match_at(toks, i).is_some() {
+            p.doc_noun = Some(i);
+        }
+        i += 1;
+    }
+    let has_role = p.entities.iter().any(|(_, _, e)| is_role_entity(e));
+    // Name runs.
+    let mut best: Option<(usize, usize)> = None;
+    let mut k = 0;
+    let mut depth = 0i32;
+    while k < toks.len() {
+        let t = &toks[k];
+        if t.is_punct('(') {
+            depth += 1;
+        } else if t.is_punct(')') {
+            depth -= 1;
+        }
+        let name_word = |t: &Tok, j: usize| {
+            t.word
+                && t.upper
+                && !covered[j]
+                && !rules.determiners.contains(&t.norm)
+                && !rules.boundaries.contains(&t.norm)
+                && rules.cue_nouns.match_at(toks, j).is_none()
+                && !rules.is_time_word(toks, j)
+        };
+        if depth == 0 && name_word(t, k) {
+            let s = k;
+            let mut e = k + 1;
+            while e < toks.len() {
+                let u = &toks[e];
+                if name_word(u, e) && !toks[e - 1].possessive {
+                    e += 1;
+                } else if u.is_punct('.')
+                    && toks[e - 1].bare.chars().count() == 1
+                    && e + 1 < toks.len()
+                    && name_word(&toks[e + 1], e + 1)
+                {
+                    // middle initial "John F. Kennedy"
+                    e += 1;
+                } else {
+                    break;
+                }
+            }
+            // A lone capitalized first word next to a role word is usually not a name ("Several judges").
+            let lone_initial = s == 0 && e == 1 && has_role && toks.len() > 1;
+            if !lone_initial && best.is_none_or(|(bs, be)| e - s > be - bs) {
+                best = Some((s, e));
+            }
+            k = e;
+            continue;
+        }
+        k += 1;
+    }
+    p.name = best;
+    p
+}
+
+pub(crate) fn collect_mentions(seg: &Segment, rules: &AttributionRules, out: &mut Vec<Mention>) {
+    // "Title/role [entity...] Name Name": a title or role word followed by a capitalized run.
+    let toks = &seg.toks;
+    let mut i = 0;
+    while i < toks.len() {
+        if let Some((n, e)) = rules.entity_at(toks, i) {
+            if is_role_entity(e) {
+                let mut s = i;
+                while s > 0 && toks[s - 1].word && toks[s - 1].upper && i - s < 4 {
+                    s -= 1;
+                }
+                let mut j = i + n;
+                // more titles/roles: "Foreign Minister"
+                while let Some((m, e2)) = rules.entity_at(toks, j) {
+                    if !is_role_entity(e2) {
+                        break;
+                    }
+                    j += m;
+                }
+                let ns = j;
+                while j < toks.len()
+                    && toks[j].word
+                    && toks[j].upper
+                    && rules.entity_at(toks, j).is_none()
+                {
+                    j += 1;
+                    if toks[j - 1].possessive {
+                        break;
+                    }
+                }
+                if j > ns && j - ns <= 4 {
+                    let name = join(&toks[ns..j]);
+                    let pre = &toks[s..ns];
+                    let parts = analyze(pre, rules);
+                    let side = parts.entities.iter().find_map(|(_, _, e)| e.side.clone());
+                    out.push(Mention {
+                        pos: toks[ns].start,
+                        name,
+                        role: Some(join(pre)),
+                        side,
+                    });
+                    i = j;
+                    continue;
+                }
+            }
+            i += n;
+            continue;
+        }
+        i += 1;
+    }
+}
+
+pub(crate) struct Resolver<'a> {
+    rules: &'a AttributionRules,
+    mentions: Vec<Mention>,
+    /// Speakers so far, in text order.
+    history: Vec<Speaker>,
+    /// Document speakers ("a statement by X") so far.
+    docs: Vec<Speaker>,
+}
+
+fn last_word(s: &str) -> &str {
+    s.split_whitespace().last().unwrap_or(s)
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(_text: &str, rules: &'a AttributionRules, mentions: Vec<Mention>) -> Self {
+        Resolver {
+            rules,
+            mentions,
+            history: Vec::new(),
+            docs: Vec::new(),
+        }
+    }
+
+    fn finish(&mut self, mut sp: Speaker, phrase: &str) -> Speaker {
+        if let Some(sides) = &self.rules.sides {
+            sp.side = sides.side_for(&sp.name, sp.role.as_deref(), phrase);
+        }
+        self.history.push(sp.clone());
+        sp
+    }
+
+    pub fn resolve(&mut self, r: &Raw) -> Speaker {
+        let toks = &r.source_toks;
+        let pos = r.source.map_or(r.content.start, |s| s.start);
+        let phrase = join(toks);
+        let sp = self.resolve_phrase(toks, pos, 0);
+        if r.participle && sp.resolved_from == "none" && sp.kind == "unknown" {
+            return sp;
+        }
+        self.finish(sp, &phrase)
+    }
+
+    fn unknown(phrase: &str) -> Speaker {
+        Speaker {
+            name: if phrase.is_empty() {
+                "unknown".into()
+            } else {
+                phrase.to_string()
+            },
+            kind: "unknown".into(),
+            side: None,
+            resolved_from: "none".into(),
+            role: None,
+        }
+    }
+
+    fn resolve_phrase(&mut self, toks: &[Tok], pos: usize, depth: u8) -> Speaker {
+        let rules = self.rules;
+        let words: Vec<&Tok> = toks.iter().filter(|t| t.word).collect();
+        if words.is_empty() {
+            return Self::unknown("");
+        }
+        // Pronoun.
+        if words.len() == 1 {
+            if let Some((1, e)) =
+                rules.entity_at(toks, toks.iter().position(|t| t.word).unwrap_or(0))
+            {
+                if e.category == "pronoun" {
+                    return self.pronoun(&e.kind, pos);
+                }
+            }
+        }
+        let parts = analyze(toks, rules);
+        let side_desc = parts.entities.iter().find_map(|(_, _, e)| e.side.clone());
+        // Documents: "a statement by X", "X's statement", "the statement".
+        if let Some(d) = parts.doc_noun {
+            let name_before = parts.name.is_some_and(|(s, _)| s < d)
+                || parts
+                    .entities
+                    .iter()
+                    .any(|(s, _, e)| *s < d && is_speaker_entity(e));
+            let owner_after = toks
+                .get(d + 1)
+                .is_some_and(|t| rules.agent_prepositions.contains(&t.norm));
+            let role_before = parts
+                .entities
+                .iter()
+                .any(|(s, _, e)| *s < d && is_role_entity(e));
+            if !role_before && (owner_after || name_before || parts.name.is_none()) && depth == 0 {
+                let owner: Option<Speaker> = if owner_after && d + 2 < toks.len() {
+                    Some(self.resolve_phrase(&toks[d + 2..], pos, depth + 1))
+                } else if name_before {
+                    Some(self.resolve_phrase(&toks[..d], pos, depth + 1))
+                } else {
+                    None
+                };
+                let sp = match owner {
+                    Some(o) if o.kind != "unknown" => {
+                        if o.kind == "person" && !self.history.iter().any(|h| h.name == o.name) {
+                            self.mentions.push(Mention {
+                                pos,
+                                name: o.name.clone(),
+                                role: o.role.clone(),
+                                side: o.side.clone(),
+                            });
+                        }
+                        Speaker {
+                            kind: "document".into(),
+                            ..o
+                        }
+                    }
+                    _ => {
+                        let definite = rules.definites.contains(&words[0].norm);
+                        match self.docs.last() {
+                            Some(prev) if definite => Speaker {
+                                resolved_from: "role".into(),
+                                ..prev.clone()
+                            },
+                            _ => Speaker {
+                                name: join(&toks[d..d + 1]).to_lowercase(),
+                                kind: "document".into(),
+                                side: side_desc.clone(),
+                                resolved_from: "none".into(),
+                                role: None,
+                            },
+                        }
+                    }
+                };
+                self.docs.push(sp.clone());
+                return sp;
+            }
+        }
+        // Named person.
+        if let Some((s, e)) = parts.name {
+            let name = join(&toks[s..e]);
+            let role_toks: Vec<Tok> = toks
+                .iter()
+                .enumerate()
+                .filter(|(i, t)| {
+                    (*i < s || *i >= e) && t.word && !rules.determiners.contains(&t.norm)
+                })
+                .map(|(_, t)| t.clone())
+                .collect();
+            let role = (!role_toks.is_empty()).then(|| join(&role_toks));
+            let (canon, from, known_role, known_side) = self.known_person(&name, pos);
+            let side = side_desc.clone().or(known_side);
+            return Speaker {
+                name: canon,
+                kind: "person".into(),
+                side,
+                resolved_from: from.into(),
+                role: role.or(known_role),
+            };
+        }
+        let role_word = parts
+            .entities
+            .iter()
+            .rev()
+            .find(|(_, _, e)| is_role_entity(e));
+        if let Some((rs, re, _)) = role_word {
+            let role_text = join(&toks[*rs..*re]).to_lowercase();
+            let definite = rules.definites.contains(&words[0].norm);
+            if definite {
+                let found = self.history.iter().rev().find(|h| {
+                    h.kind == "person"
+                        && match (&side_desc, &h.side) {
+                            (Some(a), Some(b)) => a == b,
+                            (Some(_), None) => false,
+                            (None, _) => h
+                                .role
+                                .as_ref()
+                                .is_some_and(|r| r.to_lowercase().contains(&role_text)),
+                        }
+                });
+                if let Some(h) = found {
+                    return Speaker {
+                        resolved_from: "role".into(),
+                        ..h.clone()
+                    };
+                }
+                if let Some(m) = self.mentions.iter().rev().find(|m| {
+                    m.pos < pos
+                        && match (&side_desc, &m.side) {
+                            (Some(a), Some(b)) => a == b,
+                            (Some(_), None) => false,
+                            (None, _) => m
+                                .role
+                                .as_ref()
+                                .is_some_and(|r| r.to_lowercase().contains(&role_text)),
+                        }
+                }) {
+                    return Speaker {
+                        name: m.name.clone(),
+                        kind: "person".into(),
+                        side: m.side.clone(),
+                        resolved_from: "role".into(),
+                        role: m.role.clone(),
+                    };
+                }
+            }
+            let name: Vec<Tok> = toks
+                .iter()
+                .filter(|t| t.word && !rules.determiners.contains(&t.norm))
+                .cloned()
+                .collect();
+            let entity_speaker = parts
+                .entities
+                .iter()
+                .find(|(_, _, e)| is_speaker_entity(e) && e.kind != "demonym");
+            let _ = entity_speaker;
+            return Speaker {
+                name: join(&name).to_lowercase(),
+                kind: if definite {
+                    "person".into()
+                } else {
+                    "anonymous".into()
+                },
+                side: side_desc,
+                resolved_from: "none".into(),
+                role: Some(role_text),
+            };
+        }
+        // Organizations, governments, media.
+        if let Some((_, _, e)) = parts
+            .entities
+            .iter()
+            .rev()
+            .find(|(_, _, e)| is_speaker_entity(e))
+        {
+            // A common organization noun ("the city's finance office") is named by its phrase.
+            let name = if e.category == "org_noun" {
+                let words: Vec<Tok> = toks
+                    .iter()
+                    .filter(|t| t.word && !rules.determiners.contains(&t.norm))
+                    .cloned()
+                    .collect();
+                join(&words)
+            } else {
+                e.canonical.clone()
+            };
+            return Speaker {
+                name,
+                kind: side_kind(e).into(),
+                side: e.side.clone().or(side_desc),
+                resolved_from: "name".into(),
+                role: None,
+            };
+        }
+        let mut sp = Self::unknown(&join(toks));
+        sp.side = side_desc;
+        sp
+    }
+
+    /// (canonical name, resolved_from, role, side) for a name: an earlier speaker or mention with that full
+    /// name or surname, else the name itself.
+    fn known_person(
+        &self,
+        name: &str,
+        pos: usize,
+    ) -> (String, &'static str, Option<String>, Option<String>) {
+        let single = !name.contains(' ');
+        for h in self
+            .history
+            .iter()
+            .rev()
+            .filter(|h| h.kind == "person" || h.kind == "document")
+        {
+            if h.name == name {
+                return (h.name.clone(), "name", h.role.clone(), h.side.clone());
+            }
+            if single && h.name.contains(' ') && last_word(&h.name) == name {
+                return (h.name.clone(), "surname", h.role.clone(), h.side.clone());
+            }
+        }
+        for m in self.mentions.iter().rev().filter(|m| m.pos <= pos) {
+            if m.name == name {
+                return (m.name.clone(), "name", m.role.clone(), m.side.clone());
+            }
+            if single && m.name.contains(' ') && last_word(&m.name) == name {
+                return (m.name.clone(), "surname", m.role.clone(), m.side.clone());
+            }
+        }
+        (name.to_string(), "name", None, None)
+    }
+
+    fn pronoun(&self, kind: &str, pos: usize) -> Speaker {
+        let found = match kind {
+            "pronoun_person" => self
+                .history
+                .iter()
+                .rev()
+                .find(|h| h.kind == "person" || (h.kind == "document" && h.name != "unknown")),
+            "pronoun_group" => self.history.iter().rev().find(|h| {
+                matches!(
+                    h.kind.as_str(),
+                    "organization" | "government" | "anonymous" | "media"
+                )
+            }),
+            "pronoun_thing" => self.history.iter().rev().find(|h| {
+                matches!(
+                    h.kind.as_str(),
+                    "organization" | "government" | "media" | "document"
+                )
+            }),
+            _ => None,
+        };
+        match found {
+            Some(h) => Speaker {
+                resolved_from: "pronoun".into(),
+                kind: if h.kind == "document" && kind == "pronoun_person" {
+                    "person".into()
+                } else {
+                    h.kind.clone()
+                },
+                ..h.clone()
+            },
+            // No earlier speaker: the most recent person named with a title or role.
+            None => match self
+                .mentions
+                .iter()
+                .rev()
+                .find(|m| m.pos < pos)
+                .filter(|_| kind == "pronoun_person")
+            {
+                Some(m) => Speaker {
+                    name: m.name.clone(),
+                    kind: "person".into(),
+                    side: m.side.clone(),
+                    resolved_from: "pronoun".into(),
+                    role: m.role.clone(),
+                },
+                None => Speaker {
+                    name: "unknown".into(),
+                    kind: "unknown".into(),
+                    side: None,
+                    resolved_from: "none".into(),
+                    role: None,
+                },
+            },
+        }
+    }
+}
