@@ -475,7 +475,7 @@ mod tests {
         let corpus = t.path().join("c.jsonl");
         std::fs::write(
             &corpus,
-            "{\"id\":\"r0\",\"text\":\"Headline\\n\\nThe regime said so, officials said.\"}\n",
+            "{\"id\":\"r0\",\"text\":\"Headline\\n\\nThe regime raised taxes again.\"}\n",
         )
         .unwrap();
         let engine = Engine::new(crate::lexicon::LexiconSet::builtin().unwrap()).unwrap();
