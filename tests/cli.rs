@@ -18,6 +18,8 @@ const ALL_OUTPUTS: &[&str] = &[
     "sides.csv",
     "keyness.csv",
     "term_counts.json",
+    "report.schema.json",
+    "article.schema.json",
 ];
 
 fn analyze(args: &[&str], out: &std::path::Path) -> assert_cmd::assert::Assert {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A span of the document text; offsets are Unicode code points (Python `str` indexing).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -21,7 +21,7 @@ pub struct Span {
 }
 
 /// One loaded-term finding (`loaded_terms[]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LoadedTerm {
     pub start: usize,
     pub end: usize,
@@ -45,7 +45,7 @@ pub struct LoadedTerm {
     pub lexicon: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SpeakerOut {
     pub name: String,
     pub kind: String,
@@ -55,7 +55,7 @@ pub struct SpeakerOut {
 }
 
 /// One attribution (`attributions[]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AttributionOut {
     #[serde(rename = "type")]
     pub kind: String,
@@ -75,7 +75,7 @@ pub struct AttributionOut {
 }
 
 /// A distinct source (`sources[]`), typed by [`sourcing`] (see `docs/sourcing.md`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceOut {
     pub name: String,
     /// person | organization | government | document | anonymous | media | unknown
@@ -111,7 +111,7 @@ pub struct SourceOut {
 }
 
 /// A quotation found in the text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QuoteOut {
     pub start: usize,
     pub end: usize,
@@ -123,7 +123,7 @@ pub struct QuoteOut {
 }
 
 /// A paragraph that is not body text (headline, caption, boilerplate), so users can see what was excluded.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RegionOut {
     pub region: Region,
     pub start: usize,
@@ -135,7 +135,7 @@ pub struct RegionOut {
 pub const UNKNOWN_SIDE: &str = "unknown";
 
 /// Voice balance by side (one entry per side seen, plus `null` side as "unknown").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SideOut {
     pub side: String,
     pub attributions: usize,
@@ -146,7 +146,7 @@ pub struct SideOut {
     pub verb_classes: BTreeMap<String, usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BalanceOut {
     pub sides: Vec<SideOut>,
     pub first_voice: Option<String>,
@@ -154,7 +154,7 @@ pub struct BalanceOut {
 }
 
 /// Everything slantscope says about one article: one line of `articles.jsonl`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ArticleRecord {
     pub id: String,
     pub outlet: String,

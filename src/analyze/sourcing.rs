@@ -20,7 +20,7 @@ const STANDALONE_CLASSES: &[&str] = &["agentless"];
 const STANDALONE_MIN_WORDS: usize = 3;
 
 /// A wire, photo or contributor credit (`credits[]`): who made or supplied the article, not who is cited.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreditOut {
     /// wire | photo | contributor
     pub kind: String,

@@ -38,7 +38,7 @@ use std::collections::{BTreeMap, HashMap};
 /// Serialized (serde) as `{"counts": {outlet: {term: count}}, "totals": {outlet: tokens}}` with sorted keys,
 /// so a serialized value is deterministic whatever the order in which articles or shards were added. Totals
 /// are always the sum of the outlet's term counts; deserializing rejects inconsistent totals.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(into = "TermCountsRepr", try_from = "TermCountsRepr")]
 pub struct TermCounts {
     /// Interned vocabulary: term → id (each string stored once).
@@ -53,7 +53,7 @@ struct OutletTerms {
 }
 
 /// Plain serialized form of [`TermCounts`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TermCountsRepr {
     pub counts: BTreeMap<String, BTreeMap<String, u64>>,
     #[serde(default)]
@@ -234,7 +234,7 @@ impl TermCounts {
 }
 
 /// Size α_0 of the informative Dirichlet prior (see the module documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Alpha0 {
     /// α_0 = N, the corpus token total, so α_w is the term's corpus count (tidylo's default). The default.
@@ -244,7 +244,7 @@ pub enum Alpha0 {
 }
 
 /// One keyness result: `term` in `outlet` compared with all other outlets pooled.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KeynessRow {
     pub outlet: String,
     pub term: String,

@@ -17,7 +17,7 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 use std::collections::BTreeMap;
 
 /// Summary of one metric over a set of articles (nulls excluded; `n` counts non-null values).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetricSummary {
     pub n: usize,
     pub mean: Option<f64>,
@@ -27,7 +27,7 @@ pub struct MetricSummary {
     pub ci95_high: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OutletSummary {
     pub outlet: String,
     pub articles: usize,
@@ -99,13 +99,13 @@ pub struct Aggregator {
 
 /// Word counts written beside a run's outputs (`term_counts.json`) so `merge` can rebuild word keyness
 /// (lexicon-term keyness is rebuilt from the records' `loaded_terms`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct VocabularyCounts {
     pub words: TermCounts,
 }
 
 /// One keyness row, labelled with what was counted (`word` or `lexicon_term`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KeynessOut {
     pub kind: String,
     #[serde(flatten)]

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// Rows and columns whose counts are all zero are dropped (they carry no information and would make
 /// expected counts 0). `chi2`, `df`, `p` and every residual are `None` when fewer than 2 rows or 2 columns
 /// remain. `shares[i][j]` = `counts[i][j]` / row total (each row sums to 1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SideTable {
     pub outlets: Vec<String>,
     pub sides: Vec<String>,

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 pub const T_NORMAL_DF: f64 = 1e8;
 
 /// Result of Welch's unequal-variance t-test (R `t.test(a, b)`, SciPy `ttest_ind(equal_var=False)`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Welch {
     /// t = (mean_a − mean_b) / sqrt(s_a²/n_a + s_b²/n_b).
     pub t: f64,
@@ -34,7 +34,7 @@ pub struct Welch {
 
 /// Result of the Wilcoxon–Mann–Whitney rank-sum test, normal approximation with tie and continuity
 /// correction (R `wilcox.test(a, b, exact = FALSE, correct = TRUE)`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MannWhitney {
     /// U of the first sample = R's `W`: the number of pairs (a_i, b_j) with a_i > b_j, ties counting ½.
     pub u: f64,
@@ -269,7 +269,7 @@ pub fn benjamini_hochberg(p: &[Option<f64>]) -> Vec<Option<f64>> {
 /// One metric compared between two outlets. `diff = mean_a − mean_b`; positive effect sizes and t mean
 /// outlet A scores higher. `*_holm` are Holm-adjusted over the family of all tests of that kind returned by
 /// one [`compare_outlets`] call.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub metric: String,
     pub outlet_a: String,

@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod human;
+pub mod schema;
 mod tables;
 
 use crate::analyze::ArticleRecord;
@@ -23,13 +24,13 @@ pub const CHARTS_DIR: &str = "charts";
 /// Per-outlet vocabulary counts written beside the outputs so `merge` can rebuild keyness.
 pub const VOCABULARY_FILE: &str = "term_counts.json";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ToolInfo {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LexiconInfo {
     pub name: String,
     pub kind: String,
@@ -40,7 +41,7 @@ pub struct LexiconInfo {
 }
 
 /// Run accounting: `read = analyzed + skipped.len()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct RunInfo {
     /// Input arguments as given.
     pub inputs: Vec<String>,
@@ -54,7 +55,7 @@ pub struct RunInfo {
 }
 
 /// An input that was read but not analyzed, with the reason.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Skipped {
     pub id: String,
     pub reason: String,
@@ -72,7 +73,7 @@ impl Skipped {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: String,
     pub tool: ToolInfo,
@@ -158,6 +159,11 @@ impl OutputWriter {
         let body = serde_json::to_vec(vocabulary).map_err(|e| Error::Other(e.to_string()))?;
         fs::write(&vpath, body).map_err(|e| Error::io(&vpath, e))?;
         names.push(VOCABULARY_FILE.to_string());
+        for (name, body) in schema::all() {
+            let spath = self.staging.join(name);
+            fs::write(&spath, body).map_err(|e| Error::io(&spath, e))?;
+            names.push(name.to_string());
+        }
         let rpath = self.staging.join("report.json");
         let mut body =
             serde_json::to_vec_pretty(report).map_err(|e| Error::Other(e.to_string()))?;
