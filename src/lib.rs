@@ -21,6 +21,9 @@ pub mod pipeline;
 pub mod report;
 pub mod text;
 
+#[cfg(test)]
+mod testdata;
+
 pub use error::{Error, Result};
 
 /// Tool name and version as written into every report.

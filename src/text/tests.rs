@@ -1,7 +1,7 @@
 //! Tests of the whole text model: invented fixtures, invariants (also as property tests), the seed article
 //! and the shared corpora (read from `../shared/datasets`, never copied into the repository).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use proptest::prelude::*;
 use regex::Regex;
@@ -697,27 +697,7 @@ proptest! {
 
 // ---------------------------------------------------------------- shared datasets
 
-/// `datasets/<rel>` in the shared folder: `$SLANTSCOPE_SHARED`, else `<crate>/../shared`, else `/work/shared`.
-/// Missing data fails under `CI=true` and is skipped with a note otherwise.
-fn dataset(rel: &str) -> Option<PathBuf> {
-    let mut roots = Vec::new();
-    if let Some(s) = std::env::var_os("SLANTSCOPE_SHARED") {
-        roots.push(PathBuf::from(s));
-    }
-    roots.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    roots.push(PathBuf::from("/work/shared"));
-    let found = roots
-        .into_iter()
-        .map(|r| r.join("datasets").join(rel))
-        .find(|p| p.exists());
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("dataset {rel} is missing: set SLANTSCOPE_SHARED to the shared folder");
-        }
-        eprintln!("note: dataset {rel} not found; test skipped (set SLANTSCOPE_SHARED)");
-    }
-    found
-}
+use crate::testdata::dataset;
 
 #[test]
 fn seed_article() {
