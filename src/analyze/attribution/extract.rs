@@ -51,6 +51,9 @@ pub(crate) struct Raw {
     pub paragraph: usize,
     pub continues: Option<usize>,
     pub participle: bool,
+    /// For a pronoun source inside the sentence ("Syria has been hit by militancy it blames on …"): the
+    /// subject at the start of the sentence, which the pronoun prefers over earlier speakers.
+    pub clause_subject: Vec<Tok>,
 }
 
 pub(crate) fn extract(
@@ -184,6 +187,7 @@ fn continuation(seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
         paragraph: seg.paragraph,
         continues: Some(root),
         participle: false,
+        clause_subject: Vec::new(),
     });
 }
 
@@ -492,27 +496,14 @@ impl Ctx<'_> {
                 }
             } else if punct(t, &['&', '/']) {
             } else if appos && punct(t, &[',']) && n > 0 {
-                // ", a spokesman for Y." to the end of the segment
-                let starts_ok = toks.get(k + 1).is_some_and(|u| {
-                    u.word
-                        && (u.upper
-                            || self.rules.determiners.contains(&u.norm)
-                            || self.is_role(k + 1))
-                        && self.rules.cues.match_at(toks, k + 1).is_none()
-                });
-                let rest_ok = starts_ok
-                    && (k + 1..toks.len()).all(|m| {
-                        let u = &toks[m];
-                        (u.word && !self.inq[m]) || punct(u, &['.', ',', '(', ')', '-', '\'', '’'])
-                    });
-                if rest_ok && k + 1 < toks.len() {
-                    let mut e = toks.len();
-                    while e > k + 1 && !toks[e - 1].word && !punct(&toks[e - 1], &[')']) {
-                        e -= 1;
-                    }
-                    return Some(e);
-                }
-                break;
+                // ", a spokesman for Y." / ", 56, who was raised in …" / ", then ambassador to Israel." to the
+                // end of the segment (PolNeAR sources keep post-head appositions and relative clauses); a
+                // trailing participial or prepositional phrase (", referring to …", ", in a statement") is
+                // not part of it.
+                let Some(end) = self.trailing_apposition(k) else {
+                    break;
+                };
+                return Some(end);
             } else {
                 break;
             }
@@ -522,6 +513,74 @@ impl Ctx<'_> {
             k += 1;
         }
         (n > 0).then_some(k)
+    }
+
+    /// Can the word at `k` open an apposition or relative clause after a speaker's name: a capitalized
+    /// word, determiner, role, number, relative pronoun or apposition adverb (now, then, whose), or a bare
+    /// noun ("senior counsel at …") — not a cue, a participle or another boundary word?
+    fn opens_apposition(&self, k: usize) -> bool {
+        let Some(u) = self.toks.get(k) else {
+            return false;
+        };
+        if !u.word || self.inq[k] || self.rules.cues.match_at(self.toks, k).is_some() {
+            return false;
+        }
+        let rel = self.rules.relative_pronouns.contains(&u.norm)
+            || self.rules.apposition_openers.contains(&u.norm);
+        if rel || u.upper || self.rules.determiners.contains(&u.norm) || self.is_role(k) {
+            return true;
+        }
+        if u.norm.starts_with(|c: char| c.is_ascii_digit()) {
+            return true;
+        }
+        !u.norm.ends_with("ing") && !self.is_boundary(k) && !self.rules.is_manner_adverb(u)
+    }
+
+    /// A comma at `k` after a source that follows its cue: when an apposition opens after it and runs to
+    /// the end of the segment (or to a trailing ", referring to …" / ", in a statement"), the exclusive
+    /// end of the source with that apposition.
+    fn trailing_apposition(&self, k: usize) -> Option<usize> {
+        let toks = self.toks;
+        if !self.opens_apposition(k + 1) {
+            return None;
+        }
+        let mut e = toks.len();
+        for m in k + 1..toks.len() {
+            let u = &toks[m];
+            if u.word {
+                continue;
+            }
+            if punct(u, &[':', ';', '!', '?', '—', '–']) {
+                return None;
+            }
+            if is_open_quote(&u.bare) && !self.inq.get(m + 1).copied().unwrap_or(false) {
+                return None;
+            }
+            if punct(u, &[',']) && m > k + 1 {
+                // ", referring to …" / ", in a statement": the apposition ends here.
+                let next = toks.get(m + 1);
+                let adverbial = next.is_some_and(|w| {
+                    w.word
+                        && !w.upper
+                        && (w.norm.ends_with("ing")
+                            || (self.is_boundary(m + 1)
+                                && !self.rules.relative_pronouns.contains(&w.norm)
+                                && !self.rules.apposition_openers.contains(&w.norm)))
+                });
+                if adverbial {
+                    e = m;
+                    break;
+                }
+            }
+        }
+        while e > k + 1
+            && !toks[e - 1].word
+            && !punct(&toks[e - 1], &[')'])
+            && !is_close_quote(&toks[e - 1].bare)
+        {
+            e -= 1;
+        }
+        (e > k + 1).then_some(e)
     }
 
     /// The source phrase ending just before token `left` (inclusive), with appositions ("John Kirby, a State
@@ -677,7 +736,8 @@ impl Ctx<'_> {
                                 && !u.upper
                                 && (u.norm.ends_with("ing")
                                     || (self.is_boundary(c)
-                                        && !self.rules.relative_pronouns.contains(&u.norm)))
+                                        && !self.rules.relative_pronouns.contains(&u.norm)
+                                        && !self.rules.apposition_openers.contains(&u.norm)))
                         })
                     };
                     let end = (k..left)
@@ -825,6 +885,11 @@ fn find_in_segment(
         i += 1;
     }
     if cands.is_empty() {
+        if let Some(c) = evidence_cand(&cx) {
+            cands.push(c);
+        }
+    }
+    if cands.is_empty() {
         return;
     }
     let mut stops: Vec<usize> = cands.iter().filter_map(|c| c.stop).collect();
@@ -879,6 +944,15 @@ fn find_in_segment(
             && c.info.lemma != "according to"
             && !c.phrase
             && toks[c.cue.1 - 1].norm.ends_with("ing");
+        // A pronoun source after the start of the sentence sits in a subordinate or relative clause
+        // ("Syria has been hit by militancy it blames on …"): keep the sentence subject for the resolver.
+        let clause_subject = match c.source {
+            Some((s, e)) if c.antecedent.is_none() && e == s + 1 && s > 0 && cx.is_pronoun(s) => cx
+                .subject_at_start(s)
+                .map(|(a, b)| toks[a..b].to_vec())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         seg_raws.push(Raw {
             cue: span_of(toks, c.cue.0, c.cue.1),
             info: Some(c.info.clone()),
@@ -889,9 +963,46 @@ fn find_in_segment(
             paragraph: seg.paragraph,
             continues: None,
             participle,
+            clause_subject,
         });
     }
     raws.extend(seg_raws);
+}
+
+/// "In the latest CNN/ORC poll, Trump leads …": a sentence-initial prepositional phrase whose head is a
+/// survey or study (`document_preposition` + `evidence_noun`) attributes the rest of a sentence that has
+/// no other cue to that document.
+fn evidence_cand(cx: &Ctx) -> Option<Cand> {
+    let toks = cx.toks;
+    let first = toks.first()?;
+    if !first.word || cx.inq[0] || !cx.rules.document_prepositions.contains(&first.norm) {
+        return None;
+    }
+    let comma = (2..toks.len().min(MAX_NP + 2)).find(|&k| punct(&toks[k], &[',']))?;
+    let head = (1..comma).rev().find(|&k| toks[k].word)?;
+    if !cx.rules.evidence_nouns.contains(&toks[head].norm) || (1..comma).any(|k| cx.inq[k]) {
+        return None;
+    }
+    if (comma + 1..toks.len()).filter(|&k| toks[k].word).count() < 3 {
+        return None;
+    }
+    let info = CueInfo {
+        lemma: first.norm.clone(),
+        class: "neutral".into(),
+        category: "phrase_cue".into(),
+        frame: String::new(),
+    };
+    Some(Cand {
+        cue: (0, 1),
+        info,
+        phrase: true,
+        source: Some((1, comma)),
+        mode: Mode::Forward,
+        stop: None,
+        back_end: 0,
+        fwd_start: comma + 1,
+        antecedent: None,
+    })
 }
 
 /// "according to X": the source follows; the content is the rest of the clause.
@@ -923,7 +1034,10 @@ fn phrase_cand(cx: &Ctx, cs: usize, ce: usize, info: CueInfo) -> Option<Cand> {
             antecedent: None,
         });
     }
-    // "content, according to X." (or a mid-sentence insert: take what precedes)
+    // "content, according to X." (or a mid-sentence insert: take what precedes); at the end of the
+    // sentence the source keeps its apposition ("according to Brian Wieser, an analyst at …").
+    let se = cx.np_right(ce, true).unwrap_or(se);
+    let source = Some((ce, se));
     let end = if left_comma { cs - 1 } else { cs };
     if !has_material(toks, 0, end) {
         return None;
@@ -1106,6 +1220,12 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     if !cx.speaker_like(ss, se) {
         return None;
     }
+    // "airstrikes against what they call Daesh positions": a naming verb in a free relative ("what X
+    // calls / dubs / describes as") distances the writer from a label; it reports no statement.
+    let naming = info.frame.split(',').any(|f| f.trim() == "naming");
+    if naming && ss > 0 && toks[ss - 1].word && rules.free_relatives.contains(&toks[ss - 1].norm) {
+        return None;
+    }
     let last_src = &toks[se - 1];
     if last_src.word && rules.agent_prepositions.contains(&last_src.norm) {
         return None;
@@ -1206,7 +1326,12 @@ fn colon_cand(cx: &Ctx, headline: bool) -> Option<Cand> {
         })
         .collect();
     let transcript = capitals && (0..c).all(|k| cx.rules.entity_at(&titled, k).is_none());
-    if !headline && !transcript {
+    // "Kerry: “By law, the president …”": a capitalized name, then a quotation right after the colon.
+    let quoted = toks
+        .get(c + 1)
+        .is_some_and(|t| !t.word && is_open_quote(&t.bare))
+        && (0..c).all(|k| !toks[k].word || toks[k].upper);
+    if !headline && !transcript && !quoted {
         return None;
     }
     let info = CueInfo {

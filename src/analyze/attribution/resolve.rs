@@ -227,11 +227,41 @@ impl<'a> Resolver<'a> {
         let toks = &r.source_toks;
         let pos = r.source.map_or(r.content.start, |s| s.start);
         let phrase = join(toks);
-        let sp = self.resolve_phrase(toks, pos, 0);
+        let sp = match self.clause_subject(r, pos) {
+            Some(sp) => sp,
+            None => self.resolve_phrase(toks, pos, 0),
+        };
         if r.participle && sp.resolved_from == "none" && sp.kind == "unknown" {
             return sp;
         }
         self.finish(sp, &phrase)
+    }
+
+    /// A pronoun inside its sentence ("Syria has been hit by militancy it blames on …", "Trump said he
+    /// would …") prefers the subject of the sentence that contains it, when that subject is compatible
+    /// (a person for he/she; an organization, government or media for it/they), over earlier speakers.
+    fn clause_subject(&mut self, r: &Raw, pos: usize) -> Option<Speaker> {
+        if r.clause_subject.is_empty() {
+            return None;
+        }
+        let rules = self.rules;
+        let w = r.source_toks.iter().position(|t| t.word)?;
+        let kind = match rules.entity_at(&r.source_toks, w) {
+            Some((1, e)) if e.category == "pronoun" => e.kind.clone(),
+            _ => return None,
+        };
+        let sp = self.resolve_phrase(&r.clause_subject, pos, 0);
+        let ok = match kind.as_str() {
+            "pronoun_person" => sp.kind == "person",
+            "pronoun_thing" | "pronoun_group" => {
+                matches!(sp.kind.as_str(), "organization" | "government" | "media")
+            }
+            _ => false,
+        };
+        ok.then(|| Speaker {
+            resolved_from: "pronoun".into(),
+            ..sp
+        })
     }
 
     fn unknown(phrase: &str) -> Speaker {
