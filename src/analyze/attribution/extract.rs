@@ -1095,7 +1095,14 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         && rules.boundaries.contains(&toks[fwd_start].norm)
         && !rules.complementizers.contains(&toks[fwd_start].norm)
         && !rules.clause_openers.contains(&toks[fwd_start].norm);
+    // "continues to narrow", "added to the list": an infinitive or "to" phrase after a verb whose frame has
+    // no `to` is not what the verb reports.
+    let to_next = toks
+        .get(fwd_start)
+        .is_some_and(|t| t.word && !cx.inq[fwd_start] && t.norm == "to");
+    let to_ok = !to_next || info.frame.split(',').any(|f| f.trim() == "to");
     let fwd_ok = has_material(toks, fwd_start, n)
+        && to_ok
         && !comma_next
         && !punct(toks.get(ce).unwrap_or(&toks[ce - 1]), &['.', '!', '?']);
     let fwd_words = (fwd_start..n).filter(|&k| toks[k].word).count();
