@@ -130,9 +130,10 @@ pub fn compute(
         m.insert(format!("loaded_rate_cat_{c}"), per_thousand(wsum, wa));
     }
 
-    m.insert("attributions".into(), Some(atts.len() as f64));
-    let direct = atts.iter().filter(|a| a.kind == "direct").count();
-    m.insert("direct_share".into(), share(direct, atts.len()));
+    let events: Vec<&AttributionOut> = atts.iter().filter(|a| a.continues.is_none()).collect();
+    m.insert("attributions".into(), Some(events.len() as f64));
+    let direct = events.iter().filter(|a| a.kind == "direct").count();
+    m.insert("direct_share".into(), share(direct, events.len()));
     m.insert("balance".into(), balance_index(atts, engine.declared_sides));
     let speakers: BTreeSet<&str> = atts.iter().map(|a| a.speaker.name.as_str()).collect();
     m.insert("distinct_speakers".into(), Some(speakers.len() as f64));
@@ -205,7 +206,7 @@ fn sentence_sourcing(model: &TextModel, atts: &[AttributionOut], hits: &[Hit]) -
 /// at least 2; null when no attribution has a side.
 pub fn balance_index(atts: &[AttributionOut], declared: Option<usize>) -> Option<f64> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in atts {
+    for a in atts.iter().filter(|a| a.continues.is_none()) {
         if let Some(s) = a.speaker.side.as_deref() {
             *counts.entry(s).or_insert(0) += 1;
         }
@@ -243,17 +244,17 @@ pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
             word_share: None,
             verb_classes: BTreeMap::new(),
         });
-        e.attributions += 1;
-        if a.kind == "direct" {
-            e.quoted_words += a.words;
-        } else {
-            e.paraphrased_words += a.words;
+        e.quoted_words += a.quoted_words;
+        e.paraphrased_words += a.words.saturating_sub(a.quoted_words);
+        if a.continues.is_some() {
+            continue;
         }
+        e.attributions += 1;
         if let Some(c) = &a.verb_class {
             *e.verb_classes.entry(c.clone()).or_insert(0) += 1;
         }
     }
-    let total = atts.len();
+    let total = atts.iter().filter(|a| a.continues.is_none()).count();
     let total_words: usize = by
         .values()
         .map(|s| s.quoted_words + s.paraphrased_words)

@@ -247,11 +247,11 @@ fn run_into(
     pool: &rayon::ThreadPool,
     col: &mut Collector,
 ) -> Result<()> {
+    type Analyzed = Vec<std::result::Result<ArticleRecord, Skipped>>;
     let mut position = 0usize;
-    let mut batch: Vec<(usize, Item)> = Vec::with_capacity(BATCH);
     let mut reader = input::read_inputs(&cfg.inputs, &cfg.input);
-    loop {
-        batch.clear();
+    let mut read_batch = || -> Result<Vec<(usize, Item)>> {
+        let mut batch = Vec::with_capacity(BATCH);
         while batch.len() < BATCH {
             match reader.next() {
                 None => break,
@@ -264,25 +264,25 @@ fn run_into(
                 }
             }
         }
-        if batch.is_empty() {
-            break;
-        }
-        let results: Vec<std::result::Result<ArticleRecord, Skipped>> = pool.install(|| {
-            batch
-                .par_iter()
-                .map(|(pos, item)| match item {
-                    Item::Skip(s) => Err(Skipped::new(s.id.clone(), s.reason.clone(), *pos)),
-                    Item::Doc(d) => {
-                        let r = analyze_guarded(d, engine, cfg.include_text)
-                            .map_err(|reason| Skipped::new(d.id.clone(), reason, *pos));
-                        if r.is_ok() {
-                            progress.article(d.text.len());
-                        }
-                        r
+        Ok(batch)
+    };
+    let analyze_batch = |batch: &[(usize, Item)]| -> Analyzed {
+        batch
+            .par_iter()
+            .map(|(pos, item)| match item {
+                Item::Skip(s) => Err(Skipped::new(s.id.clone(), s.reason.clone(), *pos)),
+                Item::Doc(d) => {
+                    let r = analyze_guarded(d, engine, cfg.include_text)
+                        .map_err(|reason| Skipped::new(d.id.clone(), reason, *pos));
+                    if r.is_ok() {
+                        progress.article(d.text.len());
                     }
-                })
-                .collect()
-        });
+                    r
+                }
+            })
+            .collect()
+    };
+    let record = |col: &mut Collector, results: Analyzed| -> Result<()> {
         for r in results {
             match r {
                 Ok(rec) => col.record(&rec)?,
@@ -292,6 +292,41 @@ fn run_into(
                 }
             }
         }
+        Ok(())
+    };
+    // With more than one worker, this thread writes batch k-1 and reads batch k+1 while the pool analyzes
+    // batch k, so reading and writing are not serialized with analysis. Batches are still recorded in input
+    // order, so the output is the same. With one worker everything runs in turn (one thread at a time).
+    let overlap = pool.current_num_threads() > 1;
+    let mut current = read_batch()?;
+    let mut done: Option<Analyzed> = None;
+    while !current.is_empty() || done.is_some() {
+        let mut results: Option<Analyzed> = None;
+        let mut next = Vec::new();
+        let mut main_work = || -> Result<()> {
+            if let Some(d) = done.take() {
+                record(col, d)?;
+            }
+            next = read_batch()?;
+            Ok(())
+        };
+        let mut outcome = Ok(());
+        if current.is_empty() {
+            outcome = main_work();
+        } else if overlap {
+            pool.in_place_scope(|s| {
+                s.spawn(|_| results = Some(analyze_batch(&current)));
+                outcome = main_work();
+            });
+        } else {
+            outcome = main_work();
+            if outcome.is_ok() {
+                results = Some(pool.install(|| analyze_batch(&current)));
+            }
+        }
+        outcome?;
+        done = results;
+        current = next;
     }
     Ok(())
 }

@@ -129,3 +129,80 @@ fn seed_score_text_shows_voices() {
     assert!(s.contains("Loaded terms in quotations"));
     assert!(s.contains("Quotations ("));
 }
+
+#[test]
+fn seed_loaded_terms_by_voice() {
+    let Some((_, rec)) = seed() else { return };
+    let terms = rec["loaded_terms"].as_array().unwrap();
+    let voice_of = |needle: &str| -> Vec<String> {
+        terms
+            .iter()
+            .filter(|t| t["text"].as_str().unwrap().eq_ignore_ascii_case(needle))
+            .map(|t| t["voice"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for authorial in ["violence-hit", "war-torn", "militancy", "terrorist groups"] {
+        let v = voice_of(authorial);
+        assert!(
+            !v.is_empty() && v.iter().all(|v| v == "authorial"),
+            "{authorial}: {v:?}"
+        );
+    }
+    // Inside Peskov's closing quote, "so-called" and the terrorist labels are his words.
+    let quote_start = rec["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["text"].as_str().unwrap().contains("Unfortunately"))
+        .map(|q| (q["start"].as_u64().unwrap(), q["end"].as_u64().unwrap()))
+        .unwrap();
+    let inside: Vec<&serde_json::Value> = terms
+        .iter()
+        .filter(|t| {
+            t["start"].as_u64().unwrap() >= quote_start.0
+                && t["end"].as_u64().unwrap() <= quote_start.1
+        })
+        .collect();
+    let texts: Vec<&str> = inside.iter().map(|t| t["text"].as_str().unwrap()).collect();
+    assert!(texts.contains(&"so-called"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.starts_with("terrorist")),
+        "{texts:?}"
+    );
+    assert!(inside.iter().all(|t| t["voice"] == "quoted"), "{inside:?}");
+    // Nothing from captions or boilerplate is counted.
+    assert!(terms
+        .iter()
+        .all(|t| t["region"] == "body" || t["region"] == "headline"));
+}
+
+#[test]
+fn seed_attributions_speakers_and_sides() {
+    let Some((_, rec)) = seed() else { return };
+    let atts = rec["attributions"].as_array().unwrap();
+    assert!(atts.len() >= 10, "{} attributions", atts.len());
+    let by_cue = |cue: &str| -> Vec<&serde_json::Value> {
+        atts.iter()
+            .filter(|a| a["cue"]["text"].as_str().is_some_and(|c| c.contains(cue)))
+            .collect()
+    };
+    let said = by_cue("said");
+    assert!(said
+        .iter()
+        .any(|a| a["speaker"]["name"] == "Dmitry Peskov"
+            && a["speaker"]["resolved_from"] == "pronoun"));
+    let urged = by_cue("urged");
+    assert_eq!(urged[0]["speaker"]["name"], "Dmitry Peskov");
+    assert_eq!(urged[0]["speaker"]["resolved_from"], "role");
+    let warned = by_cue("warned");
+    assert_eq!(warned[0]["speaker"]["name"], "John Kirby");
+    assert_eq!(warned[0]["speaker"]["side"], "United States");
+    let statement = by_cue("according to");
+    assert_eq!(statement[0]["speaker"]["side"], "United States");
+    assert_eq!(rec["balance"]["first_voice"], "Russia");
+    assert_eq!(rec["balance"]["last_word"], "Russia");
+    // Lavrov is mentioned, never a speaker.
+    assert!(atts
+        .iter()
+        .all(|a| !a["speaker"]["name"].as_str().unwrap().contains("Lavrov")));
+}

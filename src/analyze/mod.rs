@@ -66,6 +66,11 @@ pub struct AttributionOut {
     pub verb_class: Option<String>,
     /// Word tokens in the content.
     pub words: usize,
+    /// Of those, the words inside quotation marks (all of a direct quote; the fragments of a mixed one).
+    pub quoted_words: usize,
+    /// For a quotation that carries on an earlier attribution without a cue of its own: the index of that
+    /// attribution. Continuations add words to their speaker but are not counted as new attributions.
+    pub continues: Option<usize>,
 }
 
 /// A distinct source (`sources[]`).
@@ -223,8 +228,10 @@ fn text_rules(lex: &LexiconSet) -> crate::Result<TextRules> {
                 Some("caption") => Region::Caption,
                 _ => Region::Boilerplate,
             };
+            let regex = compile_pattern(l, e)?;
             rules.line_rules.push(LineRule {
-                regex: compile_pattern(l, e)?,
+                prefilter: LineRule::prefilter_for(&regex),
+                regex,
                 region,
             });
         }
@@ -305,6 +312,8 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
             },
             verb_class: a.verb_class.clone(),
             words: count_tokens(&model, a.content.start, a.content.end),
+            quoted_words: count_quoted_tokens(&model, a.content.start, a.content.end),
+            continues: a.continues,
         })
         .collect();
 
@@ -382,6 +391,17 @@ pub(crate) fn slice(text: &str, s: usize, e: usize) -> String {
     text.get(s..e).unwrap_or_default().to_string()
 }
 
+/// Word tokens in quoted voice whose start lies in `start..end`.
+fn count_quoted_tokens(model: &TextModel, start: usize, end: usize) -> usize {
+    let a = model.tokens.partition_point(|t| t.start < start);
+    let b = model.tokens.partition_point(|t| t.start < end);
+    model.tokens.get(a..b).map_or(0, |ts| {
+        ts.iter()
+            .filter(|t| model.voice_at(t.start) == Voice::Quoted)
+            .count()
+    })
+}
+
 /// Word tokens whose start lies in `start..end`.
 pub(crate) fn count_tokens(model: &TextModel, start: usize, end: usize) -> usize {
     let a = model.tokens.partition_point(|t| t.start < start);
@@ -392,6 +412,18 @@ pub(crate) fn count_tokens(model: &TextModel, start: usize, end: usize) -> usize
 /// Lower-cased word tokens in authorial voice in the headline and body that contain a letter (numbers are
 /// left out of keyness).
 fn keyness_words(text: &str, model: &TextModel) -> Vec<String> {
+    // Tokens and voice runs are both sorted: walk the runs with a cursor instead of a binary search per
+    // token (same result as `model.voice_at`).
+    let mut run = 0usize;
+    let mut voice_at = |pos: usize| {
+        while model.voice.get(run).is_some_and(|r| r.end <= pos) {
+            run += 1;
+        }
+        match model.voice.get(run) {
+            Some(r) if r.start <= pos => r.voice,
+            _ => Voice::Authorial,
+        }
+    };
     model
         .tokens
         .iter()
@@ -399,10 +431,17 @@ fn keyness_words(text: &str, model: &TextModel) -> Vec<String> {
             matches!(
                 model.sentences.get(t.sentence).map(|s| s.region),
                 Some(Region::Body | Region::Headline)
-            ) && model.voice_at(t.start) == Voice::Authorial
+            ) && voice_at(t.start) == Voice::Authorial
         })
         .filter_map(|t| text.get(t.start..t.end))
         .filter(|w| w.chars().any(char::is_alphabetic))
-        .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
+        .map(|w| {
+            // Most words are ASCII: lower-case them in one allocation (same result as the general path).
+            if w.is_ascii() {
+                w.to_ascii_lowercase()
+            } else {
+                w.to_lowercase().replace('\u{2019}', "'")
+            }
+        })
         .collect()
 }

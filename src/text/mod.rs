@@ -122,11 +122,128 @@ pub struct Quote {
     pub paragraph: usize,
 }
 
+/// Length of the flag groups without a body (`(?i)`, `(?i-u)`) at the start of `pat`.
+fn leading_flags(pat: &str) -> usize {
+    let mut at = 0;
+    while let Some(rest) = pat[at..].strip_prefix("(?") {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+            .unwrap_or(rest.len());
+        if rest[n..].starts_with(')') {
+            at += 2 + n + 1;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
 /// A rule that classifies a whole line/paragraph as caption or boilerplate (from `boilerplate` lexicons).
 #[derive(Debug, Clone)]
 pub struct LineRule {
     pub regex: regex::Regex,
     pub region: Region,
+    /// Optional fast check that matches every line `regex` matches (a superset, see
+    /// [`LineRule::prefilter_for`]); a line it rejects is not matched without running `regex`.
+    pub prefilter: Option<regex::Regex>,
+}
+
+impl LineRule {
+    /// A rule without a prefilter.
+    pub fn new(regex: regex::Regex, region: Region) -> Self {
+        LineRule {
+            regex,
+            region,
+            prefilter: None,
+        }
+    }
+
+    /// Whether the rule matches `line`.
+    pub fn is_match(&self, line: &str) -> bool {
+        self.prefilter.as_ref().is_none_or(|f| f.is_match(line)) && self.regex.is_match(line)
+    }
+
+    /// A prefilter for a regex built with `Regex::new` (default flags) and matched against single lines:
+    /// the same pattern with every word-boundary assertion (`\b`, `\B`, `\b{..}`, `\<`, `\>`) replaced by
+    /// an empty group and a leading `^.*` dropped (`^.+` becomes `.`). Both only add matches, so it matches
+    /// every line the original matches. Without Unicode word boundaries the regex engine can use its lazy
+    /// DFA on non-ASCII text instead of falling back to the much slower PikeVM, and a pattern anchored only
+    /// at its end is searched backwards from the end of the line. `None` when neither applies.
+    pub fn prefilter_for(regex: &regex::Regex) -> Option<regex::Regex> {
+        let pat = regex.as_str();
+        // Verbose mode (`x` flag) has comments the scan below does not understand: no prefilter.
+        let verbose = pat.match_indices("(?").any(|(i, _)| {
+            pat[i + 2..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
+                .any(|c| c == 'x')
+        });
+        if verbose {
+            return None;
+        }
+        let mut out = String::with_capacity(pat.len());
+        let mut changed = false;
+        let mut class = 0usize;
+        let mut chars = pat.chars().peekable();
+        // Just after `[` or `[^`: a `]` there is a literal.
+        let mut class_start = false;
+        while let Some(c) = chars.next() {
+            let at_start = std::mem::take(&mut class_start);
+            match c {
+                '\\' => {
+                    let Some(n) = chars.next() else {
+                        out.push(c);
+                        break;
+                    };
+                    if class == 0 && matches!(n, 'b' | 'B' | '<' | '>') {
+                        if n == 'b' && chars.peek() == Some(&'{') {
+                            for c in chars.by_ref() {
+                                if c == '}' {
+                                    break;
+                                }
+                            }
+                        }
+                        out.push_str("(?:)");
+                        changed = true;
+                    } else {
+                        out.push(c);
+                        out.push(n);
+                    }
+                }
+                '[' => {
+                    class += 1;
+                    out.push(c);
+                    class_start = true;
+                    if chars.peek() == Some(&'^') {
+                        out.push('^');
+                        chars.next();
+                    }
+                }
+                ']' if class > 0 && !at_start => {
+                    class -= 1;
+                    out.push(c);
+                }
+                _ => out.push(c),
+            }
+        }
+        // A leading `^.*` (or `^.+`) only says "anywhere in the line": without it (or with one `.`) the
+        // pattern still matches every line the original matches, and a pattern anchored only at `$` is
+        // searched backwards from the end of the line instead of scanning the whole line forwards.
+        let flags = leading_flags(&out);
+        let body = &out[flags..];
+        let lazy = |r: &str| r.starts_with(['?', '+', '*', '{']);
+        if let Some(rest) = body.strip_prefix("^.*").filter(|r| !lazy(r)) {
+            out = format!("{}{rest}", &out[..flags]);
+            changed = true;
+        } else if let Some(rest) = body.strip_prefix("^.+").filter(|r| !lazy(r)) {
+            out = format!("{}.{rest}", &out[..flags]);
+            changed = true;
+        }
+        if !changed {
+            return None;
+        }
+        regex::Regex::new(&out).ok()
+    }
 }
 
 /// The data the text model needs from lexicons, as plain data.

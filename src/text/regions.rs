@@ -68,7 +68,7 @@ pub(crate) fn classify(
             rules
                 .line_rules
                 .iter()
-                .find(|r| r.regex.is_match(p))
+                .find(|r| r.is_match(p))
                 .map(|r| r.region)
         })
         .collect();

@@ -196,7 +196,7 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
     let mut last_end = 0usize;
     let mut last_digit = false;
     let mut pending: Option<Joiner> = None;
-    for (i, g) in seg.grapheme_indices(true) {
+    let mut step = |i: usize, g: &str| {
         let first = g.chars().next().unwrap_or(' ');
         if first.is_alphanumeric() {
             match (cur, pending) {
@@ -210,7 +210,7 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
             pending = None;
             last_end = i + g.len();
             last_digit = g.chars().next_back().is_some_and(char::is_numeric);
-            continue;
+            return;
         }
         let j = if g.chars().nth(1).is_none() {
             joiner(first)
@@ -225,6 +225,18 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
                 pending = None;
             }
             (None, _, _) => {}
+        }
+    };
+    // In ASCII text every character is its own grapheme cluster except CR LF: skip the segmenter there.
+    if seg.is_ascii() && !seg.contains('\r') {
+        for i in 0..seg.len() {
+            if let Some(g) = seg.get(i..i + 1) {
+                step(i, g);
+            }
+        }
+    } else {
+        for (i, g) in seg.grapheme_indices(true) {
+            step(i, g);
         }
     }
     if let Some(s) = cur {

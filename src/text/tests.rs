@@ -9,10 +9,7 @@ use regex::Regex;
 use super::*;
 
 fn test_rules() -> TextRules {
-    let r = |p: &str, region| LineRule {
-        regex: Regex::new(p).unwrap(),
-        region,
-    };
+    let r = |p: &str, region| LineRule::new(Regex::new(p).unwrap(), region);
     TextRules {
         abbreviations: ["U.S.", "Sen.", "Sept.", "Dr."].map(String::from).to_vec(),
         line_rules: vec![
@@ -853,5 +850,38 @@ fn twenty_mb_paragraphs() {
             m.sentences.len(),
             m.quotes.len()
         );
+    }
+}
+
+#[test]
+fn line_rule_prefilter_drops_word_boundaries_outside_classes() {
+    let pf =
+        |p: &str| LineRule::prefilter_for(&Regex::new(p).unwrap()).map(|r| r.as_str().to_string());
+    assert_eq!(
+        pf(r"(?i)^.*\ball rights\b"),
+        Some(r"(?i)(?:)all rights(?:)".into())
+    );
+    assert_eq!(pf(r"\b{start}x\B\<y\>"), Some(r"(?:)x(?:)(?:)y(?:)".into()));
+    assert_eq!(pf(r"[\\b\]]\b"), Some(r"[\\b\]](?:)".into()));
+    assert_eq!(pf(r"[]a]\\b"), None);
+    assert_eq!(pf(r"^plain$"), None);
+    assert_eq!(pf(r"(?x) \b a"), None);
+    assert_eq!(pf(r"(?i)^.*\(x\)$"), Some(r"(?i)\(x\)$".into()));
+    assert_eq!(pf(r"^.+\bx$"), Some(r".(?:)x$".into()));
+    assert_eq!(pf(r"^.*?x$"), None);
+    assert_eq!(pf(r"^x.*$"), None);
+    // A prefilter accepts everything the rule accepts.
+    let rule = LineRule {
+        regex: Regex::new(r"(?i)^.*\bvia\b.*$").unwrap(),
+        region: Region::Caption,
+        prefilter: LineRule::prefilter_for(&Regex::new(r"(?i)^.*\bvia\b.*$").unwrap()),
+    };
+    for (line, want) in [
+        ("Photo via Reuters", true),
+        ("aviation", false),
+        ("évia x", false),
+    ] {
+        assert_eq!(rule.is_match(line), want, "{line}");
+        assert_eq!(rule.regex.is_match(line), want, "{line}");
     }
 }

@@ -3,7 +3,35 @@
 use super::scan::{tokenize, Tok};
 use super::sides::Sides;
 use crate::lexicon::{Entry, Lexicon, LexiconSet};
-use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FxHash (the rustc hasher): the word tables are looked up for every token, and SipHash's resistance to
+/// hash flooding is not needed for keys that come from our own lexicons. Lookups only: no iteration order
+/// depends on the hasher.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastHash = BuildHasherDefault<FxHasher>;
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, FastHash>;
+pub(crate) type HashSet<K> = std::collections::HashSet<K, FastHash>;
 
 /// What a cue entry says about a reporting verb or phrase.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +61,7 @@ pub(crate) struct PhraseTable<T> {
 impl<T> Default for PhraseTable<T> {
     fn default() -> Self {
         PhraseTable {
-            map: HashMap::new(),
+            map: HashMap::default(),
         }
     }
 }
@@ -85,12 +113,17 @@ impl<T: Clone> PhraseTable<T> {
                 if k > 0 && t.start > toks[i + k - 1].end + 2 {
                     continue 'c;
                 }
-                let got = if *cs {
-                    t.bare.replace('’', "'")
+                // Same comparison as `t.bare.replace('’', "'") == want` (case-sensitive keys) or
+                // `t.norm == want`, without allocating per token.
+                let same = if *cs {
+                    t.bare
+                        .chars()
+                        .map(|c| if c == '’' { '\'' } else { c })
+                        .eq(want.chars())
                 } else {
-                    t.norm.clone()
+                    t.norm == *want
                 };
-                if &got != want {
+                if !same {
                     continue 'c;
                 }
             }

@@ -88,7 +88,12 @@ fn make_tok(slice: &str, base: usize, b: usize, e: usize, word: bool) -> Tok {
             }
         }
     }
-    let norm = bare.to_lowercase().replace('’', "'");
+    // ASCII (most tokens): same result as the general path, in one allocation.
+    let norm = if bare.is_ascii() {
+        bare.to_ascii_lowercase()
+    } else {
+        bare.to_lowercase().replace('’', "'")
+    };
     let upper = bare.chars().next().is_some_and(|c| c.is_uppercase());
     Tok {
         start: base + b,
@@ -247,26 +252,31 @@ pub(crate) fn segments(
             continue;
         }
         let toks = tokenize(text, s, e);
+        // Decide the segment ends first, then move the tokens into their segments (no clone per token).
+        let ends: Vec<bool> = (0..toks.len())
+            .map(|i| {
+                let t = &toks[i];
+                let after_final = i > 0
+                    && !toks[i - 1].word
+                    && (toks[i - 1].is_punct('.')
+                        || toks[i - 1].is_punct('!')
+                        || toks[i - 1].is_punct('?'));
+                !t.word
+                    && (((t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
+                        && quote_containing(quotes, t.start).is_none())
+                        || (is_close_quote(&t.bare)
+                            && after_final
+                            && quote_containing(quotes, t.start)
+                                .is_some_and(|q| quotes[q].1 == t.end)))
+                    && toks
+                        .get(i + 1)
+                        .is_some_and(|n| n.upper || (!n.word && is_open_quote(&n.bare)))
+                    && !is_abbrev(&toks, i)
+            })
+            .collect();
         let mut cur: Vec<Tok> = Vec::new();
-        for i in 0..toks.len() {
-            let t = &toks[i];
-            cur.push(t.clone());
-            let after_final = i > 0
-                && !toks[i - 1].word
-                && (toks[i - 1].is_punct('.')
-                    || toks[i - 1].is_punct('!')
-                    || toks[i - 1].is_punct('?'));
-            let ends = !t.word
-                && (((t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
-                    && quote_containing(quotes, t.start).is_none())
-                    || (is_close_quote(&t.bare)
-                        && after_final
-                        && quote_containing(quotes, t.start)
-                            .is_some_and(|q| quotes[q].1 == t.end)))
-                && toks
-                    .get(i + 1)
-                    .is_some_and(|n| n.upper || (!n.word && is_open_quote(&n.bare)))
-                && !is_abbrev(&toks, i);
+        for (t, ends) in toks.into_iter().zip(ends) {
+            cur.push(t);
             if ends {
                 out.push(Segment {
                     toks: std::mem::take(&mut cur),
