@@ -217,9 +217,15 @@ impl Ctx<'_> {
     /// The subject at the start of the segment, ending before `limit`: determiners, capitalized words,
     /// titles, roles and entities ("The court", "Kremlin spokesman Dmitry Peskov", "Mr. Schultz").
     fn subject_at_start(&self, limit: usize) -> Option<(usize, usize)> {
+        self.subject_from(0, limit)
+    }
+
+    /// The subject starting at token `start` (the segment start or just after a comma), ending before
+    /// `limit`.
+    fn subject_from(&self, start: usize, limit: usize) -> Option<(usize, usize)> {
         let toks = self.toks;
-        let mut e = 0;
-        while e < limit {
+        let mut e = start;
+        while e < limit && e - start <= MAX_NP {
             let t = &toks[e];
             if let Some((n, _)) = self.rules.entity_at(toks, e) {
                 e += n;
@@ -235,8 +241,22 @@ impl Ctx<'_> {
             }
         }
         let e = e.min(limit);
-        (e > 0 && self.speaker_like_as(0, e, true) && self.clear_subject_end(e - 1))
-            .then_some((0, e))
+        (e > start && self.speaker_like_as(start, e, true) && self.clear_subject_end(e - 1))
+            .then_some((start, e))
+    }
+
+    /// The subject of the clause that contains token `i`: the subject at the segment start, or after the
+    /// nearest comma before `i` ("Since March 2011, Syria has been hit by militancy it blames …").
+    fn clause_subject_before(&self, i: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        (i.saturating_sub(MAX_APPOSITION)..i)
+            .rev()
+            .filter(|&k| punct(&toks[k], &[',']) && !self.inq[k])
+            .map(|k| k + 1)
+            .take(4)
+            .chain(std::iter::once(0))
+            .filter(|&st| st < i)
+            .find_map(|st| self.subject_from(st, i))
     }
 
     /// Can `toks[i]` end a noun phrase (a name, role, entity, document noun or plural noun)?
@@ -648,6 +668,27 @@ impl Ctx<'_> {
                     }
                 }
             }
+            // "protest organizers in Cleveland say", "voters in Iowa say": a prepositional phrase after the
+            // head of a clause-initial noun phrase belongs to it.
+            if s >= 2
+                && toks[s - 1].word
+                && !toks[s - 1].upper
+                && self.rules.name_prepositions.contains(&toks[s - 1].norm)
+                && self.noun_end(s - 2)
+                && !self.is_pronoun(s - 2)
+                && (!toks[s - 2].upper || self.rules.entity_at(toks, s - 2).is_some())
+                && (s..=left).all(|m| self.rules.cue_nouns.match_at(toks, m).is_none())
+            {
+                if let Some(s2) = self.np_left(s - 2) {
+                    let at_start = s2 == 0
+                        || is_clause_mark(&toks[s2 - 1])
+                        || punct(&toks[s2 - 1], &[':'])
+                        || self.rules.complementizers.contains(&toks[s2 - 1].norm);
+                    if at_start && left + 1 - s2 <= MAX_NP && self.speaker_like(s2, s - 1) {
+                        s = s2;
+                    }
+                }
+            }
             // "Luis Rubio, who heads the center, said": the relative clause belongs to the source.
             if s >= 3
                 && self.rules.relative_pronouns.contains(&toks[s - 1].norm)
@@ -948,7 +989,7 @@ fn find_in_segment(
         // ("Syria has been hit by militancy it blames on …"): keep the sentence subject for the resolver.
         let clause_subject = match c.source {
             Some((s, e)) if c.antecedent.is_none() && e == s + 1 && s > 0 && cx.is_pronoun(s) => cx
-                .subject_at_start(s)
+                .clause_subject_before(s)
                 .map(|(a, b)| toks[a..b].to_vec())
                 .unwrap_or_default(),
             _ => Vec::new(),
