@@ -628,9 +628,11 @@ impl Ctx<'_> {
             let s = self.np_left(left)?;
             // "In a Bloomberg interview Trump declared": the phrase sits in an introductory prepositional
             // phrase without a comma; the speaker is the trailing name.
+            // (Only after a preposition: "as Mrs. Clinton echoed", "whom Mr. Trump views" keep the title.)
             let in_pp = s > 0
                 && toks[s - 1].word
                 && self.is_boundary(s - 1)
+                && self.rules.name_prepositions.contains(&toks[s - 1].norm)
                 && !self.rules.coordinators.contains(&toks[s - 1].norm)
                 && !self.rules.content_end.contains(&toks[s - 1].norm)
                 && !self.rules.complementizers.contains(&toks[s - 1].norm)
