@@ -3,7 +3,7 @@
 //! article table has a stable header.
 
 use crate::analyze::{
-    loaded::Hit, AttributionOut, BalanceOut, Engine, LoadedTerm, SideOut, SourceOut,
+    loaded::Hit, sourcing::Profile, AttributionOut, BalanceOut, Engine, LoadedTerm, SideOut,
 };
 use crate::text::{Region, TextModel, Voice};
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,11 +29,15 @@ const CORE: &[&str] = &[
     "sources_distinct",
     "sources_named_share",
     "sources_anonymous_share",
+    "sources_official_share",
+    "sources_expert_share",
     "sources_document_share",
     "sources_media_share",
     "attributed_sentence_share",
     "unsourced_loaded",
     "hedge_rate",
+    "credits",
+    "self_references",
 ];
 
 /// Metric names in output order.
@@ -73,9 +77,10 @@ pub fn compute(
     model: &TextModel,
     terms: &[LoadedTerm],
     atts: &[AttributionOut],
-    sources: &[SourceOut],
+    profile: &Profile,
     hits: &[Hit],
 ) -> BTreeMap<String, Option<f64>> {
+    let sources = &profile.sources;
     let mut m: BTreeMap<String, Option<f64>> = BTreeMap::new();
     let wv = words_by_voice(model);
     let w = |v: Voice| wv.get(&v).copied().unwrap_or(0);
@@ -146,7 +151,24 @@ pub fn compute(
     );
     m.insert(
         "sources_anonymous_share".into(),
-        share(of_kind("anonymous"), sources.len()),
+        share(
+            sources.iter().filter(|s| s.anonymous).count(),
+            sources.len(),
+        ),
+    );
+    m.insert(
+        "sources_official_share".into(),
+        share(sources.iter().filter(|s| s.official).count(), sources.len()),
+    );
+    m.insert(
+        "sources_expert_share".into(),
+        share(
+            sources
+                .iter()
+                .filter(|s| s.role_class.as_deref() == Some("expert"))
+                .count(),
+            sources.len(),
+        ),
     );
     m.insert(
         "sources_document_share".into(),
@@ -157,7 +179,8 @@ pub fn compute(
         share(of_kind("media"), sources.len()),
     );
 
-    let (attributed, unsourced) = sentence_sourcing(model, atts, hits);
+    let attributed = profile.attributed_sentences.len();
+    let unsourced = unsourced_sentences(model, profile, hits).len();
     let body_sentences = model
         .sentences
         .iter()
@@ -173,33 +196,28 @@ pub fn compute(
         .filter(|t| t.category == HEDGE_CATEGORY)
         .count();
     m.insert("hedge_rate".into(), per_thousand(hedges as f64, wa));
+    m.insert("credits".into(), Some(profile.credits.len() as f64));
+    m.insert(
+        "self_references".into(),
+        Some(profile.self_references.len() as f64),
+    );
     m
 }
 
-/// (body sentences that overlap an attribution, body sentences in authorial voice with a loaded term
-/// and no attribution).
-fn sentence_sourcing(model: &TextModel, atts: &[AttributionOut], hits: &[Hit]) -> (usize, usize) {
-    let _ = atts;
-    let mut attributed = BTreeSet::new();
-    for (i, s) in model.sentences.iter().enumerate() {
-        if s.region != Region::Body {
-            continue;
-        }
-        let has_voice = model
-            .voice
-            .iter()
-            .any(|r| r.voice != Voice::Authorial && r.start < s.end && s.start < r.end);
-        if has_voice {
-            attributed.insert(i);
-        }
-    }
-    let unsourced: BTreeSet<usize> = hits
+/// Body sentences (indices, in text order) with a counted loaded term in authorial voice and no
+/// attribution: no attribution's source, cue or content touches them and no standalone anonymous source
+/// is in them.
+pub fn unsourced_sentences(model: &TextModel, profile: &Profile, hits: &[Hit]) -> Vec<usize> {
+    let set: BTreeSet<usize> = hits
         .iter()
         .filter(|h| h.region == Region::Body && h.voice == Voice::Authorial && h.counted())
         .filter_map(|h| h.sentence)
-        .filter(|s| !attributed.contains(s))
+        .filter(|s| {
+            !profile.attributed_sentences.contains(s)
+                && model.sentences.get(*s).map(|x| x.region) == Some(Region::Body)
+        })
         .collect();
-    (attributed.len(), unsourced.len())
+    set.into_iter().collect()
 }
 
 /// Shannon entropy of the side shares ÷ log K, K = the declared sides (`--sides`) or else the sides seen,
@@ -269,31 +287,4 @@ pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
         first_voice: atts.iter().find_map(|a| a.speaker.side.clone()),
         last_word: atts.iter().rev().find_map(|a| a.speaker.side.clone()),
     }
-}
-
-/// Distinct sources, in order of first attribution.
-pub fn sources(atts: &[AttributionOut]) -> Vec<SourceOut> {
-    let mut out: Vec<SourceOut> = Vec::new();
-    for a in atts {
-        let sp = &a.speaker;
-        if sp.name == "unknown" && sp.kind == "unknown" {
-            continue;
-        }
-        if let Some(s) = out.iter_mut().find(|s| s.name == sp.name) {
-            s.attributions += 1;
-            continue;
-        }
-        let named = matches!(
-            sp.kind.as_str(),
-            "person" | "organization" | "government" | "media"
-        );
-        out.push(SourceOut {
-            name: sp.name.clone(),
-            kind: sp.kind.clone(),
-            side: sp.side.clone(),
-            attributions: 1,
-            named,
-        });
-    }
-    out
 }

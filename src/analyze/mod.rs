@@ -4,6 +4,7 @@
 
 pub mod attribution;
 pub mod loaded;
+pub mod sourcing;
 
 use crate::input::{Document, OutletRules};
 use crate::lexicon::LexiconSet;
@@ -73,14 +74,40 @@ pub struct AttributionOut {
     pub continues: Option<usize>,
 }
 
-/// A distinct source (`sources[]`).
+/// A distinct source (`sources[]`), typed by [`sourcing`] (see `docs/sourcing.md`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceOut {
     pub name: String,
+    /// person | organization | government | document | anonymous | media | unknown
     pub kind: String,
     pub side: Option<String>,
+    /// Attributions resting on this source (0 for an anonymous phrase with no extracted attribution).
     pub attributions: usize,
     pub named: bool,
+    /// government_official | spokesperson | military | politician | expert | activist_ngo | citizen |
+    /// journalist (from the `sources` lexicon), or null.
+    #[serde(default)]
+    pub role_class: Option<String>,
+    /// statement | report | study | court_filing | social_media_post for document sources.
+    #[serde(default)]
+    pub document_class: Option<String>,
+    #[serde(default)]
+    pub anonymous: bool,
+    /// unnamed_official | unnamed_source | agentless | vague_group for anonymous sources.
+    #[serde(default)]
+    pub anonymity: Option<String>,
+    /// A government body, or a person whose role class is government_official, spokesperson or military.
+    #[serde(default)]
+    pub official: bool,
+    /// A media source that is the article's own outlet.
+    #[serde(default)]
+    pub own_outlet: bool,
+    /// Index into `attributions` of the first attribution to this source.
+    #[serde(default)]
+    pub first_attribution: Option<usize>,
+    /// Where the source is named in the text (each attribution's source span, or the anonymous phrase).
+    #[serde(default)]
+    pub mentions: Vec<Span>,
 }
 
 /// A quotation found in the text.
@@ -145,6 +172,15 @@ pub struct ArticleRecord {
     pub loaded_terms: Vec<LoadedTerm>,
     pub attributions: Vec<AttributionOut>,
     pub sources: Vec<SourceOut>,
+    /// Wire, photo and contributor credits (who made the article, not whom it cites).
+    #[serde(default)]
+    pub credits: Vec<sourcing::CreditOut>,
+    /// Places where the outlet cites itself ("told Press TV", "The Post reported").
+    #[serde(default)]
+    pub self_references: Vec<Span>,
+    /// Body sentences in authorial voice with a counted loaded term and no attribution.
+    #[serde(default)]
+    pub unsourced_loaded: Vec<Span>,
     pub quotes: Vec<QuoteOut>,
     pub excluded: Vec<RegionOut>,
     pub warnings: Vec<String>,
@@ -162,6 +198,7 @@ pub struct Engine {
     pub outlet_rules: OutletRules,
     pub loaded: loaded::LoadedRules,
     pub attribution: attribution::AttributionRules,
+    pub sourcing: sourcing::SourcingRules,
     /// Number of sides declared by a `--sides` file: the K of `balance` (else the sides seen).
     pub declared_sides: Option<usize>,
 }
@@ -179,12 +216,14 @@ impl Engine {
         let outlet_rules = outlet_rules(&lexicons)?;
         let loaded = loaded::LoadedRules::from_lexicons(&lexicons)?;
         let attribution = attribution::AttributionRules::from_lexicons(&lexicons)?;
+        let sourcing = sourcing::SourcingRules::from_lexicons(&lexicons)?;
         Ok(Engine {
             lexicons,
             text_rules,
             outlet_rules,
             loaded,
             attribution,
+            sourcing,
             declared_sides: None,
         })
     }
@@ -349,16 +388,27 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         })
         .collect();
 
-    let sources = crate::metrics::sources(&attributions);
+    let profile = sourcing::profile(text, &model, &atts, &doc.outlet, &engine.sourcing, &idx);
     let balance = crate::metrics::balance(&attributions);
     let metrics = crate::metrics::compute(
         engine,
         &model,
         &loaded_terms,
         &attributions,
-        &sources,
+        &profile,
         &hits,
     );
+    let unsourced_loaded = crate::metrics::unsourced_sentences(&model, &profile, &hits)
+        .into_iter()
+        .filter_map(|i| model.sentences.get(i))
+        .map(|s| span(s.start, s.end))
+        .collect();
+    let sourcing::Profile {
+        sources,
+        credits,
+        self_references,
+        ..
+    } = profile;
 
     ArticleRecord {
         id: doc.id.clone(),
@@ -378,6 +428,9 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         loaded_terms,
         attributions,
         sources,
+        credits,
+        self_references,
+        unsourced_loaded,
         quotes,
         excluded,
         warnings: doc.warnings.clone(),

@@ -20,6 +20,7 @@ pub const FILES: &[(&str, &str)] = &[
         "entities.toml",
         include_str!("../../lexicons/entities.toml"),
     ),
+    ("sources.toml", include_str!("../../lexicons/sources.toml")),
 ];
 
 /// Parses every built-in file; diagnostics name the file as `loaded.toml`, the origin is `builtin:loaded.toml`.

@@ -462,7 +462,8 @@ fn builtins_load_cleanly() {
             "boilerplate",
             "outlets",
             "cues",
-            "entities"
+            "entities",
+            "sources"
         ]
     );
     for l in &set.lexicons {
@@ -504,7 +505,7 @@ fn user_dir_overrides_by_name_and_check_collects_everything() {
     assert!(loaded.origin.ends_with("my-loaded.toml"));
     assert_eq!(set.lexicons[0].name, "loaded", "replaced in place");
     assert_eq!(set.get("extra").unwrap().entries.len(), 2);
-    assert_eq!(set.lexicons.len(), 7);
+    assert_eq!(set.lexicons.len(), 8);
 
     std::fs::write(
         p.join("bad1.toml"),

@@ -181,17 +181,64 @@ pub fn write(
         )?;
     }
 
-    writeln!(out, "\nSourcing:")?;
+    writeln!(
+        out,
+        "\nSourcing ({} distinct sources · named {} · anonymous {} · official {} · expert {} · document {} · media {}):",
+        metric(rec, "sources_distinct"),
+        metric(rec, "sources_named_share"),
+        metric(rec, "sources_anonymous_share"),
+        metric(rec, "sources_official_share"),
+        metric(rec, "sources_expert_share"),
+        metric(rec, "sources_document_share"),
+        metric(rec, "sources_media_share")
+    )?;
+    if rec.sources.is_empty() {
+        writeln!(out, "  (none)")?;
+    }
     for s in &rec.sources {
+        let class = s
+            .role_class
+            .as_deref()
+            .or(s.document_class.as_deref())
+            .or(s.anonymity.as_deref())
+            .unwrap_or("—");
+        let mut flags: Vec<&str> = Vec::new();
+        flags.push(if s.named { "named" } else { "unnamed" });
+        if s.anonymous {
+            flags.push("anonymous");
+        }
+        if s.official {
+            flags.push("official");
+        }
+        if s.own_outlet {
+            flags.push("own outlet");
+        }
         writeln!(
             out,
-            "  {:<28} {:<12} {:<16} {} attribution(s){}",
-            s.name,
+            "  {:<32} {:<12} {:<19} {:<16} {:>2} attribution(s) · {}",
+            clip(&s.name, 32),
             s.kind,
+            class,
             s.side.as_deref().unwrap_or("—"),
             s.attributions,
-            if s.named { "" } else { " · unnamed" }
+            flags.join(", ")
         )?;
+    }
+    if !rec.credits.is_empty() {
+        let list: Vec<String> = rec
+            .credits
+            .iter()
+            .map(|c| format!("{} ({})", c.name, c.kind))
+            .collect();
+        writeln!(out, "  credits (not sources): {}", list.join(", "))?;
+    }
+    if !rec.self_references.is_empty() {
+        let list: Vec<String> = rec
+            .self_references
+            .iter()
+            .map(|s| format!("“{}”", clip(&s.text, 60)))
+            .collect();
+        writeln!(out, "  outlet self-references: {}", list.join(", "))?;
     }
     writeln!(
         out,
@@ -200,5 +247,8 @@ pub fn write(
         metric(rec, "unsourced_loaded"),
         metric(rec, "hedge_rate")
     )?;
+    for s in &rec.unsourced_loaded {
+        writeln!(out, "      {}", clip(&s.text, 160))?;
+    }
     Ok(())
 }

@@ -122,6 +122,13 @@ pub const SOURCE_COLUMNS: &[&str] = &[
     "side",
     "attributions",
     "named",
+    "role_class",
+    "document_class",
+    "anonymous",
+    "anonymity",
+    "official",
+    "own_outlet",
+    "first_attribution",
 ];
 
 impl Tables {
@@ -212,6 +219,15 @@ impl Tables {
                 opt(&s.side),
                 &s.attributions.to_string(),
                 if s.named { "true" } else { "false" },
+                opt(&s.role_class),
+                opt(&s.document_class),
+                if s.anonymous { "true" } else { "false" },
+                opt(&s.anonymity),
+                if s.official { "true" } else { "false" },
+                if s.own_outlet { "true" } else { "false" },
+                &s.first_attribution
+                    .map(|a| a.to_string())
+                    .unwrap_or_default(),
             ])?;
         }
         Ok(())

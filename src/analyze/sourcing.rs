@@ -1,0 +1,768 @@
+//! The sourcing profile: who the article's claims rest on. Every distinct source of the attributions is
+//! typed (kind, role class, anonymous, official, document type), anonymous attributions the extractor has
+//! no attribution for ("It is believed that ...") are added, wire/photo/contributor credits are collected
+//! (they are not sources of claims), and the outlet's references to itself are counted. All English words
+//! and patterns come from the `sources` lexicon (`lexicons/sources.toml`); see `docs/sourcing.md`.
+
+use super::attribution::{Attribution, ByteSpan, Speaker};
+use super::{slice, SourceOut, Span};
+use crate::lexicon::{Entry, LexiconSet, TermHit, TermMatcher};
+use crate::text::{CharIndex, Region, TextModel};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Role classes whose sources count as official (besides government bodies).
+pub const OFFICIAL_CLASSES: &[&str] = &["government_official", "spokesperson", "military"];
+
+/// Anonymity classes that may stand as a source without an extracted attribution (agentless phrases).
+const STANDALONE_CLASSES: &[&str] = &["agentless"];
+/// Minimum words of any other anonymous phrase to stand as a source on its own ("on condition of anonymity").
+const STANDALONE_MIN_WORDS: usize = 3;
+
+/// A wire, photo or contributor credit (`credits[]`): who made or supplied the article, not who is cited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreditOut {
+    /// wire | photo | contributor
+    pub kind: String,
+    pub name: String,
+    /// The credited name in the text.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+struct TermInfo {
+    category: String,
+    class: Option<String>,
+    words: usize,
+}
+
+/// Everything compiled from the `sources` (and `entities` media) lexicons once per run.
+pub struct SourcingRules {
+    /// One matcher per term category (role, anonymous, media, document): a word may be in several.
+    matchers: Vec<(String, TermMatcher, Vec<TermInfo>)>,
+    /// Role class → precedence (lower wins): order of first appearance in the lexicon.
+    class_rank: BTreeMap<String, usize>,
+    credits: Vec<(regex::Regex, String)>,
+    self_patterns: Vec<String>,
+    /// (lower-cased surface form, lower-cased canonical name) of media entities.
+    media_names: Vec<(String, String)>,
+}
+
+fn lex_err(origin: &str, e: &Entry, msg: String) -> crate::Error {
+    crate::Error::Lexicon {
+        location: crate::error::Location {
+            file: origin.to_string(),
+            line: e.line,
+            col: 1,
+        },
+        message: msg,
+    }
+}
+
+impl SourcingRules {
+    pub fn from_lexicons(lex: &LexiconSet) -> crate::Result<Self> {
+        let mut terms: BTreeMap<String, (Vec<&Entry>, Vec<TermInfo>)> = BTreeMap::new();
+        let mut class_rank = BTreeMap::new();
+        let mut credits = Vec::new();
+        let mut self_patterns = Vec::new();
+        let mut media_names = Vec::new();
+        for l in lex.of_kind("sources") {
+            for e in &l.entries {
+                if let Some(p) = &e.pattern {
+                    match e.category.as_str() {
+                        "credit" => {
+                            let re = match e.regex() {
+                                Some(Ok(r)) => r,
+                                Some(Err(err)) => {
+                                    return Err(lex_err(
+                                        &l.origin,
+                                        e,
+                                        format!("invalid pattern: {err}"),
+                                    ))
+                                }
+                                None => continue,
+                            };
+                            if !re.capture_names().any(|n| n == Some("name")) {
+                                return Err(lex_err(
+                                    &l.origin,
+                                    e,
+                                    "credit pattern needs a named group (?P<name>...)".into(),
+                                ));
+                            }
+                            let kind = e.attr("kind").unwrap_or("contributor").to_string();
+                            credits.push((re, kind));
+                        }
+                        "self_reference" => {
+                            let pat = if e.case_sensitive {
+                                p.clone()
+                            } else {
+                                format!("(?i){p}")
+                            };
+                            if let Err(err) = regex::Regex::new(&pat.replace("OUTLET", "x")) {
+                                return Err(lex_err(
+                                    &l.origin,
+                                    e,
+                                    format!("invalid pattern: {err}"),
+                                ));
+                            }
+                            self_patterns.push(pat);
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                if e.category == "role" {
+                    if let Some(c) = e.attr("class") {
+                        let n = class_rank.len();
+                        class_rank.entry(c.to_string()).or_insert(n);
+                    }
+                }
+                if e.category == "media" {
+                    media_names.push((e.term.to_lowercase(), e.term.to_lowercase()));
+                }
+                let slot = terms.entry(e.category.clone()).or_default();
+                slot.0.push(e);
+                slot.1.push(TermInfo {
+                    category: e.category.clone(),
+                    class: e.attr("class").map(str::to_string),
+                    words: e.term.split_whitespace().count(),
+                });
+            }
+        }
+        for l in lex.of_kind("entities") {
+            for e in &l.entries {
+                if e.attr("kind") == Some("media") {
+                    let canon = e.attr("canonical").unwrap_or(&e.term).to_lowercase();
+                    media_names.push((e.term.to_lowercase(), canon));
+                }
+            }
+        }
+        let mut matchers = Vec::new();
+        for (cat, (entries, info)) in terms {
+            matchers.push((cat, TermMatcher::build(&entries)?, info));
+        }
+        Ok(SourcingRules {
+            matchers,
+            class_rank,
+            credits,
+            self_patterns,
+            media_names,
+        })
+    }
+
+    /// Hits of every term category in `text`, sorted by start.
+    fn hits(&self, text: &str) -> Vec<(TermHit, &TermInfo)> {
+        let mut v: Vec<(TermHit, &TermInfo)> = self
+            .matchers
+            .iter()
+            .flat_map(|(_, m, info)| {
+                m.find_all(text)
+                    .into_iter()
+                    .filter_map(move |h| info.get(h.entry).map(|i| (h, i)))
+            })
+            .collect();
+        v.sort_by_key(|(h, _)| (h.start, std::cmp::Reverse(h.end)));
+        v
+    }
+
+    /// Anonymous-phrase hits in `text` grouped into chains: hits that overlap or are separated by at most
+    /// [`CHAIN_GAP_WORDS`] words without punctuation ("a person familiar | with | the matter"). Each chain
+    /// is (start, end, class of its first hit, longest hit in words, any agentless hit).
+    fn anonymous_chains(&self, text: &str, extra: Option<(usize, usize)>) -> Vec<Chain> {
+        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> = self
+            .hits(text)
+            .into_iter()
+            .filter(|(_, i)| i.category == "anonymous")
+            .map(|(h, i)| (h.start, h.end, Some(i)))
+            .collect();
+        pieces.extend(extra.map(|(a, b)| (a, b, None)));
+        pieces.sort_by_key(|p| (p.0, std::cmp::Reverse(p.1)));
+        let mut chains: Vec<Chain> = Vec::new();
+        for (s, e, info) in pieces {
+            let joins = chains.last().is_some_and(|c| {
+                // The source joins a phrase that governs it across one word ("familiar with | the
+                // matter"); a phrase after the source joins only when adjacent.
+                let max_gap = if info.is_none() {
+                    SOURCE_GAP_WORDS
+                } else if c.has_source {
+                    0
+                } else {
+                    CHAIN_GAP_WORDS
+                };
+                s <= c.end || {
+                    let gap = text.get(c.end..s).unwrap_or(",");
+                    let words: Vec<&str> = gap.split_whitespace().collect();
+                    !gap.contains(|ch: char| {
+                        !(ch.is_alphanumeric() || ch.is_whitespace() || ch == '-')
+                    }) && words.len() <= max_gap
+                        && (info.is_some()
+                            || words.iter().all(|w| self.is_function(w, "preposition")))
+                }
+            });
+            if !joins {
+                chains.push(Chain {
+                    start: s,
+                    end: e,
+                    ..Default::default()
+                });
+            }
+            if let Some(c) = chains.last_mut() {
+                c.has_source |= info.is_none();
+                c.end = c.end.max(e);
+                c.start = c.start.min(s);
+                if let Some(i) = info {
+                    if c.class.is_none() {
+                        c.class = i.class.clone();
+                    }
+                    c.words = c.words.max(i.words);
+                    c.agentless |= i
+                        .class
+                        .as_deref()
+                        .is_some_and(|x| STANDALONE_CLASSES.contains(&x));
+                    c.hits += 1;
+                }
+            }
+        }
+        chains.retain(|c| c.hits > 0);
+        chains
+    }
+
+    /// The role class of a role phrase ("US State Department spokesman" → spokesperson): of all role
+    /// words in it, the class listed first in the lexicon.
+    pub fn role_class(&self, phrase: &str) -> Option<String> {
+        self.hits(phrase)
+            .into_iter()
+            .filter(|(_, i)| i.category == "role")
+            .filter_map(|(_, i)| i.class.clone())
+            .min_by_key(|c| self.class_rank.get(c).copied().unwrap_or(usize::MAX))
+    }
+
+    /// Type one source. `source` is the source text, `sentence` the sentence it is in and `at` its byte
+    /// range inside `sentence` (anonymous phrases that touch the source count: "A person familiar with
+    /// the matter" when the extractor's source is "the matter"); `speaker` is the extractor's speaker,
+    /// when there is one.
+    pub fn classify(
+        &self,
+        source: &str,
+        sentence: &str,
+        at: Option<(usize, usize)>,
+        speaker: Option<&Speaker>,
+    ) -> Typing {
+        let src_hits = self.hits(source);
+        let mut anon: Option<String> = None;
+        let mut extent = at;
+        // An anonymous phrase that begins before the source governs it ("sources close to | the
+        // council", "a person familiar with | the matter"): anonymous even when the source is a name.
+        let mut governs = false;
+        match at {
+            Some((s0, s1)) => {
+                for c in self.anonymous_chains(sentence, Some((s0, s1))) {
+                    if c.start <= s1 && s0 <= c.end {
+                        anon = c.class.clone();
+                        extent = Some((c.start, c.end));
+                        governs = c.start < s0;
+                    }
+                }
+            }
+            None => {
+                anon = self
+                    .anonymous_chains(source, None)
+                    .into_iter()
+                    .find_map(|c| c.class);
+            }
+        }
+        // Not anonymous when a name heads the source before the anonymous phrase ("Jeffrey Trimble, a
+        // senior official") or the phrase names its members ("critics, like Senator X").
+        let after = at
+            .and_then(|(_, s1)| sentence.get(s1..))
+            .unwrap_or_default()
+            .trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        let named_after = self.hits(after).first().is_some_and(|(h, i)| {
+            h.start == 0
+                && i.category == "function"
+                && i.class.as_deref() == Some("naming")
+                && after
+                    .get(h.end..)
+                    .unwrap_or_default()
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+        });
+        if anon.is_some() && (named_after || self.names_members(source)) {
+            anon = None;
+        }
+        let sp_kind = speaker.map(|s| s.kind.as_str()).unwrap_or("unknown");
+        let resolved = speaker.map(|s| s.resolved_from.as_str()).unwrap_or("none");
+        let proper = matches!(sp_kind, "person" | "organization" | "government" | "media")
+            && speaker.is_some_and(|s| s.name != "unknown")
+            && resolved != "none";
+        let first_cat = src_hits
+            .iter()
+            .find(|(_, i)| i.category != "role" && i.category != "function")
+            .map(|(h, i)| (h.start, i.category.as_str(), i.class.clone()));
+        let doc_class = src_hits
+            .iter()
+            .find(|(_, i)| i.category == "document")
+            .and_then(|(_, i)| i.class.clone());
+        let media = sp_kind == "media"
+            || matches!(first_cat, Some((_, "media", _)))
+            || (at.is_none() && !proper && self.media_in(source).is_some());
+
+        let mut kind = sp_kind.to_string();
+        let mut anonymous = false;
+        // A document head wins over a vague quantifier ("some polls").
+        let doc_head = doc_class.is_some() && anon.as_deref() == Some("vague_group");
+        if sp_kind == "anonymous"
+            || (anon.is_some() && (governs || !proper) && sp_kind != "document" && !doc_head)
+        {
+            kind = "anonymous".into();
+            anonymous = true;
+        } else if sp_kind == "document" || matches!(first_cat, Some((_, "document", _))) {
+            kind = "document".into();
+        } else if media {
+            kind = "media".into();
+        }
+        let role_phrase = format!(
+            "{} {}",
+            speaker.and_then(|s| s.role.as_deref()).unwrap_or_default(),
+            source
+        );
+        let role_class = if kind == "media" {
+            None
+        } else {
+            self.role_class(&role_phrase)
+        };
+        // A document is named when its issuer is: a resolved proper name that is not itself a document
+        // noun ("a statement by John Kirby", not "a report").
+        let issuer = speaker
+            .filter(|s| {
+                s.resolved_from != "none"
+                    && s.name.chars().next().is_some_and(char::is_uppercase)
+                    && !self
+                        .hits(&s.name)
+                        .iter()
+                        .any(|(_, i)| i.category == "document")
+            })
+            .map(|s| s.name.clone());
+        let named = !anonymous
+            && if kind == "document" {
+                issuer.is_some()
+            } else {
+                proper || (kind == "media" && self.media_in(source).is_some())
+            };
+        let official = !anonymous
+            && (kind == "government"
+                || role_class
+                    .as_deref()
+                    .is_some_and(|c| OFFICIAL_CLASSES.contains(&c)));
+        let is_document = kind == "document";
+        Typing {
+            kind,
+            role_class,
+            document_class: doc_class,
+            anonymous,
+            anonymity: anon.filter(|_| anonymous),
+            named,
+            official,
+            issuer: issuer.filter(|_| is_document),
+            extent,
+        }
+    }
+
+    /// Whether `word` is a `function` lexicon word of `class`.
+    fn is_function(&self, word: &str, class: &str) -> bool {
+        self.hits(word).iter().any(|(h, i)| {
+            i.category == "function"
+                && i.class.as_deref() == Some(class)
+                && h.start == 0
+                && h.end == word.len()
+        })
+    }
+
+    /// Whether `source` contains a name outside the lexicon's words: a capitalised word before its first
+    /// anonymous phrase that no lexicon term covers, or a capitalised word after a `naming` function word
+    /// ("like", "including").
+    fn names_members(&self, source: &str) -> bool {
+        let hits = self.hits(source);
+        let first_anon = hits
+            .iter()
+            .find(|(_, i)| i.category == "anonymous")
+            .map(|(h, _)| h.start)
+            .unwrap_or(0);
+        let covered = |s: usize, e: usize| hits.iter().any(|(h, _)| h.start <= s && e <= h.end);
+        let mut pos = 0;
+        for w in source.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '\''))
+        {
+            let s = pos;
+            pos += w.len() + 1;
+            if s >= first_anon {
+                break;
+            }
+            if w.chars().next().is_some_and(char::is_uppercase) && !covered(s, s + w.len()) {
+                return true;
+            }
+        }
+        hits.iter()
+            .filter(|(_, i)| i.category == "function" && i.class.as_deref() == Some("naming"))
+            .any(|(h, _)| {
+                source
+                    .get(h.end..)
+                    .and_then(|r| r.trim_start().chars().next())
+                    .is_some_and(char::is_uppercase)
+            })
+    }
+
+    /// The canonical (lower-cased) media name mentioned in `text`, if any.
+    fn media_in(&self, text: &str) -> Option<String> {
+        let low = text.to_lowercase();
+        self.media_names
+            .iter()
+            .filter(|(surface, _)| {
+                low.match_indices(surface.as_str()).any(|(i, m)| {
+                    let before = low[..i].chars().next_back();
+                    let after = low[i + m.len()..].chars().next();
+                    !before.is_some_and(char::is_alphanumeric)
+                        && !after.is_some_and(char::is_alphanumeric)
+                })
+            })
+            .max_by_key(|(s, _)| s.len())
+            .map(|(_, c)| c.clone())
+    }
+
+    /// Spellings of `outlet` to look for: the name, and the media-entity forms whose name or canonical
+    /// name is the outlet (without a leading "the").
+    fn outlet_variants(&self, outlet: &str) -> Vec<String> {
+        let norm = |s: &str| {
+            let s = s.trim().to_lowercase();
+            s.strip_prefix("the ").map(str::to_string).unwrap_or(s)
+        };
+        let o = norm(outlet);
+        if o.is_empty() || o == "unknown" || o == "eval" {
+            return Vec::new();
+        }
+        let mut v: BTreeSet<String> = BTreeSet::new();
+        v.insert(outlet.trim().to_string());
+        for (surface, canon) in &self.media_names {
+            if norm(surface) == o || norm(canon) == o {
+                v.insert(surface.clone());
+            }
+        }
+        // Longest first so the alternation prefers "The Washington Post" over "Post".
+        let mut v: Vec<String> = v.into_iter().filter(|s| s.len() > 1).collect();
+        v.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        v
+    }
+}
+
+/// Words allowed between two anonymous phrases of one description ("officials | who spoke | on condition
+/// of anonymity").
+const CHAIN_GAP_WORDS: usize = 2;
+/// Words allowed between an anonymous phrase and the source it governs.
+const SOURCE_GAP_WORDS: usize = 1;
+
+#[derive(Debug, Clone, Default)]
+struct Chain {
+    start: usize,
+    end: usize,
+    class: Option<String>,
+    words: usize,
+    agentless: bool,
+    hits: usize,
+    has_source: bool,
+}
+
+/// How one source is typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Typing {
+    /// person | organization | government | document | anonymous | media | unknown
+    pub kind: String,
+    pub role_class: Option<String>,
+    pub document_class: Option<String>,
+    pub anonymous: bool,
+    /// unnamed_official | unnamed_source | agentless | vague_group (from the lexicon) when anonymous.
+    pub anonymity: Option<String>,
+    pub named: bool,
+    pub official: bool,
+    /// For a document: the named person or body that issued it.
+    pub issuer: Option<String>,
+    /// The source range widened by the anonymous phrases that touch it (byte offsets in the sentence).
+    extent: Option<(usize, usize)>,
+}
+
+/// What the sourcing analyzer adds to a record.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub sources: Vec<SourceOut>,
+    pub credits: Vec<CreditOut>,
+    pub self_references: Vec<Span>,
+    /// Body sentences (indices into the model's sentences) that carry an attribution or a standalone
+    /// anonymous source.
+    pub attributed_sentences: BTreeSet<usize>,
+}
+
+fn strip_det(s: &str) -> String {
+    let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = one.trim_matches(|c: char| !c.is_alphanumeric());
+    for d in ["a ", "an ", "the ", "A ", "An ", "The "] {
+        if let Some(r) = t.strip_prefix(d) {
+            return r.to_string();
+        }
+    }
+    t.to_string()
+}
+
+/// Build the sourcing profile of one article. `atts` are the extractor's attributions (byte offsets),
+/// `idx` converts byte offsets to code points.
+pub fn profile(
+    text: &str,
+    model: &TextModel,
+    atts: &[Attribution],
+    outlet: &str,
+    rules: &SourcingRules,
+    idx: &CharIndex,
+) -> Profile {
+    let span = |s: usize, e: usize| Span {
+        start: idx.char_of(s),
+        end: idx.char_of(e),
+        text: slice(text, s, e),
+    };
+    let mut p = Profile::default();
+    let variants = rules.outlet_variants(outlet);
+    let own_media = |name: &str| {
+        let n = name.to_lowercase();
+        let n = n.strip_prefix("the ").unwrap_or(&n).to_string();
+        variants.iter().any(|v| {
+            v.to_lowercase()
+                .strip_prefix("the ")
+                .unwrap_or(&v.to_lowercase())
+                == n
+        })
+    };
+
+    // Attributed sentences: any sentence an attribution's source, cue or content touches.
+    for a in atts {
+        let mut spans: Vec<ByteSpan> = vec![a.content];
+        spans.extend(a.source);
+        spans.extend(a.cue);
+        for s in spans {
+            for (i, sen) in model.sentences.iter().enumerate() {
+                if sen.region == Region::Body && sen.start < s.end && s.start < sen.end {
+                    p.attributed_sentences.insert(i);
+                }
+            }
+        }
+    }
+
+    // Typed sources, keyed by (kind, lower-cased name).
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for (ai, a) in atts.iter().enumerate() {
+        let sp = &a.speaker;
+        if sp.name == "unknown" && sp.kind == "unknown" && a.source.is_none() {
+            continue;
+        }
+        let src = a.source.unwrap_or(ByteSpan {
+            start: a.content.start,
+            end: a.content.start,
+        });
+        let sen = model
+            .sentence_at(src.start)
+            .and_then(|i| model.sentences.get(i));
+        let (sen_text, at) = match (sen, a.source) {
+            (Some(s), Some(src)) => (
+                slice(text, s.start, s.end),
+                Some((
+                    src.start.saturating_sub(s.start),
+                    src.end.min(s.end).saturating_sub(s.start),
+                )),
+            ),
+            _ => (String::new(), None),
+        };
+        let src_text = a
+            .source
+            .map(|s| slice(text, s.start, s.end))
+            .unwrap_or_default();
+        let t = rules.classify(&src_text, &sen_text, at, Some(sp));
+        let name = match t.kind.as_str() {
+            "anonymous" => {
+                let widened = match (t.extent, sen) {
+                    (Some((a0, a1)), Some(_)) => sen_text.get(a0..a1).map(strip_det),
+                    _ => None,
+                };
+                widened
+                    .filter(|w| !w.is_empty())
+                    .unwrap_or_else(|| strip_det(&src_text))
+                    .to_lowercase()
+            }
+            "document" => {
+                let doc = t
+                    .document_class
+                    .clone()
+                    .unwrap_or_else(|| "document".into());
+                match &t.issuer {
+                    Some(who) => format!("{doc} by {who}"),
+                    None if src_text.is_empty() => sp.name.clone(),
+                    None => strip_det(&src_text),
+                }
+            }
+            _ => sp.name.clone(),
+        };
+        let name = if name.is_empty() {
+            sp.name.clone()
+        } else {
+            name
+        };
+        // A named issuer's documents are one source ("the statement" after "a statement by X").
+        let key = if let Some(who) = &t.issuer {
+            ("document".to_string(), format!("by {}", who.to_lowercase()))
+        } else {
+            (t.kind.clone(), name.to_lowercase())
+        };
+        let mention = a.source.map(|s| span(s.start, s.end));
+        if let Some(i) = keys.iter().position(|k| *k == key) {
+            if let Some(s) = p.sources.get_mut(i) {
+                s.attributions += 1;
+                s.mentions.extend(mention);
+                if s.role_class.is_none() {
+                    s.role_class = t.role_class.clone();
+                }
+                if s.document_class.is_none() && t.kind == "document" {
+                    s.document_class = t.document_class.clone();
+                }
+            }
+            continue;
+        }
+        keys.push(key);
+        let own = t.kind == "media" && own_media(&sp.name);
+        p.sources.push(SourceOut {
+            name,
+            kind: t.kind.clone(),
+            side: sp.side.clone(),
+            attributions: 1,
+            named: t.named,
+            role_class: t.role_class,
+            document_class: t.document_class.filter(|_| t.kind == "document"),
+            anonymous: t.anonymous,
+            anonymity: t.anonymity,
+            official: t.official,
+            own_outlet: own,
+            first_attribution: Some(ai),
+            mentions: mention.into_iter().collect(),
+        });
+    }
+
+    // Standalone anonymous sources: agentless phrases ("it is believed") and long anonymous phrases in
+    // body sentences where no attribution has a source.
+    for (si, sen) in model.sentences.iter().enumerate() {
+        if sen.region != Region::Body {
+            continue;
+        }
+        let has_source = atts
+            .iter()
+            .filter_map(|a| a.source)
+            .any(|s| sen.start <= s.start && s.start < sen.end);
+        if has_source {
+            continue;
+        }
+        let st = slice(text, sen.start, sen.end);
+        for c in rules.anonymous_chains(&st, None) {
+            if !(c.agentless || c.words >= STANDALONE_MIN_WORDS) {
+                continue;
+            }
+            let name = strip_det(st.get(c.start..c.end).unwrap_or_default()).to_lowercase();
+            let m = span(sen.start + c.start, sen.start + c.end);
+            p.attributed_sentences.insert(si);
+            let key = ("anonymous".to_string(), name.clone());
+            if let Some(k) = keys.iter().position(|k| *k == key) {
+                if let Some(s) = p.sources.get_mut(k) {
+                    s.mentions.push(m);
+                }
+                continue;
+            }
+            keys.push(key);
+            p.sources.push(SourceOut {
+                name,
+                kind: "anonymous".into(),
+                side: None,
+                attributions: 0,
+                named: false,
+                role_class: None,
+                document_class: None,
+                anonymous: true,
+                anonymity: c.class.clone(),
+                official: false,
+                own_outlet: false,
+                first_attribution: None,
+                mentions: vec![m],
+            });
+        }
+    }
+
+    // Credits, in every paragraph (captions and boilerplate included).
+    for para in &model.paragraphs {
+        let pt = slice(text, para.start, para.end);
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        for (re, kind) in &rules.credits {
+            for c in re.captures_iter(&pt) {
+                let Some(m) = c.name("name") else { continue };
+                let s = m.start();
+                let trimmed = m.as_str().trim_end_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '.' | ',' | ';' | ':')
+                });
+                let e = s + trimmed.len();
+                if e <= s || taken.iter().any(|&(a, b)| a < e && s < b) {
+                    continue;
+                }
+                taken.push((s, e));
+                p.credits.push(CreditOut {
+                    kind: kind.clone(),
+                    name: trimmed.trim().to_string(),
+                    span: span(para.start + s, para.start + e),
+                });
+            }
+        }
+    }
+    p.credits.sort_by_key(|c| c.span.start);
+
+    // Outlet self-references in the headline and body.
+    if !variants.is_empty() {
+        let alt = variants
+            .iter()
+            .map(|v| regex::escape(v))
+            .collect::<Vec<_>>()
+            .join("|");
+        let res: Vec<regex::Regex> = rules
+            .self_patterns
+            .iter()
+            .filter_map(|pat| regex::Regex::new(&pat.replace("OUTLET", &format!("(?:{alt})"))).ok())
+            .collect();
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        for para in &model.paragraphs {
+            if !matches!(para.region, Region::Body | Region::Headline) {
+                continue;
+            }
+            let pt = slice(text, para.start, para.end);
+            for re in &res {
+                for m in re.find_iter(&pt) {
+                    let (s, e) = (para.start + m.start(), para.start + m.end());
+                    if !found.iter().any(|&(a, b)| a < e && s < b) {
+                        found.push((s, e));
+                    }
+                }
+            }
+        }
+        for a in atts {
+            if let Some(src) = a.source {
+                if a.speaker.kind == "media"
+                    && own_media(&a.speaker.name)
+                    && !found.iter().any(|&(x, y)| x < src.end && src.start < y)
+                {
+                    found.push((src.start, src.end));
+                }
+            }
+        }
+        found.sort();
+        p.self_references = found.into_iter().map(|(s, e)| span(s, e)).collect();
+    }
+    p
+}
