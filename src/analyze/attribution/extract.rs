@@ -957,6 +957,27 @@ fn find_in_segment(
                     .filter(|&st| st > s)
                     .min()
                     .unwrap_or(n);
+                // "has pledged to continue its air campaign, defying a recent threat …": after an
+                // infinitive content, a participial phrase set off by a comma describes the subject's action
+                // (the writer's words), not what the subject pledged.
+                let infinitive = toks.get(s).is_some_and(|t| t.word && t.norm == "to");
+                let e = if infinitive {
+                    (s + 1..e)
+                        .find(|&k| {
+                            punct(&toks[k], &[','])
+                                && !cx.inq[k]
+                                && toks.get(k + 1).is_some_and(|u| {
+                                    u.word
+                                        && !u.upper
+                                        && !cx.inq[k + 1]
+                                        && u.norm.ends_with("ing")
+                                        && rules.cues.match_at(toks, k + 1).is_none()
+                                })
+                        })
+                        .unwrap_or(e)
+                } else {
+                    e
+                };
                 (s, e)
             }
             Mode::Backward => (0, c.back_end),

@@ -648,3 +648,10 @@ fn name_colon_quote_in_the_body() {
     assert_eq!(a.source, "Reed");
     assert_eq!(a.kind, "direct");
 }
+
+#[test]
+fn participial_adjunct_ends_an_infinitive_content() {
+    let f =
+        run("The ministry has pledged to keep up its support, defying a threat by its neighbours.");
+    assert_eq!(by_cue(&f, "has pledged").content, "to keep up its support");
+}
