@@ -1,7 +1,8 @@
 //! Command line: clap arguments → validated settings → library calls; progress bars, printing and exit
 //! codes live here and nowhere below.
 //!
-//! Exit codes: 0 success; 1 the run finished but some inputs were skipped; 2 usage, lexicon or I/O error.
+//! Exit codes: 0 success; 1 the run finished but some inputs were skipped; 2 usage, lexicon or I/O error;
+//! 130 interrupted (SIGINT/SIGTERM; the previous output is left as it was).
 
 use crate::analyze::{self, Engine};
 use crate::input::{self, InputOptions, Item};
@@ -257,9 +258,12 @@ pub fn main() -> i32 {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    // serde_json wraps the io::Error without exposing it as a source: ask it for the kind.
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 
@@ -268,6 +272,7 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Analyze(a) => cmd_analyze(a),
         Command::Score(s) => cmd_score(s),
         Command::Merge(m) => {
+            remove_staging_on_interrupt(&m.out);
             let report = pipeline::merge(&m.dirs, &m.out, &m.charts.formats())?;
             Ok(if report.run.skipped.is_empty() {
                 EXIT_OK
@@ -353,6 +358,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     let progress = Bar { bar };
+    remove_staging_on_interrupt(&a.out);
     let outcome = pipeline::run(&cfg, &engine, &progress)
         .with_context(|| format!("analyze into {}", a.out.display()))?;
     progress.bar.finish_and_clear();
@@ -376,6 +382,25 @@ fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
     } else {
         EXIT_SKIPPED
     })
+}
+
+/// Exit status after SIGINT / SIGTERM (128 + SIGINT, as shells report an interrupted command).
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// On SIGINT / SIGTERM, remove this run's staging folder in `out` and exit 130, so an interrupted run leaves
+/// the previous complete output (or none). If the outputs are being renamed into place at that moment, the
+/// handler waits for the renames to finish (the new output is then complete). Failing to install the handler
+/// is not an error: the staging folder is then left behind, hidden, and the previous output is still intact.
+fn remove_staging_on_interrupt(out: &Path) {
+    let staging = crate::report::staging_dir(out);
+    let _ = ctrlc::set_handler(move || {
+        let _commit = crate::report::COMMIT
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let _ = std::fs::remove_dir_all(&staging);
+        eprintln!("interrupted");
+        std::process::exit(EXIT_INTERRUPTED);
+    });
 }
 
 fn first_document(path: &Path, opts: &InputOptions) -> anyhow::Result<input::Document> {

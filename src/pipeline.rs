@@ -159,7 +159,9 @@ impl Collector {
         self.writer.write(rec)
     }
 
-    /// Add vocabulary counts read from another run's `term_counts.json` (for `merge`).
+    /// Add the word counts read from another run's `term_counts.json` (for `merge`). Only the words: they
+    /// are not in `articles.jsonl`, whereas the loaded-term counts are rebuilt by [`Collector::record`] from
+    /// each record's `loaded_terms`, so merging them here too would count every term twice.
     pub fn add_vocabulary(&mut self, v: &crate::compare::VocabularyCounts) {
         self.agg.words.merge(&v.words);
     }
@@ -492,5 +494,45 @@ pub fn merge(
             col.abandon();
             Err(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (found by tests/properties.rs `merge_of_shards_equals_single_run`): merge counted every
+    /// authorial loaded term twice in `term_counts.json` and keyness, once from the shard's
+    /// `term_counts.json` and once from its records.
+    #[test]
+    fn merge_counts_loaded_terms_once() {
+        let t = tempfile::tempdir().unwrap();
+        let corpus = t.path().join("c.jsonl");
+        std::fs::write(
+            &corpus,
+            "{\"id\":\"r0\",\"text\":\"Headline\\n\\nThe regime raised taxes again.\"}\n",
+        )
+        .unwrap();
+        let engine = Engine::new(crate::lexicon::LexiconSet::builtin().unwrap()).unwrap();
+        let run_into_dir = |out: &std::path::Path, shard: Option<Shard>| {
+            let cfg = RunConfig {
+                inputs: vec![corpus.clone()],
+                out: out.to_path_buf(),
+                jobs: 1,
+                input: InputOptions::default(),
+                include_text: false,
+                shard,
+                charts: Vec::new(),
+            };
+            run(&cfg, &engine, &Silent).unwrap();
+        };
+        let (single, s1, merged) = (t.path().join("a"), t.path().join("s1"), t.path().join("m"));
+        run_into_dir(&single, None);
+        run_into_dir(&s1, Some(Shard { k: 1, n: 1 }));
+        merge(&[s1], &merged, &[]).unwrap();
+        let name = crate::report::VOCABULARY_FILE;
+        let a = std::fs::read_to_string(single.join(name)).unwrap();
+        assert!(a.contains("\"regime\":1"), "{a}");
+        assert_eq!(a, std::fs::read_to_string(merged.join(name)).unwrap());
     }
 }

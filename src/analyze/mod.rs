@@ -301,11 +301,12 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
     };
     let mut model = text::build(text, &engine.text_rules, &opts);
     let atts = attribution::extract(text, &model, &engine.attribution);
-    for a in &atts {
-        if a.kind != "direct" {
-            model.set_paraphrased(a.content.start, a.content.end);
-        }
-    }
+    let paraphrased: Vec<(usize, usize)> = atts
+        .iter()
+        .filter(|a| a.kind != "direct")
+        .map(|a| (a.content.start, a.content.end))
+        .collect();
+    model.set_paraphrased_all(&paraphrased);
     let hits = loaded::find(text, &model, &atts, &engine.loaded);
     let idx = CharIndex::new(text);
     let span = |s: usize, e: usize| Span {

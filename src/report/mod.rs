@@ -89,6 +89,15 @@ pub struct Report {
     pub keyness: Vec<KeynessOut>,
 }
 
+/// The staging folder this process writes into inside `out` (removed by the CLI's signal handler).
+pub fn staging_dir(out: &Path) -> PathBuf {
+    out.join(format!(".slantscope-partial-{}", std::process::id()))
+}
+
+/// Held while finished outputs are renamed into place, so an interrupt handler that takes it never
+/// removes the staging folder half way through the renames (which would mix old and new files).
+pub static COMMIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Streams per-article outputs into a staging folder; [`OutputWriter::finish`] moves them into place.
 pub struct OutputWriter {
     out: PathBuf,
@@ -101,7 +110,7 @@ impl OutputWriter {
     /// Create `out` if needed and check it is writable before any work is done.
     pub fn create(out: &Path, metric_names: &[String]) -> Result<Self> {
         fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-        let staging = out.join(format!(".slantscope-partial-{}", std::process::id()));
+        let staging = staging_dir(out);
         if staging.exists() {
             fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
         }
@@ -164,6 +173,7 @@ impl OutputWriter {
         }
         names.insert(0, "articles.jsonl".to_string());
         names.push("report.json".to_string());
+        let _commit = COMMIT.lock().unwrap_or_else(|e| e.into_inner());
         for name in names {
             let from = self.staging.join(&name);
             let to = self.out.join(&name);

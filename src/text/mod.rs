@@ -346,31 +346,61 @@ impl TextModel {
     /// Mark `start..end` as paraphrased voice, leaving quoted characters quoted (a mixed quote keeps its
     /// quoted fragment). `start` and `end` should lie on char boundaries.
     pub fn set_paraphrased(&mut self, start: usize, end: usize) {
-        if start >= end {
+        self.set_paraphrased_all(&[(start, end)]);
+    }
+
+    /// [`TextModel::set_paraphrased`] for many spans in one pass over the voice runs (linear; one call per
+    /// span rebuilt every run each time, quadratic for long texts with many attributions).
+    pub fn set_paraphrased_all(&mut self, spans: &[(usize, usize)]) {
+        let mut iv: Vec<(usize, usize)> = spans.iter().copied().filter(|(s, e)| s < e).collect();
+        if iv.is_empty() {
             return;
         }
-        let mut out = Vec::with_capacity(self.voice.len() + 2);
+        iv.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(iv.len());
+        for (s, e) in iv {
+            match merged.last_mut() {
+                Some(l) if s <= l.1 => l.1 = l.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        let mut out = Vec::with_capacity(self.voice.len() + 2 * merged.len());
+        let mut j = 0usize;
         for r in self.voice.drain(..) {
-            if r.voice != Voice::Authorial || r.end <= start || r.start >= end {
+            if r.voice != Voice::Authorial {
                 out.push(r);
                 continue;
             }
-            let (a, b) = (r.start.max(start), r.end.min(end));
-            if r.start < a {
-                out.push(VoiceRun {
-                    start: r.start,
-                    end: a,
-                    voice: r.voice,
-                });
+            while merged.get(j).is_some_and(|&(_, e)| e <= r.start) {
+                j += 1;
             }
-            out.push(VoiceRun {
-                start: a,
-                end: b,
-                voice: Voice::Paraphrased,
-            });
-            if b < r.end {
+            let mut cursor = r.start;
+            let mut k = j;
+            while let Some(&(s, e)) = merged.get(k) {
+                if s >= r.end {
+                    break;
+                }
+                let (a, b) = (s.max(cursor), e.min(r.end));
+                if a > cursor {
+                    out.push(VoiceRun {
+                        start: cursor,
+                        end: a,
+                        voice: r.voice,
+                    });
+                }
+                if b > a {
+                    out.push(VoiceRun {
+                        start: a,
+                        end: b,
+                        voice: Voice::Paraphrased,
+                    });
+                    cursor = b;
+                }
+                k += 1;
+            }
+            if cursor < r.end {
                 out.push(VoiceRun {
-                    start: b,
+                    start: cursor,
                     end: r.end,
                     voice: r.voice,
                 });
