@@ -564,8 +564,25 @@ impl Ctx<'_> {
         if !self.opens_apposition(k + 1) {
             return None;
         }
+        // An apposition runs at most MAX_APPOSITION tokens (this also keeps the scan linear).
+        if toks.len() - k > MAX_APPOSITION {
+            let closes = (k + 1..k + MAX_APPOSITION).any(|m| {
+                punct(&toks[m], &[','])
+                    && toks.get(m + 1).is_some_and(|w| {
+                        w.word
+                            && !w.upper
+                            && (w.norm.ends_with("ing")
+                                || (self.is_boundary(m + 1)
+                                    && !self.rules.relative_pronouns.contains(&w.norm)
+                                    && !self.rules.apposition_openers.contains(&w.norm)))
+                    })
+            });
+            if !closes {
+                return None;
+            }
+        }
         let mut e = toks.len();
-        for m in k + 1..toks.len() {
+        for m in k + 1..toks.len().min(k + 1 + MAX_APPOSITION) {
             let u = &toks[m];
             if u.word {
                 continue;
@@ -946,6 +963,18 @@ fn find_in_segment(
             stops.push(k - 1);
         }
     }
+    // Commas before a participle that is not a cue (", defying a threat …"), in text order.
+    let participial: Vec<usize> = (0..n.saturating_sub(1))
+        .filter(|&k| {
+            punct(&toks[k], &[','])
+                && !cx.inq[k]
+                && toks[k + 1].word
+                && !toks[k + 1].upper
+                && !cx.inq[k + 1]
+                && toks[k + 1].norm.ends_with("ing")
+                && rules.cues.match_at(toks, k + 1).is_none()
+        })
+        .collect();
     let mut seg_raws: Vec<Raw> = Vec::new();
     for c in &cands {
         let (cs, ce) = match c.mode {
@@ -962,19 +991,8 @@ fn find_in_segment(
                 // (the writer's words), not what the subject pledged.
                 let infinitive = toks.get(s).is_some_and(|t| t.word && t.norm == "to");
                 let e = if infinitive {
-                    (s + 1..e)
-                        .find(|&k| {
-                            punct(&toks[k], &[','])
-                                && !cx.inq[k]
-                                && toks.get(k + 1).is_some_and(|u| {
-                                    u.word
-                                        && !u.upper
-                                        && !cx.inq[k + 1]
-                                        && u.norm.ends_with("ing")
-                                        && rules.cues.match_at(toks, k + 1).is_none()
-                                })
-                        })
-                        .unwrap_or(e)
+                    let i = participial.partition_point(|&k| k <= s);
+                    participial.get(i).map_or(e, |&k| k.min(e))
                 } else {
                     e
                 };

@@ -264,6 +264,15 @@ impl<'a> Resolver<'a> {
         })
     }
 
+    /// The mentions before `pos` (at or before it when `inclusive`), in text order: the lookups start from
+    /// the nearest one without walking over later mentions (linear time on long texts).
+    fn mentions_before(&self, pos: usize, inclusive: bool) -> &[Mention] {
+        let end = self
+            .mentions
+            .partition_point(|m| m.pos < pos || (inclusive && m.pos == pos));
+        &self.mentions[..end]
+    }
+
     fn unknown(phrase: &str) -> Speaker {
         Speaker {
             name: if phrase.is_empty() {
@@ -321,12 +330,17 @@ impl<'a> Resolver<'a> {
                 let sp = match owner {
                     Some(o) if o.kind != "unknown" => {
                         if o.kind == "person" && !self.history.iter().any(|h| h.name == o.name) {
-                            self.mentions.push(Mention {
-                                pos,
-                                name: o.name.clone(),
-                                role: o.role.clone(),
-                                side: o.side.clone(),
-                            });
+                            // Mentions stay in text order (looked up by position below).
+                            let at = self.mentions.partition_point(|m| m.pos <= pos);
+                            self.mentions.insert(
+                                at,
+                                Mention {
+                                    pos,
+                                    name: o.name.clone(),
+                                    role: o.role.clone(),
+                                    side: o.side.clone(),
+                                },
+                            );
                         }
                         Speaker {
                             kind: "document".into(),
@@ -402,7 +416,7 @@ impl<'a> Resolver<'a> {
                         ..h.clone()
                     };
                 }
-                if let Some(m) = self.mentions.iter().rev().find(|m| {
+                if let Some(m) = self.mentions_before(pos, false).iter().rev().find(|m| {
                     m.pos < pos
                         && match (&side_desc, &m.side) {
                             (Some(a), Some(b)) => a == b,
@@ -496,7 +510,7 @@ impl<'a> Resolver<'a> {
                 return (h.name.clone(), "surname", h.role.clone(), h.side.clone());
             }
         }
-        for m in self.mentions.iter().rev().filter(|m| m.pos <= pos) {
+        for m in self.mentions_before(pos, true).iter().rev() {
             if m.name == name {
                 return (m.name.clone(), "name", m.role.clone(), m.side.clone());
             }
@@ -540,10 +554,8 @@ impl<'a> Resolver<'a> {
             },
             // No earlier speaker: the most recent person named with a title or role.
             None => match self
-                .mentions
-                .iter()
-                .rev()
-                .find(|m| m.pos < pos)
+                .mentions_before(pos, false)
+                .last()
                 .filter(|_| kind == "pronoun_person")
             {
                 Some(m) => Speaker {
