@@ -3,6 +3,7 @@
 //! they are not the article's prose.
 
 use super::attribution::Attribution;
+use super::ContentIndex;
 use crate::lexicon::{Entry, LexiconSet, TermMatcher};
 use crate::text::{Region, TextModel, Voice};
 
@@ -90,16 +91,6 @@ impl Hit {
     }
 }
 
-/// Index of the attribution whose content holds `start..end`; a direct quote wins over the paraphrase
-/// around it.
-fn attribution_of(atts: &[Attribution], start: usize, end: usize) -> Option<usize> {
-    atts.iter()
-        .enumerate()
-        .filter(|(_, a)| a.content.start <= start && end <= a.content.end)
-        .min_by_key(|(_, a)| a.content.end - a.content.start)
-        .map(|(i, _)| i)
-}
-
 fn in_scope(scope: &str, region: Region, voice: Voice) -> bool {
     match scope {
         "headline" => region == Region::Headline,
@@ -112,6 +103,7 @@ fn in_scope(scope: &str, region: Region, voice: Voice) -> bool {
 /// All loaded-term findings of one article, in text order.
 pub fn find(text: &str, model: &TextModel, atts: &[Attribution], rules: &LoadedRules) -> Vec<Hit> {
     let mut hits = Vec::new();
+    let contents = ContentIndex::new(atts);
     for h in rules.matcher.find_all(text) {
         let region = model.region_at(h.start);
         if !matches!(region, Region::Headline | Region::Body) {
@@ -132,14 +124,14 @@ pub fn find(text: &str, model: &TextModel, atts: &[Attribution], rules: &LoadedR
             weight: r.entry.weight,
             voice,
             region,
-            attribution: attribution_of(atts, h.start, h.end),
+            attribution: contents.innermost(atts, h.start, h.end),
             neutral: r.entry.neutral.clone(),
             group: r.entry.group.clone(),
             sentence: model.sentence_at(h.start),
             lexicon: r.lexicon.clone(),
         });
     }
-    hits.extend(scare_quotes(text, model, atts));
+    hits.extend(scare_quotes(text, model, atts, &contents));
     hits.sort_by(|a, b| (a.start, a.end, &a.category).cmp(&(b.start, b.end, &b.category)));
     hits
 }
@@ -150,6 +142,7 @@ fn scare_quotes<'a>(
     text: &'a str,
     model: &'a TextModel,
     atts: &'a [Attribution],
+    contents: &'a ContentIndex,
 ) -> impl Iterator<Item = Hit> + 'a {
     model.quotes.iter().filter_map(move |q| {
         let region = model.region_at(q.start);
@@ -163,10 +156,7 @@ fn scare_quotes<'a>(
         {
             return None;
         }
-        if atts
-            .iter()
-            .any(|a| a.content.start <= q.start && q.end <= a.content.end)
-        {
+        if contents.first(atts, q.start, q.end).is_some() {
             return None;
         }
         // A short quote that is a whole sentence or paragraph is speech, not a scare quote.

@@ -357,6 +357,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         })
         .collect();
 
+    let contents = ContentIndex::new(&atts);
     let quotes = model
         .quotes
         .iter()
@@ -366,9 +367,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
             text: slice(text, q.start, q.end),
             depth: q.depth,
             closed: q.closed,
-            attribution: atts
-                .iter()
-                .position(|a| a.content.start <= q.start && q.end <= a.content.end),
+            attribution: contents.first(&atts, q.start, q.end),
         })
         .collect();
 
@@ -498,4 +497,79 @@ fn keyness_words(text: &str, model: &TextModel) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Finds the attributions whose content contains a span without scanning every attribution per query
+/// (a long article has thousands of hits and attributions).
+pub(crate) struct ContentIndex {
+    /// Attribution indices sorted by content start.
+    order: Vec<usize>,
+    starts: Vec<usize>,
+    /// Running maximum of content ends along `order`: lets a backward walk stop as soon as no earlier
+    /// content can reach the query.
+    max_end: Vec<usize>,
+}
+
+impl ContentIndex {
+    pub(crate) fn new(atts: &[attribution::Attribution]) -> Self {
+        let mut order: Vec<usize> = (0..atts.len()).collect();
+        order.sort_by_key(|&i| (atts[i].content.start, i));
+        let starts = order.iter().map(|&i| atts[i].content.start).collect();
+        let mut max_end = Vec::with_capacity(order.len());
+        let mut m = 0;
+        for &i in &order {
+            m = m.max(atts[i].content.end);
+            max_end.push(m);
+        }
+        ContentIndex {
+            order,
+            starts,
+            max_end,
+        }
+    }
+
+    /// Indices (unordered) of the attributions whose content holds `start..end`.
+    pub(crate) fn containing(
+        &self,
+        atts: &[attribution::Attribution],
+        start: usize,
+        end: usize,
+    ) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut i = self.starts.partition_point(|&s| s <= start);
+        while i > 0 {
+            i -= 1;
+            if self.max_end[i] < end {
+                break;
+            }
+            let a = self.order[i];
+            if atts[a].content.end >= end {
+                out.push(a);
+            }
+        }
+        out
+    }
+
+    /// The attribution with the smallest content holding `start..end` (lowest index on ties): a direct
+    /// quote wins over the paraphrase around it.
+    pub(crate) fn innermost(
+        &self,
+        atts: &[attribution::Attribution],
+        start: usize,
+        end: usize,
+    ) -> Option<usize> {
+        self.containing(atts, start, end)
+            .into_iter()
+            .min_by_key(|&i| (atts[i].content.end - atts[i].content.start, i))
+    }
+
+    /// The lowest-indexed attribution whose content holds `start..end`.
+    pub(crate) fn first(
+        &self,
+        atts: &[attribution::Attribution],
+        start: usize,
+        end: usize,
+    ) -> Option<usize> {
+        self.containing(atts, start, end).into_iter().min()
+    }
 }

@@ -546,16 +546,22 @@ pub fn profile(
         spans.extend(a.source);
         spans.extend(a.cue);
         for s in spans {
-            for (i, sen) in model.sentences.iter().enumerate() {
-                if sen.region == Region::Body && sen.start < s.end && s.start < sen.end {
+            // Sentences are sorted and disjoint: visit only those overlapping the span.
+            let first = model.sentences.partition_point(|sen| sen.end <= s.start);
+            for (i, sen) in model.sentences.iter().enumerate().skip(first) {
+                if sen.start >= s.end {
+                    break;
+                }
+                if sen.region == Region::Body && s.start < sen.end {
                     p.attributed_sentences.insert(i);
                 }
             }
         }
     }
 
-    // Typed sources, keyed by (kind, lower-cased name).
-    let mut keys: Vec<(String, String)> = Vec::new();
+    // Typed sources, keyed by (kind, lower-cased name) → index into `p.sources`.
+    let mut keys: std::collections::HashMap<(String, String), usize> =
+        std::collections::HashMap::new();
     for (ai, a) in atts.iter().enumerate() {
         let sp = &a.speaker;
         if sp.name == "unknown" && sp.kind == "unknown" && a.source.is_none() {
@@ -619,7 +625,7 @@ pub fn profile(
             (t.kind.clone(), name.to_lowercase())
         };
         let mention = a.source.map(|s| span(s.start, s.end));
-        if let Some(i) = keys.iter().position(|k| *k == key) {
+        if let Some(&i) = keys.get(&key) {
             if let Some(s) = p.sources.get_mut(i) {
                 s.attributions += 1;
                 s.mentions.extend(mention);
@@ -632,7 +638,7 @@ pub fn profile(
             }
             continue;
         }
-        keys.push(key);
+        keys.insert(key, p.sources.len());
         let own = t.kind == "media" && own_media(&sp.name);
         p.sources.push(SourceOut {
             name,
@@ -651,16 +657,19 @@ pub fn profile(
         });
     }
 
+    let mut source_starts: Vec<usize> = atts
+        .iter()
+        .filter_map(|a| a.source.map(|s| s.start))
+        .collect();
+    source_starts.sort_unstable();
     // Standalone anonymous sources: agentless phrases ("it is believed") and long anonymous phrases in
     // body sentences where no attribution has a source.
     for (si, sen) in model.sentences.iter().enumerate() {
         if sen.region != Region::Body {
             continue;
         }
-        let has_source = atts
-            .iter()
-            .filter_map(|a| a.source)
-            .any(|s| sen.start <= s.start && s.start < sen.end);
+        let from = source_starts.partition_point(|&s| s < sen.start);
+        let has_source = source_starts.get(from).is_some_and(|&s| s < sen.end);
         if has_source {
             continue;
         }
@@ -673,13 +682,13 @@ pub fn profile(
             let m = span(sen.start + c.start, sen.start + c.end);
             p.attributed_sentences.insert(si);
             let key = ("anonymous".to_string(), name.clone());
-            if let Some(k) = keys.iter().position(|k| *k == key) {
+            if let Some(&k) = keys.get(&key) {
                 if let Some(s) = p.sources.get_mut(k) {
                     s.mentions.push(m);
                 }
                 continue;
             }
-            keys.push(key);
+            keys.insert(key, p.sources.len());
             p.sources.push(SourceOut {
                 name,
                 kind: "anonymous".into(),

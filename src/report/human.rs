@@ -25,6 +25,16 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// Wrap content in quotation marks unless it is a quotation already (a direct quote keeps its own marks).
+fn quoted(s: &str) -> String {
+    let marks = ['"', '\'', '“', '”', '‘', '’', '«', '»', '„'];
+    if s.starts_with(marks) {
+        s.to_string()
+    } else {
+        format!("“{s}”")
+    }
+}
+
 fn write_terms(
     out: &mut dyn Write,
     terms: &[&LoadedTerm],
@@ -129,7 +139,7 @@ pub fn write(
     for (i, a) in rec.attributions.iter().enumerate() {
         writeln!(
             out,
-            "  {:>2}. {} [{}{}] {} “{}” ({}{})",
+            "  {:>2}. {} [{}{}] {} {} ({}{})",
             i + 1,
             a.speaker.name,
             a.speaker.kind,
@@ -139,7 +149,7 @@ pub fn write(
                 .map(|s| format!(", side {s}"))
                 .unwrap_or_default(),
             a.cue.as_ref().map(|c| c.text.as_str()).unwrap_or("—"),
-            clip(&a.content.text, 90),
+            quoted(&clip(&a.content.text, 90)),
             a.kind,
             a.verb_class
                 .as_deref()
