@@ -51,6 +51,9 @@ pub(crate) struct Raw {
     pub paragraph: usize,
     pub continues: Option<usize>,
     pub participle: bool,
+    /// For a pronoun source inside the sentence ("Syria has been hit by militancy it blames on …"): the
+    /// subject at the start of the sentence, which the pronoun prefers over earlier speakers.
+    pub clause_subject: Vec<Tok>,
 }
 
 pub(crate) fn extract(
@@ -184,6 +187,7 @@ fn continuation(seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
         paragraph: seg.paragraph,
         continues: Some(root),
         participle: false,
+        clause_subject: Vec::new(),
     });
 }
 
@@ -213,9 +217,15 @@ impl Ctx<'_> {
     /// The subject at the start of the segment, ending before `limit`: determiners, capitalized words,
     /// titles, roles and entities ("The court", "Kremlin spokesman Dmitry Peskov", "Mr. Schultz").
     fn subject_at_start(&self, limit: usize) -> Option<(usize, usize)> {
+        self.subject_from(0, limit)
+    }
+
+    /// The subject starting at token `start` (the segment start or just after a comma), ending before
+    /// `limit`.
+    fn subject_from(&self, start: usize, limit: usize) -> Option<(usize, usize)> {
         let toks = self.toks;
-        let mut e = 0;
-        while e < limit {
+        let mut e = start;
+        while e < limit && e - start <= MAX_NP {
             let t = &toks[e];
             if let Some((n, _)) = self.rules.entity_at(toks, e) {
                 e += n;
@@ -231,8 +241,22 @@ impl Ctx<'_> {
             }
         }
         let e = e.min(limit);
-        (e > 0 && self.speaker_like_as(0, e, true) && self.clear_subject_end(e - 1))
-            .then_some((0, e))
+        (e > start && self.speaker_like_as(start, e, true) && self.clear_subject_end(e - 1))
+            .then_some((start, e))
+    }
+
+    /// The subject of the clause that contains token `i`: the subject at the segment start, or after the
+    /// nearest comma before `i` ("Since March 2011, Syria has been hit by militancy it blames …").
+    fn clause_subject_before(&self, i: usize) -> Option<(usize, usize)> {
+        let toks = self.toks;
+        (i.saturating_sub(MAX_APPOSITION)..i)
+            .rev()
+            .filter(|&k| punct(&toks[k], &[',']) && !self.inq[k])
+            .map(|k| k + 1)
+            .take(4)
+            .chain(std::iter::once(0))
+            .filter(|&st| st < i)
+            .find_map(|st| self.subject_from(st, i))
     }
 
     /// Can `toks[i]` end a noun phrase (a name, role, entity, document noun or plural noun)?
@@ -492,27 +516,14 @@ impl Ctx<'_> {
                 }
             } else if punct(t, &['&', '/']) {
             } else if appos && punct(t, &[',']) && n > 0 {
-                // ", a spokesman for Y." to the end of the segment
-                let starts_ok = toks.get(k + 1).is_some_and(|u| {
-                    u.word
-                        && (u.upper
-                            || self.rules.determiners.contains(&u.norm)
-                            || self.is_role(k + 1))
-                        && self.rules.cues.match_at(toks, k + 1).is_none()
-                });
-                let rest_ok = starts_ok
-                    && (k + 1..toks.len()).all(|m| {
-                        let u = &toks[m];
-                        (u.word && !self.inq[m]) || punct(u, &['.', ',', '(', ')', '-', '\'', '’'])
-                    });
-                if rest_ok && k + 1 < toks.len() {
-                    let mut e = toks.len();
-                    while e > k + 1 && !toks[e - 1].word && !punct(&toks[e - 1], &[')']) {
-                        e -= 1;
-                    }
-                    return Some(e);
-                }
-                break;
+                // ", a spokesman for Y." / ", 56, who was raised in …" / ", then ambassador to Israel." to the
+                // end of the segment (PolNeAR sources keep post-head appositions and relative clauses); a
+                // trailing participial or prepositional phrase (", referring to …", ", in a statement") is
+                // not part of it.
+                let Some(end) = self.trailing_apposition(k) else {
+                    break;
+                };
+                return Some(end);
             } else {
                 break;
             }
@@ -522,6 +533,91 @@ impl Ctx<'_> {
             k += 1;
         }
         (n > 0).then_some(k)
+    }
+
+    /// Can the word at `k` open an apposition or relative clause after a speaker's name: a capitalized
+    /// word, determiner, role, number, relative pronoun or apposition adverb (now, then, whose), or a bare
+    /// noun ("senior counsel at …") — not a cue, a participle or another boundary word?
+    fn opens_apposition(&self, k: usize) -> bool {
+        let Some(u) = self.toks.get(k) else {
+            return false;
+        };
+        if !u.word || self.inq[k] || self.rules.cues.match_at(self.toks, k).is_some() {
+            return false;
+        }
+        let rel = self.rules.relative_pronouns.contains(&u.norm)
+            || self.rules.apposition_openers.contains(&u.norm);
+        if rel || u.upper || self.rules.determiners.contains(&u.norm) || self.is_role(k) {
+            return true;
+        }
+        if u.norm.starts_with(|c: char| c.is_ascii_digit()) {
+            return true;
+        }
+        !u.norm.ends_with("ing") && !self.is_boundary(k) && !self.rules.is_manner_adverb(u)
+    }
+
+    /// A comma at `k` after a source that follows its cue: when an apposition opens after it and runs to
+    /// the end of the segment (or to a trailing ", referring to …" / ", in a statement"), the exclusive
+    /// end of the source with that apposition.
+    fn trailing_apposition(&self, k: usize) -> Option<usize> {
+        let toks = self.toks;
+        if !self.opens_apposition(k + 1) {
+            return None;
+        }
+        // An apposition runs at most MAX_APPOSITION tokens (this also keeps the scan linear).
+        if toks.len() - k > MAX_APPOSITION {
+            let closes = (k + 1..k + MAX_APPOSITION).any(|m| {
+                punct(&toks[m], &[','])
+                    && toks.get(m + 1).is_some_and(|w| {
+                        w.word
+                            && !w.upper
+                            && (w.norm.ends_with("ing")
+                                || (self.is_boundary(m + 1)
+                                    && !self.rules.relative_pronouns.contains(&w.norm)
+                                    && !self.rules.apposition_openers.contains(&w.norm)))
+                    })
+            });
+            if !closes {
+                return None;
+            }
+        }
+        let mut e = toks.len();
+        for m in k + 1..toks.len().min(k + 1 + MAX_APPOSITION) {
+            let u = &toks[m];
+            if u.word {
+                continue;
+            }
+            if punct(u, &[':', ';', '!', '?', '—', '–']) {
+                return None;
+            }
+            if is_open_quote(&u.bare) && !self.inq.get(m + 1).copied().unwrap_or(false) {
+                return None;
+            }
+            if punct(u, &[',']) && m > k + 1 {
+                // ", referring to …" / ", in a statement": the apposition ends here.
+                let next = toks.get(m + 1);
+                let adverbial = next.is_some_and(|w| {
+                    w.word
+                        && !w.upper
+                        && (w.norm.ends_with("ing")
+                            || (self.is_boundary(m + 1)
+                                && !self.rules.relative_pronouns.contains(&w.norm)
+                                && !self.rules.apposition_openers.contains(&w.norm)))
+                });
+                if adverbial {
+                    e = m;
+                    break;
+                }
+            }
+        }
+        while e > k + 1
+            && !toks[e - 1].word
+            && !punct(&toks[e - 1], &[')'])
+            && !is_close_quote(&toks[e - 1].bare)
+        {
+            e -= 1;
+        }
+        (e > k + 1).then_some(e)
     }
 
     /// The source phrase ending just before token `left` (inclusive), with appositions ("John Kirby, a State
@@ -549,9 +645,11 @@ impl Ctx<'_> {
             let s = self.np_left(left)?;
             // "In a Bloomberg interview Trump declared": the phrase sits in an introductory prepositional
             // phrase without a comma; the speaker is the trailing name.
+            // (Only after a preposition: "as Mrs. Clinton echoed", "whom Mr. Trump views" keep the title.)
             let in_pp = s > 0
                 && toks[s - 1].word
                 && self.is_boundary(s - 1)
+                && self.rules.name_prepositions.contains(&toks[s - 1].norm)
                 && !self.rules.coordinators.contains(&toks[s - 1].norm)
                 && !self.rules.content_end.contains(&toks[s - 1].norm)
                 && !self.rules.complementizers.contains(&toks[s - 1].norm)
@@ -585,6 +683,27 @@ impl Ctx<'_> {
                     let at_start =
                         s2 == 0 || is_clause_mark(&toks[s2 - 1]) || punct(&toks[s2 - 1], &[':']);
                     if at_start && s - 1 - s2 <= 6 {
+                        s = s2;
+                    }
+                }
+            }
+            // "protest organizers in Cleveland say", "voters in Iowa say": a prepositional phrase after the
+            // head of a clause-initial noun phrase belongs to it.
+            if s >= 2
+                && toks[s - 1].word
+                && !toks[s - 1].upper
+                && self.rules.name_prepositions.contains(&toks[s - 1].norm)
+                && self.noun_end(s - 2)
+                && !self.is_pronoun(s - 2)
+                && (!toks[s - 2].upper || self.rules.entity_at(toks, s - 2).is_some())
+                && (s..=left).all(|m| self.rules.cue_nouns.match_at(toks, m).is_none())
+            {
+                if let Some(s2) = self.np_left(s - 2) {
+                    let at_start = s2 == 0
+                        || is_clause_mark(&toks[s2 - 1])
+                        || punct(&toks[s2 - 1], &[':'])
+                        || self.rules.complementizers.contains(&toks[s2 - 1].norm);
+                    if at_start && left + 1 - s2 <= MAX_NP && self.speaker_like(s2, s - 1) {
                         s = s2;
                     }
                 }
@@ -677,7 +796,8 @@ impl Ctx<'_> {
                                 && !u.upper
                                 && (u.norm.ends_with("ing")
                                     || (self.is_boundary(c)
-                                        && !self.rules.relative_pronouns.contains(&u.norm)))
+                                        && !self.rules.relative_pronouns.contains(&u.norm)
+                                        && !self.rules.apposition_openers.contains(&u.norm)))
                         })
                     };
                     let end = (k..left)
@@ -825,6 +945,11 @@ fn find_in_segment(
         i += 1;
     }
     if cands.is_empty() {
+        if let Some(c) = evidence_cand(&cx) {
+            cands.push(c);
+        }
+    }
+    if cands.is_empty() {
         return;
     }
     let mut stops: Vec<usize> = cands.iter().filter_map(|c| c.stop).collect();
@@ -838,6 +963,18 @@ fn find_in_segment(
             stops.push(k - 1);
         }
     }
+    // Commas before a participle that is not a cue (", defying a threat …"), in text order.
+    let participial: Vec<usize> = (0..n.saturating_sub(1))
+        .filter(|&k| {
+            punct(&toks[k], &[','])
+                && !cx.inq[k]
+                && toks[k + 1].word
+                && !toks[k + 1].upper
+                && !cx.inq[k + 1]
+                && toks[k + 1].norm.ends_with("ing")
+                && rules.cues.match_at(toks, k + 1).is_none()
+        })
+        .collect();
     let mut seg_raws: Vec<Raw> = Vec::new();
     for c in &cands {
         let (cs, ce) = match c.mode {
@@ -849,6 +986,16 @@ fn find_in_segment(
                     .filter(|&st| st > s)
                     .min()
                     .unwrap_or(n);
+                // "has pledged to continue its air campaign, defying a recent threat …": after an
+                // infinitive content, a participial phrase set off by a comma describes the subject's action
+                // (the writer's words), not what the subject pledged.
+                let infinitive = toks.get(s).is_some_and(|t| t.word && t.norm == "to");
+                let e = if infinitive {
+                    let i = participial.partition_point(|&k| k <= s);
+                    participial.get(i).map_or(e, |&k| k.min(e))
+                } else {
+                    e
+                };
                 (s, e)
             }
             Mode::Backward => (0, c.back_end),
@@ -879,6 +1026,15 @@ fn find_in_segment(
             && c.info.lemma != "according to"
             && !c.phrase
             && toks[c.cue.1 - 1].norm.ends_with("ing");
+        // A pronoun source after the start of the sentence sits in a subordinate or relative clause
+        // ("Syria has been hit by militancy it blames on …"): keep the sentence subject for the resolver.
+        let clause_subject = match c.source {
+            Some((s, e)) if c.antecedent.is_none() && e == s + 1 && s > 0 && cx.is_pronoun(s) => cx
+                .clause_subject_before(s)
+                .map(|(a, b)| toks[a..b].to_vec())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         seg_raws.push(Raw {
             cue: span_of(toks, c.cue.0, c.cue.1),
             info: Some(c.info.clone()),
@@ -889,9 +1045,46 @@ fn find_in_segment(
             paragraph: seg.paragraph,
             continues: None,
             participle,
+            clause_subject,
         });
     }
     raws.extend(seg_raws);
+}
+
+/// "In the latest CNN/ORC poll, Trump leads …": a sentence-initial prepositional phrase whose head is a
+/// survey or study (`document_preposition` + `evidence_noun`) attributes the rest of a sentence that has
+/// no other cue to that document.
+fn evidence_cand(cx: &Ctx) -> Option<Cand> {
+    let toks = cx.toks;
+    let first = toks.first()?;
+    if !first.word || cx.inq[0] || !cx.rules.document_prepositions.contains(&first.norm) {
+        return None;
+    }
+    let comma = (2..toks.len().min(MAX_NP + 2)).find(|&k| punct(&toks[k], &[',']))?;
+    let head = (1..comma).rev().find(|&k| toks[k].word)?;
+    if !cx.rules.evidence_nouns.contains(&toks[head].norm) || (1..comma).any(|k| cx.inq[k]) {
+        return None;
+    }
+    if (comma + 1..toks.len()).filter(|&k| toks[k].word).count() < 3 {
+        return None;
+    }
+    let info = CueInfo {
+        lemma: first.norm.clone(),
+        class: "neutral".into(),
+        category: "phrase_cue".into(),
+        frame: String::new(),
+    };
+    Some(Cand {
+        cue: (0, 1),
+        info,
+        phrase: true,
+        source: Some((1, comma)),
+        mode: Mode::Forward,
+        stop: None,
+        back_end: 0,
+        fwd_start: comma + 1,
+        antecedent: None,
+    })
 }
 
 /// "according to X": the source follows; the content is the rest of the clause.
@@ -923,7 +1116,10 @@ fn phrase_cand(cx: &Ctx, cs: usize, ce: usize, info: CueInfo) -> Option<Cand> {
             antecedent: None,
         });
     }
-    // "content, according to X." (or a mid-sentence insert: take what precedes)
+    // "content, according to X." (or a mid-sentence insert: take what precedes); at the end of the
+    // sentence the source keeps its apposition ("according to Brian Wieser, an analyst at …").
+    let se = cx.np_right(ce, true).unwrap_or(se);
+    let source = Some((ce, se));
     let end = if left_comma { cs - 1 } else { cs };
     if !has_material(toks, 0, end) {
         return None;
@@ -981,7 +1177,14 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         && rules.boundaries.contains(&toks[fwd_start].norm)
         && !rules.complementizers.contains(&toks[fwd_start].norm)
         && !rules.clause_openers.contains(&toks[fwd_start].norm);
+    // "continues to narrow", "added to the list": an infinitive or "to" phrase after a verb whose frame has
+    // no `to` is not what the verb reports.
+    let to_next = toks
+        .get(fwd_start)
+        .is_some_and(|t| t.word && !cx.inq[fwd_start] && t.norm == "to");
+    let to_ok = !to_next || info.frame.split(',').any(|f| f.trim() == "to");
     let fwd_ok = has_material(toks, fwd_start, n)
+        && to_ok
         && !comma_next
         && !punct(toks.get(ce).unwrap_or(&toks[ce - 1]), &['.', '!', '?']);
     let fwd_words = (fwd_start..n).filter(|&k| toks[k].word).count();
@@ -1106,6 +1309,12 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     if !cx.speaker_like(ss, se) {
         return None;
     }
+    // "airstrikes against what they call Daesh positions": a naming verb in a free relative ("what X
+    // calls / dubs / describes as") distances the writer from a label; it reports no statement.
+    let naming = info.frame.split(',').any(|f| f.trim() == "naming");
+    if naming && ss > 0 && toks[ss - 1].word && rules.free_relatives.contains(&toks[ss - 1].norm) {
+        return None;
+    }
     let last_src = &toks[se - 1];
     if last_src.word && rules.agent_prepositions.contains(&last_src.norm) {
         return None;
@@ -1206,7 +1415,12 @@ fn colon_cand(cx: &Ctx, headline: bool) -> Option<Cand> {
         })
         .collect();
     let transcript = capitals && (0..c).all(|k| cx.rules.entity_at(&titled, k).is_none());
-    if !headline && !transcript {
+    // "Kerry: “By law, the president …”": a capitalized name, then a quotation right after the colon.
+    let quoted = toks
+        .get(c + 1)
+        .is_some_and(|t| !t.word && is_open_quote(&t.bare))
+        && (0..c).all(|k| !toks[k].word || toks[k].upper);
+    if !headline && !transcript && !quoted {
         return None;
     }
     let info = CueInfo {

@@ -227,11 +227,50 @@ impl<'a> Resolver<'a> {
         let toks = &r.source_toks;
         let pos = r.source.map_or(r.content.start, |s| s.start);
         let phrase = join(toks);
-        let sp = self.resolve_phrase(toks, pos, 0);
+        let sp = match self.clause_subject(r, pos) {
+            Some(sp) => sp,
+            None => self.resolve_phrase(toks, pos, 0),
+        };
         if r.participle && sp.resolved_from == "none" && sp.kind == "unknown" {
             return sp;
         }
         self.finish(sp, &phrase)
+    }
+
+    /// A pronoun inside its sentence ("Syria has been hit by militancy it blames on …", "Trump said he
+    /// would …") prefers the subject of the sentence that contains it, when that subject is compatible
+    /// (a person for he/she; an organization, government or media for it/they), over earlier speakers.
+    fn clause_subject(&mut self, r: &Raw, pos: usize) -> Option<Speaker> {
+        if r.clause_subject.is_empty() {
+            return None;
+        }
+        let rules = self.rules;
+        let w = r.source_toks.iter().position(|t| t.word)?;
+        let kind = match rules.entity_at(&r.source_toks, w) {
+            Some((1, e)) if e.category == "pronoun" => e.kind.clone(),
+            _ => return None,
+        };
+        let sp = self.resolve_phrase(&r.clause_subject, pos, 0);
+        let ok = match kind.as_str() {
+            "pronoun_person" => sp.kind == "person",
+            "pronoun_thing" | "pronoun_group" => {
+                matches!(sp.kind.as_str(), "organization" | "government" | "media")
+            }
+            _ => false,
+        };
+        ok.then(|| Speaker {
+            resolved_from: "pronoun".into(),
+            ..sp
+        })
+    }
+
+    /// The mentions before `pos` (at or before it when `inclusive`), in text order: the lookups start from
+    /// the nearest one without walking over later mentions (linear time on long texts).
+    fn mentions_before(&self, pos: usize, inclusive: bool) -> &[Mention] {
+        let end = self
+            .mentions
+            .partition_point(|m| m.pos < pos || (inclusive && m.pos == pos));
+        &self.mentions[..end]
     }
 
     fn unknown(phrase: &str) -> Speaker {
@@ -291,12 +330,17 @@ impl<'a> Resolver<'a> {
                 let sp = match owner {
                     Some(o) if o.kind != "unknown" => {
                         if o.kind == "person" && !self.history.iter().any(|h| h.name == o.name) {
-                            self.mentions.push(Mention {
-                                pos,
-                                name: o.name.clone(),
-                                role: o.role.clone(),
-                                side: o.side.clone(),
-                            });
+                            // Mentions stay in text order (looked up by position below).
+                            let at = self.mentions.partition_point(|m| m.pos <= pos);
+                            self.mentions.insert(
+                                at,
+                                Mention {
+                                    pos,
+                                    name: o.name.clone(),
+                                    role: o.role.clone(),
+                                    side: o.side.clone(),
+                                },
+                            );
                         }
                         Speaker {
                             kind: "document".into(),
@@ -372,7 +416,7 @@ impl<'a> Resolver<'a> {
                         ..h.clone()
                     };
                 }
-                if let Some(m) = self.mentions.iter().rev().find(|m| {
+                if let Some(m) = self.mentions_before(pos, false).iter().rev().find(|m| {
                     m.pos < pos
                         && match (&side_desc, &m.side) {
                             (Some(a), Some(b)) => a == b,
@@ -466,7 +510,7 @@ impl<'a> Resolver<'a> {
                 return (h.name.clone(), "surname", h.role.clone(), h.side.clone());
             }
         }
-        for m in self.mentions.iter().rev().filter(|m| m.pos <= pos) {
+        for m in self.mentions_before(pos, true).iter().rev() {
             if m.name == name {
                 return (m.name.clone(), "name", m.role.clone(), m.side.clone());
             }
@@ -510,10 +554,8 @@ impl<'a> Resolver<'a> {
             },
             // No earlier speaker: the most recent person named with a title or role.
             None => match self
-                .mentions
-                .iter()
-                .rev()
-                .find(|m| m.pos < pos)
+                .mentions_before(pos, false)
+                .last()
                 .filter(|_| kind == "pronoun_person")
             {
                 Some(m) => Speaker {

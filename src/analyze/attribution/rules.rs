@@ -153,6 +153,15 @@ pub struct AttributionRules {
     pub(crate) adverb_suffixes: Vec<String>,
     pub(crate) agent_prepositions: HashSet<String>,
     pub(crate) relative_pronouns: HashSet<String>,
+    /// Free-relative pronouns ("what they call X"): a naming verb after one reports no statement.
+    pub(crate) free_relatives: HashSet<String>,
+    /// Words that may open an apposition after a comma ("Lewandowski, now a CNN commentator,", "Sanders,
+    /// whose sole win …,"): the apposition belongs to the source.
+    pub(crate) apposition_openers: HashSet<String>,
+    /// "In the CBS poll, …": prepositions that introduce a survey or study as a source.
+    pub(crate) document_prepositions: HashSet<String>,
+    /// Heads of such a phrase: poll, survey, study.
+    pub(crate) evidence_nouns: HashSet<String>,
     pub(crate) name_prepositions: HashSet<String>,
     pub(crate) time_words: PhraseTable<()>,
     pub(crate) time_modifiers: HashSet<String>,
@@ -281,6 +290,21 @@ impl AttributionRules {
                 }
                 "relative_pronoun" => {
                     self.relative_pronouns.insert(term.to_lowercase());
+                }
+                "free_relative" => {
+                    self.free_relatives.insert(term.to_lowercase());
+                }
+                "apposition_opener" => {
+                    self.apposition_openers.insert(term.to_lowercase());
+                }
+                "document_preposition" => {
+                    self.document_prepositions.insert(term.to_lowercase());
+                }
+                "evidence_noun" => {
+                    self.evidence_nouns.insert(term.to_lowercase());
+                    for f in &e.forms {
+                        self.evidence_nouns.insert(f.to_lowercase());
+                    }
                 }
                 "agent_preposition" => {
                     self.agent_prepositions.insert(term.to_lowercase());
