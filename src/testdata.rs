@@ -11,7 +11,10 @@ pub(crate) fn dataset(rel: &str) -> Option<PathBuf> {
     }
     roots.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
     roots.push(PathBuf::from("/work/shared"));
-    let found = roots.into_iter().map(|r| r.join("datasets").join(rel)).find(|p| p.exists());
+    let found = roots
+        .into_iter()
+        .map(|r| r.join("datasets").join(rel))
+        .find(|p| p.exists());
     if found.is_none() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("dataset {rel} is missing: set SLANTSCOPE_SHARED to the shared folder");

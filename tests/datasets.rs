@@ -148,20 +148,27 @@ fn seed_loaded_terms_by_voice() {
             "{authorial}: {v:?}"
         );
     }
-    // Inside Peskov's closing quote, "so-called" and the terrorist labels are his words.
-    let quote_start = rec["quotes"]
-        .as_array()
-        .unwrap()
+    // Peskov's closing quotation ("… so-called moderate opposition” terrorist organizations, …, Peskov
+    // added."): "so-called" and the terrorist labels are his words, not the outlet's.
+    let atts = rec["attributions"].as_array().unwrap();
+    let (qs, qe) = atts
         .iter()
-        .find(|q| q["text"].as_str().unwrap().contains("Unfortunately"))
-        .map(|q| (q["start"].as_u64().unwrap(), q["end"].as_u64().unwrap()))
+        .find(|a| {
+            a["content"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("Unfortunately")
+        })
+        .map(|a| {
+            (
+                a["content"]["start"].as_u64().unwrap(),
+                a["content"]["end"].as_u64().unwrap(),
+            )
+        })
         .unwrap();
     let inside: Vec<&serde_json::Value> = terms
         .iter()
-        .filter(|t| {
-            t["start"].as_u64().unwrap() >= quote_start.0
-                && t["end"].as_u64().unwrap() <= quote_start.1
-        })
+        .filter(|t| t["start"].as_u64().unwrap() >= qs && t["end"].as_u64().unwrap() <= qe)
         .collect();
     let texts: Vec<&str> = inside.iter().map(|t| t["text"].as_str().unwrap()).collect();
     assert!(texts.contains(&"so-called"), "{texts:?}");

@@ -301,11 +301,30 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
     };
     let mut model = text::build(text, &engine.text_rules, &opts);
     let atts = attribution::extract(text, &model, &engine.attribution);
-    let paraphrased: Vec<(usize, usize)> = atts
-        .iter()
-        .filter(|a| a.kind != "direct")
-        .map(|a| (a.content.start, a.content.end))
-        .collect();
+    // Paraphrased voice is the content of indirect speech, where the reader cannot tell the speaker's
+    // words from the writer's. In a mixed quotation the writer marks exactly which words are the speaker's
+    // (the quoted fragments, quoted voice) and the unquoted frame is the writer's own (authorial) — except
+    // when the content opens with the quotation and runs on to the speech tag ("“…” more words, X added."):
+    // that is one utterance whose closing mark came early, so all of it is the speaker's quoted voice.
+    let opens_with_quote = |a: &attribution::Attribution| {
+        let i = model.quotes.partition_point(|q| q.start < a.content.start);
+        model
+            .quotes
+            .get(i)
+            .is_some_and(|q| q.start == a.content.start && q.depth == 0)
+    };
+    let mut paraphrased = Vec::new();
+    let mut quoted = Vec::new();
+    for a in &atts {
+        let span = (a.content.start, a.content.end);
+        match a.kind.as_str() {
+            "direct" => {}
+            "mixed" if opens_with_quote(a) => quoted.push(span),
+            "mixed" => {}
+            _ => paraphrased.push(span),
+        }
+    }
+    model.set_voice_all(&quoted, Voice::Quoted);
     model.set_paraphrased_all(&paraphrased);
     let hits = loaded::find(text, &model, &atts, &engine.loaded);
     let idx = CharIndex::new(text);

@@ -376,6 +376,12 @@ impl TextModel {
     /// [`TextModel::set_paraphrased`] for many spans in one pass over the voice runs (linear; one call per
     /// span rebuilt every run each time, quadratic for long texts with many attributions).
     pub fn set_paraphrased_all(&mut self, spans: &[(usize, usize)]) {
+        self.set_voice_all(spans, Voice::Paraphrased);
+    }
+
+    /// Give the authorial characters inside `spans` the voice `voice` in one pass (characters already
+    /// quoted or paraphrased keep their voice).
+    pub fn set_voice_all(&mut self, spans: &[(usize, usize)], voice: Voice) {
         let mut iv: Vec<(usize, usize)> = spans.iter().copied().filter(|(s, e)| s < e).collect();
         if iv.is_empty() {
             return;
@@ -416,7 +422,7 @@ impl TextModel {
                     out.push(VoiceRun {
                         start: a,
                         end: b,
-                        voice: Voice::Paraphrased,
+                        voice,
                     });
                     cursor = b;
                 }
