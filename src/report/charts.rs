@@ -34,6 +34,51 @@ pub const FINGERPRINT_METRICS: &[&str] = &[
 
 const CATEGORY_PREFIX: &str = "loaded_rate_cat_";
 
+/// Sides drawn by name in the sides chart (the palette has 8 colours); the rest are summed as "other".
+const MAX_SIDES: usize = 7;
+const OTHER_SIDES: &str = "other sides";
+
+/// The sides chart's columns: the `MAX_SIDES` sides with most attributions overall (by count, then name),
+/// then "other sides" when more exist; and per outlet row the share of each column.
+fn side_columns(st: &crate::compare::SideTable) -> (Vec<String>, Vec<Vec<Option<f64>>>) {
+    let total = |j: usize| {
+        st.counts
+            .iter()
+            .map(|r| r.get(j).copied().unwrap_or(0))
+            .sum::<u64>()
+    };
+    let mut order: Vec<usize> = (0..st.sides.len()).collect();
+    order.sort_by(|&a, &b| {
+        total(b)
+            .cmp(&total(a))
+            .then_with(|| st.sides[a].cmp(&st.sides[b]))
+    });
+    let (top, rest) = order.split_at(order.len().min(MAX_SIDES));
+    let mut names: Vec<String> = top.iter().map(|&j| st.sides[j].clone()).collect();
+    if !rest.is_empty() {
+        names.push(OTHER_SIDES.to_string());
+    }
+    let rows = st
+        .counts
+        .iter()
+        .map(|row| {
+            let n: u64 = row.iter().sum();
+            let share = |c: u64| (n > 0).then(|| c as f64 / n as f64);
+            let mut v: Vec<Option<f64>> = top
+                .iter()
+                .map(|&j| share(row.get(j).copied().unwrap_or(0)))
+                .collect();
+            if !rest.is_empty() {
+                v.push(share(
+                    rest.iter().map(|&j| row.get(j).copied().unwrap_or(0)).sum(),
+                ));
+            }
+            v
+        })
+        .collect();
+    (names, rows)
+}
+
 fn mean(m: &BTreeMap<String, MetricSummary>, name: &str) -> Option<f64> {
     m.get(name).and_then(|s| s.mean)
 }
@@ -47,6 +92,7 @@ pub fn chart_input(report: &Report, article_values: &BTreeMap<String, Vec<f64>>)
         .map(String::from)
         .collect();
     let st = &report.side_table;
+    let (side_names, side_rows) = side_columns(st);
     let outlets = report
         .outlets
         .iter()
@@ -65,14 +111,9 @@ pub fn chart_input(report: &Report, article_values: &BTreeMap<String, Vec<f64>>)
                     .iter()
                     .map(|c| mean(&o.metrics, &format!("{CATEGORY_PREFIX}{c}")))
                     .collect(),
-                side_shares: (0..st.sides.len())
-                    .map(|j| {
-                        row.and_then(|i| st.shares.get(i))
-                            .and_then(|r| r.get(j))
-                            .copied()
-                            .flatten()
-                    })
-                    .collect(),
+                side_shares: row
+                    .and_then(|i| side_rows.get(i).cloned())
+                    .unwrap_or_else(|| vec![None; side_names.len()]),
                 sourcing: SOURCING
                     .iter()
                     .filter(|(_, m)| report.metric_names.iter().any(|n| n == m))
@@ -96,7 +137,7 @@ pub fn chart_input(report: &Report, article_values: &BTreeMap<String, Vec<f64>>)
         title_prefix: String::new(),
         outlets,
         categories,
-        sides: st.sides.clone(),
+        sides: side_names,
         keyness,
     }
 }
