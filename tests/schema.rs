@@ -25,20 +25,7 @@ fn schema_files_are_current() {
 
 #[test]
 fn outputs_carry_the_schemas_and_their_required_fields() {
-    let t = tempfile::tempdir().unwrap();
-    bin()
-        .current_dir(repo())
-        .args([
-            "analyze",
-            "tests/fixtures/input",
-            "--quiet",
-            "--charts",
-            "none",
-            "--out",
-        ])
-        .arg(t.path())
-        .assert()
-        .success();
+    let t = analyze_fixtures();
     let report_schema = read_json(&t.path().join("report.schema.json"));
     let report = read_json(&t.path().join("report.json"));
     for key in report_schema["required"].as_array().unwrap() {

@@ -5,27 +5,9 @@ mod common;
 
 use common::*;
 
-fn run() -> tempfile::TempDir {
-    let t = tempfile::tempdir().unwrap();
-    bin()
-        .current_dir(repo())
-        .args([
-            "analyze",
-            "tests/fixtures/input",
-            "--quiet",
-            "--charts",
-            "none",
-            "--out",
-        ])
-        .arg(t.path())
-        .assert()
-        .success();
-    t
-}
-
 #[test]
 fn every_output_file() {
-    let t = run();
+    let t = analyze_fixtures();
     for name in [
         "report.json",
         "articles.jsonl",

@@ -84,3 +84,22 @@ pub fn check_spans(v: &serde_json::Value, doc: &[char], ctx: &str) -> usize {
     }
     n
 }
+
+/// `analyze tests/fixtures/input` (run from the repository root, charts off) into a fresh temp folder.
+pub fn analyze_fixtures() -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    bin()
+        .current_dir(repo())
+        .args([
+            "analyze",
+            "tests/fixtures/input",
+            "--quiet",
+            "--charts",
+            "none",
+            "--out",
+        ])
+        .arg(t.path())
+        .assert()
+        .success();
+    t
+}
