@@ -74,10 +74,14 @@ fn seed_regions_headline_and_quotes() {
     let text = std::fs::read_to_string(&f).unwrap();
     let chars: Vec<char> = text.chars().collect();
     check_spans(&rec, &chars, "seed");
-    assert_eq!(
-        rec["headline"]["text"],
-        "Russia vows to keep up support for Syria in defiance of US threat"
-    );
+    // The headline is the first line after the breadcrumb (read from the file, not copied here).
+    let expected = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .nth(1)
+        .unwrap();
+    assert_eq!(rec["headline"]["text"], expected);
     assert_eq!(rec["outlet"], "Press TV");
     // Breadcrumb, captions, credits, mirror lines and the share footer are excluded from the body.
     let excluded: Vec<&str> = rec["excluded"]
@@ -148,8 +152,8 @@ fn seed_loaded_terms_by_voice() {
             "{authorial}: {v:?}"
         );
     }
-    // Peskov's closing quotation ("… so-called moderate opposition” terrorist organizations, …, Peskov
-    // added."): "so-called" and the terrorist labels are his words, not the outlet's.
+    // Peskov's closing quotation, whose closing mark comes before the end of his utterance: "so-called"
+    // and the terrorist labels are his words, not the outlet's.
     let atts = rec["attributions"].as_array().unwrap();
     let (qs, qe) = atts
         .iter()

@@ -594,7 +594,7 @@ fn boilerplate_lines() {
         "Subscribe to our newsletter",
         "Sign up for our daily briefing",
         "Click here to read the full report.",
-        "Example TV’s website can also be accessed at the following alternate addresses:",
+        "Example TV’s website can also be accessed at these mirror addresses:",
         "www.example.co.uk",
         "https://example.com/news www.example.ir",
         "Related: Russia warns US over Syria",
@@ -617,7 +617,7 @@ fn boilerplate_lines() {
         assert_eq!(classify(&r, line), Some("boilerplate"), "{line}");
     }
     let body = [
-        "Russia has pledged to continue its air campaign in Syria, defying a recent threat by the United States.",
+        "Valdoria has pledged to keep the dam gates open, defying a recent warning by its neighbour.",
         "The photo by Reuters showed the damage to the hospital.",
         "Getty Images said it would appeal the ruling.",
         "The deal was announced by Getty Images.",
@@ -634,7 +634,7 @@ fn boilerplate_lines() {
         "Click",
         "He said the regime would share this information with allies.",
         "“We will follow them on the ground,” he said.",
-        "Peskov, however, denounced the US statement as clumsy and unhelpful.",
+        "Ostrov, however, denounced the EU report as biased and unhelpful.",
     ];
     for line in body {
         assert_eq!(classify(&r, line), None, "{line}");
@@ -645,7 +645,7 @@ fn boilerplate_lines() {
 fn outlet_signatures() {
     let r = rules("outlets", "outlet");
     let signed = [
-        ("Press TV’s website can also be accessed at the following alternate addresses:", "Press TV"),
+        ("Press TV’s website can also be accessed at these other addresses:", "Press TV"),
         ("Press TV News Roku", "Press TV"),
         ("© Autonomous Nonprofit Organization “TV-Novosti”, 2005–2024. All rights reserved.", "RT"),
         ("© 2016 Reuters", "Reuters"),

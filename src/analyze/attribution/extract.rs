@@ -51,7 +51,7 @@ pub(crate) struct Raw {
     pub paragraph: usize,
     pub continues: Option<usize>,
     pub participle: bool,
-    /// For a pronoun source inside the sentence ("Syria has been hit by militancy it blames on …"): the
+    /// For a pronoun source inside the sentence ("Valdoria has been hit by shortages it blames on …"): the
     /// subject at the start of the sentence, which the pronoun prefers over earlier speakers.
     pub clause_subject: Vec<Tok>,
 }
@@ -246,7 +246,7 @@ impl Ctx<'_> {
     }
 
     /// The subject of the clause that contains token `i`: the subject at the segment start, or after the
-    /// nearest comma before `i` ("Since March 2011, Syria has been hit by militancy it blames …").
+    /// nearest comma before `i` ("Since March, Valdoria has been hit by shortages it blames …").
     fn clause_subject_before(&self, i: usize) -> Option<(usize, usize)> {
         let toks = self.toks;
         (i.saturating_sub(MAX_APPOSITION)..i)
@@ -986,7 +986,7 @@ fn find_in_segment(
                     .filter(|&st| st > s)
                     .min()
                     .unwrap_or(n);
-                // "has pledged to continue its air campaign, defying a recent threat …": after an
+                // "has pledged to keep the gates open, defying a recent warning …": after an
                 // infinitive content, a participial phrase set off by a comma describes the subject's action
                 // (the writer's words), not what the subject pledged.
                 let infinitive = toks.get(s).is_some_and(|t| t.word && t.norm == "to");
@@ -1027,7 +1027,7 @@ fn find_in_segment(
             && !c.phrase
             && toks[c.cue.1 - 1].norm.ends_with("ing");
         // A pronoun source after the start of the sentence sits in a subordinate or relative clause
-        // ("Syria has been hit by militancy it blames on …"): keep the sentence subject for the resolver.
+        // ("Valdoria has been hit by shortages it blames on …"): keep the sentence subject for the resolver.
         let clause_subject = match c.source {
             Some((s, e)) if c.antecedent.is_none() && e == s + 1 && s > 0 && cx.is_pronoun(s) => cx
                 .clause_subject_before(s)
@@ -1309,7 +1309,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     if !cx.speaker_like(ss, se) {
         return None;
     }
-    // "airstrikes against what they call Daesh positions": a naming verb in a free relative ("what X
+    // "raids on what they call rebel depots": a naming verb in a free relative ("what X
     // calls / dubs / describes as") distances the writer from a label; it reports no statement.
     let naming = info.frame.split(',').any(|f| f.trim() == "naming");
     if naming && ss > 0 && toks[ss - 1].word && rules.free_relatives.contains(&toks[ss - 1].norm) {

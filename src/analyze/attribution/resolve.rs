@@ -237,7 +237,7 @@ impl<'a> Resolver<'a> {
         self.finish(sp, &phrase)
     }
 
-    /// A pronoun inside its sentence ("Syria has been hit by militancy it blames on …", "Trump said he
+    /// A pronoun inside its sentence ("Valdoria has been hit by shortages it blames on …", "Trump said he
     /// would …") prefers the subject of the sentence that contains it, when that subject is compatible
     /// (a person for he/she; an organization, government or media for it/they), over earlier speakers.
     fn clause_subject(&mut self, r: &Raw, pos: usize) -> Option<Speaker> {

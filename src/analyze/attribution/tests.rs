@@ -148,12 +148,12 @@ fn quote_paragraph_continues_previous_speaker() {
 
 #[test]
 fn told_reporters_that() {
-    let t = "Kremlin spokesman Dmitry Peskov told reporters on Thursday that the air force would go on.";
+    let t = "Kremlin spokesman Yuri Ostrov told reporters on Monday that the talks would resume.";
     let a = &run(t)[0];
-    assert_eq!(a.source, "Kremlin spokesman Dmitry Peskov");
+    assert_eq!(a.source, "Kremlin spokesman Yuri Ostrov");
     assert_eq!(a.cue, "told");
-    assert_eq!(a.content, "that the air force would go on.");
-    assert_eq!(a.speaker, "Dmitry Peskov");
+    assert_eq!(a.content, "that the talks would resume.");
+    assert_eq!(a.speaker, "Yuri Ostrov");
     assert_eq!(a.role.as_deref(), Some("Kremlin spokesman"));
     assert_eq!(a.side.as_deref(), Some("Russia"));
     assert_eq!(a.class.as_deref(), Some("neutral"));
@@ -173,22 +173,23 @@ fn warned_that_and_said_without_that() {
 
 #[test]
 fn denounced_then_participle_shares_the_speaker() {
-    let t = "Peskov, however, denounced the US statement as clumsy, stressing that Washington had failed.";
+    let t =
+        "Ostrov, however, denounced the EU report as biased, stressing that Brussels had failed.";
     let f = run(t);
     let a = by_cue(&f, "denounced");
-    assert_eq!(a.source, "Peskov");
-    assert_eq!(a.content, "the US statement as clumsy");
+    assert_eq!(a.source, "Ostrov");
+    assert_eq!(a.content, "the EU report as biased");
     assert_eq!(a.class.as_deref(), Some("pejorative"));
     let b = by_cue(&f, "stressing");
-    assert_eq!(b.source, "Peskov");
-    assert_eq!(b.content, "that Washington had failed.");
+    assert_eq!(b.source, "Ostrov");
+    assert_eq!(b.content, "that Brussels had failed.");
 }
 
 #[test]
 fn infinitival_reporting_verbs() {
-    let a = &run("Russia has pledged to continue its air campaign in Syria.")[0];
+    let a = &run("Russia has pledged to keep its embassy in Kabul open.")[0];
     assert_eq!(a.cue, "has pledged");
-    assert_eq!(a.content, "to continue its air campaign in Syria.");
+    assert_eq!(a.content, "to keep its embassy in Kabul open.");
     assert_eq!(a.speaker, "Russia");
     assert_eq!(a.skind, "government");
     assert_eq!(a.side.as_deref(), Some("Russia"));
@@ -220,15 +221,15 @@ fn statement_read_and_in_a_statement() {
 
 #[test]
 fn according_to_before_and_after() {
-    let f = run("Kerry blamed Moscow for the fighting, according to a statement by US State Department spokesman John Kirby.");
+    let f = run("Blinken blamed Tehran for the delay, according to a statement by US State Department spokesman Ned Holt.");
     let a = by_cue(&f, "according to");
     assert_eq!(a.kind, "according_to");
     assert_eq!(
         a.source,
-        "a statement by US State Department spokesman John Kirby"
+        "a statement by US State Department spokesman Ned Holt"
     );
-    assert_eq!(a.content, "Kerry blamed Moscow for the fighting");
-    assert_eq!(a.speaker, "John Kirby");
+    assert_eq!(a.content, "Blinken blamed Tehran for the delay");
+    assert_eq!(a.speaker, "Ned Holt");
     assert_eq!(a.side.as_deref(), Some("United States"));
     let f = run("According to the Pentagon, the strikes will continue.");
     let b = by_cue(&f, "According to");
@@ -254,11 +255,10 @@ fn headline_attribution() {
 
 #[test]
 fn mixed_quote() {
-    let a = &run(
-        "Kerry underlined Washington’s readiness to “suspend bilateral engagement” with Moscow.",
-    )[0];
+    let a =
+        &run("Kerry stressed Washington’s willingness to “pause the trade talks” with Beijing.")[0];
     assert_eq!(a.kind, "mixed");
-    assert_eq!(a.cue, "underlined");
+    assert_eq!(a.cue, "stressed");
 }
 
 #[test]
@@ -458,12 +458,12 @@ fn seed_article() {
     assert_eq!(last.speaker, "Dmitry Peskov");
     assert!(last.content.starts_with("“Unfortunately"));
     assert_eq!(last.side.as_deref(), Some("Russia"));
-    // "militancy it blames on some Western states": "it" is Syria, the subject of its own sentence.
+    // the "it blames on" clause of the seed article's history sentence: "it" is Syria, the subject of its own sentence.
     let blames = by_cue(&f, "blames");
     assert_eq!(blames.source, "it");
     assert_eq!(blames.speaker, "Syria");
     assert_eq!(blames.from, "pronoun");
-    // "airstrikes against what they call Daesh positions" is the writer's distancing, not an attribution.
+    // the seed article's "what they call" naming phrase is the writer's distancing, not an attribution.
     assert!(f.iter().all(|a| a.cue != "call"), "{f:#?}");
     // Lavrov is mentioned, never a source.
     assert!(f.iter().all(|a| !a.speaker.contains("Lavrov")));
