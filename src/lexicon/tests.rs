@@ -566,7 +566,7 @@ fn classify<'r>(rules: &'r [(regex::Regex, String)], line: &str) -> Option<&'r s
 fn boilerplate_lines() {
     let r = rules("boilerplate", "region");
     let caption = [
-        "Kremlin spokesman Dmitry Peskov (Photo by Reuters)",
+        "Finance Minister Anna Berg (Photo by Reuters)",
         "A man walks past a damaged building in Aleppo, Syria, on September 9, 2016. (Photo by AFP)",
         "(Photo: Getty Images)",
         "President speaks in Washington, Jan. 5, 2024. (AP Photo/Evan Vucci)",
