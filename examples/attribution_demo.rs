@@ -1,7 +1,5 @@
 //! Print the attributions slantscope finds in a text file: `cargo run --example attribution_demo FILE`.
-use slantscope::analyze::attribution::{
-    builtin_with_attribution_lexicons, extract, AttributionRules,
-};
+use slantscope::analyze::attribution::{extract, AttributionRules};
 use slantscope::text::{build, BuildOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -9,7 +7,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .ok_or("usage: attribution_demo FILE")?;
     let text = std::fs::read_to_string(&path)?;
-    let lex = builtin_with_attribution_lexicons()?;
+    let lex = slantscope::lexicon::LexiconSet::builtin()?;
     let rules = AttributionRules::from_lexicons(&lex)?;
     let text_rules = slantscope::analyze::Engine::new(lex.clone())?.text_rules;
     let model = build(

@@ -1,9 +1,7 @@
 //! Evaluate attribution extraction on PolNeAR `dev` (or the compartment given as the first argument):
 //! `cargo run --release --example polnear_dev [dev|train|annotator-training] [--json]`.
 //! The shared datasets folder is `$SLANTSCOPE_SHARED`, else `../shared` next to the crate, else `/work/shared`.
-use slantscope::analyze::attribution::{
-    builtin_with_attribution_lexicons, extract, AttributionRules,
-};
+use slantscope::analyze::attribution::{extract, AttributionRules};
 use slantscope::eval::polnear::{evaluate, predictions};
 use slantscope::text::{build, BuildOptions};
 use std::path::PathBuf;
@@ -27,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .cloned()
         .unwrap_or_else(|| "dev".into());
     let root = shared().join("datasets/polnear");
-    let lex = builtin_with_attribution_lexicons()?;
+    let lex = slantscope::lexicon::LexiconSet::builtin()?;
     let rules = AttributionRules::from_lexicons(&lex)?;
     let engine_text_rules = slantscope::analyze::Engine::new(lex.clone())?.text_rules;
     let report = evaluate(&root.join(&split), &root.join("metadata.tsv"), |text| {

@@ -14,7 +14,7 @@ mod rules;
 mod scan;
 mod sides;
 
-pub use rules::{builtin_with_attribution_lexicons, parse_lexicon_toml, AttributionRules};
+pub use rules::AttributionRules;
 pub use sides::{load_sides, parse_sides, SideDef, Sides};
 
 /// A byte range `start..end` in the document text.

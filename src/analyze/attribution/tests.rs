@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 fn lexicons() -> &'static LexiconSet {
     static L: OnceLock<LexiconSet> = OnceLock::new();
-    L.get_or_init(|| builtin_with_attribution_lexicons().unwrap())
+    L.get_or_init(|| crate::lexicon::LexiconSet::builtin().unwrap())
 }
 
 fn rules() -> &'static AttributionRules {

@@ -227,7 +227,7 @@ fn polnear_dev_targets() {
         );
         return;
     }
-    let lex = crate::analyze::attribution::builtin_with_attribution_lexicons().unwrap();
+    let lex = crate::lexicon::LexiconSet::builtin().unwrap();
     let rules = crate::analyze::attribution::AttributionRules::from_lexicons(&lex).unwrap();
     let tr = crate::analyze::Engine::new(lex).unwrap().text_rules;
     let r = evaluate(&root.join("dev"), &root.join("metadata.tsv"), |text| {
