@@ -565,28 +565,8 @@ mod tests {
 #[cfg(test)]
 mod dataset_tests {
     use super::*;
-    use std::path::PathBuf;
 
-    /// `../shared/datasets/<rel>` from the repository root; `None` (test skipped) when absent, except under
-    /// `CI=true`, where a missing dataset is a failure.
-    fn dataset(rel: &str) -> Option<PathBuf> {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/datasets")
-            .join(rel);
-        let p = if p.exists() {
-            p
-        } else {
-            PathBuf::from("/work/shared/datasets").join(rel)
-        };
-        if p.exists() {
-            return Some(p);
-        }
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("dataset {rel} not found under ../shared/datasets (required when CI=true)");
-        }
-        eprintln!("skipping: dataset {rel} not found");
-        None
-    }
+    use crate::testdata::dataset;
 
     #[test]
     fn real_ptc_gold_loads() {

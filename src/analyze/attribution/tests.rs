@@ -401,31 +401,9 @@ fn long_input_is_linear_enough() {
     assert!(start.elapsed().as_secs() < 20);
 }
 
-fn shared_dir() -> Option<std::path::PathBuf> {
-    if let Ok(p) = std::env::var("SLANTSCOPE_SHARED") {
-        return Some(p.into());
-    }
-    let local = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if local.exists() {
-        return Some(local);
-    }
-    let abs = std::path::PathBuf::from("/work/shared");
-    abs.exists().then_some(abs)
-}
-
 fn seed_text() -> Option<String> {
-    let path = shared_dir().map(|d| d.join("datasets/seed/presstv-russia-syria.txt"));
-    match path.and_then(|p| std::fs::read_to_string(p).ok()) {
-        Some(t) => Some(t),
-        None => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "seed article missing: set SLANTSCOPE_SHARED to the shared folder (datasets/seed/presstv-russia-syria.txt)"
-            );
-            eprintln!("skipping: seed article not found");
-            None
-        }
-    }
+    let path = crate::testdata::dataset("seed/presstv-russia-syria.txt")?;
+    std::fs::read_to_string(path).ok()
 }
 
 #[test]
