@@ -44,6 +44,9 @@ pub struct SourcingRules {
     class_rank: BTreeMap<String, usize>,
     credits: Vec<(regex::Regex, String)>,
     self_patterns: Vec<String>,
+    /// Compiled self-reference patterns per outlet-variant list: compiling them costs far more than
+    /// analysing an article, and a corpus has few outlets. Bounded by [`SELF_CACHE_MAX`].
+    self_cache: std::sync::Mutex<std::collections::HashMap<Vec<String>, std::sync::Arc<Vec<regex::Regex>>>>,
     /// (lower-cased surface form, lower-cased canonical name) of media entities.
     media_names: Vec<(String, String)>,
 }
@@ -146,6 +149,7 @@ impl SourcingRules {
             class_rank,
             credits,
             self_patterns,
+            self_cache: Default::default(),
             media_names,
         })
     }
@@ -430,6 +434,42 @@ impl SourcingRules {
             .map(|(_, c)| c.clone())
     }
 
+    /// The self-reference regexes for one outlet's spellings (compiled once per outlet, then cached).
+    fn self_regexes(&self, variants: &[String]) -> std::sync::Arc<Vec<regex::Regex>> {
+        let cache = |f: &mut dyn FnMut(&mut std::collections::HashMap<_, _>)| {
+            // A poisoned lock only means another thread panicked mid-insert: the map is still valid.
+            let mut g = self
+                .self_cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            f(&mut g)
+        };
+        let mut hit = None;
+        cache(&mut |m| hit = m.get(variants).cloned());
+        if let Some(h) = hit {
+            return h;
+        }
+        let alt = variants
+            .iter()
+            .map(|v| regex::escape(v))
+            .collect::<Vec<_>>()
+            .join("|");
+        let res: std::sync::Arc<Vec<regex::Regex>> = std::sync::Arc::new(
+            self.self_patterns
+                .iter()
+                .filter_map(|pat| {
+                    regex::Regex::new(&pat.replace("OUTLET", &format!("(?:{alt})"))).ok()
+                })
+                .collect(),
+        );
+        cache(&mut |m| {
+            if m.len() < SELF_CACHE_MAX {
+                m.insert(variants.to_vec(), res.clone());
+            }
+        });
+        res
+    }
+
     /// Spellings of `outlet` to look for: the name, and the media-entity forms whose name or canonical
     /// name is the outlet (without a leading "the").
     fn outlet_variants(&self, outlet: &str) -> Vec<String> {
@@ -454,6 +494,10 @@ impl SourcingRules {
         v
     }
 }
+
+/// Most outlet-variant lists whose self-reference regexes are kept compiled; beyond it (a corpus with
+/// thousands of outlets) they are compiled per article.
+const SELF_CACHE_MAX: usize = 1024;
 
 /// Words allowed between two anonymous phrases of one description ("officials | who spoke | on condition
 /// of anonymity").
@@ -735,23 +779,14 @@ pub fn profile(
 
     // Outlet self-references in the headline and body.
     if !variants.is_empty() {
-        let alt = variants
-            .iter()
-            .map(|v| regex::escape(v))
-            .collect::<Vec<_>>()
-            .join("|");
-        let res: Vec<regex::Regex> = rules
-            .self_patterns
-            .iter()
-            .filter_map(|pat| regex::Regex::new(&pat.replace("OUTLET", &format!("(?:{alt})"))).ok())
-            .collect();
+        let res = rules.self_regexes(&variants);
         let mut found: Vec<(usize, usize)> = Vec::new();
         for para in &model.paragraphs {
             if !matches!(para.region, Region::Body | Region::Headline) {
                 continue;
             }
             let pt = slice(text, para.start, para.end);
-            for re in &res {
+            for re in res.iter() {
                 for m in re.find_iter(&pt) {
                     let (s, e) = (para.start + m.start(), para.start + m.end());
                     if !found.iter().any(|&(a, b)| a < e && s < b) {
