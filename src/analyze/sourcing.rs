@@ -7,7 +7,7 @@
 use super::attribution::{Attribution, ByteSpan, Speaker};
 use super::{slice, SourceOut, Span};
 use crate::lexicon::{Entry, LexiconSet, TermHit, TermMatcher};
-use crate::text::{CharIndex, Region, TextModel};
+use crate::text::{CharIndex, LineRule, Region, TextModel};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -42,11 +42,15 @@ pub struct SourcingRules {
     matchers: Vec<(String, TermMatcher, Vec<TermInfo>)>,
     /// Role class → precedence (lower wins): order of first appearance in the lexicon.
     class_rank: BTreeMap<String, usize>,
-    credits: Vec<(regex::Regex, String)>,
+    /// Credit patterns: (regex, kind, prefilter). The prefilter ([`LineRule::prefilter_for`]) rejects
+    /// almost every paragraph cheaply; without it the Unicode word boundaries in the patterns push the
+    /// regex engine to its slowest matcher on every paragraph of non-ASCII text.
+    credits: Vec<(regex::Regex, String, Option<regex::Regex>)>,
     self_patterns: Vec<String>,
     /// Compiled self-reference patterns per outlet-variant list: compiling them costs far more than
     /// analysing an article, and a corpus has few outlets. Bounded by [`SELF_CACHE_MAX`].
-    self_cache: std::sync::Mutex<std::collections::HashMap<Vec<String>, std::sync::Arc<Vec<regex::Regex>>>>,
+    self_cache:
+        std::sync::Mutex<std::collections::HashMap<Vec<String>, std::sync::Arc<Vec<regex::Regex>>>>,
     /// (lower-cased surface form, lower-cased canonical name) of media entities.
     media_names: Vec<(String, String)>,
 }
@@ -93,7 +97,8 @@ impl SourcingRules {
                                 ));
                             }
                             let kind = e.attr("kind").unwrap_or("contributor").to_string();
-                            credits.push((re, kind));
+                            let pre = LineRule::prefilter_for(&re);
+                            credits.push((re, kind, pre));
                         }
                         "self_reference" => {
                             let pat = if e.case_sensitive {
@@ -755,7 +760,10 @@ pub fn profile(
     for para in &model.paragraphs {
         let pt = slice(text, para.start, para.end);
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        for (re, kind) in &rules.credits {
+        for (re, kind, pre) in &rules.credits {
+            if pre.as_ref().is_some_and(|f| !f.is_match(&pt)) {
+                continue;
+            }
             for c in re.captures_iter(&pt) {
                 let Some(m) = c.name("name") else { continue };
                 let s = m.start();

@@ -107,10 +107,14 @@ impl Entry {
     }
 }
 
+/// Compiles an entry pattern. Case-insensitivity is written into the pattern (`(?i)`) rather than set on a
+/// builder, so `Regex::as_str` is the whole pattern (prefilters are derived from it).
 fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<regex::Regex, regex::Error> {
-    regex::RegexBuilder::new(pattern)
-        .case_insensitive(!case_sensitive)
-        .build()
+    if case_sensitive {
+        regex::Regex::new(pattern)
+    } else {
+        regex::Regex::new(&format!("(?i){pattern}"))
+    }
 }
 
 /// One lexicon file.

@@ -162,6 +162,210 @@ fn leading_flags(pat: &str) -> usize {
     at
 }
 
+/// Unicode property families that contain no whitespace: a class made of them and of non-space literals is
+/// a subset of `\S`.
+const NO_SPACE_PROPERTIES: &[&str] = &[
+    "L",
+    "Lu",
+    "Ll",
+    "Lt",
+    "Lm",
+    "Lo",
+    "Letter",
+    "N",
+    "Nd",
+    "Nl",
+    "No",
+    "M",
+    "Mn",
+    "Mc",
+    "Me",
+    "P",
+    "Pd",
+    "Ps",
+    "Pe",
+    "Pi",
+    "Pf",
+    "Pc",
+    "Po",
+    "S",
+    "Sm",
+    "Sc",
+    "Sk",
+    "So",
+    "Alphabetic",
+    "Uppercase",
+    "Lowercase",
+];
+
+/// The language-widening rewrite behind [`LineRule::prefilter_for`] (`x`-mode patterns excluded):
+/// word-boundary assertions become empty groups; `\w` and no-space Unicode properties (`\p{L}`, `\pN`,
+/// ...) outside classes become `\S`; a non-negated class that uses `\p`, `\P` or `\w` becomes `\S` when
+/// all its members are non-space, else `(?s:.)`. Negated classes and classes with set operations are kept.
+/// Returns the pattern and whether anything changed.
+fn widen(pat: &str) -> (String, bool) {
+    let chars: Vec<char> = pat.chars().collect();
+    let mut out = String::with_capacity(pat.len());
+    let mut changed = false;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                let Some(&n) = chars.get(i + 1) else {
+                    out.push(c);
+                    break;
+                };
+                i += 2;
+                match n {
+                    'b' | 'B' | '<' | '>' => {
+                        if n == 'b' && chars.get(i) == Some(&'{') {
+                            while let Some(&x) = chars.get(i) {
+                                i += 1;
+                                if x == '}' {
+                                    break;
+                                }
+                            }
+                        }
+                        out.push_str("(?:)");
+                        changed = true;
+                    }
+                    'w' => {
+                        out.push_str("\\S");
+                        changed = true;
+                    }
+                    'p' => {
+                        let (name, next) = property_name(&chars, i);
+                        if NO_SPACE_PROPERTIES.contains(&name.as_str()) {
+                            out.push_str("\\S");
+                            changed = true;
+                        } else {
+                            out.extend(&chars[i - 2..next]);
+                        }
+                        i = next;
+                    }
+                    _ => {
+                        out.push(c);
+                        out.push(n);
+                    }
+                }
+            }
+            '[' => {
+                let end = class_end(&chars, i);
+                let class: String = chars[i..end].iter().collect();
+                match widen_class(&class) {
+                    Some(w) => {
+                        out.push_str(w);
+                        changed = true;
+                    }
+                    None => out.push_str(&class),
+                }
+                i = end;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    (out, changed)
+}
+
+/// The property name after `\p` at `i` (`{Lu}` or one letter) and the index after it.
+fn property_name(chars: &[char], i: usize) -> (String, usize) {
+    if chars.get(i) == Some(&'{') {
+        let mut j = i + 1;
+        let mut name = String::new();
+        while let Some(&x) = chars.get(j) {
+            j += 1;
+            if x == '}' {
+                break;
+            }
+            name.push(x);
+        }
+        (name, j)
+    } else {
+        (
+            chars.get(i).map(|c| c.to_string()).unwrap_or_default(),
+            (i + 1).min(chars.len()),
+        )
+    }
+}
+
+/// The index just after the class opening at `start` (`[`), nested classes and escapes included.
+fn class_end(chars: &[char], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    // Just after `[` or `[^`: a `]` there is a literal.
+    let mut at_start = false;
+    while let Some(&c) = chars.get(i) {
+        let first = std::mem::take(&mut at_start);
+        match c {
+            '\\' => i += 1,
+            '[' => {
+                depth += 1;
+                at_start = true;
+                if chars.get(i + 1) == Some(&'^') {
+                    i += 1;
+                }
+            }
+            ']' if !first => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    chars.len()
+}
+
+/// The replacement for one whole class (`[...]`), `None` to keep it.
+fn widen_class(class: &str) -> Option<&'static str> {
+    let body = class.strip_prefix('[')?.strip_suffix(']')?;
+    if body.starts_with('^') || ["&&", "--", "~~", "[:"].iter().any(|op| body.contains(op)) {
+        return None;
+    }
+    let chars: Vec<char> = body.chars().collect();
+    let mut large = false;
+    let mut no_space = true;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        i += 1;
+        if c == '[' {
+            // A nested class: members unknown here; widen to anything.
+            no_space = false;
+            continue;
+        }
+        if c != '\\' {
+            no_space &= !c.is_whitespace();
+            continue;
+        }
+        let Some(&n) = chars.get(i) else { break };
+        i += 1;
+        match n {
+            'p' => {
+                let (name, next) = property_name(&chars, i);
+                i = next;
+                large = true;
+                no_space &= NO_SPACE_PROPERTIES.contains(&name.as_str());
+            }
+            'P' => {
+                let (_, next) = property_name(&chars, i);
+                i = next;
+                large = true;
+                no_space = false;
+            }
+            'w' => large = true,
+            // Escaped punctuation is itself; any other escape (\s, \n, \x.., \u{..}, ...) may be space.
+            _ if n.is_ascii_punctuation() => {}
+            _ => no_space = false,
+        }
+    }
+    large.then_some(if no_space { "\\S" } else { "(?s:.)" })
+}
+
 /// A rule that classifies a whole line/paragraph as caption or boilerplate (from `boilerplate` lexicons).
 #[derive(Debug, Clone)]
 pub struct LineRule {
@@ -187,12 +391,14 @@ impl LineRule {
         self.prefilter.as_ref().is_none_or(|f| f.is_match(line)) && self.regex.is_match(line)
     }
 
-    /// A prefilter for a regex built with `Regex::new` (default flags) and matched against single lines:
+    /// A prefilter for a regex built with `Regex::new` (default flags) and matched against single lines
+    /// (or paragraphs: every rewrite below only widens the language, so it is a prefilter for any haystack):
     /// the same pattern with every word-boundary assertion (`\b`, `\B`, `\b{..}`, `\<`, `\>`) replaced by
-    /// an empty group and a leading `^.*` dropped (`^.+` becomes `.`). Both only add matches, so it matches
-    /// every line the original matches. Without Unicode word boundaries the regex engine can use its lazy
-    /// DFA on non-ASCII text instead of falling back to the much slower PikeVM, and a pattern anchored only
-    /// at its end is searched backwards from the end of the line. `None` when neither applies.
+    /// an empty group, large Unicode classes widened (see [`widen`]) and a leading `^.*` dropped (`^.+`
+    /// becomes `.`). All only add matches, so it matches every line the original matches. Without Unicode
+    /// word boundaries and letter classes the regex engine can use its lazy DFA on non-ASCII text instead
+    /// of falling back to the much slower PikeVM, and a pattern anchored only at its end is searched
+    /// backwards from the end of the line. `None` when nothing applies.
     pub fn prefilter_for(regex: &regex::Regex) -> Option<regex::Regex> {
         let pat = regex.as_str();
         // Verbose mode (`x` flag) has comments the scan below does not understand: no prefilter.
@@ -205,51 +411,7 @@ impl LineRule {
         if verbose {
             return None;
         }
-        let mut out = String::with_capacity(pat.len());
-        let mut changed = false;
-        let mut class = 0usize;
-        let mut chars = pat.chars().peekable();
-        // Just after `[` or `[^`: a `]` there is a literal.
-        let mut class_start = false;
-        while let Some(c) = chars.next() {
-            let at_start = std::mem::take(&mut class_start);
-            match c {
-                '\\' => {
-                    let Some(n) = chars.next() else {
-                        out.push(c);
-                        break;
-                    };
-                    if class == 0 && matches!(n, 'b' | 'B' | '<' | '>') {
-                        if n == 'b' && chars.peek() == Some(&'{') {
-                            for c in chars.by_ref() {
-                                if c == '}' {
-                                    break;
-                                }
-                            }
-                        }
-                        out.push_str("(?:)");
-                        changed = true;
-                    } else {
-                        out.push(c);
-                        out.push(n);
-                    }
-                }
-                '[' => {
-                    class += 1;
-                    out.push(c);
-                    class_start = true;
-                    if chars.peek() == Some(&'^') {
-                        out.push('^');
-                        chars.next();
-                    }
-                }
-                ']' if class > 0 && !at_start => {
-                    class -= 1;
-                    out.push(c);
-                }
-                _ => out.push(c),
-            }
-        }
+        let (mut out, mut changed) = widen(pat);
         // A leading `^.*` (or `^.+`) only says "anywhere in the line": without it (or with one `.`) the
         // pattern still matches every line the original matches, and a pattern anchored only at `$` is
         // searched backwards from the end of the line instead of scanning the whole line forwards.

@@ -838,7 +838,7 @@ fn twenty_mb_paragraphs() {
 }
 
 #[test]
-fn line_rule_prefilter_drops_word_boundaries_outside_classes() {
+fn line_rule_prefilter_drops_word_boundaries_and_widens_letter_classes() {
     let pf =
         |p: &str| LineRule::prefilter_for(&Regex::new(p).unwrap()).map(|r| r.as_str().to_string());
     assert_eq!(
@@ -854,6 +854,36 @@ fn line_rule_prefilter_drops_word_boundaries_outside_classes() {
     assert_eq!(pf(r"^.+\bx$"), Some(r".(?:)x$".into()));
     assert_eq!(pf(r"^.*?x$"), None);
     assert_eq!(pf(r"^x.*$"), None);
+    // Letter classes are widened to non-space (or anything when the class may hold a space); negated
+    // classes, set operations and other properties stay.
+    assert_eq!(
+        pf(r"[\p{L}.'’-]+(?:\s[\p{Lu}]){0,4}\p{L}\pN\w"),
+        Some(r"\S+(?:\s\S){0,4}\S\S\S".into())
+    );
+    assert_eq!(pf(r"x[\p{L} .]{1,9}"), Some(r"x(?s:.){1,9}".into()));
+    assert_eq!(pf(r"x[\p{L}\s]"), Some(r"x(?s:.)".into()));
+    assert_eq!(pf(r"x[\P{L}a]"), Some(r"x(?s:.)".into()));
+    assert_eq!(pf(r"x[^\p{L}]\p{Zs}[\p{L}&&a-z]"), None);
+    assert_eq!(pf(r"[\]\p{L}]"), Some(r"\S".into()));
+    let cases = [
+        r"(?i)^(?:[\p{Lu}][\p{L}.,' -]{0,60}\s)?\((?P<name>AP|[\p{Lu}][\p{L}&.]*)\)\s*[-–—]",
+        r"\b(?P<n>(?:[\p{L}.'’-]+(?:\s[\p{L}.'’-]+){0,4}\s*/\s*)?Getty Images)",
+        r"(?i)\breporting\s+by\s+(?P<name>[\p{Lu}][^;.()\n]{1,120})",
+    ];
+    for p in cases {
+        let re = Regex::new(p).unwrap();
+        let pre = LineRule::prefilter_for(&re).expect(p);
+        for hay in [
+            "LONDON (AP) — x",
+            "Élise Ünal / Getty Images",
+            "Ö (Reuters) - y",
+            "with reporting by Åsa Öberg",
+            "nothing here at all",
+            "Ünal/Getty Images",
+        ] {
+            assert!(!re.is_match(hay) || pre.is_match(hay), "{p} on {hay}");
+        }
+    }
     // A prefilter accepts everything the rule accepts.
     let rule = LineRule {
         regex: Regex::new(r"(?i)^.*\bvia\b.*$").unwrap(),
