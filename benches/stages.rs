@@ -120,7 +120,12 @@ fn loaded_terms(b: Bencher) {
         .collect();
     b.counter(bytes()).bench(|| {
         for (d, (m, a)) in docs().iter().zip(&prepared) {
-            black_box(analyze::loaded::find(&d.text, m, a, &e.loaded));
+            black_box(analyze::loaded::find(
+                &slantscope::lexicon::MatchView::new(&d.text),
+                m,
+                a,
+                &e.loaded,
+            ));
         }
     });
 }

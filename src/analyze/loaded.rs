@@ -4,7 +4,7 @@
 
 use super::attribution::Attribution;
 use super::ContentIndex;
-use crate::lexicon::{Entry, LexiconSet, TermMatcher};
+use crate::lexicon::{Entry, LexiconSet, MatchView, TermMatcher};
 use crate::text::{Region, TextModel, Voice};
 
 /// Hits weighted below this are recorded (which member of a contested pair an outlet chooses, weak hedges)
@@ -101,10 +101,15 @@ fn in_scope(scope: &str, region: Region, voice: Voice) -> bool {
 }
 
 /// All loaded-term findings of one article, in text order.
-pub fn find(text: &str, model: &TextModel, atts: &[Attribution], rules: &LoadedRules) -> Vec<Hit> {
+pub fn find(
+    view: &MatchView,
+    model: &TextModel,
+    atts: &[Attribution],
+    rules: &LoadedRules,
+) -> Vec<Hit> {
     let mut hits = Vec::new();
     let contents = ContentIndex::new(atts);
-    for h in rules.matcher.find_all(text) {
+    for h in rules.matcher.find_in_view(view) {
         let region = model.region_at(h.start);
         if !matches!(region, Region::Headline | Region::Body) {
             continue;
@@ -131,7 +136,7 @@ pub fn find(text: &str, model: &TextModel, atts: &[Attribution], rules: &LoadedR
             lexicon: r.lexicon.clone(),
         });
     }
-    hits.extend(scare_quotes(text, model, atts, &contents));
+    hits.extend(scare_quotes(view.text(), model, atts, &contents));
     hits.sort_by(|a, b| (a.start, a.end, &a.category).cmp(&(b.start, b.end, &b.category)));
     hits
 }

@@ -7,7 +7,7 @@ pub mod loaded;
 pub mod sourcing;
 
 use crate::input::{Document, OutletRules};
-use crate::lexicon::LexiconSet;
+use crate::lexicon::{LexiconSet, MatchView};
 use crate::text::{self, CharIndex, LineRule, Region, TextModel, TextRules, Voice};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -326,7 +326,8 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
     }
     model.set_voice_all(&quoted, Voice::Quoted);
     model.set_paraphrased_all(&paraphrased);
-    let hits = loaded::find(text, &model, &atts, &engine.loaded);
+    let view = MatchView::new(text);
+    let hits = loaded::find(&view, &model, &atts, &engine.loaded);
     let idx = CharIndex::new(text);
     let span = |s: usize, e: usize| Span {
         start: idx.char_of(s),
@@ -407,7 +408,15 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         })
         .collect();
 
-    let profile = sourcing::profile(text, &model, &atts, &doc.outlet, &engine.sourcing, &idx);
+    let profile = sourcing::profile(
+        text,
+        &view,
+        &model,
+        &atts,
+        &doc.outlet,
+        &engine.sourcing,
+        &idx,
+    );
     let balance = crate::metrics::balance(&attributions);
     let metrics = crate::metrics::compute(
         engine,

@@ -6,7 +6,7 @@
 
 use super::attribution::{Attribution, ByteSpan, Speaker};
 use super::{slice, SourceOut, Span};
-use crate::lexicon::{Entry, LexiconSet, TermHit, TermMatcher};
+use crate::lexicon::{Entry, LexiconSet, MatchView, TermHit, TermMatcher};
 use crate::text::{CharIndex, LineRule, Region, TextModel};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -174,16 +174,48 @@ impl SourcingRules {
         v
     }
 
+    /// Hits of the `anonymous` category in a text, as (start, end, info) sorted by start.
+    fn anonymous_hits(&self, hits: Vec<TermHit>) -> Vec<AnonHit<'_>> {
+        let Some((_, _, info)) = self.matchers.iter().find(|(c, _, _)| c == "anonymous") else {
+            return Vec::new();
+        };
+        let mut v: Vec<AnonHit> = hits
+            .into_iter()
+            .filter_map(|h| info.get(h.entry).map(|i| (h.start, h.end, i)))
+            .collect();
+        v.sort_by_key(|p| (p.0, std::cmp::Reverse(p.1)));
+        v
+    }
+
+    /// The `anonymous` matcher's hits in the whole text of `view` (computed once per article; sentences
+    /// take their slice of it).
+    fn anonymous_in_view(&self, view: &MatchView) -> Vec<AnonHit<'_>> {
+        match self.matchers.iter().find(|(c, _, _)| c == "anonymous") {
+            Some((_, m, _)) => self.anonymous_hits(m.find_in_view(view)),
+            None => Vec::new(),
+        }
+    }
+
+    /// Anonymous-phrase hits in `text`.
+    fn anonymous_in(&self, text: &str) -> Vec<AnonHit<'_>> {
+        match self.matchers.iter().find(|(c, _, _)| c == "anonymous") {
+            Some((_, m, _)) => self.anonymous_hits(m.find_all(text)),
+            None => Vec::new(),
+        }
+    }
+
     /// Anonymous-phrase hits in `text` grouped into chains: hits that overlap or are separated by at most
     /// [`CHAIN_GAP_WORDS`] words without punctuation ("a person familiar | with | the matter"). Each chain
-    /// is (start, end, class of its first hit, longest hit in words, any agentless hit).
-    fn anonymous_chains(&self, text: &str, extra: Option<(usize, usize)>) -> Vec<Chain> {
-        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> = self
-            .hits(text)
-            .into_iter()
-            .filter(|(_, i)| i.category == "anonymous")
-            .map(|(h, i)| (h.start, h.end, Some(i)))
-            .collect();
+    /// is (start, end, class of its first hit, longest hit in words, any agentless hit). `anon` are the
+    /// anonymous hits in `text` ([`SourcingRules::anonymous_in`]).
+    fn anonymous_chains(
+        &self,
+        text: &str,
+        anon: &[AnonHit],
+        extra: Option<(usize, usize)>,
+    ) -> Vec<Chain> {
+        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> =
+            anon.iter().map(|&(s, e, i)| (s, e, Some(i))).collect();
         pieces.extend(extra.map(|(a, b)| (a, b, None)));
         pieces.sort_by_key(|p| (p.0, std::cmp::Reverse(p.1)));
         let mut chains: Vec<Chain> = Vec::new();
@@ -257,6 +289,19 @@ impl SourcingRules {
         at: Option<(usize, usize)>,
         speaker: Option<&Speaker>,
     ) -> Typing {
+        let anon = self.anonymous_in(sentence);
+        self.classify_with(source, sentence, &anon, at, speaker)
+    }
+
+    /// [`SourcingRules::classify`] with the sentence's anonymous hits already found.
+    fn classify_with(
+        &self,
+        source: &str,
+        sentence: &str,
+        sentence_anon: &[AnonHit],
+        at: Option<(usize, usize)>,
+        speaker: Option<&Speaker>,
+    ) -> Typing {
         let src_hits = self.hits(source);
         let mut anon: Option<String> = None;
         let mut extent = at;
@@ -265,7 +310,7 @@ impl SourcingRules {
         let mut governs = false;
         match at {
             Some((s0, s1)) => {
-                for c in self.anonymous_chains(sentence, Some((s0, s1))) {
+                for c in self.anonymous_chains(sentence, sentence_anon, Some((s0, s1))) {
                     if c.start <= s1 && s0 <= c.end {
                         anon = c.class.clone();
                         extent = Some((c.start, c.end));
@@ -275,7 +320,7 @@ impl SourcingRules {
             }
             None => {
                 anon = self
-                    .anonymous_chains(source, None)
+                    .anonymous_chains(source, &self.anonymous_in(source), None)
                     .into_iter()
                     .find_map(|c| c.class);
             }
@@ -286,7 +331,13 @@ impl SourcingRules {
             .and_then(|(_, s1)| sentence.get(s1..))
             .unwrap_or_default()
             .trim_start_matches(|c: char| c.is_whitespace() || c == ',');
-        let named_after = self.hits(after).first().is_some_and(|(h, i)| {
+        // Only a hit at the very start matters: look at the first few words.
+        let head = after
+            .char_indices()
+            .filter(|(_, c)| c.is_whitespace())
+            .nth(NAMING_WINDOW_WORDS)
+            .map_or(after, |(i, _)| &after[..i]);
+        let named_after = self.hits(head).first().is_some_and(|(h, i)| {
             h.start == 0
                 && i.category == "function"
                 && i.class.as_deref() == Some("naming")
@@ -504,6 +555,12 @@ impl SourcingRules {
 /// thousands of outlets) they are compiled per article.
 const SELF_CACHE_MAX: usize = 1024;
 
+/// An anonymous hit: (start, end, entry info), byte offsets in the text it was found in.
+type AnonHit<'a> = (usize, usize, &'a TermInfo);
+
+/// Words after a source in which a naming word ("like", "including") must start.
+const NAMING_WINDOW_WORDS: usize = 6;
+
 /// Words allowed between two anonymous phrases of one description ("officials | who spoke | on condition
 /// of anonymity").
 const CHAIN_GAP_WORDS: usize = 2;
@@ -562,9 +619,10 @@ fn strip_det(s: &str) -> String {
 }
 
 /// Build the sourcing profile of one article. `atts` are the extractor's attributions (byte offsets),
-/// `idx` converts byte offsets to code points.
+/// `idx` converts byte offsets to code points, `view` is the match view of `text`.
 pub fn profile(
     text: &str,
+    view: &MatchView,
     model: &TextModel,
     atts: &[Attribution],
     outlet: &str,
@@ -578,6 +636,17 @@ pub fn profile(
     };
     let mut p = Profile::default();
     let variants = rules.outlet_variants(outlet);
+    // Anonymous phrases of the whole text, found once; a sentence takes the hits inside it.
+    let anon_all = rules.anonymous_in_view(view);
+    let anon_in = |s: usize, e: usize| -> Vec<AnonHit> {
+        let from = anon_all.partition_point(|h| h.0 < s);
+        anon_all[from..]
+            .iter()
+            .take_while(|h| h.0 < e)
+            .filter(|h| h.1 <= e)
+            .map(|&(a, b, i)| (a - s, b - s, i))
+            .collect()
+    };
     let own_media = |name: &str| {
         let n = name.to_lowercase();
         let n = n.strip_prefix("the ").unwrap_or(&n).to_string();
@@ -623,21 +692,22 @@ pub fn profile(
         let sen = model
             .sentence_at(src.start)
             .and_then(|i| model.sentences.get(i));
-        let (sen_text, at) = match (sen, a.source) {
+        let (sen_text, sen_anon, at) = match (sen, a.source) {
             (Some(s), Some(src)) => (
                 slice(text, s.start, s.end),
+                anon_in(s.start, s.end),
                 Some((
                     src.start.saturating_sub(s.start),
                     src.end.min(s.end).saturating_sub(s.start),
                 )),
             ),
-            _ => (String::new(), None),
+            _ => (String::new(), Vec::new(), None),
         };
         let src_text = a
             .source
             .map(|s| slice(text, s.start, s.end))
             .unwrap_or_default();
-        let t = rules.classify(&src_text, &sen_text, at, Some(sp));
+        let t = rules.classify_with(&src_text, &sen_text, &sen_anon, at, Some(sp));
         let name = match t.kind.as_str() {
             "anonymous" => {
                 let widened = match (t.extent, sen) {
@@ -722,8 +792,12 @@ pub fn profile(
         if has_source {
             continue;
         }
+        let sen_anon = anon_in(sen.start, sen.end);
+        if sen_anon.is_empty() {
+            continue;
+        }
         let st = slice(text, sen.start, sen.end);
-        for c in rules.anonymous_chains(&st, None) {
+        for c in rules.anonymous_chains(&st, &sen_anon, None) {
             if !(c.agentless || c.words >= STANDALONE_MIN_WORDS) {
                 continue;
             }

@@ -139,11 +139,35 @@ impl TermMatcher {
     }
 
     fn find_in(&self, text: &str, base: usize, out: &mut Vec<TermHit>) {
-        let Some(ac) = &self.automaton else { return };
+        if self.automaton.is_none() {
+            return;
+        }
         let mut view = String::new();
         let mut map: Vec<u32> = Vec::new();
         normalize::view_with_map(text, &mut view, &mut map);
-        let Ok(matches) = ac.try_find_overlapping_iter(view.as_str()) else {
+        self.find_in_parts(text, &view, &map, base, out);
+    }
+
+    /// All matches in the text of `v` (as [`TermMatcher::find_all`], without building the view again).
+    pub fn find_in_view(&self, v: &MatchView) -> Vec<TermHit> {
+        let mut out = Vec::new();
+        match &v.view {
+            Some((view, map)) => self.find_in_parts(v.text, view, map, 0, &mut out),
+            None => out = self.find_all(v.text),
+        }
+        out
+    }
+
+    fn find_in_parts(
+        &self,
+        text: &str,
+        view: &str,
+        map: &[u32],
+        base: usize,
+        out: &mut Vec<TermHit>,
+    ) {
+        let Some(ac) = &self.automaton else { return };
+        let Ok(matches) = ac.try_find_overlapping_iter(view) else {
             return;
         };
 
@@ -235,6 +259,30 @@ impl TermMatcher {
                 last_end = f.end;
             }
         }
+    }
+}
+
+/// A text with its match view (folded text and offset map), built once and shared by every matcher that
+/// scans the same text.
+pub struct MatchView<'a> {
+    text: &'a str,
+    /// `None` for a text too long for the u32 offset map: matchers then cut it into pieces themselves.
+    view: Option<(String, Vec<u32>)>,
+}
+
+impl<'a> MatchView<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let view = (text.len() < u32::MAX as usize).then(|| {
+            let mut view = String::new();
+            let mut map = Vec::new();
+            normalize::view_with_map(text, &mut view, &mut map);
+            (view, map)
+        });
+        MatchView { text, view }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
     }
 }
 

@@ -17,7 +17,7 @@ mod normalize;
 mod plain;
 
 pub use diag::{Diagnostic, Severity};
-pub use matcher::{TermHit, TermMatcher};
+pub use matcher::{MatchView, TermHit, TermMatcher};
 
 /// The lexicon kinds a native file may declare.
 pub const KINDS: &[&str] = &[
