@@ -179,21 +179,21 @@ impl TermMatcher {
                 continue;
             };
             let (start, end) = (m.start(), m.end());
-            if surface.check_start && char_before(&view, start).is_some_and(is_word_char) {
+            if surface.check_start && char_before(view, start).is_some_and(is_word_char) {
                 continue;
             }
-            let end_ok = !surface.check_end || !char_at(&view, end).is_some_and(is_word_char);
+            let end_ok = !surface.check_end || !char_at(view, end).is_some_and(is_word_char);
             let mut word_end = None;
             let mut accept = |o: &Owner, scratch: &mut String| -> Option<Span> {
                 let end = if o.wildcard {
-                    *word_end.get_or_insert_with(|| extend_word(&view, end))
+                    *word_end.get_or_insert_with(|| extend_word(view, end))
                 } else if end_ok {
                     end
                 } else {
                     return None;
                 };
                 if let Some(exact) = &o.exact {
-                    let (s, e) = original_span(text, &map, start, end)?;
+                    let (s, e) = original_span(text, map, start, end)?;
                     scratch.clear();
                     normalize::for_each(text.get(s..e)?, false, |c, _| scratch.push(c));
                     let ok = if o.wildcard {
@@ -250,7 +250,7 @@ impl TermMatcher {
             if f.start < last_end {
                 continue;
             }
-            if let Some((s, e)) = original_span(text, &map, f.start, f.end) {
+            if let Some((s, e)) = original_span(text, map, f.start, f.end) {
                 out.push(TermHit {
                     start: base + s,
                     end: base + e,
