@@ -459,6 +459,10 @@ fn cmd_lexicon_check(dir: Option<&Path>) -> anyhow::Result<i32> {
         Some(d) => LexiconSet::with_user_dir(d)?,
         None => LexiconSet::builtin()?,
     };
+    // Built-in patterns are otherwise compiled on first need: compile them all here.
+    for l in &set.lexicons {
+        l.patterns()?;
+    }
     Engine::new(set)?;
     for l in &report.lexicons {
         writeln!(

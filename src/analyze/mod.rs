@@ -234,26 +234,6 @@ impl Engine {
     }
 }
 
-fn compile_pattern(
-    lex: &crate::lexicon::Lexicon,
-    e: &crate::lexicon::Entry,
-) -> crate::Result<regex::Regex> {
-    let pat = e.pattern.as_deref().unwrap_or(&e.term);
-    let pat = if e.case_sensitive {
-        pat.to_string()
-    } else {
-        format!("(?i){pat}")
-    };
-    regex::Regex::new(&pat).map_err(|err| crate::Error::Lexicon {
-        location: crate::error::Location {
-            file: lex.origin.clone(),
-            line: e.line,
-            col: 1,
-        },
-        message: format!("invalid pattern: {err}"),
-    })
-}
-
 fn text_rules(lex: &LexiconSet) -> crate::Result<TextRules> {
     let mut rules = TextRules::default();
     for l in lex.of_kind("abbreviations") {
@@ -267,12 +247,9 @@ fn text_rules(lex: &LexiconSet) -> crate::Result<TextRules> {
                 Some("caption") => Region::Caption,
                 _ => Region::Boilerplate,
             };
-            let regex = compile_pattern(l, e)?;
-            rules.line_rules.push(LineRule {
-                prefilter: LineRule::prefilter_for(&regex),
-                regex,
-                region,
-            });
+            rules
+                .line_rules
+                .push(LineRule::new(l.pattern_of(e)?, region));
         }
     }
     Ok(rules)
@@ -287,7 +264,7 @@ fn outlet_rules(lex: &LexiconSet) -> crate::Result<OutletRules> {
                 .get("outlet")
                 .cloned()
                 .unwrap_or_else(|| e.term.clone());
-            rules.signatures.push((compile_pattern(l, e)?, outlet));
+            rules.signatures.push((l.pattern_of(e)?, outlet));
         }
     }
     Ok(rules)

@@ -6,10 +6,11 @@
 
 use super::attribution::{Attribution, ByteSpan, Speaker};
 use super::{slice, SourceOut, Span};
-use crate::lexicon::{Entry, LexiconSet, MatchView, TermHit, TermMatcher};
-use crate::text::{CharIndex, LineRule, Region, TextModel};
+use crate::lexicon::{Entry, LexiconSet, MatchView, Pattern, TermHit, TermMatcher};
+use crate::text::{CharIndex, Region, TextModel};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Role classes whose sources count as official (besides government bodies).
 pub const OFFICIAL_CLASSES: &[&str] = &["government_official", "spokesperson", "military"];
@@ -42,15 +43,14 @@ pub struct SourcingRules {
     matchers: Vec<(String, TermMatcher, Vec<TermInfo>)>,
     /// Role class → precedence (lower wins): order of first appearance in the lexicon.
     class_rank: BTreeMap<String, usize>,
-    /// Credit patterns: (regex, kind, prefilter). The prefilter ([`LineRule::prefilter_for`]) rejects
-    /// almost every paragraph cheaply; without it the Unicode word boundaries in the patterns push the
-    /// regex engine to its slowest matcher on every paragraph of non-ASCII text.
-    credits: Vec<(regex::Regex, String, Option<regex::Regex>)>,
+    /// Credit patterns and their kind. The pattern's prefilter rejects almost every paragraph cheaply;
+    /// without it the Unicode word boundaries and letter classes in the patterns push the regex engine
+    /// to its slowest matcher on every paragraph of non-ASCII text.
+    credits: Vec<(Pattern, String)>,
     self_patterns: Vec<String>,
     /// Compiled self-reference patterns per outlet-variant list: compiling them costs far more than
     /// analysing an article, and a corpus has few outlets. Bounded by [`SELF_CACHE_MAX`].
-    self_cache:
-        std::sync::Mutex<std::collections::HashMap<Vec<String>, std::sync::Arc<Vec<regex::Regex>>>>,
+    self_cache: std::sync::Mutex<std::collections::HashMap<String, Arc<OutletSelf>>>,
     /// (lower-cased surface form, lower-cased canonical name) of media entities.
     media_names: Vec<(String, String)>,
 }
@@ -78,18 +78,8 @@ impl SourcingRules {
                 if let Some(p) = &e.pattern {
                     match e.category.as_str() {
                         "credit" => {
-                            let re = match e.regex() {
-                                Some(Ok(r)) => r,
-                                Some(Err(err)) => {
-                                    return Err(lex_err(
-                                        &l.origin,
-                                        e,
-                                        format!("invalid pattern: {err}"),
-                                    ))
-                                }
-                                None => continue,
-                            };
-                            if !re.capture_names().any(|n| n == Some("name")) {
+                            let pattern = l.pattern_of(e)?;
+                            if !(p.contains("(?P<name>") || p.contains("(?<name>")) {
                                 return Err(lex_err(
                                     &l.origin,
                                     e,
@@ -97,8 +87,7 @@ impl SourcingRules {
                                 ));
                             }
                             let kind = e.attr("kind").unwrap_or("contributor").to_string();
-                            let pre = LineRule::prefilter_for(&re);
-                            credits.push((re, kind, pre));
+                            credits.push((pattern, kind));
                         }
                         "self_reference" => {
                             let pat = if e.case_sensitive {
@@ -490,40 +479,40 @@ impl SourcingRules {
             .map(|(_, c)| c.clone())
     }
 
-    /// The self-reference regexes for one outlet's spellings (compiled once per outlet, then cached).
-    fn self_regexes(&self, variants: &[String]) -> std::sync::Arc<Vec<regex::Regex>> {
-        let cache = |f: &mut dyn FnMut(&mut std::collections::HashMap<_, _>)| {
+    /// What an outlet's self-references are found with: its spellings and the self-reference regexes
+    /// (with prefilters) built from them. Built once per outlet name, then cached.
+    fn outlet_self(&self, outlet: &str) -> Arc<OutletSelf> {
+        let lock = || {
             // A poisoned lock only means another thread panicked mid-insert: the map is still valid.
-            let mut g = self
-                .self_cache
+            self.self_cache
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            f(&mut g)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
         };
-        let mut hit = None;
-        cache(&mut |m| hit = m.get(variants).cloned());
-        if let Some(h) = hit {
-            return h;
+        if let Some(hit) = lock().get(outlet) {
+            return hit.clone();
         }
+        let variants = self.outlet_variants(outlet);
         let alt = variants
             .iter()
             .map(|v| regex::escape(v))
             .collect::<Vec<_>>()
             .join("|");
-        let res: std::sync::Arc<Vec<regex::Regex>> = std::sync::Arc::new(
+        let regexes = if variants.is_empty() {
+            Vec::new()
+        } else {
             self.self_patterns
                 .iter()
                 .filter_map(|pat| {
-                    regex::Regex::new(&pat.replace("OUTLET", &format!("(?:{alt})"))).ok()
+                    Pattern::new(&pat.replace("OUTLET", &format!("(?:{alt})")), false).ok()
                 })
-                .collect(),
-        );
-        cache(&mut |m| {
-            if m.len() < SELF_CACHE_MAX {
-                m.insert(variants.to_vec(), res.clone());
-            }
-        });
-        res
+                .collect()
+        };
+        let built = Arc::new(OutletSelf { variants, regexes });
+        let mut map = lock();
+        if map.len() < SELF_CACHE_MAX {
+            map.insert(outlet.to_string(), built.clone());
+        }
+        built
     }
 
     /// Spellings of `outlet` to look for: the name, and the media-entity forms whose name or canonical
@@ -551,7 +540,13 @@ impl SourcingRules {
     }
 }
 
-/// Most outlet-variant lists whose self-reference regexes are kept compiled; beyond it (a corpus with
+/// An outlet's spellings and its compiled self-reference patterns (regex, prefilter).
+struct OutletSelf {
+    variants: Vec<String>,
+    regexes: Vec<Pattern>,
+}
+
+/// Most outlets whose self-reference regexes are kept compiled; beyond it (a corpus with
 /// thousands of outlets) they are compiled per article.
 const SELF_CACHE_MAX: usize = 1024;
 
@@ -635,7 +630,8 @@ pub fn profile(
         text: slice(text, s, e),
     };
     let mut p = Profile::default();
-    let variants = rules.outlet_variants(outlet);
+    let outlet_self = rules.outlet_self(outlet);
+    let variants = &outlet_self.variants;
     // Anonymous phrases of the whole text, found once; a sentence takes the hits inside it.
     let anon_all = rules.anonymous_in_view(view);
     let anon_in = |s: usize, e: usize| -> Vec<AnonHit> {
@@ -834,10 +830,10 @@ pub fn profile(
     for para in &model.paragraphs {
         let pt = slice(text, para.start, para.end);
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        for (re, kind, pre) in &rules.credits {
-            if pre.as_ref().is_some_and(|f| !f.is_match(&pt)) {
+        for (pattern, kind) in &rules.credits {
+            let Some(re) = pattern.candidate(&pt) else {
                 continue;
-            }
+            };
             for c in re.captures_iter(&pt) {
                 let Some(m) = c.name("name") else { continue };
                 let s = m.start();
@@ -861,14 +857,16 @@ pub fn profile(
 
     // Outlet self-references in the headline and body.
     if !variants.is_empty() {
-        let res = rules.self_regexes(&variants);
         let mut found: Vec<(usize, usize)> = Vec::new();
         for para in &model.paragraphs {
             if !matches!(para.region, Region::Body | Region::Headline) {
                 continue;
             }
             let pt = slice(text, para.start, para.end);
-            for re in res.iter() {
+            for pattern in &outlet_self.regexes {
+                let Some(re) = pattern.candidate(&pt) else {
+                    continue;
+                };
                 for m in re.find_iter(&pt) {
                     let (s, e) = (para.start + m.start(), para.start + m.end());
                     if !found.iter().any(|&(a, b)| a < e && s < b) {

@@ -118,7 +118,7 @@ pub enum Item {
 /// Outlet signatures from `outlets` lexicons: a regex matched against lines of the text → outlet name.
 #[derive(Debug, Clone, Default)]
 pub struct OutletRules {
-    pub signatures: Vec<(regex::Regex, String)>,
+    pub signatures: Vec<(crate::lexicon::Pattern, String)>,
 }
 
 /// Reader settings (from the CLI).

@@ -59,16 +59,19 @@ pub fn detect_outlet(text: &str, extra_lines: &[&str], rules: &OutletRules) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use regex::Regex;
+    use crate::lexicon::Pattern;
 
     fn rules() -> OutletRules {
         OutletRules {
             signatures: vec![
                 (
-                    Regex::new(r"(?i)^\s*©.*harbor herald").unwrap(),
+                    Pattern::new(r"(?i)^\s*©.*harbor herald", true).unwrap(),
                     "harbor-herald".into(),
                 ),
-                (Regex::new(r"Patriot Wire").unwrap(), "patriot-wire".into()),
+                (
+                    Pattern::new(r"Patriot Wire", true).unwrap(),
+                    "patriot-wire".into(),
+                ),
             ],
         }
     }

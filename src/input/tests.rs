@@ -1,7 +1,7 @@
 //! Tests of the whole input stream: folders, files, JSONL, ids, outlets, skips and errors.
 
 use super::*;
-use regex::Regex;
+use crate::lexicon::Pattern;
 use std::fs;
 use std::io::Cursor;
 
@@ -150,7 +150,10 @@ fn outlet_flag_beats_folder_and_detection() {
     write(&root, "nyt/a.txt", b"Head\nBody\n(c) Signature Times");
     write(&root, "b.txt", b"Head\nBody\n(c) Signature Times");
     let rules = OutletRules {
-        signatures: vec![(Regex::new(r"Signature Times$").unwrap(), "sigtimes".into())],
+        signatures: vec![(
+            Pattern::new(r"Signature Times$", true).unwrap(),
+            "sigtimes".into(),
+        )],
     };
     let opts = InputOptions {
         outlet_rules: rules.clone(),
@@ -556,7 +559,10 @@ and that the technical teams would meet again within a fortnight to compare thei
 </article><footer>Share this article. Subscribe to our newsletter.</footer></body></html>"#;
     let p = write(dir.path(), "page.htm", page.as_bytes());
     let rules = OutletRules {
-        signatures: vec![(Regex::new("^Example Post$").unwrap(), "example-post".into())],
+        signatures: vec![(
+            Pattern::new("^Example Post$", true).unwrap(),
+            "example-post".into(),
+        )],
     };
     let opts = InputOptions {
         outlet_rules: rules,

@@ -14,10 +14,12 @@ mod liwc;
 pub mod matcher;
 mod native;
 mod normalize;
+pub mod pattern;
 mod plain;
 
 pub use diag::{Diagnostic, Severity};
 pub use matcher::{MatchView, TermHit, TermMatcher};
+pub use pattern::Pattern;
 
 /// The lexicon kinds a native file may declare.
 pub const KINDS: &[&str] = &[
@@ -187,7 +189,7 @@ impl Lexicon {
             .and_then(|s| s.to_str())
             .unwrap_or(file);
         let (lexicon, mut diagnostics) = match format {
-            Format::Native => native::parse(src, file),
+            Format::Native => native::parse(src, file, !origin.starts_with("builtin:")),
             Format::Liwc => liwc::parse(src, file, stem),
             Format::List => plain::parse(src, file, stem),
         };
@@ -220,6 +222,27 @@ impl Lexicon {
         let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
         let shown = path.display().to_string();
         Self::parse(&bytes, &shown, format, &shown).into_result()
+    }
+
+    /// Entry `e`'s pattern (its term when it has none) as a [`Pattern`]: the exact regex is compiled at
+    /// once for a user's lexicon, so that any error is reported at start-up with its location, and on first
+    /// need for the built-in lexicons (whose patterns a test compiles).
+    pub fn pattern_of(&self, e: &Entry) -> crate::Result<Pattern> {
+        let pat = e.pattern.as_deref().unwrap_or(&e.term);
+        let source = if e.case_sensitive {
+            pat.to_string()
+        } else {
+            format!("(?i){pat}")
+        };
+        let eager = !self.origin.starts_with("builtin:");
+        Pattern::new(&source, eager).map_err(|err| crate::Error::Lexicon {
+            location: crate::error::Location {
+                file: self.origin.clone(),
+                line: e.line,
+                col: 1,
+            },
+            message: format!("invalid pattern: {err}"),
+        })
     }
 
     /// The compiled regex of every pattern entry, with the entry. An invalid pattern (possible only in a

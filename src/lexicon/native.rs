@@ -3,7 +3,7 @@
 
 use super::diag::{term_problem, Sink};
 use super::normalize::normalize;
-use super::{compile_pattern, Category, Diagnostic, Entry, Lexicon, KINDS};
+use super::{Category, Diagnostic, Entry, Lexicon, KINDS};
 use std::collections::{BTreeMap, HashMap};
 use toml_edit::{ImDocument, Item, TableLike};
 
@@ -39,9 +39,12 @@ fn kind_attrs(kind: &str) -> &'static [&'static str] {
     }
 }
 
-pub fn parse(src: &str, file: &str) -> (Option<Lexicon>, Vec<Diagnostic>) {
+/// `check_patterns`: check the syntax of every regex pattern (off for the built-in lexicons, whose patterns
+/// a test compiles, because it is a large share of start-up).
+pub fn parse(src: &str, file: &str, check_patterns: bool) -> (Option<Lexicon>, Vec<Diagnostic>) {
     let mut p = Parser {
         sink: Sink::new(src, file),
+        check_patterns,
     };
     let lexicon = p.document();
     (lexicon, p.sink.diagnostics)
@@ -49,6 +52,7 @@ pub fn parse(src: &str, file: &str) -> (Option<Lexicon>, Vec<Diagnostic>) {
 
 struct Parser<'a> {
     sink: Sink<'a>,
+    check_patterns: bool,
 }
 
 fn start(item: &Item) -> Option<usize> {
@@ -447,7 +451,16 @@ impl Parser<'_> {
                 self.sink.error(key_start(t, k), msg);
             }
         }
-        if let Err(e) = compile_pattern(pattern, case_sensitive) {
+        // Syntax only: compiling every pattern here would double start-up; `lexicon check` compiles them.
+        if !self.check_patterns {
+            return;
+        }
+        let source = if case_sensitive {
+            pattern.to_string()
+        } else {
+            format!("(?i){pattern}")
+        };
+        if let Err(e) = super::pattern::check_syntax(&source) {
             // The regex error is a multi-line picture; its last line says what is wrong.
             let detail = e.to_string();
             let last = detail

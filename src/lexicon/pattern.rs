@@ -1,0 +1,348 @@
+//! Regex patterns from lexicons, with a cheap prefilter compiled at once and the exact regex compiled on
+//! first need.
+//!
+//! Lexicon patterns (boilerplate lines, outlet signatures, credits) are matched against every line of every
+//! article, and almost every line matches none of them. Two costs dominate: Unicode word boundaries and
+//! letter classes (`\b`, `\p{L}`) keep the regex engine off its lazy DFA on non-ASCII text, and compiling
+//! case-insensitive Unicode classes is slow (a large share of start-up). A [`Pattern`] therefore holds a
+//! *prefilter*: the same pattern rewritten so that it matches a superset of what the original matches
+//! ([`prefilter_source`]), which is fast to compile and to run. The exact regex is compiled the first time
+//! the prefilter accepts a haystack, and only then runs. Results are exactly those of the original regex.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// A lexicon pattern: prefilter now, exact regex on first need (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: String,
+    prefilter: Option<Regex>,
+    exact: OnceLock<Option<Regex>>,
+}
+
+impl Pattern {
+    /// A pattern for `source` (full regex syntax, flags written into it, e.g. `(?i)`). The exact regex is
+    /// compiled at once when `eager` (lexicons from users, so that any error is reported at start-up with
+    /// its location) or when there is no prefilter, and otherwise on first need (the built-in lexicons,
+    /// whose patterns a test compiles). A lazy pattern that fails to compile never matches.
+    pub fn new(source: &str, eager: bool) -> Result<Self, regex::Error> {
+        let p = Pattern {
+            source: source.to_string(),
+            prefilter: prefilter_source(source).and_then(|f| Regex::new(&f).ok()),
+            exact: OnceLock::new(),
+        };
+        if eager || p.prefilter.is_none() {
+            let re = Regex::new(source)?;
+            let _ = p.exact.set(Some(re));
+        }
+        Ok(p)
+    }
+
+    /// A pattern around an already compiled regex.
+    pub fn from_regex(re: Regex) -> Self {
+        let p = Pattern {
+            source: re.as_str().to_string(),
+            prefilter: prefilter_source(re.as_str()).and_then(|f| Regex::new(&f).ok()),
+            exact: OnceLock::new(),
+        };
+        let _ = p.exact.set(Some(re));
+        p
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The prefilter, if the pattern has one.
+    pub fn prefilter(&self) -> Option<&Regex> {
+        self.prefilter.as_ref()
+    }
+
+    /// The exact regex, compiled on first call. `None` only when the pattern cannot be compiled (a size
+    /// limit; never for the built-in lexicons).
+    pub fn exact(&self) -> Option<&Regex> {
+        self.exact
+            .get_or_init(|| Regex::new(&self.source).ok())
+            .as_ref()
+    }
+
+    /// The exact regex when `hay` may match (its prefilter accepts it), else `None`.
+    pub fn candidate(&self, hay: &str) -> Option<&Regex> {
+        if self.prefilter.as_ref().is_some_and(|f| !f.is_match(hay)) {
+            return None;
+        }
+        self.exact()
+    }
+
+    /// Whether the pattern matches `hay` (exactly as the original regex).
+    pub fn is_match(&self, hay: &str) -> bool {
+        self.candidate(hay).is_some_and(|re| re.is_match(hay))
+    }
+}
+
+/// Checks the syntax of a regex without compiling it (much cheaper for large Unicode classes).
+pub fn check_syntax(source: &str) -> Result<(), regex::Error> {
+    match regex_syntax::ParserBuilder::new().build().parse(source) {
+        Ok(_) => Ok(()),
+        // The regex crate reports the same error; compiling shows it in the regex crate's own type.
+        Err(_) => Regex::new(source).map(|_| ()),
+    }
+}
+
+/// A prefilter for a regex source (default flags, written inline) matched against lines or paragraphs:
+/// the same pattern with every word-boundary assertion (`\b`, `\B`, `\b{..}`, `\<`, `\>`) replaced by
+/// an empty group, large Unicode classes widened (see [`widen`]) and a leading `^.*` dropped (`^.+`
+/// becomes `.`). All only add matches, so it matches every haystack the original matches. Without
+/// Unicode word boundaries and letter classes the regex engine can use its lazy DFA on non-ASCII text
+/// instead of falling back to the much slower PikeVM, and a pattern anchored only at its end is searched
+/// backwards from the end of the haystack. `None` when nothing applies (or for verbose-mode patterns).
+pub fn prefilter_source(pat: &str) -> Option<String> {
+    // Verbose mode (`x` flag) has comments the scan below does not understand: no prefilter.
+    let verbose = pat.match_indices("(?").any(|(i, _)| {
+        pat[i + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
+            .any(|c| c == 'x')
+    });
+    if verbose {
+        return None;
+    }
+    let (mut out, mut changed) = widen(pat);
+    // A leading `^.*` (or `^.+`) only says "anywhere in the line": without it (or with one `.`) the
+    // pattern still matches every line the original matches, and a pattern anchored only at `$` is
+    // searched backwards from the end of the line instead of scanning the whole line forwards.
+    let flags = leading_flags(&out);
+    let body = &out[flags..];
+    let lazy = |r: &str| r.starts_with(['?', '+', '*', '{']);
+    if let Some(rest) = body.strip_prefix("^.*").filter(|r| !lazy(r)) {
+        out = format!("{}{rest}", &out[..flags]);
+        changed = true;
+    } else if let Some(rest) = body.strip_prefix("^.+").filter(|r| !lazy(r)) {
+        out = format!("{}.{rest}", &out[..flags]);
+        changed = true;
+    }
+    changed.then_some(out)
+}
+
+/// Length of the flag groups without a body (`(?i)`, `(?i-u)`) at the start of `pat`.
+fn leading_flags(pat: &str) -> usize {
+    let mut at = 0;
+    while let Some(rest) = pat[at..].strip_prefix("(?") {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_alphabetic() || c == '-'))
+            .unwrap_or(rest.len());
+        if rest[n..].starts_with(')') {
+            at += 2 + n + 1;
+        } else {
+            break;
+        }
+    }
+    at
+}
+
+/// Unicode property families that contain no whitespace: a class made of them and of non-space literals is
+/// a subset of `\S`.
+const NO_SPACE_PROPERTIES: &[&str] = &[
+    "L",
+    "Lu",
+    "Ll",
+    "Lt",
+    "Lm",
+    "Lo",
+    "Letter",
+    "N",
+    "Nd",
+    "Nl",
+    "No",
+    "M",
+    "Mn",
+    "Mc",
+    "Me",
+    "P",
+    "Pd",
+    "Ps",
+    "Pe",
+    "Pi",
+    "Pf",
+    "Pc",
+    "Po",
+    "S",
+    "Sm",
+    "Sc",
+    "Sk",
+    "So",
+    "Alphabetic",
+    "Uppercase",
+    "Lowercase",
+];
+
+/// The language-widening rewrite behind [`prefilter_source`] (`x`-mode patterns excluded):
+/// word-boundary assertions become empty groups; `\w` and no-space Unicode properties (`\p{L}`, `\pN`,
+/// ...) outside classes become `\S`; a non-negated class that uses `\p`, `\P` or `\w` becomes `\S` when
+/// all its members are non-space, else `(?s:.)`. Negated classes and classes with set operations are kept.
+/// Returns the pattern and whether anything changed.
+fn widen(pat: &str) -> (String, bool) {
+    let chars: Vec<char> = pat.chars().collect();
+    let mut out = String::with_capacity(pat.len());
+    let mut changed = false;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                let Some(&n) = chars.get(i + 1) else {
+                    out.push(c);
+                    break;
+                };
+                i += 2;
+                match n {
+                    'b' | 'B' | '<' | '>' => {
+                        if n == 'b' && chars.get(i) == Some(&'{') {
+                            while let Some(&x) = chars.get(i) {
+                                i += 1;
+                                if x == '}' {
+                                    break;
+                                }
+                            }
+                        }
+                        out.push_str("(?:)");
+                        changed = true;
+                    }
+                    'w' => {
+                        out.push_str("\\S");
+                        changed = true;
+                    }
+                    'p' => {
+                        let (name, next) = property_name(&chars, i);
+                        if NO_SPACE_PROPERTIES.contains(&name.as_str()) {
+                            out.push_str("\\S");
+                            changed = true;
+                        } else {
+                            out.extend(&chars[i - 2..next]);
+                        }
+                        i = next;
+                    }
+                    _ => {
+                        out.push(c);
+                        out.push(n);
+                    }
+                }
+            }
+            '[' => {
+                let end = class_end(&chars, i);
+                let class: String = chars[i..end].iter().collect();
+                match widen_class(&class) {
+                    Some(w) => {
+                        out.push_str(w);
+                        changed = true;
+                    }
+                    None => out.push_str(&class),
+                }
+                i = end;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    (out, changed)
+}
+
+/// The property name after `\p` at `i` (`{Lu}` or one letter) and the index after it.
+fn property_name(chars: &[char], i: usize) -> (String, usize) {
+    if chars.get(i) == Some(&'{') {
+        let mut j = i + 1;
+        let mut name = String::new();
+        while let Some(&x) = chars.get(j) {
+            j += 1;
+            if x == '}' {
+                break;
+            }
+            name.push(x);
+        }
+        (name, j)
+    } else {
+        (
+            chars.get(i).map(|c| c.to_string()).unwrap_or_default(),
+            (i + 1).min(chars.len()),
+        )
+    }
+}
+
+/// The index just after the class opening at `start` (`[`), nested classes and escapes included.
+fn class_end(chars: &[char], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    // Just after `[` or `[^`: a `]` there is a literal.
+    let mut at_start = false;
+    while let Some(&c) = chars.get(i) {
+        let first = std::mem::take(&mut at_start);
+        match c {
+            '\\' => i += 1,
+            '[' => {
+                depth += 1;
+                at_start = true;
+                if chars.get(i + 1) == Some(&'^') {
+                    i += 1;
+                }
+            }
+            ']' if !first => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    chars.len()
+}
+
+/// The replacement for one whole class (`[...]`), `None` to keep it.
+fn widen_class(class: &str) -> Option<&'static str> {
+    let body = class.strip_prefix('[')?.strip_suffix(']')?;
+    if body.starts_with('^') || ["&&", "--", "~~", "[:"].iter().any(|op| body.contains(op)) {
+        return None;
+    }
+    let chars: Vec<char> = body.chars().collect();
+    let mut large = false;
+    let mut no_space = true;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        i += 1;
+        if c == '[' {
+            // A nested class: members unknown here; widen to anything.
+            no_space = false;
+            continue;
+        }
+        if c != '\\' {
+            no_space &= !c.is_whitespace();
+            continue;
+        }
+        let Some(&n) = chars.get(i) else { break };
+        i += 1;
+        match n {
+            'p' => {
+                let (name, next) = property_name(&chars, i);
+                i = next;
+                large = true;
+                no_space &= NO_SPACE_PROPERTIES.contains(&name.as_str());
+            }
+            'P' => {
+                let (_, next) = property_name(&chars, i);
+                i = next;
+                large = true;
+                no_space = false;
+            }
+            'w' => large = true,
+            // Escaped punctuation is itself; any other escape (\s, \n, \x.., \u{..}, ...) may be space.
+            _ if n.is_ascii_punctuation() => {}
+            _ => no_space = false,
+        }
+    }
+    large.then_some(if no_space { "\\S" } else { "(?s:.)" })
+}
+
+#[cfg(test)]
+mod tests;

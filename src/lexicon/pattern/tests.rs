@@ -1,0 +1,98 @@
+//! Prefilter rewriting and lazy compilation.
+
+use super::*;
+use proptest::prelude::*;
+
+#[test]
+fn prefilter_drops_word_boundaries_and_widens_letter_classes() {
+    let pf = |p: &str| prefilter_source(p);
+    assert_eq!(
+        pf(r"(?i)^.*\ball rights\b"),
+        Some(r"(?i)(?:)all rights(?:)".into())
+    );
+    assert_eq!(pf(r"\b{start}x\B\<y\>"), Some(r"(?:)x(?:)(?:)y(?:)".into()));
+    assert_eq!(pf(r"[\\b\]]\b"), Some(r"[\\b\]](?:)".into()));
+    assert_eq!(pf(r"[]a]\\b"), None);
+    assert_eq!(pf(r"^plain$"), None);
+    assert_eq!(pf(r"(?x) \b a"), None);
+    assert_eq!(pf(r"(?i)^.*\(x\)$"), Some(r"(?i)\(x\)$".into()));
+    assert_eq!(pf(r"^.+\bx$"), Some(r".(?:)x$".into()));
+    assert_eq!(pf(r"^.*?x$"), None);
+    assert_eq!(pf(r"^x.*$"), None);
+    // Letter classes are widened to non-space (or anything when the class may hold a space); negated
+    // classes, set operations and other properties stay.
+    assert_eq!(
+        pf(r"[\p{L}.'’-]+(?:\s[\p{Lu}]){0,4}\p{L}\pN\w"),
+        Some(r"\S+(?:\s\S){0,4}\S\S\S".into())
+    );
+    assert_eq!(pf(r"x[\p{L} .]{1,9}"), Some(r"x(?s:.){1,9}".into()));
+    assert_eq!(pf(r"x[\p{L}\s]"), Some(r"x(?s:.)".into()));
+    assert_eq!(pf(r"x[\P{L}a]"), Some(r"x(?s:.)".into()));
+    assert_eq!(pf(r"x[^\p{L}]\p{Zs}[\p{L}&&a-z]"), None);
+    assert_eq!(pf(r"[\]\p{L}]"), Some(r"\S".into()));
+    let cases = [
+        r"(?i)^(?:[\p{Lu}][\p{L}.,' -]{0,60}\s)?\((?P<name>AP|[\p{Lu}][\p{L}&.]*)\)\s*[-–—]",
+        r"\b(?P<n>(?:[\p{L}.'’-]+(?:\s[\p{L}.'’-]+){0,4}\s*/\s*)?Getty Images)",
+        r"(?i)\breporting\s+by\s+(?P<name>[\p{Lu}][^;.()\n]{1,120})",
+    ];
+    for p in cases {
+        let re = Regex::new(p).unwrap();
+        let pre = Regex::new(&prefilter_source(p).expect(p)).unwrap();
+        for hay in [
+            "LONDON (AP) — x",
+            "Élise Ünal / Getty Images",
+            "Ö (Reuters) - y",
+            "with reporting by Åsa Öberg",
+            "nothing here at all",
+            "Ünal/Getty Images",
+        ] {
+            assert!(!re.is_match(hay) || pre.is_match(hay), "{p} on {hay}");
+        }
+    }
+    // A lazy pattern matches exactly what its regex matches, and compiles the regex only once its
+    // prefilter accepts a haystack.
+    let lazy = Pattern::new(r"(?i)^.*\bvia\b.*$", false).unwrap();
+    assert!(lazy.prefilter().is_some());
+    assert!(!lazy.is_match("nothing here"));
+    assert!(lazy.exact.get().is_none(), "compiled before any candidate");
+    for (line, want) in [
+        ("Photo via Reuters", true),
+        ("aviation", false),
+        ("évia x", false),
+    ] {
+        assert_eq!(lazy.is_match(line), want, "{line}");
+        assert_eq!(
+            Regex::new(lazy.as_str()).unwrap().is_match(line),
+            want,
+            "{line}"
+        );
+    }
+    assert!(lazy.exact.get().is_some());
+}
+
+#[test]
+fn invalid_patterns_are_rejected_when_eager_and_never_match_when_lazy() {
+    for bad in [r"(?i)\bunclosed(", r"\p{NoSuchClass}x\b"] {
+        assert!(Pattern::new(bad, true).is_err());
+        if let Ok(p) = Pattern::new(bad, false) {
+            assert!(!p.is_match("unclosed x"));
+        }
+    }
+}
+
+proptest! {
+    /// Every haystack the original regex matches, its prefilter matches too.
+    #[test]
+    fn prefilter_is_a_superset(hay in "[ a-zA-Z/().,'’ÉéÖöÅ\n-]{0,40}") {
+        for p in [
+            r"\b(?P<n>(?:[\p{L}.'’-]+(?:\s[\p{L}.'’-]+){0,4}\s*/\s*)?Getty Images)",
+            r"(?i)^.*\b(?:photo|via)\b.*$",
+            r"(?i)^(?:[\p{Lu}][\p{L}.,' -]{0,6}\s)?\((?P<name>AP|[\p{Lu}][\p{L}&.]*)\)",
+            r"^.+\bby [\p{Lu}][\p{L}]+$",
+        ] {
+            let re = Regex::new(p).unwrap();
+            let pre = Regex::new(&prefilter_source(p).unwrap()).unwrap();
+            prop_assert!(!re.is_match(&hay) || pre.is_match(&hay), "{} on {:?}", p, hay);
+        }
+    }
+}
