@@ -12,11 +12,13 @@ pub fn build(text: &str, rules: &TextRules, opts: &BuildOptions) -> TextModel {
         .zip(region_of)
         .map(|(&(start, end), region)| Paragraph { start, end, region })
         .collect();
-    let abbr = Abbreviations::new(&rules.abbreviations);
+    let abbr = rules
+        .abbreviation_set
+        .get_or_init(|| Abbreviations::new(&rules.abbreviations));
     let mut sentences = Vec::new();
     let mut tokens = Vec::new();
     for (pi, p) in paragraphs.iter().enumerate() {
-        for (start, end) in segment::split_sentences(text, p.start, p.end, &abbr) {
+        for (start, end) in segment::split_sentences(text, p.start, p.end, abbr) {
             let si = sentences.len();
             sentences.push(Sentence {
                 start,

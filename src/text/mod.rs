@@ -171,6 +171,8 @@ pub struct TextRules {
     /// Abbreviations after which a period does not end a sentence ("U.S.", "Sen.", "Sept.", "Dr.").
     pub abbreviations: Vec<String>,
     pub line_rules: Vec<LineRule>,
+    /// `abbreviations` compiled for lookup on first use (the list is not expected to change after).
+    pub(crate) abbreviation_set: std::sync::OnceLock<segment::Abbreviations>,
 }
 
 /// A run of characters in one voice: `start..end` byte offsets.

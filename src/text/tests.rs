@@ -22,6 +22,7 @@ fn test_rules() -> TextRules {
             ),
             r(r"^\S+(\s*/\s*\S+){1,5}$", Region::Boilerplate),
         ],
+        ..TextRules::default()
     }
 }
 
