@@ -338,7 +338,7 @@ impl SourcingRules {
                     .next()
                     .is_some_and(char::is_uppercase)
         });
-        if anon.is_some() && (named_after || self.names_members(source)) {
+        if anon.is_some() && (named_after || self.names_members(source, &src_hits)) {
             anon = None;
         }
         let sp_kind = speaker.map(|s| s.kind.as_str()).unwrap_or("unknown");
@@ -432,8 +432,7 @@ impl SourcingRules {
     /// Whether `source` contains a name outside the lexicon's words: a capitalised word before its first
     /// anonymous phrase that no lexicon term covers, or a capitalised word after a `naming` function word
     /// ("like", "including").
-    fn names_members(&self, source: &str) -> bool {
-        let hits = self.hits(source);
+    fn names_members(&self, source: &str, hits: &[(TermHit, &TermInfo)]) -> bool {
         let first_anon = hits
             .iter()
             .find(|(_, i)| i.category == "anonymous")

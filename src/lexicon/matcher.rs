@@ -142,10 +142,30 @@ impl TermMatcher {
         if self.automaton.is_none() {
             return;
         }
-        let mut view = String::new();
-        let mut map: Vec<u32> = Vec::new();
-        normalize::view_with_map(text, &mut view, &mut map);
-        self.find_in_parts(text, &view, &map, base, out);
+        // Matchers run on many short strings (sources, names): reuse one view buffer per thread.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<(String, Vec<u32>)> = const {
+                std::cell::RefCell::new((String::new(), Vec::new()))
+            };
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut guard) => {
+                let (view, map) = &mut *guard;
+                normalize::view_with_map(text, view, map);
+                self.find_in_parts(text, view, map, base, out);
+                // Do not keep a huge buffer alive after one long text.
+                if view.capacity() > 1 << 20 {
+                    *view = String::new();
+                    *map = Vec::new();
+                }
+            }
+            Err(_) => {
+                let mut view = String::new();
+                let mut map: Vec<u32> = Vec::new();
+                normalize::view_with_map(text, &mut view, &mut map);
+                self.find_in_parts(text, &view, &map, base, out);
+            }
+        });
     }
 
     /// All matches in the text of `v` (as [`TermMatcher::find_all`], without building the view again).
