@@ -6,6 +6,7 @@
 
 use super::attribution::{Attribution, ByteSpan, Speaker};
 use super::{slice, SourceOut, Span};
+use crate::lexicon::pattern::Gate;
 use crate::lexicon::{Entry, LexiconSet, MatchView, Pattern, TermHit, TermMatcher};
 use crate::text::{CharIndex, Region, TextModel};
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,8 @@ pub struct SourcingRules {
     /// without it the Unicode word boundaries and letter classes in the patterns push the regex engine
     /// to its slowest matcher on every paragraph of non-ASCII text.
     credits: Vec<(Pattern, String)>,
+    /// Literal gate over `credits`.
+    credit_gate: Gate,
     self_patterns: Vec<String>,
     /// Compiled self-reference patterns per outlet-variant list: compiling them costs far more than
     /// analysing an article, and a corpus has few outlets. Bounded by [`SELF_CACHE_MAX`].
@@ -141,6 +144,7 @@ impl SourcingRules {
         Ok(SourcingRules {
             matchers,
             class_rank,
+            credit_gate: Gate::new(&credits.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>()),
             credits,
             self_patterns,
             self_cache: Default::default(),
@@ -506,7 +510,12 @@ impl SourcingRules {
                 })
                 .collect()
         };
-        let built = Arc::new(OutletSelf { variants, regexes });
+        let gate = Gate::new(&regexes.iter().map(Pattern::as_str).collect::<Vec<_>>());
+        let built = Arc::new(OutletSelf {
+            variants,
+            regexes,
+            gate,
+        });
         let mut map = lock();
         if map.len() < SELF_CACHE_MAX {
             map.insert(outlet.to_string(), built.clone());
@@ -543,6 +552,7 @@ impl SourcingRules {
 struct OutletSelf {
     variants: Vec<String>,
     regexes: Vec<Pattern>,
+    gate: Gate,
 }
 
 /// Most outlets whose self-reference regexes are kept compiled; beyond it (a corpus with
@@ -826,11 +836,13 @@ pub fn profile(
     }
 
     // Credits, in every paragraph (captions and boilerplate included).
+    let mut open = Vec::new();
     for para in &model.paragraphs {
         let pt = slice(text, para.start, para.end);
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        for (pattern, kind) in &rules.credits {
-            let Some(re) = pattern.candidate(&pt) else {
+        rules.credit_gate.candidates(&pt, &mut open);
+        for ((pattern, kind), &may) in rules.credits.iter().zip(&open) {
+            let Some(re) = may.then(|| pattern.candidate(&pt)).flatten() else {
                 continue;
             };
             for c in re.captures_iter(&pt) {
@@ -862,8 +874,9 @@ pub fn profile(
                 continue;
             }
             let pt = slice(text, para.start, para.end);
-            for pattern in &outlet_self.regexes {
-                let Some(re) = pattern.candidate(&pt) else {
+            outlet_self.gate.candidates(&pt, &mut open);
+            for (pattern, &may) in outlet_self.regexes.iter().zip(&open) {
+                let Some(re) = may.then(|| pattern.candidate(&pt)).flatten() else {
                     continue;
                 };
                 for m in re.find_iter(&pt) {

@@ -346,3 +346,235 @@ fn widen_class(class: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests;
+
+/// A literal gate for a list of patterns: for each pattern, a set of literals one of which every match
+/// must contain (found from the pattern's syntax tree, see [`required_literals`]), searched for all
+/// patterns at once with one Aho–Corasick automaton (ASCII case-insensitive). A pattern whose gate
+/// literals are all absent from a haystack cannot match it and is skipped without running any regex.
+/// Patterns without such literals are always candidates. Exact: the gate only skips impossible matches.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    automaton: Option<aho_corasick::AhoCorasick>,
+    /// For every automaton pattern, the gated patterns it opens.
+    owners: Vec<Vec<usize>>,
+    /// Patterns that are always candidates.
+    open: Vec<bool>,
+    /// Some literal came from a case-folded `k` or `s`, which `(?i)` also matches as the Kelvin sign or
+    /// the long s: a haystack containing either opens every pattern.
+    folds_ks: bool,
+}
+
+/// Most literals kept for one pattern: a larger set gates too little to be worth it.
+const GATE_MAX_LITERALS: usize = 64;
+
+impl Gate {
+    /// A gate for `sources` (regex sources as compiled, flags inline).
+    pub fn new(sources: &[&str]) -> Self {
+        let mut literals: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
+        let mut open = vec![true; sources.len()];
+        let mut folds_ks = false;
+        for (i, src) in sources.iter().enumerate() {
+            let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(src) else {
+                continue;
+            };
+            let Some(req) = required_literals(&hir) else {
+                continue;
+            };
+            if req.is_empty() || req.iter().any(|l| l.text.is_empty()) {
+                continue;
+            }
+            open[i] = false;
+            for l in req {
+                folds_ks |= l.folds_ks;
+                let k = l.text.to_ascii_lowercase();
+                let slot = *index.entry(k.clone()).or_insert_with(|| {
+                    literals.push(k);
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                if let Some(o) = owners.get_mut(slot) {
+                    o.push(i);
+                }
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&literals)
+            .ok();
+        if automaton.is_none() {
+            open.iter_mut().for_each(|o| *o = true);
+        }
+        Gate {
+            automaton,
+            owners,
+            open,
+            folds_ks,
+        }
+    }
+
+    /// Marks in `out` (resized to the number of patterns) the patterns that may match `hay`.
+    pub fn candidates(&self, hay: &str, out: &mut Vec<bool>) {
+        out.clear();
+        out.extend_from_slice(&self.open);
+        let Some(ac) = &self.automaton else { return };
+        if self.folds_ks && hay.contains(['\u{212A}', '\u{17F}']) {
+            out.iter_mut().for_each(|o| *o = true);
+            return;
+        }
+        for m in ac.find_overlapping_iter(hay) {
+            for &i in self
+                .owners
+                .get(m.pattern().as_usize())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(o) = out.get_mut(i) {
+                    *o = true;
+                }
+            }
+        }
+    }
+}
+
+/// A literal every match must contain: its text (a case-folded run is lower-case) and whether a
+/// case-folded `k`/`s` is in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequiredLiteral {
+    pub text: String,
+    pub folds_ks: bool,
+}
+
+/// A set of literals one of which every match of `hir` contains (case-insensitively), or `None` when the
+/// syntax gives none. Concatenations keep their best part (longest shortest literal, then fewest
+/// literals); alternations need a set from every branch; a repetition needs at least one occurrence.
+pub fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<RequiredLiteral>> {
+    use regex_syntax::hir::HirKind;
+    let set = match hir.kind() {
+        HirKind::Literal(lit) => vec![RequiredLiteral {
+            text: std::str::from_utf8(&lit.0).ok()?.to_string(),
+            folds_ks: false,
+        }],
+        HirKind::Class(_) => {
+            let (c, ks) = folded_char(hir)?;
+            vec![RequiredLiteral {
+                text: c.to_string(),
+                folds_ks: ks,
+            }]
+        }
+        HirKind::Capture(c) => required_literals(&c.sub)?,
+        HirKind::Repetition(r) if r.min >= 1 => required_literals(&r.sub)?,
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for a in alts {
+                all.extend(required_literals(a)?);
+                if all.len() > GATE_MAX_LITERALS {
+                    return None;
+                }
+            }
+            all
+        }
+        HirKind::Concat(items) => {
+            let mut best: Option<Vec<RequiredLiteral>> = None;
+            let mut consider = |cand: Vec<RequiredLiteral>| {
+                let score = |s: &[RequiredLiteral]| {
+                    let shortest = s.iter().map(|l| l.text.len()).min().unwrap_or(0);
+                    (shortest.min(8), std::cmp::Reverse(s.len()))
+                };
+                if best.as_ref().is_none_or(|b| score(&cand) > score(b)) {
+                    best = Some(cand);
+                }
+            };
+            // Runs of literal parts ("Getty" + " " + "Images") make one literal.
+            let mut run = RequiredLiteral {
+                text: String::new(),
+                folds_ks: false,
+            };
+            for item in items {
+                let piece = match item.kind() {
+                    HirKind::Literal(lit) => std::str::from_utf8(&lit.0)
+                        .ok()
+                        .map(|s| (s.to_string(), false)),
+                    HirKind::Class(_) => folded_char(item).map(|(c, ks)| (c.to_string(), ks)),
+                    _ => None,
+                };
+                match piece {
+                    Some((text, ks)) => {
+                        run.text.push_str(&text);
+                        run.folds_ks |= ks;
+                    }
+                    None => {
+                        if !run.text.is_empty() {
+                            consider(vec![std::mem::replace(
+                                &mut run,
+                                RequiredLiteral {
+                                    text: String::new(),
+                                    folds_ks: false,
+                                },
+                            )]);
+                        }
+                        if let Some(sub) = required_literals(item) {
+                            consider(sub);
+                        }
+                    }
+                }
+            }
+            if !run.text.is_empty() {
+                consider(vec![run]);
+            }
+            best?
+        }
+        _ => return None,
+    };
+    (set.len() <= GATE_MAX_LITERALS).then_some(set)
+}
+
+/// The lower-case ASCII letter a class stands for when it is that letter's case fold (`[Aa]`, and for
+/// `k`/`s` also the Kelvin sign / long s, flagged), or the single character of a one-character class.
+fn folded_char(hir: &regex_syntax::hir::Hir) -> Option<(char, bool)> {
+    use regex_syntax::hir::{Class, HirKind};
+    let HirKind::Class(class) = hir.kind() else {
+        return None;
+    };
+    let mut chars: Vec<char> = Vec::new();
+    match class {
+        Class::Unicode(u) => {
+            for r in u.ranges() {
+                let n = (r.end() as u32).checked_sub(r.start() as u32)?;
+                if n > 3 || chars.len() > 4 {
+                    return None;
+                }
+                chars.extend((r.start()..=r.end()).take(4));
+            }
+        }
+        Class::Bytes(b) => {
+            for r in b.ranges() {
+                if r.end().checked_sub(r.start())? > 3 || chars.len() > 4 {
+                    return None;
+                }
+                chars.extend((r.start()..=r.end()).take(4).map(char::from));
+            }
+        }
+    }
+    let first = *chars.first()?;
+    if chars.len() == 1 {
+        return Some((first, false));
+    }
+    let lower = first.to_ascii_lowercase();
+    if !lower.is_ascii_alphabetic() {
+        return None;
+    }
+    let mut ks = false;
+    for &c in &chars {
+        if c.is_ascii() && c.to_ascii_lowercase() == lower {
+            continue;
+        }
+        if (c == '\u{212A}' && lower == 'k') || (c == '\u{17F}' && lower == 's') {
+            ks = true;
+            continue;
+        }
+        return None;
+    }
+    Some((lower, ks))
+}

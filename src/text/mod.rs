@@ -173,6 +173,8 @@ pub struct TextRules {
     pub line_rules: Vec<LineRule>,
     /// `abbreviations` compiled for lookup on first use (the list is not expected to change after).
     pub(crate) abbreviation_set: std::sync::OnceLock<segment::Abbreviations>,
+    /// Literal gate over `line_rules`, built on first use.
+    pub(crate) line_gate: std::sync::OnceLock<crate::lexicon::pattern::Gate>,
 }
 
 /// A run of characters in one voice: `start..end` byte offsets.

@@ -13,6 +13,7 @@
 
 use super::chars::{is_line_break, is_sentence_closer, is_space, is_terminator};
 use super::{BuildOptions, Region, TextRules};
+use crate::lexicon::pattern::Gate;
 
 /// Short lines in the footer tail have at most this many words.
 pub const TAIL_MAX_WORDS: usize = 8;
@@ -61,15 +62,26 @@ pub(crate) fn classify(
     rules: &TextRules,
     opts: &BuildOptions,
 ) -> Vec<Region> {
+    let gate = rules.line_gate.get_or_init(|| {
+        let sources: Vec<&str> = rules
+            .line_rules
+            .iter()
+            .map(|r| r.pattern.as_str())
+            .collect();
+        Gate::new(&sources)
+    });
+    let mut open = Vec::new();
     let by_rule: Vec<Option<Region>> = spans
         .iter()
         .map(|&(s, e)| {
             let p = text.get(s..e).unwrap_or("");
+            gate.candidates(p, &mut open);
             rules
                 .line_rules
                 .iter()
-                .find(|r| r.is_match(p))
-                .map(|r| r.region)
+                .zip(&open)
+                .find(|(r, &may)| may && r.is_match(p))
+                .map(|(r, _)| r.region)
         })
         .collect();
     let mut regions: Vec<Region> = by_rule.iter().map(|r| r.unwrap_or(Region::Body)).collect();

@@ -96,3 +96,60 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn required_literals_and_gate() {
+    let req = |p: &str| {
+        let hir = regex_syntax::ParserBuilder::new().build().parse(p).unwrap();
+        required_literals(&hir).map(|v| v.into_iter().map(|l| l.text).collect::<Vec<_>>())
+    };
+    assert_eq!(
+        req(r"(?i)^.*\ball rights reserved\.?$"),
+        Some(vec!["all rights reserved".into()])
+    );
+    // The parser factors the common "t" out of the alternation; the branches' rests are the literals.
+    assert_eq!(
+        req(r"(?i)^(?:tags?|topics?)\s*:"),
+        Some(vec!["ag".into(), "opic".into()])
+    );
+    assert_eq!(req(r"^x?y*\p{L}+$"), None);
+    assert_eq!(req(r"(?:Getty Images|\w+)"), None);
+    // Every built-in pattern: the gate never closes a pattern on a line it matches.
+    let set = crate::lexicon::LexiconSet::builtin().unwrap();
+    let mut sources = Vec::new();
+    for l in &set.lexicons {
+        for e in &l.entries {
+            if let Some(p) = &e.pattern {
+                sources.push(if e.case_sensitive {
+                    p.clone()
+                } else {
+                    format!("(?i){p}")
+                });
+            }
+        }
+    }
+    let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+    let gate = Gate::new(&refs);
+    let regexes: Vec<Regex> = sources.iter().map(|s| Regex::new(s).unwrap()).collect();
+    let mut open = Vec::new();
+    for hay in [
+        "LONDON (AP) — The council met.",
+        "Élise Ünal / Getty Images",
+        "REUTERS/Jane Doe",
+        "© 2024 The Washington Post",
+        "Share this article",
+        "Additional reporting by Åsa Öberg; Editing by Bo Li",
+        "Read more: a story",
+        "The \u{212A}ELVIN sign and ſhare (long s) fold under (?i).",
+        "ſhare",
+    ] {
+        gate.candidates(hay, &mut open);
+        for (i, re) in regexes.iter().enumerate() {
+            assert!(
+                !re.is_match(hay) || open[i],
+                "{} closed on {hay}",
+                re.as_str()
+            );
+        }
+    }
+}
