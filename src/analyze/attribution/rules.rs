@@ -1,6 +1,6 @@
 //! Compiling the `cues` and `entities` lexicons (and an optional sides file) into lookup tables.
 
-use super::scan::{tokenize, Tok};
+use super::scan::{tokenize_owned, Tok};
 use super::sides::Sides;
 use crate::lexicon::{Entry, Lexicon, LexiconSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -31,15 +31,98 @@ impl Hasher for FxHasher {
 
 type FastHash = BuildHasherDefault<FxHasher>;
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, FastHash>;
-pub(crate) type HashSet<K> = std::collections::HashSet<K, FastHash>;
 
 /// What a cue entry says about a reporting verb or phrase.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct CueInfo {
     pub lemma: String,
     pub class: String,
     pub category: String,
     pub frame: String,
+    /// `frame` lists `noun` / `to` / `object` / `naming`.
+    pub frame_noun: bool,
+    pub frame_to: bool,
+    pub frame_object: bool,
+    pub frame_naming: bool,
+    /// `frame` contains the text "noun" anywhere.
+    pub mentions_noun: bool,
+}
+
+impl CueInfo {
+    pub fn new(lemma: String, class: String, category: String, frame: String) -> Self {
+        let has = |w: &str| frame.split(',').any(|f| f.trim() == w);
+        CueInfo {
+            frame_noun: has("noun"),
+            frame_to: has("to"),
+            frame_object: has("object"),
+            frame_naming: has("naming"),
+            mentions_noun: frame.contains("noun"),
+            lemma,
+            class,
+            category,
+            frame,
+        }
+    }
+}
+
+/// The id of a string no lexicon uses.
+pub(crate) const NO_ID: u32 = u32::MAX;
+
+/// Flags of the function-word classes a vocabulary word belongs to (`AttributionRules::is`).
+pub(crate) mod w {
+    pub const AUXILIARY: u32 = 1;
+    pub const BOUNDARY: u32 = 1 << 1;
+    pub const DETERMINER: u32 = 1 << 2;
+    pub const DEFINITE: u32 = 1 << 3;
+    pub const PASSIVE_AUX: u32 = 1 << 4;
+    pub const COMPLEMENTIZER: u32 = 1 << 5;
+    pub const CLAUSE_OPENER: u32 = 1 << 6;
+    pub const CONTENT_END: u32 = 1 << 7;
+    pub const COORDINATOR: u32 = 1 << 8;
+    pub const AGENT_PREPOSITION: u32 = 1 << 9;
+    pub const RELATIVE_PRONOUN: u32 = 1 << 10;
+    pub const FREE_RELATIVE: u32 = 1 << 11;
+    pub const APPOSITION_OPENER: u32 = 1 << 12;
+    pub const DOCUMENT_PREPOSITION: u32 = 1 << 13;
+    pub const EVIDENCE_NOUN: u32 = 1 << 14;
+    pub const NAME_PREPOSITION: u32 = 1 << 15;
+    pub const TIME_MODIFIER: u32 = 1 << 16;
+}
+
+/// Every normalized word the lexicons use, interned: tokens carry the id of their `norm`, so phrase and
+/// word-class lookups compare integers.
+#[derive(Debug, Default)]
+pub(crate) struct Vocab {
+    ids: HashMap<String, u32>,
+    flags: Vec<u32>,
+}
+
+impl Vocab {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        let i = u32::try_from(self.flags.len()).unwrap_or(NO_ID - 1);
+        self.ids.insert(s.to_string(), i);
+        self.flags.push(0);
+        i
+    }
+
+    pub fn id(&self, s: &str) -> u32 {
+        self.ids.get(s).copied().unwrap_or(NO_ID)
+    }
+
+    fn flag(&mut self, s: &str, f: u32) {
+        let i = self.intern(s) as usize;
+        if let Some(x) = self.flags.get_mut(i) {
+            *x |= f;
+        }
+    }
+
+    #[inline]
+    pub fn flags(&self, id: u32) -> u32 {
+        self.flags.get(id as usize).copied().unwrap_or(0)
+    }
 }
 
 /// What an entities entry says about a name, title, role or pronoun.
@@ -52,10 +135,22 @@ pub(crate) struct EntityInfo {
     pub role: Option<String>,
 }
 
-/// Multi-token phrases keyed by their first token; longest match first.
+/// One phrase of a [`PhraseTable`].
+#[derive(Debug, Clone)]
+struct Phrase<T> {
+    /// Normalized tokens (case-insensitive) or the tokens as written with `’` folded (case-sensitive).
+    key: Vec<String>,
+    /// Vocabulary ids of the normalized tokens (case-insensitive phrases).
+    ids: Vec<u32>,
+    case_sensitive: bool,
+    value: T,
+}
+
+/// Multi-token phrases keyed by the vocabulary id of their first token's normalized form; longest match
+/// first.
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseTable<T> {
-    map: HashMap<String, Vec<(Vec<String>, bool, T)>>,
+    map: HashMap<u32, Vec<Phrase<T>>>,
 }
 
 impl<T> Default for PhraseTable<T> {
@@ -68,8 +163,8 @@ impl<T> Default for PhraseTable<T> {
 
 impl<T: Clone> PhraseTable<T> {
     /// Add `phrase`; proper names (first letter upper-case) match case-sensitively.
-    pub fn insert(&mut self, phrase: &str, value: T) {
-        let toks = tokenize(phrase, 0, phrase.len());
+    pub fn insert(&mut self, vocab: &mut Vocab, phrase: &str, value: T) {
+        let toks = tokenize_owned(phrase);
         if toks.is_empty() {
             return;
         }
@@ -84,53 +179,76 @@ impl<T: Clone> PhraseTable<T> {
                 }
             })
             .collect();
-        let slot = self.map.entry(toks[0].norm.clone()).or_default();
+        let ids: Vec<u32> = toks.iter().map(|t| vocab.intern(&t.norm)).collect();
+        let slot = self.map.entry(ids[0]).or_default();
         if slot
             .iter()
-            .any(|(k, cs, _)| *k == key && *cs == case_sensitive)
+            .any(|p| p.key == key && p.case_sensitive == case_sensitive)
         {
             return;
         }
-        slot.push((key, case_sensitive, value));
-        slot.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
+        slot.push(Phrase {
+            key,
+            ids,
+            case_sensitive,
+            value,
+        });
+        slot.sort_by_key(|p| std::cmp::Reverse(p.key.len()));
     }
 
     /// Longest phrase starting at `toks[i]`: (number of tokens, value). A possessive is allowed only on the
     /// phrase's last token.
+    #[inline]
     pub fn match_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
         let first = toks.get(i)?;
-        let cands = self.map.get(&first.norm)?;
-        'c: for (key, cs, v) in cands {
-            if i + key.len() > toks.len() {
+        if first.id == NO_ID {
+            return None;
+        }
+        let cands = self.map.get(&first.id)?;
+        'c: for p in cands {
+            let len = p.key.len();
+            if i + len > toks.len() {
                 continue;
             }
-            for (k, want) in key.iter().enumerate() {
+            for k in 0..len {
                 let t = &toks[i + k];
-                if k + 1 < key.len() && t.possessive {
+                if k + 1 < len && t.possessive {
                     continue 'c;
                 }
                 // Adjacent tokens of a phrase must not be split by a paragraph-size gap.
                 if k > 0 && t.start > toks[i + k - 1].end + 2 {
                     continue 'c;
                 }
-                // Same comparison as `t.bare.replace('’', "'") == want` (case-sensitive keys) or
-                // `t.norm == want`, without allocating per token.
-                let same = if *cs {
-                    t.bare
-                        .chars()
-                        .map(|c| if c == '’' { '\'' } else { c })
-                        .eq(want.chars())
+                let same = if p.case_sensitive {
+                    same_folded(t.bare, &p.key[k])
                 } else {
-                    t.norm == *want
+                    t.id == p.ids[k]
                 };
                 if !same {
                     continue 'c;
                 }
             }
-            return Some((key.len(), v));
+            return Some((len, &p.value));
         }
         None
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// `bare.replace('’', "'") == want`, without allocating.
+#[inline]
+fn same_folded(bare: &str, want: &str) -> bool {
+    if bare.len() == want.len() {
+        return bare == want;
+    }
+    bare.contains('’')
+        && bare
+            .chars()
+            .map(|c| if c == '’' { '\'' } else { c })
+            .eq(want.chars())
 }
 
 /// Everything extraction needs from lexicons, compiled once per run.
@@ -140,31 +258,20 @@ pub struct AttributionRules {
     /// Cues whose source follows them ("according to X").
     pub(crate) phrase_cues: PhraseTable<CueInfo>,
     pub(crate) cue_nouns: PhraseTable<()>,
-    pub(crate) auxiliaries: HashSet<String>,
+    /// The interned words of every table below; function-word classes are flags on them (see [`w`]):
+    /// auxiliary, boundary, determiner, definite, passive_auxiliary, complementizer, clause_opener,
+    /// content_end, coordinator, agent_preposition, relative_pronoun, free_relative ("what they call X": a
+    /// naming verb after one reports no statement), apposition_opener ("Lewandowski, now a CNN
+    /// commentator,"), document_preposition ("In the CBS poll, …"), evidence_noun (poll, survey, study),
+    /// name_preposition, time_modifier.
+    pub(crate) vocab: Vocab,
     pub(crate) comma_adverbs: PhraseTable<()>,
-    pub(crate) boundaries: HashSet<String>,
-    pub(crate) determiners: HashSet<String>,
-    pub(crate) definites: HashSet<String>,
-    pub(crate) passive_aux: HashSet<String>,
-    pub(crate) complementizers: HashSet<String>,
-    pub(crate) clause_openers: HashSet<String>,
-    pub(crate) content_end: HashSet<String>,
-    pub(crate) coordinators: HashSet<String>,
     pub(crate) adverb_suffixes: Vec<String>,
-    pub(crate) agent_prepositions: HashSet<String>,
-    pub(crate) relative_pronouns: HashSet<String>,
-    /// Free-relative pronouns ("what they call X"): a naming verb after one reports no statement.
-    pub(crate) free_relatives: HashSet<String>,
-    /// Words that may open an apposition after a comma ("Lewandowski, now a CNN commentator,", "Sanders,
-    /// whose sole win …,"): the apposition belongs to the source.
-    pub(crate) apposition_openers: HashSet<String>,
-    /// "In the CBS poll, …": prepositions that introduce a survey or study as a source.
-    pub(crate) document_prepositions: HashSet<String>,
-    /// Heads of such a phrase: poll, survey, study.
-    pub(crate) evidence_nouns: HashSet<String>,
-    pub(crate) name_prepositions: HashSet<String>,
+    /// Cue infos of the survey phrases ("In the … poll,"), by the preposition's id.
+    pub(crate) evidence_cues: HashMap<u32, CueInfo>,
+    /// The cue info of colon attributions ("Graham: …").
+    pub(crate) colon_cue: CueInfo,
     pub(crate) time_words: PhraseTable<()>,
-    pub(crate) time_modifiers: HashSet<String>,
     pub(crate) object_heads: PhraseTable<()>,
     pub(crate) entities: PhraseTable<EntityInfo>,
     pub(crate) sides: Option<Sides>,
@@ -177,7 +284,15 @@ fn attr(e: &Entry, k: &str) -> Option<String> {
 impl AttributionRules {
     /// Compile the `cues` and `entities` lexicons of `lex` (every lexicon of those kinds, in order).
     pub fn from_lexicons(lex: &LexiconSet) -> crate::Result<Self> {
-        let mut r = AttributionRules::default();
+        let mut r = AttributionRules {
+            colon_cue: CueInfo::new(
+                ":".into(),
+                "neutral".into(),
+                "colon".into(),
+                String::new(),
+            ),
+            ..AttributionRules::default()
+        };
         for l in lex.of_kind("cues") {
             r.add_cues(l)?;
         }
@@ -196,7 +311,13 @@ impl AttributionRules {
 
     /// True when no cue lexicon was loaded (extraction then finds nothing).
     pub fn is_empty(&self) -> bool {
-        self.cues.map.is_empty() && self.phrase_cues.map.is_empty()
+        self.cues.is_empty() && self.phrase_cues.is_empty()
+    }
+
+    /// Is `t` in the function-word class(es) `flag` (see [`w`])?
+    #[inline]
+    pub(crate) fn is(&self, t: &Tok, flag: u32) -> bool {
+        self.vocab.flags(t.id) & flag != 0
     }
 
     fn add_cues(&mut self, l: &Lexicon) -> crate::Result<()> {
@@ -205,12 +326,17 @@ impl AttributionRules {
             if term.is_empty() {
                 continue;
             }
-            let info = || CueInfo {
-                lemma: attr(e, "lemma").unwrap_or_else(|| term.to_string()),
-                class: attr(e, "class").unwrap_or_else(|| "neutral".into()),
-                category: e.category.clone(),
-                frame: attr(e, "frame").unwrap_or_default(),
+            let info = || {
+                CueInfo::new(
+                    attr(e, "lemma").unwrap_or_else(|| term.to_string()),
+                    attr(e, "class").unwrap_or_else(|| "neutral".into()),
+                    e.category.clone(),
+                    attr(e, "frame").unwrap_or_default(),
+                )
             };
+            let v = &mut self.vocab;
+            let folded = || term.to_lowercase().replace('’', "'");
+            let lower = || term.to_lowercase();
             match e.category.as_str() {
                 "speech_verb" | "cognition_verb" | "verb" => {
                     let i = info();
@@ -231,85 +357,61 @@ impl AttributionRules {
                             ),
                         });
                     }
-                    self.cues.insert(term, i.clone());
+                    self.cues.insert(v, term, i.clone());
                     for f in &e.forms {
-                        self.cues.insert(f, i.clone());
+                        self.cues.insert(v, f, i.clone());
                     }
                 }
                 "phrase_cue" => {
                     let i = info();
-                    self.phrase_cues.insert(term, i.clone());
+                    self.phrase_cues.insert(v, term, i.clone());
                     for f in &e.forms {
-                        self.phrase_cues.insert(f, i.clone());
+                        self.phrase_cues.insert(v, f, i.clone());
                     }
                 }
                 "cue_noun" => {
-                    self.cue_nouns.insert(term, ());
+                    self.cue_nouns.insert(v, term, ());
                     for f in &e.forms {
-                        self.cue_nouns.insert(f, ());
+                        self.cue_nouns.insert(v, f, ());
                     }
                 }
-                "auxiliary" => {
-                    self.auxiliaries
-                        .insert(term.to_lowercase().replace('’', "'"));
-                }
-                "comma_adverb" => self.comma_adverbs.insert(term, ()),
-                "boundary" => {
-                    self.boundaries
-                        .insert(term.to_lowercase().replace('’', "'"));
-                }
-                "determiner" => {
-                    self.determiners.insert(term.to_lowercase());
-                }
-                "passive_auxiliary" => {
-                    self.passive_aux
-                        .insert(term.to_lowercase().replace('’', "'"));
-                }
-                "definite" => {
-                    self.definites.insert(term.to_lowercase());
-                }
-                "content_end" => {
-                    self.content_end.insert(term.to_lowercase());
-                }
-                "coordinator" => {
-                    self.coordinators.insert(term.to_lowercase());
-                }
-                "adverb_suffix" => self.adverb_suffixes.push(term.to_lowercase()),
-                "clause_opener" => {
-                    self.clause_openers.insert(term.to_lowercase());
-                }
-                "complementizer" => {
-                    self.complementizers.insert(term.to_lowercase());
-                }
-                "time_word" => self.time_words.insert(term, ()),
-                "time_modifier" => {
-                    self.time_modifiers.insert(term.to_lowercase());
-                }
-                "name_preposition" => {
-                    self.name_prepositions.insert(term.to_lowercase());
-                }
-                "relative_pronoun" => {
-                    self.relative_pronouns.insert(term.to_lowercase());
-                }
-                "free_relative" => {
-                    self.free_relatives.insert(term.to_lowercase());
-                }
-                "apposition_opener" => {
-                    self.apposition_openers.insert(term.to_lowercase());
-                }
+                "auxiliary" => v.flag(&folded(), w::AUXILIARY),
+                "comma_adverb" => self.comma_adverbs.insert(v, term, ()),
+                "boundary" => v.flag(&folded(), w::BOUNDARY),
+                "determiner" => v.flag(&lower(), w::DETERMINER),
+                "passive_auxiliary" => v.flag(&folded(), w::PASSIVE_AUX),
+                "definite" => v.flag(&lower(), w::DEFINITE),
+                "content_end" => v.flag(&lower(), w::CONTENT_END),
+                "coordinator" => v.flag(&lower(), w::COORDINATOR),
+                "adverb_suffix" => self.adverb_suffixes.push(lower()),
+                "clause_opener" => v.flag(&lower(), w::CLAUSE_OPENER),
+                "complementizer" => v.flag(&lower(), w::COMPLEMENTIZER),
+                "time_word" => self.time_words.insert(v, term, ()),
+                "time_modifier" => v.flag(&lower(), w::TIME_MODIFIER),
+                "name_preposition" => v.flag(&lower(), w::NAME_PREPOSITION),
+                "relative_pronoun" => v.flag(&lower(), w::RELATIVE_PRONOUN),
+                "free_relative" => v.flag(&lower(), w::FREE_RELATIVE),
+                "apposition_opener" => v.flag(&lower(), w::APPOSITION_OPENER),
                 "document_preposition" => {
-                    self.document_prepositions.insert(term.to_lowercase());
+                    let lemma = lower();
+                    v.flag(&lemma, w::DOCUMENT_PREPOSITION);
+                    let id = v.intern(&lemma);
+                    let cue = CueInfo::new(
+                        lemma,
+                        "neutral".into(),
+                        "phrase_cue".into(),
+                        String::new(),
+                    );
+                    self.evidence_cues.insert(id, cue);
                 }
                 "evidence_noun" => {
-                    self.evidence_nouns.insert(term.to_lowercase());
+                    v.flag(&lower(), w::EVIDENCE_NOUN);
                     for f in &e.forms {
-                        self.evidence_nouns.insert(f.to_lowercase());
+                        v.flag(&f.to_lowercase(), w::EVIDENCE_NOUN);
                     }
                 }
-                "agent_preposition" => {
-                    self.agent_prepositions.insert(term.to_lowercase());
-                }
-                "object_head" => self.object_heads.insert(term, ()),
+                "agent_preposition" => v.flag(&lower(), w::AGENT_PREPOSITION),
+                "object_head" => self.object_heads.insert(v, term, ()),
                 _ => {}
             }
         }
@@ -329,9 +431,9 @@ impl AttributionRules {
                 category: e.category.clone(),
                 role: attr(e, "role"),
             };
-            self.entities.insert(term, info.clone());
+            self.entities.insert(&mut self.vocab, term, info.clone());
             for f in &e.forms {
-                self.entities.insert(f, info.clone());
+                self.entities.insert(&mut self.vocab, f, info.clone());
             }
         }
     }
@@ -344,7 +446,7 @@ impl AttributionRules {
         if !w.word || w.end != toks[dot].start {
             return false;
         }
-        if w.bare.chars().count() == 1 && w.upper {
+        if w.upper && w.bare.chars().nth(1).is_none() {
             return true;
         }
         if w.bare.contains('.') {
