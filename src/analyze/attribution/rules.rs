@@ -146,17 +146,30 @@ struct Phrase<T> {
     value: T,
 }
 
-/// Multi-token phrases keyed by the vocabulary id of their first token's normalized form; longest match
-/// first.
+/// The phrases of a [`PhraseTable`] that start with one word.
+#[derive(Debug, Clone)]
+struct Slot<T> {
+    /// Phrases of two or more tokens, grouped by the id of their second token (sorted by it); each group
+    /// longest first (insertion order on ties).
+    pairs: Vec<(u32, Vec<Phrase<T>>)>,
+    /// One-token phrases.
+    singles: Vec<Phrase<T>>,
+}
+
+/// Multi-token phrases indexed by the vocabulary ids of their first two tokens' normalized forms; longest
+/// match first. Lookups index arrays and never hash.
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseTable<T> {
-    map: HashMap<u32, Vec<Phrase<T>>>,
+    /// Index into `slots` by the first token's id (`u32::MAX`: no phrase starts with that word).
+    head: Vec<u32>,
+    slots: Vec<Slot<T>>,
 }
 
 impl<T> Default for PhraseTable<T> {
     fn default() -> Self {
         PhraseTable {
-            map: HashMap::default(),
+            head: Vec::new(),
+            slots: Vec::new(),
         }
     }
 }
@@ -179,21 +192,49 @@ impl<T: Clone> PhraseTable<T> {
                 }
             })
             .collect();
+        // A case-sensitive phrase matches only tokens with the same normalized forms, so both kinds are
+        // indexed by the ids of the normalized forms.
         let ids: Vec<u32> = toks.iter().map(|t| vocab.intern(&t.norm)).collect();
-        let slot = self.map.entry(ids[0]).or_default();
-        if slot
+        let first = ids[0] as usize;
+        if self.head.len() <= first {
+            self.head.resize(first + 1, u32::MAX);
+        }
+        if self.head[first] == u32::MAX {
+            self.head[first] = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+            self.slots.push(Slot {
+                pairs: Vec::new(),
+                singles: Vec::new(),
+            });
+        }
+        let Some(slot) = self.slots.get_mut(self.head[first] as usize) else {
+            return;
+        };
+        let list = match ids.get(1) {
+            Some(&second) => {
+                let at = match slot.pairs.binary_search_by_key(&second, |p| p.0) {
+                    Ok(at) => at,
+                    Err(at) => {
+                        slot.pairs.insert(at, (second, Vec::new()));
+                        at
+                    }
+                };
+                &mut slot.pairs[at].1
+            }
+            None => &mut slot.singles,
+        };
+        if list
             .iter()
             .any(|p| p.key == key && p.case_sensitive == case_sensitive)
         {
             return;
         }
-        slot.push(Phrase {
+        list.push(Phrase {
             key,
             ids,
             case_sensitive,
             value,
         });
-        slot.sort_by_key(|p| std::cmp::Reverse(p.key.len()));
+        list.sort_by_key(|p| std::cmp::Reverse(p.key.len()));
     }
 
     /// Longest phrase starting at `toks[i]`: (number of tokens, value). A possessive is allowed only on the
@@ -201,10 +242,23 @@ impl<T: Clone> PhraseTable<T> {
     #[inline]
     pub fn match_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
         let first = toks.get(i)?;
-        if first.id == NO_ID {
+        let h = *self.head.get(first.id as usize)?;
+        if h == u32::MAX {
             return None;
         }
-        let cands = self.map.get(&first.id)?;
+        self.match_in(&self.slots[h as usize], toks, i)
+    }
+
+    fn match_in<'s>(&'s self, slot: &'s Slot<T>, toks: &[Tok], i: usize) -> Option<(usize, &'s T)> {
+        let longer = match toks.get(i + 1) {
+            Some(second) if !slot.pairs.is_empty() => slot
+                .pairs
+                .binary_search_by_key(&second.id, |p| p.0)
+                .ok()
+                .map(|at| &slot.pairs[at].1[..]),
+            _ => None,
+        };
+        let cands = longer.unwrap_or(&[]).iter().chain(&slot.singles);
         'c: for p in cands {
             let len = p.key.len();
             if i + len > toks.len() {
@@ -219,11 +273,7 @@ impl<T: Clone> PhraseTable<T> {
                 if k > 0 && t.start > toks[i + k - 1].end + 2 {
                     continue 'c;
                 }
-                let same = if p.case_sensitive {
-                    same_folded(t.bare, &p.key[k])
-                } else {
-                    t.id == p.ids[k]
-                };
+                let same = t.id == p.ids[k] && (!p.case_sensitive || same_folded(t.bare, &p.key[k]));
                 if !same {
                     continue 'c;
                 }
@@ -234,7 +284,7 @@ impl<T: Clone> PhraseTable<T> {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.slots.is_empty()
     }
 }
 

@@ -33,6 +33,19 @@ impl Tok<'_> {
     }
 }
 
+/// `c.is_alphanumeric()`, quicker for ASCII and for the common typographic punctuation (dashes, curly
+/// quotes, ellipsis: U+2010–U+2027).
+#[inline]
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{2010}'..='\u{2027}').contains(&c) {
+        false
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 fn is_connector(c: char) -> bool {
     matches!(c, '\'' | '’' | '-' | '.' | '&')
 }
@@ -51,14 +64,14 @@ fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
     let mut p = 0;
     while let Some(c) = char_at(slice, p) {
         let cl = c.len_utf8();
-        if c.is_alphanumeric() {
+        if is_alnum(c) {
             let mut q = p + cl;
             while let Some(cj) = char_at(slice, q) {
-                if cj.is_alphanumeric() {
+                if is_alnum(cj) {
                     q += cj.len_utf8();
                 } else if is_connector(cj) {
                     match char_at(slice, q + cj.len_utf8()) {
-                        Some(ck) if ck.is_alphanumeric() => q += cj.len_utf8() + ck.len_utf8(),
+                        Some(ck) if is_alnum(ck) => q += cj.len_utf8() + ck.len_utf8(),
                         _ => break,
                     }
                 } else {
@@ -165,15 +178,22 @@ impl<'t> Tokens<'t> {
         let fixups = &mut self.fixups;
         scan_spans(slice, |b, e, word| {
             let (bare, possessive) = strip_possessive(&slice[b..e], word);
-            let (norm, id) = match normalize(bare) {
-                Cow::Borrowed(n) => (n, vocab.id(n)),
-                Cow::Owned(n) => {
-                    let id = vocab.id(&n);
-                    let s = buf.len();
-                    buf.push_str(&n);
-                    fixups.push((toks.len(), s, buf.len()));
-                    ("", id)
+            let (norm, id) = if bare.is_ascii() && !bare.bytes().any(|c| c.is_ascii_uppercase()) {
+                (bare, vocab.id(bare))
+            } else {
+                // Lower-case into the buffer (same result as `normalize`).
+                let s = buf.len();
+                if bare.is_ascii() {
+                    buf.push_str(bare);
+                    if let Some(x) = buf.get_mut(s..) {
+                        x.make_ascii_lowercase();
+                    }
+                } else {
+                    buf.push_str(&bare.to_lowercase().replace('’', "'"));
                 }
+                let id = vocab.id(buf.get(s..).unwrap_or(""));
+                fixups.push((toks.len(), s, buf.len()));
+                ("", id)
             };
             toks.push(Tok {
                 start: start + b,
@@ -259,6 +279,9 @@ fn own_quotes(text: &str, model: &TextModel, only_double_apostrophe: bool) -> Ve
         let Some(slice) = text.get(p.start..p.end) else {
             continue;
         };
+        if only_double_apostrophe && !slice.contains("''") {
+            continue;
+        }
         let mut open: Option<(usize, char)> = None;
         let mut skip_next = false;
         let mut it = slice.char_indices().peekable();
@@ -337,6 +360,9 @@ pub(crate) fn segments<'t>(
 ) -> (Tokens<'t>, Vec<Segment>) {
     let vocab = &rules.vocab;
     let mut tokens = Tokens::new();
+    // About one token per five bytes of English text.
+    tokens.toks.reserve(text.len() / 5 + 16);
+    buf.reserve(text.len() / 8 + 16);
     let mut out = Vec::new();
     let mut ranges: Vec<(usize, usize, usize, Region)> = Vec::new();
     if model.sentences.is_empty() {
@@ -481,6 +507,13 @@ mod tests {
         assert_eq!(toks[1].1, "u.s");
         assert_eq!(toks[3].1, "al-qaeda");
         assert_eq!(toks[10].1, "rock'n'roll");
+    }
+
+    #[test]
+    fn quick_alphanumeric_test_agrees_with_std() {
+        for c in (0..=0x2FFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]
