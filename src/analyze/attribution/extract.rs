@@ -57,6 +57,8 @@ pub(crate) struct Raw<'r> {
     pub clause_subject: (usize, usize),
 }
 
+// Not inlined: profiles attribute its cost to it (`valgrind --tool=callgrind --toggle-collect=…extract::extract`).
+#[inline(never)]
 pub(crate) fn extract(
     text: &str,
     model: &crate::text::TextModel,
@@ -242,9 +244,8 @@ impl Ctx<'_, '_> {
             if let Some((n, _)) = self.rules.entity_at(toks, e) {
                 e += n;
             } else {
-                let word = t.word
-                    && (t.upper || self.rules.is(&t, w::DETERMINER))
-                    && !self.is_boundary(e);
+                let word =
+                    t.word && (t.upper || self.rules.is(&t, w::DETERMINER)) && !self.is_boundary(e);
                 let abbrev_dot = punct(t, &['.']) && e > 0 && toks[e - 1].end == t.start;
                 if !(word || abbrev_dot) {
                     break;
@@ -307,9 +308,7 @@ impl Ctx<'_, '_> {
 
     fn is_boundary(&self, i: usize) -> bool {
         let t = &self.toks[i];
-        t.word
-            && self.rules.is(&t, w::BOUNDARY)
-            && !self.rules.is(&t, w::DETERMINER)
+        t.word && self.rules.is(&t, w::BOUNDARY) && !self.rules.is(&t, w::DETERMINER)
     }
 
     /// Does `toks[s..e]` look like a speaker: a pronoun, a known entity/title/role, a cue noun (a document)
@@ -557,8 +556,7 @@ impl Ctx<'_, '_> {
         if !u.word || self.inq[k] || self.rules.cues.match_at(self.toks, k).is_some() {
             return false;
         }
-        let rel = self.rules.is(&u, w::RELATIVE_PRONOUN)
-            || self.rules.is(&u, w::APPOSITION_OPENER);
+        let rel = self.rules.is(&u, w::RELATIVE_PRONOUN) || self.rules.is(&u, w::APPOSITION_OPENER);
         if rel || u.upper || self.rules.is(&u, w::DETERMINER) || self.is_role(k) {
             return true;
         }
@@ -993,13 +991,13 @@ fn find_in_segment<'r>(
     // Commas before a participle that is not a cue (", defying a threat …"), in text order.
     participial.clear();
     participial.extend((0..n.saturating_sub(1)).filter(|&k| {
-            punct(&toks[k], &[','])
-                && !cx.inq[k]
-                && toks[k + 1].word
-                && !toks[k + 1].upper
-                && !cx.inq[k + 1]
-                && toks[k + 1].norm.ends_with("ing")
-                && rules.cues.match_at(toks, k + 1).is_none()
+        punct(&toks[k], &[','])
+            && !cx.inq[k]
+            && toks[k + 1].word
+            && !toks[k + 1].upper
+            && !cx.inq[k + 1]
+            && toks[k + 1].norm.ends_with("ing")
+            && rules.cues.match_at(toks, k + 1).is_none()
     }));
     let base = seg.lo;
     for c in &cands {

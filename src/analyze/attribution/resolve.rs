@@ -375,9 +375,7 @@ impl<'a> Resolver<'a> {
             let role_toks: Vec<Tok> = toks
                 .iter()
                 .enumerate()
-                .filter(|(i, t)| {
-                    (*i < s || *i >= e) && t.word && !rules.is(&t, w::DETERMINER)
-                })
+                .filter(|(i, t)| (*i < s || *i >= e) && t.word && !rules.is(&t, w::DETERMINER))
                 .map(|(_, t)| *t)
                 .collect();
             let role = (!role_toks.is_empty()).then(|| join(&role_toks));

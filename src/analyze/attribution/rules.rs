@@ -11,18 +11,47 @@ use std::hash::{BuildHasherDefault, Hasher};
 #[derive(Default, Clone, Copy)]
 pub(crate) struct FxHasher(u64);
 
+const FX_K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(FX_K);
+    }
+}
+
 impl Hasher for FxHasher {
+    /// Eight bytes at a time; a shorter tail is read as one zero-padded word (words are mostly short).
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let mut w = [0u8; 8];
             w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+            self.add(u64::from_le_bytes(w));
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            let mut w = [0u8; 8];
+            w[..tail.len()].copy_from_slice(tail);
+            self.add(u64::from_le_bytes(w));
         }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
     }
     fn finish(&self) -> u64 {
         self.0
@@ -95,6 +124,29 @@ pub(crate) mod w {
 pub(crate) struct Vocab {
     ids: HashMap<String, u32>,
     flags: Vec<u32>,
+    /// Words of up to 15 bytes, packed into a `u128` (bytes, then the length in the top byte), in an
+    /// open-addressing table of a power-of-two size (empty slots hold key 0); built by `seal`. Looking a
+    /// token up is then one multiply and an integer comparison or two.
+    short: Vec<(u128, u32)>,
+}
+
+/// `s` packed into a `u128` when it is at most 15 bytes long (never 0).
+#[inline]
+fn pack(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 15 {
+        return None;
+    }
+    let mut w = [0u8; 16];
+    w[..b.len()].copy_from_slice(b);
+    w[15] = b.len() as u8;
+    Some(u128::from_le_bytes(w))
+}
+
+#[inline]
+fn slot_of(key: u128, mask: usize) -> usize {
+    let h = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(FX_K);
+    (h >> 32) as usize & mask
 }
 
 impl Vocab {
@@ -102,6 +154,7 @@ impl Vocab {
         if let Some(&i) = self.ids.get(s) {
             return i;
         }
+        self.short.clear();
         let i = u32::try_from(self.flags.len()).unwrap_or(NO_ID - 1);
         self.ids.insert(s.to_string(), i);
         self.flags.push(0);
@@ -109,7 +162,41 @@ impl Vocab {
     }
 
     pub fn id(&self, s: &str) -> u32 {
+        if !self.short.is_empty() {
+            if let Some(key) = pack(s) {
+                let mask = self.short.len() - 1;
+                let mut i = slot_of(key, mask);
+                loop {
+                    let (k, id) = self.short[i];
+                    if k == key {
+                        return id;
+                    }
+                    if k == 0 {
+                        return NO_ID;
+                    }
+                    i = (i + 1) & mask;
+                }
+            }
+        }
         self.ids.get(s).copied().unwrap_or(NO_ID)
+    }
+
+    /// Build the table of short words (call once every word is interned; `intern` afterwards empties it).
+    pub fn seal(&mut self) {
+        let n = self.ids.keys().filter(|k| pack(k).is_some()).count();
+        let size = (n * 2).next_power_of_two().max(16);
+        let mut short = vec![(0u128, NO_ID); size];
+        for (k, &id) in &self.ids {
+            let Some(key) = pack(k) else {
+                continue;
+            };
+            let mut i = slot_of(key, size - 1);
+            while short[i].0 != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            short[i] = (key, id);
+        }
+        self.short = short;
     }
 
     fn flag(&mut self, s: &str, f: u32) {
@@ -273,7 +360,8 @@ impl<T: Clone> PhraseTable<T> {
                 if k > 0 && t.start > toks[i + k - 1].end + 2 {
                     continue 'c;
                 }
-                let same = t.id == p.ids[k] && (!p.case_sensitive || same_folded(t.bare, &p.key[k]));
+                let same =
+                    t.id == p.ids[k] && (!p.case_sensitive || same_folded(t.bare, &p.key[k]));
                 if !same {
                     continue 'c;
                 }
@@ -335,12 +423,7 @@ impl AttributionRules {
     /// Compile the `cues` and `entities` lexicons of `lex` (every lexicon of those kinds, in order).
     pub fn from_lexicons(lex: &LexiconSet) -> crate::Result<Self> {
         let mut r = AttributionRules {
-            colon_cue: CueInfo::new(
-                ":".into(),
-                "neutral".into(),
-                "colon".into(),
-                String::new(),
-            ),
+            colon_cue: CueInfo::new(":".into(), "neutral".into(), "colon".into(), String::new()),
             ..AttributionRules::default()
         };
         for l in lex.of_kind("cues") {
@@ -349,6 +432,7 @@ impl AttributionRules {
         for l in lex.of_kind("entities") {
             r.add_entities(l);
         }
+        r.vocab.seal();
         Ok(r)
     }
 
@@ -446,12 +530,8 @@ impl AttributionRules {
                     let lemma = lower();
                     v.flag(&lemma, w::DOCUMENT_PREPOSITION);
                     let id = v.intern(&lemma);
-                    let cue = CueInfo::new(
-                        lemma,
-                        "neutral".into(),
-                        "phrase_cue".into(),
-                        String::new(),
-                    );
+                    let cue =
+                        CueInfo::new(lemma, "neutral".into(), "phrase_cue".into(), String::new());
                     self.evidence_cues.insert(id, cue);
                 }
                 "evidence_noun" => {

@@ -61,12 +61,28 @@ fn char_at(s: &str, p: usize) -> Option<char> {
 
 /// The token spans of `slice` (byte offsets into it, `word` flag), in order.
 fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
+    let bytes = slice.as_bytes();
     let mut p = 0;
-    while let Some(c) = char_at(slice, p) {
+    while p < bytes.len() {
+        let b = bytes[p];
+        // ASCII fast paths: spaces, plain words without connectors.
+        if b == b' ' {
+            p += 1;
+            continue;
+        }
+        let Some(c) = char_at(slice, p) else {
+            break;
+        };
         let cl = c.len_utf8();
         if is_alnum(c) {
             let mut q = p + cl;
-            while let Some(cj) = char_at(slice, q) {
+            loop {
+                while q < bytes.len() && bytes[q].is_ascii_alphanumeric() {
+                    q += 1;
+                }
+                let Some(cj) = char_at(slice, q) else {
+                    break;
+                };
                 if is_alnum(cj) {
                     q += cj.len_utf8();
                 } else if is_connector(cj) {
@@ -82,7 +98,7 @@ fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
             p = q;
         } else if c.is_whitespace() {
             p += cl;
-        } else if c == '\'' && slice.as_bytes().get(p + 1) == Some(&b'\'') {
+        } else if c == '\'' && bytes.get(p + 1) == Some(&b'\'') {
             // '' is a double quotation mark in some house styles (The New York Times archive).
             f(p, p + 2, false);
             p += 2;
@@ -242,7 +258,6 @@ pub(crate) fn tokenize<'b>(
     t.push_range(text, start, end, vocab, buf);
     t.finish(buf)
 }
-
 
 /// Outermost quotation spans (byte ranges including the marks), sorted. Uses the text model's quotes when
 /// it has any; otherwise pairs curly and straight double quotes within each paragraph (an unclosed quote
@@ -441,7 +456,9 @@ fn split_range(
         }
         let after_final = i > 0
             && !toks[i - 1].word
-            && (toks[i - 1].is_punct('.') || toks[i - 1].is_punct('!') || toks[i - 1].is_punct('?'));
+            && (toks[i - 1].is_punct('.')
+                || toks[i - 1].is_punct('!')
+                || toks[i - 1].is_punct('?'));
         let ends = (((t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
             && quote_containing(quotes, t.start).is_none())
             || (is_close_quote(t.bare)
@@ -479,7 +496,6 @@ pub(crate) fn is_close_quote(s: &str) -> bool {
     matches!(s, "”" | "\"" | "»" | "’" | "''")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,7 +516,19 @@ mod tests {
         let texts: Vec<&str> = toks.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(
             texts,
-            vec!["Peskov", "U.S", ".", "al-Qaeda", "(", "R-Utah", ")", "“", "x", "”", "Rock’N’Roll"]
+            vec![
+                "Peskov",
+                "U.S",
+                ".",
+                "al-Qaeda",
+                "(",
+                "R-Utah",
+                ")",
+                "“",
+                "x",
+                "”",
+                "Rock’N’Roll"
+            ]
         );
         assert!(toks[0].2);
         assert_eq!(toks[0].1, "peskov");
