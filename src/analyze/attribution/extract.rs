@@ -245,7 +245,7 @@ impl Ctx<'_, '_> {
                 e += n;
             } else {
                 let word =
-                    t.word && (t.upper || self.rules.is(&t, w::DETERMINER)) && !self.is_boundary(e);
+                    t.word && (t.upper || self.rules.is(t, w::DETERMINER)) && !self.is_boundary(e);
                 let abbrev_dot = punct(t, &['.']) && e > 0 && toks[e - 1].end == t.start;
                 if !(word || abbrev_dot) {
                     break;
@@ -308,7 +308,7 @@ impl Ctx<'_, '_> {
 
     fn is_boundary(&self, i: usize) -> bool {
         let t = &self.toks[i];
-        t.word && self.rules.is(&t, w::BOUNDARY) && !self.rules.is(&t, w::DETERMINER)
+        t.word && self.rules.is(t, w::BOUNDARY) && !self.rules.is(t, w::DETERMINER)
     }
 
     /// Does `toks[s..e]` look like a speaker: a pronoun, a known entity/title/role, a cue noun (a document)
@@ -334,8 +334,8 @@ impl Ctx<'_, '_> {
                     || self.rules.cue_nouns.match_at(self.toks, i).is_some()
                     || (t.upper
                         && !self.rules.is_time_word(self.toks, i)
-                        && !self.rules.is(&t, w::DETERMINER)
-                        && !self.rules.is(&t, w::BOUNDARY)
+                        && !self.rules.is(t, w::DETERMINER)
+                        && !self.rules.is(t, w::BOUNDARY)
                         && (i == s
                             || !self.rules.is(&self.toks[i - 1], w::DETERMINER)
                             || self.rules.is(&self.toks[i - 1], w::DEFINITE))))
@@ -369,8 +369,7 @@ impl Ctx<'_, '_> {
                 // coordinator between capitalized words stays inside the phrase.
                 let joins_names = k < j
                     && k > 0
-                    && (self.rules.is(&t, w::NAME_PREPOSITION)
-                        || self.rules.is(&t, w::COORDINATOR))
+                    && (self.rules.is(t, w::NAME_PREPOSITION) || self.rules.is(t, w::COORDINATOR))
                     && !t.upper
                     && (toks[k - 1].upper || punct(&toks[k - 1], &[')']) || self.is_role(k - 1))
                     && toks[k + 1].upper
@@ -380,7 +379,7 @@ impl Ctx<'_, '_> {
                     && (self.inq[k]
                         || self.is_boundary(k)
                         || (k < j && self.is_pronoun(k))
-                        || self.rules.is(&t, w::AUXILIARY))
+                        || self.rules.is(t, w::AUXILIARY))
                 {
                     break;
                 }
@@ -401,7 +400,7 @@ impl Ctx<'_, '_> {
                 // ("the head of the committee"); "meddling the California congressman" stops at "the".
                 if k < j
                     && k > 0
-                    && self.rules.is(&t, w::DETERMINER)
+                    && self.rules.is(t, w::DETERMINER)
                     && toks[k - 1].word
                     && !toks[k - 1].upper
                     && !self.rules.is(&toks[k - 1], w::NAME_PREPOSITION)
@@ -556,8 +555,8 @@ impl Ctx<'_, '_> {
         if !u.word || self.inq[k] || self.rules.cues.match_at(self.toks, k).is_some() {
             return false;
         }
-        let rel = self.rules.is(&u, w::RELATIVE_PRONOUN) || self.rules.is(&u, w::APPOSITION_OPENER);
-        if rel || u.upper || self.rules.is(&u, w::DETERMINER) || self.is_role(k) {
+        let rel = self.rules.is(u, w::RELATIVE_PRONOUN) || self.rules.is(u, w::APPOSITION_OPENER);
+        if rel || u.upper || self.rules.is(u, w::DETERMINER) || self.is_role(k) {
             return true;
         }
         if u.norm.starts_with(|c: char| c.is_ascii_digit()) {
@@ -583,8 +582,8 @@ impl Ctx<'_, '_> {
                             && !w.upper
                             && (w.norm.ends_with("ing")
                                 || (self.is_boundary(m + 1)
-                                    && !self.rules.is(&w, w::RELATIVE_PRONOUN)
-                                    && !self.rules.is(&w, w::APPOSITION_OPENER)))
+                                    && !self.rules.is(w, w::RELATIVE_PRONOUN)
+                                    && !self.rules.is(w, w::APPOSITION_OPENER)))
                     })
             });
             if !closes {
@@ -611,8 +610,8 @@ impl Ctx<'_, '_> {
                         && !w.upper
                         && (w.norm.ends_with("ing")
                             || (self.is_boundary(m + 1)
-                                && !self.rules.is(&w, w::RELATIVE_PRONOUN)
-                                && !self.rules.is(&w, w::APPOSITION_OPENER)))
+                                && !self.rules.is(w, w::RELATIVE_PRONOUN)
+                                && !self.rules.is(w, w::APPOSITION_OPENER)))
                 });
                 if adverbial {
                     e = m;
@@ -789,8 +788,8 @@ impl Ctx<'_, '_> {
                                 || punct(b, &[':', '—', '–', '('])
                                 || b.bare == "-"))
                             || (head_start == 1
-                                && (self.rules.is(&b, w::COORDINATOR)
-                                    || self.rules.is(&b, w::CONTENT_END)))
+                                && (self.rules.is(b, w::COORDINATOR)
+                                    || self.rules.is(b, w::CONTENT_END)))
                     }
                 };
                 let weak = before.is_some_and(|b| punct(b, &[',', ';']));
@@ -806,8 +805,8 @@ impl Ctx<'_, '_> {
                                 && !u.upper
                                 && (u.norm.ends_with("ing")
                                     || (self.is_boundary(c)
-                                        && !self.rules.is(&u, w::RELATIVE_PRONOUN)
-                                        && !self.rules.is(&u, w::APPOSITION_OPENER)))
+                                        && !self.rules.is(u, w::RELATIVE_PRONOUN)
+                                        && !self.rules.is(u, w::APPOSITION_OPENER)))
                         })
                     };
                     let end = (k..left)
@@ -845,8 +844,8 @@ impl Ctx<'_, '_> {
             if !t.word || self.inq[k] {
                 break;
             }
-            if self.rules.is(&t, w::COMPLEMENTIZER)
-                || (object_frame && k > s && self.rules.is(&t, w::CLAUSE_OPENER))
+            if self.rules.is(t, w::COMPLEMENTIZER)
+                || (object_frame && k > s && self.rules.is(t, w::CLAUSE_OPENER))
             {
                 if k > s {
                     let first_ok = object_frame
@@ -1078,7 +1077,7 @@ fn find_in_segment<'r>(
 fn evidence_cand<'r>(cx: &Ctx<'_, 'r>) -> Option<Cand<'r>> {
     let toks = cx.toks;
     let first = toks.first()?;
-    if !first.word || cx.inq[0] || !cx.rules.is(&first, w::DOCUMENT_PREPOSITION) {
+    if !first.word || cx.inq[0] || !cx.rules.is(first, w::DOCUMENT_PREPOSITION) {
         return None;
     }
     let comma = (2..toks.len().min(MAX_NP + 2)).find(|&k| punct(&toks[k], &[',']))?;
@@ -1241,7 +1240,7 @@ fn verb_cand<'r>(
     let t = &toks[l];
     // A second verb of the same subject: "promised to … and said …".
     // (A bare lemma after "and" is an infinitive chain: "would go on and continue to".)
-    if t.word && rules.is(&t, w::COORDINATOR) && fwd_ok && toks[cs0].norm != info.lemma {
+    if t.word && rules.is(t, w::COORDINATOR) && fwd_ok && toks[cs0].norm != info.lemma {
         let source = match prev.last() {
             Some(p) if p.mode == Mode::Forward && p.fwd_start < l => p.source,
             Some(_) => None,
@@ -1262,7 +1261,7 @@ fn verb_cand<'r>(
         });
     }
     // A relative pronoun: "Trump, who said …" — the source is the pronoun, the speaker its antecedent.
-    if t.word && rules.is(&t, w::RELATIVE_PRONOUN) && fwd_ok && l > 0 {
+    if t.word && rules.is(t, w::RELATIVE_PRONOUN) && fwd_ok && l > 0 {
         let a_end = if punct(&toks[l - 1], &[',']) {
             l - 1
         } else {
@@ -1338,7 +1337,7 @@ fn verb_cand<'r>(
         return None;
     }
     let last_src = &toks[se - 1];
-    if last_src.word && rules.is(&last_src, w::AGENT_PREPOSITION) {
+    if last_src.word && rules.is(last_src, w::AGENT_PREPOSITION) {
         return None;
     }
     // A verb that is also a noun ("state", "report", "calls") needs a clear subject right before it.

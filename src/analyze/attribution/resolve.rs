@@ -34,7 +34,7 @@ fn join(toks: &[Tok]) -> String {
                 s.push(' ');
             }
         }
-        s.push_str(&t.bare);
+        s.push_str(t.bare);
     }
     s
 }
@@ -103,8 +103,8 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
             t.word
                 && t.upper
                 && !covered[j]
-                && !rules.is(&t, w::DETERMINER)
-                && !rules.is(&t, w::BOUNDARY)
+                && !rules.is(t, w::DETERMINER)
+                && !rules.is(t, w::BOUNDARY)
                 && rules.cue_nouns.match_at(toks, j).is_none()
                 && !rules.is_time_word(toks, j)
         };
@@ -315,7 +315,7 @@ impl<'a> Resolver<'a> {
                     .any(|(s, _, e)| *s < d && is_speaker_entity(e));
             let owner_after = toks
                 .get(d + 1)
-                .is_some_and(|t| rules.is(&t, w::AGENT_PREPOSITION));
+                .is_some_and(|t| rules.is(t, w::AGENT_PREPOSITION));
             let role_before = parts
                 .entities
                 .iter()
@@ -349,7 +349,7 @@ impl<'a> Resolver<'a> {
                         }
                     }
                     _ => {
-                        let definite = rules.is(&words[0], w::DEFINITE);
+                        let definite = rules.is(words[0], w::DEFINITE);
                         match self.docs.last() {
                             Some(prev) if definite => Speaker {
                                 resolved_from: "role".into(),
@@ -375,7 +375,7 @@ impl<'a> Resolver<'a> {
             let role_toks: Vec<Tok> = toks
                 .iter()
                 .enumerate()
-                .filter(|(i, t)| (*i < s || *i >= e) && t.word && !rules.is(&t, w::DETERMINER))
+                .filter(|(i, t)| (*i < s || *i >= e) && t.word && !rules.is(t, w::DETERMINER))
                 .map(|(_, t)| *t)
                 .collect();
             let role = (!role_toks.is_empty()).then(|| join(&role_toks));
@@ -396,7 +396,7 @@ impl<'a> Resolver<'a> {
             .find(|(_, _, e)| is_role_entity(e));
         if let Some((rs, re, _)) = role_word {
             let role_text = join(&toks[*rs..*re]).to_lowercase();
-            let definite = rules.is(&words[0], w::DEFINITE);
+            let definite = rules.is(words[0], w::DEFINITE);
             if definite {
                 let found = self.history.iter().rev().find(|h| {
                     h.kind == "person"
@@ -437,7 +437,7 @@ impl<'a> Resolver<'a> {
             }
             let name: Vec<Tok> = toks
                 .iter()
-                .filter(|t| t.word && !rules.is(&t, w::DETERMINER))
+                .filter(|t| t.word && !rules.is(t, w::DETERMINER))
                 .cloned()
                 .collect();
             let entity_speaker = parts
@@ -468,7 +468,7 @@ impl<'a> Resolver<'a> {
             let name = if e.category == "org_noun" {
                 let words: Vec<Tok> = toks
                     .iter()
-                    .filter(|t| t.word && !rules.is(&t, w::DETERMINER))
+                    .filter(|t| t.word && !rules.is(t, w::DETERMINER))
                     .cloned()
                     .collect();
                 join(&words)
