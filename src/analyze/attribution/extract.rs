@@ -1,7 +1,7 @@
 //! The extraction rules: find cues, their source noun phrases and their content within each segment.
 
 use super::resolve::Resolver;
-use super::rules::{AttributionRules, CueInfo};
+use super::rules::{w, AttributionRules, CueInfo};
 use super::scan::{self, is_close_quote, is_open_quote, quote_containing, Segment, Tok};
 use super::{Attribution, ByteSpan};
 
@@ -22,9 +22,9 @@ enum Mode {
 
 /// A provisional attribution within one segment (token indices into the segment).
 #[derive(Debug, Clone)]
-struct Cand {
+struct Cand<'r> {
     cue: (usize, usize),
-    info: CueInfo,
+    info: &'r CueInfo,
     phrase: bool,
     source: Option<(usize, usize)>,
     mode: Mode,
@@ -39,23 +39,26 @@ struct Cand {
     fwd_start: usize,
 }
 
-/// A provisional attribution in document coordinates.
-#[derive(Debug, Clone)]
-pub(crate) struct Raw {
+/// A provisional attribution in document coordinates (token ranges index the article's token list).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Raw<'r> {
     pub cue: Option<ByteSpan>,
-    pub info: Option<CueInfo>,
+    pub info: Option<&'r CueInfo>,
     pub phrase: bool,
     pub source: Option<ByteSpan>,
-    pub source_toks: Vec<Tok>,
+    /// The source's tokens (for a relative pronoun, its antecedent's); empty when there is none.
+    pub source_toks: (usize, usize),
     pub content: ByteSpan,
     pub paragraph: usize,
     pub continues: Option<usize>,
     pub participle: bool,
     /// For a pronoun source inside the sentence ("Valdoria has been hit by shortages it blames on …"): the
     /// subject at the start of the sentence, which the pronoun prefers over earlier speakers.
-    pub clause_subject: Vec<Tok>,
+    pub clause_subject: (usize, usize),
 }
 
+// Not inlined: profiles attribute its cost to it (`valgrind --tool=callgrind --toggle-collect=…extract::extract`).
+#[inline(never)]
 pub(crate) fn extract(
     text: &str,
     model: &crate::text::TextModel,
@@ -65,15 +68,18 @@ pub(crate) fn extract(
         return Vec::new();
     }
     let quotes = scan::quote_spans(text, model);
-    let segs = scan::segments(text, model, &quotes, &|t, i| rules.is_title_abbrev(t, i));
+    let mut buf = String::new();
+    let (tokens, segs) = scan::segments(text, model, &quotes, rules, &mut buf);
+    let toks = tokens.finish(&buf);
     let mut raws: Vec<Raw> = Vec::new();
     let mut mentions = Vec::new();
+    let mut scratch = Scratch::default();
     for seg in &segs {
         let before = raws.len();
-        find_in_segment(seg, &quotes, rules, &mut raws);
-        super::resolve::collect_mentions(seg, rules, &mut mentions);
+        find_in_segment(&toks, seg, &quotes, rules, &mut scratch, &mut raws);
+        super::resolve::collect_mentions(&toks[seg.lo..seg.hi], rules, &mut mentions);
         if raws.len() == before {
-            continuation(seg, &quotes, &mut raws);
+            continuation(&toks[seg.lo..seg.hi], seg, &quotes, &mut raws);
         }
     }
     // Text order (by cue, else content); keep `continues` pointing at the same attribution.
@@ -87,7 +93,7 @@ pub(crate) fn extract(
     let sorted: Vec<Raw> = order
         .iter()
         .map(|&i| {
-            let mut r = raws[i].clone();
+            let mut r = raws[i];
             r.continues = r.continues.map(|c| new_index[c]);
             r
         })
@@ -97,7 +103,7 @@ pub(crate) fn extract(
     for r in &sorted {
         let speaker = match r.continues.and_then(|c| out.get(c)) {
             Some(parent) => parent.speaker.clone(),
-            None => resolver.resolve(r),
+            None => resolver.resolve(r, &toks),
         };
         let kind = if r.phrase {
             "according_to".to_string()
@@ -152,12 +158,11 @@ fn kind_of(text: &str, c: ByteSpan, quotes: &[(usize, usize)]) -> &'static str {
 
 /// A segment that is nothing but a quotation and follows an attribution in the same or the previous
 /// paragraph continues that attribution's speaker.
-fn continuation(seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
-    let toks = &seg.toks;
+fn continuation(toks: &[Tok], seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
     let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
         return;
     };
-    if first.word || !is_open_quote(&first.bare) {
+    if first.word || !is_open_quote(first.bare) {
         return;
     }
     let all_quoted = toks
@@ -179,7 +184,7 @@ fn continuation(seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
         info: None,
         phrase: false,
         source: None,
-        source_toks: Vec::new(),
+        source_toks: (0, 0),
         content: ByteSpan {
             start: first.start,
             end: last.end,
@@ -187,7 +192,7 @@ fn continuation(seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
         paragraph: seg.paragraph,
         continues: Some(root),
         participle: false,
-        clause_subject: Vec::new(),
+        clause_subject: (0, 0),
     });
 }
 
@@ -200,16 +205,25 @@ fn punct(t: &Tok, cs: &[char]) -> bool {
 }
 
 fn is_clause_mark(t: &Tok) -> bool {
-    punct(t, &[',', '—', '–', ';']) || (!t.word && is_close_quote(&t.bare))
+    punct(t, &[',', '—', '–', ';']) || (!t.word && is_close_quote(t.bare))
 }
 
-struct Ctx<'a> {
-    toks: &'a [Tok],
+struct Ctx<'a, 'r> {
+    toks: &'a [Tok<'a>],
+    inq: &'a [bool],
+    rules: &'r AttributionRules,
+}
+
+/// Buffers reused from one segment to the next.
+#[derive(Default)]
+struct Scratch {
     inq: Vec<bool>,
-    rules: &'a AttributionRules,
+    in_entity: Vec<bool>,
+    stops: Vec<usize>,
+    participial: Vec<usize>,
 }
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     fn is_pronoun(&self, i: usize) -> bool {
         matches!(self.rules.entity_at(self.toks, i), Some((1, e)) if e.category == "pronoun")
     }
@@ -230,9 +244,8 @@ impl Ctx<'_> {
             if let Some((n, _)) = self.rules.entity_at(toks, e) {
                 e += n;
             } else {
-                let word = t.word
-                    && (t.upper || self.rules.determiners.contains(&t.norm))
-                    && !self.is_boundary(e);
+                let word =
+                    t.word && (t.upper || self.rules.is(t, w::DETERMINER)) && !self.is_boundary(e);
                 let abbrev_dot = punct(t, &['.']) && e > 0 && toks[e - 1].end == t.start;
                 if !(word || abbrev_dot) {
                     break;
@@ -295,9 +308,7 @@ impl Ctx<'_> {
 
     fn is_boundary(&self, i: usize) -> bool {
         let t = &self.toks[i];
-        t.word
-            && self.rules.boundaries.contains(&t.norm)
-            && !self.rules.determiners.contains(&t.norm)
+        t.word && self.rules.is(t, w::BOUNDARY) && !self.rules.is(t, w::DETERMINER)
     }
 
     /// Does `toks[s..e]` look like a speaker: a pronoun, a known entity/title/role, a cue noun (a document)
@@ -311,7 +322,7 @@ impl Ctx<'_> {
         if !strict
             && s < e
             && self.toks[s].word
-            && self.rules.definites.contains(&self.toks[s].norm)
+            && self.rules.is(&self.toks[s], w::DEFINITE)
             && e - s > 1
         {
             return true;
@@ -323,11 +334,11 @@ impl Ctx<'_> {
                     || self.rules.cue_nouns.match_at(self.toks, i).is_some()
                     || (t.upper
                         && !self.rules.is_time_word(self.toks, i)
-                        && !self.rules.determiners.contains(&t.norm)
-                        && !self.rules.boundaries.contains(&t.norm)
+                        && !self.rules.is(t, w::DETERMINER)
+                        && !self.rules.is(t, w::BOUNDARY)
                         && (i == s
-                            || !self.rules.determiners.contains(&self.toks[i - 1].norm)
-                            || self.rules.definites.contains(&self.toks[i - 1].norm))))
+                            || !self.rules.is(&self.toks[i - 1], w::DETERMINER)
+                            || self.rules.is(&self.toks[i - 1], w::DEFINITE))))
         })
     }
 
@@ -358,8 +369,7 @@ impl Ctx<'_> {
                 // coordinator between capitalized words stays inside the phrase.
                 let joins_names = k < j
                     && k > 0
-                    && (self.rules.name_prepositions.contains(&t.norm)
-                        || self.rules.coordinators.contains(&t.norm))
+                    && (self.rules.is(t, w::NAME_PREPOSITION) || self.rules.is(t, w::COORDINATOR))
                     && !t.upper
                     && (toks[k - 1].upper || punct(&toks[k - 1], &[')']) || self.is_role(k - 1))
                     && toks[k + 1].upper
@@ -369,7 +379,7 @@ impl Ctx<'_> {
                     && (self.inq[k]
                         || self.is_boundary(k)
                         || (k < j && self.is_pronoun(k))
-                        || self.rules.auxiliaries.contains(&t.norm))
+                        || self.rules.is(t, w::AUXILIARY))
                 {
                     break;
                 }
@@ -380,7 +390,7 @@ impl Ctx<'_> {
                         .rules
                         .cues
                         .match_at(toks, k)
-                        .is_some_and(|(_, c)| !c.frame.contains("noun"))
+                        .is_some_and(|(_, c)| !c.mentions_noun)
                 {
                     break;
                 }
@@ -390,11 +400,11 @@ impl Ctx<'_> {
                 // ("the head of the committee"); "meddling the California congressman" stops at "the".
                 if k < j
                     && k > 0
-                    && self.rules.determiners.contains(&t.norm)
+                    && self.rules.is(t, w::DETERMINER)
                     && toks[k - 1].word
                     && !toks[k - 1].upper
-                    && !self.rules.name_prepositions.contains(&toks[k - 1].norm)
-                    && !self.rules.agent_prepositions.contains(&toks[k - 1].norm)
+                    && !self.rules.is(&toks[k - 1], w::NAME_PREPOSITION)
+                    && !self.rules.is(&toks[k - 1], w::AGENT_PREPOSITION)
                 {
                     break;
                 }
@@ -451,20 +461,20 @@ impl Ctx<'_> {
         let toks = self.toks;
         let prev_det = i > 0
             && toks[i - 1].word
-            && (self.rules.determiners.contains(&toks[i - 1].norm) || toks[i - 1].possessive);
+            && (self.rules.is(&toks[i - 1], w::DETERMINER) || toks[i - 1].possessive);
         // "report shows": a verb that is also a noun, right before another cue ("said praise" is not).
         let noun_like = self
             .rules
             .cues
             .match_at(toks, i)
-            .is_some_and(|(_, c)| c.frame.contains("noun"));
+            .is_some_and(|(_, c)| c.mentions_noun);
         let next_cue = noun_like
             && toks.get(i + 1).is_some_and(|n| n.word)
             && self
                 .rules
                 .cues
                 .match_at(toks, i + 1)
-                .is_some_and(|(_, c)| !c.frame.contains("noun"));
+                .is_some_and(|(_, c)| !c.mentions_noun);
         prev_det || next_cue
     }
 
@@ -489,7 +499,7 @@ impl Ctx<'_> {
                         .rules
                         .cues
                         .match_at(toks, k)
-                        .is_some_and(|(_, c)| !c.frame.contains("noun"))
+                        .is_some_and(|(_, c)| !c.mentions_noun)
                 {
                     break;
                 }
@@ -545,9 +555,8 @@ impl Ctx<'_> {
         if !u.word || self.inq[k] || self.rules.cues.match_at(self.toks, k).is_some() {
             return false;
         }
-        let rel = self.rules.relative_pronouns.contains(&u.norm)
-            || self.rules.apposition_openers.contains(&u.norm);
-        if rel || u.upper || self.rules.determiners.contains(&u.norm) || self.is_role(k) {
+        let rel = self.rules.is(u, w::RELATIVE_PRONOUN) || self.rules.is(u, w::APPOSITION_OPENER);
+        if rel || u.upper || self.rules.is(u, w::DETERMINER) || self.is_role(k) {
             return true;
         }
         if u.norm.starts_with(|c: char| c.is_ascii_digit()) {
@@ -573,8 +582,8 @@ impl Ctx<'_> {
                             && !w.upper
                             && (w.norm.ends_with("ing")
                                 || (self.is_boundary(m + 1)
-                                    && !self.rules.relative_pronouns.contains(&w.norm)
-                                    && !self.rules.apposition_openers.contains(&w.norm)))
+                                    && !self.rules.is(w, w::RELATIVE_PRONOUN)
+                                    && !self.rules.is(w, w::APPOSITION_OPENER)))
                     })
             });
             if !closes {
@@ -590,7 +599,7 @@ impl Ctx<'_> {
             if punct(u, &[':', ';', '!', '?', '—', '–']) {
                 return None;
             }
-            if is_open_quote(&u.bare) && !self.inq.get(m + 1).copied().unwrap_or(false) {
+            if is_open_quote(u.bare) && !self.inq.get(m + 1).copied().unwrap_or(false) {
                 return None;
             }
             if punct(u, &[',']) && m > k + 1 {
@@ -601,8 +610,8 @@ impl Ctx<'_> {
                         && !w.upper
                         && (w.norm.ends_with("ing")
                             || (self.is_boundary(m + 1)
-                                && !self.rules.relative_pronouns.contains(&w.norm)
-                                && !self.rules.apposition_openers.contains(&w.norm)))
+                                && !self.rules.is(w, w::RELATIVE_PRONOUN)
+                                && !self.rules.is(w, w::APPOSITION_OPENER)))
                 });
                 if adverbial {
                     e = m;
@@ -613,7 +622,7 @@ impl Ctx<'_> {
         while e > k + 1
             && !toks[e - 1].word
             && !punct(&toks[e - 1], &[')'])
-            && !is_close_quote(&toks[e - 1].bare)
+            && !is_close_quote(toks[e - 1].bare)
         {
             e -= 1;
         }
@@ -630,7 +639,7 @@ impl Ctx<'_> {
             while k > 0
                 && toks[k].word
                 && (self.rules.is_time_word(toks, k)
-                    || self.rules.time_modifiers.contains(&toks[k].norm)
+                    || self.rules.is(&toks[k], w::TIME_MODIFIER)
                     || toks[k].norm.chars().all(|c| c.is_ascii_digit()))
             {
                 k -= 1;
@@ -649,13 +658,13 @@ impl Ctx<'_> {
             let in_pp = s > 0
                 && toks[s - 1].word
                 && self.is_boundary(s - 1)
-                && self.rules.name_prepositions.contains(&toks[s - 1].norm)
-                && !self.rules.coordinators.contains(&toks[s - 1].norm)
-                && !self.rules.content_end.contains(&toks[s - 1].norm)
-                && !self.rules.complementizers.contains(&toks[s - 1].norm)
-                && !self.rules.relative_pronouns.contains(&toks[s - 1].norm)
-                && !self.rules.passive_aux.contains(&toks[s - 1].norm)
-                && !self.rules.auxiliaries.contains(&toks[s - 1].norm);
+                && self.rules.is(&toks[s - 1], w::NAME_PREPOSITION)
+                && !self.rules.is(&toks[s - 1], w::COORDINATOR)
+                && !self.rules.is(&toks[s - 1], w::CONTENT_END)
+                && !self.rules.is(&toks[s - 1], w::COMPLEMENTIZER)
+                && !self.rules.is(&toks[s - 1], w::RELATIVE_PRONOUN)
+                && !self.rules.is(&toks[s - 1], w::PASSIVE_AUX)
+                && !self.rules.is(&toks[s - 1], w::AUXILIARY);
             if in_pp && toks[left].word {
                 let mut r = left;
                 while r > s
@@ -667,7 +676,7 @@ impl Ctx<'_> {
                 }
                 let name_run = toks[r].upper
                     && self.rules.entity_at(toks, r).is_none()
-                    && !self.rules.determiners.contains(&toks[r - 1].norm);
+                    && !self.rules.is(&toks[r - 1], w::DETERMINER);
                 if r > s && name_run {
                     return Some((r, left + 1));
                 }
@@ -676,7 +685,7 @@ impl Ctx<'_> {
             // "Federal and state officials", "RT and its defenders": a coordinated phrase at the clause start.
             if s >= 2
                 && toks[s - 1].word
-                && self.rules.coordinators.contains(&toks[s - 1].norm)
+                && self.rules.is(&toks[s - 1], w::COORDINATOR)
                 && self.noun_end(s - 2)
             {
                 if let Some(s2) = self.np_left(s - 2) {
@@ -692,7 +701,7 @@ impl Ctx<'_> {
             if s >= 2
                 && toks[s - 1].word
                 && !toks[s - 1].upper
-                && self.rules.name_prepositions.contains(&toks[s - 1].norm)
+                && self.rules.is(&toks[s - 1], w::NAME_PREPOSITION)
                 && self.noun_end(s - 2)
                 && !self.is_pronoun(s - 2)
                 && (!toks[s - 2].upper || self.rules.entity_at(toks, s - 2).is_some())
@@ -702,7 +711,7 @@ impl Ctx<'_> {
                     let at_start = s2 == 0
                         || is_clause_mark(&toks[s2 - 1])
                         || punct(&toks[s2 - 1], &[':'])
-                        || self.rules.complementizers.contains(&toks[s2 - 1].norm);
+                        || self.rules.is(&toks[s2 - 1], w::COMPLEMENTIZER);
                     if at_start && left + 1 - s2 <= MAX_NP && self.speaker_like(s2, s - 1) {
                         s = s2;
                     }
@@ -710,7 +719,7 @@ impl Ctx<'_> {
             }
             // "Luis Rubio, who heads the center, said": the relative clause belongs to the source.
             if s >= 3
-                && self.rules.relative_pronouns.contains(&toks[s - 1].norm)
+                && self.rules.is(&toks[s - 1], w::RELATIVE_PRONOUN)
                 && punct(&toks[s - 2], &[','])
             {
                 if let Some(h) = self.np_left(s - 3) {
@@ -761,7 +770,7 @@ impl Ctx<'_> {
             if self.inq[k] || punct(t, &['.', '!', '?', ':', ';']) && !abbrev {
                 break;
             }
-            if !t.word && is_open_quote(&t.bare) {
+            if !t.word && is_open_quote(t.bare) {
                 break;
             }
             if delim(t) && k > 0 && !delim(&toks[k - 1]) {
@@ -775,12 +784,12 @@ impl Ctx<'_> {
                     None => true,
                     Some(b) => {
                         (!b.word
-                            && (is_close_quote(&b.bare)
+                            && (is_close_quote(b.bare)
                                 || punct(b, &[':', '—', '–', '('])
                                 || b.bare == "-"))
                             || (head_start == 1
-                                && (self.rules.coordinators.contains(&b.norm)
-                                    || self.rules.content_end.contains(&b.norm)))
+                                && (self.rules.is(b, w::COORDINATOR)
+                                    || self.rules.is(b, w::CONTENT_END)))
                     }
                 };
                 let weak = before.is_some_and(|b| punct(b, &[',', ';']));
@@ -796,8 +805,8 @@ impl Ctx<'_> {
                                 && !u.upper
                                 && (u.norm.ends_with("ing")
                                     || (self.is_boundary(c)
-                                        && !self.rules.relative_pronouns.contains(&u.norm)
-                                        && !self.rules.apposition_openers.contains(&u.norm)))
+                                        && !self.rules.is(u, w::RELATIVE_PRONOUN)
+                                        && !self.rules.is(u, w::APPOSITION_OPENER)))
                         })
                     };
                     let end = (k..left)
@@ -824,7 +833,7 @@ impl Ctx<'_> {
         let mut s = ce;
         let colon = s < toks.len() && punct(&toks[s], &[':']);
         let comma_quote =
-            s + 1 < toks.len() && punct(&toks[s], &[',']) && is_open_quote(&toks[s + 1].bare);
+            s + 1 < toks.len() && punct(&toks[s], &[',']) && is_open_quote(toks[s + 1].bare);
         if colon || comma_quote {
             s += 1;
         }
@@ -835,14 +844,14 @@ impl Ctx<'_> {
             if !t.word || self.inq[k] {
                 break;
             }
-            if self.rules.complementizers.contains(&t.norm)
-                || (object_frame && k > s && self.rules.clause_openers.contains(&t.norm))
+            if self.rules.is(t, w::COMPLEMENTIZER)
+                || (object_frame && k > s && self.rules.is(t, w::CLAUSE_OPENER))
             {
                 if k > s {
                     let first_ok = object_frame
                         || self.rules.object_heads.match_at(toks, s).is_some()
                         || toks[s].upper
-                        || self.rules.boundaries.contains(&toks[s].norm);
+                        || self.rules.is(&toks[s], w::BOUNDARY);
                     if first_ok {
                         return k;
                     }
@@ -855,7 +864,7 @@ impl Ctx<'_> {
             if let Some((n, _)) = self.rules.object_heads.match_at(toks, s) {
                 if s + n < toks.len()
                     && (toks[s + n].word
-                        || is_open_quote(&toks[s + n].bare)
+                        || is_open_quote(toks[s + n].bare)
                         || punct(&toks[s + n], &[':']))
                 {
                     let mut e = s + n;
@@ -881,24 +890,38 @@ fn has_material(toks: &[Tok], s: usize, e: usize) -> bool {
     (s..e.min(toks.len())).any(|i| is_word(&toks[i]))
 }
 
-fn find_in_segment(
+fn find_in_segment<'r>(
+    all: &[Tok],
     seg: &Segment,
     quotes: &[(usize, usize)],
-    rules: &AttributionRules,
-    raws: &mut Vec<Raw>,
+    rules: &'r AttributionRules,
+    scratch: &mut Scratch,
+    raws: &mut Vec<Raw<'r>>,
 ) {
-    let toks = &seg.toks;
+    let toks = &all[seg.lo..seg.hi];
     let n = toks.len();
     if n == 0 {
         return;
     }
-    let inq: Vec<bool> = toks
-        .iter()
-        .map(|t| quote_containing(quotes, t.start).is_some())
-        .collect();
-    let cx = Ctx { toks, inq, rules };
+    let Scratch {
+        inq,
+        in_entity,
+        stops,
+        participial,
+    } = scratch;
+    inq.clear();
+    inq.extend(
+        toks.iter()
+            .map(|t| quote_containing(quotes, t.start).is_some()),
+    );
+    let cx = Ctx {
+        toks,
+        inq: &inq[..],
+        rules,
+    };
     // Tokens inside a known name ("United States", "Secretary of State") are never cues.
-    let mut in_entity = vec![false; n];
+    in_entity.clear();
+    in_entity.resize(n, false);
     let mut k = 0;
     while k < n {
         match rules.entity_at(toks, k) {
@@ -927,7 +950,7 @@ fn find_in_segment(
             continue;
         }
         if let Some((len, info)) = rules.phrase_cues.match_at(toks, i) {
-            if let Some(c) = phrase_cand(&cx, i, i + len, info.clone()) {
+            if let Some(c) = phrase_cand(&cx, i, i + len, info) {
                 cands.push(c);
             }
             i += len;
@@ -935,7 +958,7 @@ fn find_in_segment(
         }
         if let Some((len, info)) = rules.cues.match_at(toks, i) {
             if !cx.is_noun_use(i) {
-                if let Some(c) = verb_cand(&cx, i, i + len, info.clone(), &cands) {
+                if let Some(c) = verb_cand(&cx, i, i + len, info, &cands) {
                     cands.push(c);
                 }
             }
@@ -952,30 +975,30 @@ fn find_in_segment(
     if cands.is_empty() {
         return;
     }
-    let mut stops: Vec<usize> = cands.iter().filter_map(|c| c.stop).collect();
+    stops.clear();
+    stops.extend(cands.iter().filter_map(|c| c.stop));
     // ", but …" / ", which …" end an indirect content.
     for k in 1..n {
         if punct(&toks[k - 1], &[',', ';', '—', '–'])
             && !cx.inq[k]
             && toks[k].word
-            && rules.content_end.contains(&toks[k].norm)
+            && rules.is(&toks[k], w::CONTENT_END)
         {
             stops.push(k - 1);
         }
     }
     // Commas before a participle that is not a cue (", defying a threat …"), in text order.
-    let participial: Vec<usize> = (0..n.saturating_sub(1))
-        .filter(|&k| {
-            punct(&toks[k], &[','])
-                && !cx.inq[k]
-                && toks[k + 1].word
-                && !toks[k + 1].upper
-                && !cx.inq[k + 1]
-                && toks[k + 1].norm.ends_with("ing")
-                && rules.cues.match_at(toks, k + 1).is_none()
-        })
-        .collect();
-    let mut seg_raws: Vec<Raw> = Vec::new();
+    participial.clear();
+    participial.extend((0..n.saturating_sub(1)).filter(|&k| {
+        punct(&toks[k], &[','])
+            && !cx.inq[k]
+            && toks[k + 1].word
+            && !toks[k + 1].upper
+            && !cx.inq[k + 1]
+            && toks[k + 1].norm.ends_with("ing")
+            && rules.cues.match_at(toks, k + 1).is_none()
+    }));
+    let base = seg.lo;
     for c in &cands {
         let (cs, ce) = match c.mode {
             Mode::Forward => {
@@ -1018,8 +1041,7 @@ fn find_in_segment(
         let source_toks = c
             .antecedent
             .or(c.source)
-            .map(|(s, e)| toks[s..e].to_vec())
-            .unwrap_or_default();
+            .map_or((0, 0), |(s, e)| (base + s, base + e));
         let participle = c.source.is_some()
             && c.cue.0 > 0
             && punct(&toks[c.cue.0 - 1], &[','])
@@ -1031,13 +1053,12 @@ fn find_in_segment(
         let clause_subject = match c.source {
             Some((s, e)) if c.antecedent.is_none() && e == s + 1 && s > 0 && cx.is_pronoun(s) => cx
                 .clause_subject_before(s)
-                .map(|(a, b)| toks[a..b].to_vec())
-                .unwrap_or_default(),
-            _ => Vec::new(),
+                .map_or((0, 0), |(a, b)| (base + a, base + b)),
+            _ => (0, 0),
         };
-        seg_raws.push(Raw {
+        raws.push(Raw {
             cue: span_of(toks, c.cue.0, c.cue.1),
-            info: Some(c.info.clone()),
+            info: Some(c.info),
             phrase: c.phrase,
             source,
             source_toks,
@@ -1048,32 +1069,26 @@ fn find_in_segment(
             clause_subject,
         });
     }
-    raws.extend(seg_raws);
 }
 
 /// "In the latest CNN/ORC poll, Trump leads …": a sentence-initial prepositional phrase whose head is a
 /// survey or study (`document_preposition` + `evidence_noun`) attributes the rest of a sentence that has
 /// no other cue to that document.
-fn evidence_cand(cx: &Ctx) -> Option<Cand> {
+fn evidence_cand<'r>(cx: &Ctx<'_, 'r>) -> Option<Cand<'r>> {
     let toks = cx.toks;
     let first = toks.first()?;
-    if !first.word || cx.inq[0] || !cx.rules.document_prepositions.contains(&first.norm) {
+    if !first.word || cx.inq[0] || !cx.rules.is(first, w::DOCUMENT_PREPOSITION) {
         return None;
     }
     let comma = (2..toks.len().min(MAX_NP + 2)).find(|&k| punct(&toks[k], &[',']))?;
     let head = (1..comma).rev().find(|&k| toks[k].word)?;
-    if !cx.rules.evidence_nouns.contains(&toks[head].norm) || (1..comma).any(|k| cx.inq[k]) {
+    if !cx.rules.is(&toks[head], w::EVIDENCE_NOUN) || (1..comma).any(|k| cx.inq[k]) {
         return None;
     }
     if (comma + 1..toks.len()).filter(|&k| toks[k].word).count() < 3 {
         return None;
     }
-    let info = CueInfo {
-        lemma: first.norm.clone(),
-        class: "neutral".into(),
-        category: "phrase_cue".into(),
-        frame: String::new(),
-    };
+    let info = cx.rules.evidence_cues.get(&first.id)?;
     Some(Cand {
         cue: (0, 1),
         info,
@@ -1088,7 +1103,7 @@ fn evidence_cand(cx: &Ctx) -> Option<Cand> {
 }
 
 /// "according to X": the source follows; the content is the rest of the clause.
-fn phrase_cand(cx: &Ctx, cs: usize, ce: usize, info: CueInfo) -> Option<Cand> {
+fn phrase_cand<'r>(cx: &Ctx<'_, 'r>, cs: usize, ce: usize, info: &'r CueInfo) -> Option<Cand<'r>> {
     let toks = cx.toks;
     let n = toks.len();
     let se = cx.np_right(ce, false)?;
@@ -1124,7 +1139,7 @@ fn phrase_cand(cx: &Ctx, cs: usize, ce: usize, info: CueInfo) -> Option<Cand> {
     if !has_material(toks, 0, end) {
         return None;
     }
-    let back_end = if left_comma && is_close_quote(&toks[cs - 1].bare) {
+    let back_end = if left_comma && is_close_quote(toks[cs - 1].bare) {
         cs
     } else {
         end
@@ -1143,7 +1158,13 @@ fn phrase_cand(cx: &Ctx, cs: usize, ce: usize, info: CueInfo) -> Option<Cand> {
 }
 
 /// A reporting verb at `cs..ce`.
-fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> Option<Cand> {
+fn verb_cand<'r>(
+    cx: &Ctx<'_, 'r>,
+    cs0: usize,
+    ce: usize,
+    info: &'r CueInfo,
+    prev: &[Cand],
+) -> Option<Cand<'r>> {
     let toks = cx.toks;
     let n = toks.len();
     let rules = cx.rules;
@@ -1153,12 +1174,12 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     while cs > 0
         && toks[cs - 1].word
         && !cx.inq[cs - 1]
-        && (rules.auxiliaries.contains(&toks[cs - 1].norm) || rules.is_manner_adverb(&toks[cs - 1]))
+        && (rules.is(&toks[cs - 1], w::AUXILIARY) || rules.is_manner_adverb(&toks[cs - 1]))
     {
         cs -= 1;
     }
-    let be_aux = (cs..cs0).any(|k| rules.passive_aux.contains(&toks[k].norm));
-    let noun_like = info.frame.split(',').any(|f| f.trim() == "noun");
+    let be_aux = (cs..cs0).any(|k| rules.is(&toks[k], w::PASSIVE_AUX));
+    let noun_like = info.frame_noun;
     let ing_form = toks[cs0].norm.ends_with("ing");
     if be_aux && !ing_form {
         // passive: "was told", "is expected"
@@ -1166,23 +1187,23 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     }
     // "is demanding" is a finite verb group; a bare participle is not.
     let ing = ing_form && !be_aux;
-    let fwd_start = cx.content_start_after(ce, info.frame.split(',').any(|f| f.trim() == "object"));
+    let fwd_start = cx.content_start_after(ce, info.frame_object);
     // "said, adding …" / "said, in an interview, …": the content is not what follows the comma.
     let comma_next = ce + 1 < n
         && punct(&toks[ce], &[','])
-        && !is_open_quote(&toks[ce + 1].bare)
+        && !is_open_quote(toks[ce + 1].bare)
         && (toks[ce + 1].norm.ends_with("ing") || cx.is_boundary(ce + 1) || !toks[ce + 1].word);
     let opens_with_boundary = fwd_start < n
         && toks[fwd_start].word
-        && rules.boundaries.contains(&toks[fwd_start].norm)
-        && !rules.complementizers.contains(&toks[fwd_start].norm)
-        && !rules.clause_openers.contains(&toks[fwd_start].norm);
+        && rules.is(&toks[fwd_start], w::BOUNDARY)
+        && !rules.is(&toks[fwd_start], w::COMPLEMENTIZER)
+        && !rules.is(&toks[fwd_start], w::CLAUSE_OPENER);
     // "continues to narrow", "added to the list": an infinitive or "to" phrase after a verb whose frame has
     // no `to` is not what the verb reports.
     let to_next = toks
         .get(fwd_start)
         .is_some_and(|t| t.word && !cx.inq[fwd_start] && t.norm == "to");
-    let to_ok = !to_next || info.frame.split(',').any(|f| f.trim() == "to");
+    let to_ok = !to_next || info.frame_to;
     let fwd_ok = has_material(toks, fwd_start, n)
         && to_ok
         && !comma_next
@@ -1219,7 +1240,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     let t = &toks[l];
     // A second verb of the same subject: "promised to … and said …".
     // (A bare lemma after "and" is an infinitive chain: "would go on and continue to".)
-    if t.word && rules.coordinators.contains(&t.norm) && fwd_ok && toks[cs0].norm != info.lemma {
+    if t.word && rules.is(t, w::COORDINATOR) && fwd_ok && toks[cs0].norm != info.lemma {
         let source = match prev.last() {
             Some(p) if p.mode == Mode::Forward && p.fwd_start < l => p.source,
             Some(_) => None,
@@ -1240,7 +1261,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
         });
     }
     // A relative pronoun: "Trump, who said …" — the source is the pronoun, the speaker its antecedent.
-    if t.word && rules.relative_pronouns.contains(&t.norm) && fwd_ok && l > 0 {
+    if t.word && rules.is(t, w::RELATIVE_PRONOUN) && fwd_ok && l > 0 {
         let a_end = if punct(&toks[l - 1], &[',']) {
             l - 1
         } else {
@@ -1267,15 +1288,15 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     // Inverted order: "“…,” said X" / "…, said X."
     let prep_next = ce < n
         && toks[ce].word
-        && (cx.is_boundary(ce) || rules.agent_prepositions.contains(&toks[ce].norm));
-    if !t.word && (is_close_quote(&t.bare) || punct(t, &[','])) && cs == cs0 && !prep_next {
+        && (cx.is_boundary(ce) || rules.is(&toks[ce], w::AGENT_PREPOSITION));
+    if !t.word && (is_close_quote(t.bare) || punct(t, &[','])) && cs == cs0 && !prep_next {
         if let Some(mut se) = cx.np_right(ce, true) {
             // "said one GOP source in the room."
             if se < n
                 && toks[se].word
                 && cx.is_boundary(se)
-                && !rules.passive_aux.contains(&toks[se].norm)
-                && !rules.auxiliaries.contains(&toks[se].norm)
+                && !rules.is(&toks[se], w::PASSIVE_AUX)
+                && !rules.is(&toks[se], w::AUXILIARY)
             {
                 let mut e = se;
                 while e < n
@@ -1290,7 +1311,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
             }
             let rest_ends = se >= n || punct(&toks[se], &['.', '!', '?', ',']);
             if rest_ends && cx.speaker_like_as(ce, se, true) && has_material(toks, 0, l) {
-                let back_end = if is_close_quote(&t.bare) { l + 1 } else { l };
+                let back_end = if is_close_quote(t.bare) { l + 1 } else { l };
                 return Some(Cand {
                     cue: (cs, ce),
                     info,
@@ -1311,12 +1332,12 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     }
     // "raids on what they call rebel depots": a naming verb in a free relative ("what X
     // calls / dubs / describes as") distances the writer from a label; it reports no statement.
-    let naming = info.frame.split(',').any(|f| f.trim() == "naming");
-    if naming && ss > 0 && toks[ss - 1].word && rules.free_relatives.contains(&toks[ss - 1].norm) {
+    let naming = info.frame_naming;
+    if naming && ss > 0 && toks[ss - 1].word && rules.is(&toks[ss - 1], w::FREE_RELATIVE) {
         return None;
     }
     let last_src = &toks[se - 1];
-    if last_src.word && rules.agent_prepositions.contains(&last_src.norm) {
+    if last_src.word && rules.is(last_src, w::AGENT_PREPOSITION) {
         return None;
     }
     // A verb that is also a noun ("state", "report", "calls") needs a clear subject right before it.
@@ -1336,11 +1357,11 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     // "“…,” she said several months later" reports the quotation before it.
     // (The quotation must open the segment: "On “Fox News Sunday,” Pence said …" reports what follows.)
     let quote_opens_segment =
-        !toks[0].word && is_open_quote(&toks[0].bare) || cx.inq.first() == Some(&true);
+        !toks[0].word && is_open_quote(toks[0].bare) || cx.inq.first() == Some(&true);
     let after_quote = back_possible
         && quote_opens_segment
         && ss >= 2
-        && (is_close_quote(&toks[ss - 1].bare) || is_close_quote(&toks[ss - 2].bare));
+        && (is_close_quote(toks[ss - 1].bare) || is_close_quote(toks[ss - 2].bare));
     let prefer_back =
         after_quote || (back_possible && (opens_with_boundary || (fwd_words <= 3 && !fwd_quoted)));
     if fwd_ok && !prefer_back {
@@ -1361,7 +1382,7 @@ fn verb_cand(cx: &Ctx, cs0: usize, ce: usize, info: CueInfo, prev: &[Cand]) -> O
     if !is_clause_mark(&toks[b]) {
         return None;
     }
-    let back_end = if is_close_quote(&toks[b].bare) {
+    let back_end = if is_close_quote(toks[b].bare) {
         b + 1
     } else {
         b
@@ -1387,7 +1408,7 @@ const MAX_COLON_SPEAKER: usize = 6;
 
 /// "Graham: Trump's rhetoric destroying GOP" (a headline) or "PENCE: Well, look …" (a transcript line in
 /// capitals): the phrase before a colon at the start of the segment is the source, the colon the cue.
-fn colon_cand(cx: &Ctx, headline: bool) -> Option<Cand> {
+fn colon_cand<'r>(cx: &Ctx<'_, 'r>, headline: bool) -> Option<Cand<'r>> {
     let toks = cx.toks;
     let c = (1..toks.len().min(MAX_COLON_SPEAKER + 1)).find(|&k| punct(&toks[k], &[':']))?;
     if !has_material(toks, c + 1, toks.len()) || cx.inq[0] {
@@ -1403,32 +1424,31 @@ fn colon_cand(cx: &Ctx, headline: bool) -> Option<Cand> {
     let capitals =
         (0..c).all(|k| !toks[k].word || toks[k].bare.chars().all(|ch| !ch.is_lowercase()));
     // "WASHINGTON:" is a dateline: compare the capitalized words with the lexicon in title case.
-    let titled: Vec<Tok> = toks[..c]
+    let titled_text: Vec<String> = toks[..c]
         .iter()
         .map(|t| {
-            let mut u = t.clone();
             let mut cs = t.bare.chars();
-            if let Some(f) = cs.next() {
-                u.bare = f.to_string() + &cs.as_str().to_lowercase();
+            match cs.next() {
+                Some(f) => f.to_string() + &cs.as_str().to_lowercase(),
+                None => String::new(),
             }
-            u
         })
+        .collect();
+    let titled: Vec<Tok> = toks[..c]
+        .iter()
+        .zip(&titled_text)
+        .map(|(t, b)| Tok { bare: b, ..*t })
         .collect();
     let transcript = capitals && (0..c).all(|k| cx.rules.entity_at(&titled, k).is_none());
     // "Kerry: “By law, the president …”": a capitalized name, then a quotation right after the colon.
     let quoted = toks
         .get(c + 1)
-        .is_some_and(|t| !t.word && is_open_quote(&t.bare))
+        .is_some_and(|t| !t.word && is_open_quote(t.bare))
         && (0..c).all(|k| !toks[k].word || toks[k].upper);
     if !headline && !transcript && !quoted {
         return None;
     }
-    let info = CueInfo {
-        lemma: ":".into(),
-        class: "neutral".into(),
-        category: "colon".into(),
-        frame: String::new(),
-    };
+    let info = &cx.rules.colon_cue;
     Some(Cand {
         cue: (c, c + 1),
         info,

@@ -1,8 +1,8 @@
 //! Speaker resolution: names, surnames, pronouns, role nominals, organizations and documents; sides.
 
 use super::extract::Raw;
-use super::rules::{AttributionRules, EntityInfo};
-use super::scan::{Segment, Tok};
+use super::rules::{w, AttributionRules, EntityInfo};
+use super::scan::Tok;
 use super::Speaker;
 
 /// A person named in the text ("Russian Foreign Minister Sergei Lavrov"), speaker or not.
@@ -34,7 +34,7 @@ fn join(toks: &[Tok]) -> String {
                 s.push(' ');
             }
         }
-        s.push_str(&t.bare);
+        s.push_str(t.bare);
     }
     s
 }
@@ -103,8 +103,8 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
             t.word
                 && t.upper
                 && !covered[j]
-                && !rules.determiners.contains(&t.norm)
-                && !rules.boundaries.contains(&t.norm)
+                && !rules.is(t, w::DETERMINER)
+                && !rules.is(t, w::BOUNDARY)
                 && rules.cue_nouns.match_at(toks, j).is_none()
                 && !rules.is_time_word(toks, j)
         };
@@ -140,9 +140,8 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
     p
 }
 
-pub(crate) fn collect_mentions(seg: &Segment, rules: &AttributionRules, out: &mut Vec<Mention>) {
+pub(crate) fn collect_mentions(toks: &[Tok], rules: &AttributionRules, out: &mut Vec<Mention>) {
     // "Title/role [entity...] Name Name": a title or role word followed by a capitalized run.
-    let toks = &seg.toks;
     let mut i = 0;
     while i < toks.len() {
         if let Some((n, e)) = rules.entity_at(toks, i) {
@@ -223,11 +222,11 @@ impl<'a> Resolver<'a> {
         sp
     }
 
-    pub fn resolve(&mut self, r: &Raw) -> Speaker {
-        let toks = &r.source_toks;
+    pub fn resolve(&mut self, r: &Raw, all: &[Tok]) -> Speaker {
+        let toks = all.get(r.source_toks.0..r.source_toks.1).unwrap_or(&[]);
         let pos = r.source.map_or(r.content.start, |s| s.start);
         let phrase = join(toks);
-        let sp = match self.clause_subject(r, pos) {
+        let sp = match self.clause_subject(r, all, pos) {
             Some(sp) => sp,
             None => self.resolve_phrase(toks, pos, 0),
         };
@@ -240,17 +239,19 @@ impl<'a> Resolver<'a> {
     /// A pronoun inside its sentence ("Valdoria has been hit by shortages it blames on …", "Trump said he
     /// would …") prefers the subject of the sentence that contains it, when that subject is compatible
     /// (a person for he/she; an organization, government or media for it/they), over earlier speakers.
-    fn clause_subject(&mut self, r: &Raw, pos: usize) -> Option<Speaker> {
-        if r.clause_subject.is_empty() {
+    fn clause_subject(&mut self, r: &Raw, all: &[Tok], pos: usize) -> Option<Speaker> {
+        let subject = all.get(r.clause_subject.0..r.clause_subject.1)?;
+        if subject.is_empty() {
             return None;
         }
+        let source = all.get(r.source_toks.0..r.source_toks.1)?;
         let rules = self.rules;
-        let w = r.source_toks.iter().position(|t| t.word)?;
-        let kind = match rules.entity_at(&r.source_toks, w) {
+        let wi = source.iter().position(|t| t.word)?;
+        let kind = match rules.entity_at(source, wi) {
             Some((1, e)) if e.category == "pronoun" => e.kind.clone(),
             _ => return None,
         };
-        let sp = self.resolve_phrase(&r.clause_subject, pos, 0);
+        let sp = self.resolve_phrase(subject, pos, 0);
         let ok = match kind.as_str() {
             "pronoun_person" => sp.kind == "person",
             "pronoun_thing" | "pronoun_group" => {
@@ -314,7 +315,7 @@ impl<'a> Resolver<'a> {
                     .any(|(s, _, e)| *s < d && is_speaker_entity(e));
             let owner_after = toks
                 .get(d + 1)
-                .is_some_and(|t| rules.agent_prepositions.contains(&t.norm));
+                .is_some_and(|t| rules.is(t, w::AGENT_PREPOSITION));
             let role_before = parts
                 .entities
                 .iter()
@@ -348,7 +349,7 @@ impl<'a> Resolver<'a> {
                         }
                     }
                     _ => {
-                        let definite = rules.definites.contains(&words[0].norm);
+                        let definite = rules.is(words[0], w::DEFINITE);
                         match self.docs.last() {
                             Some(prev) if definite => Speaker {
                                 resolved_from: "role".into(),
@@ -374,10 +375,8 @@ impl<'a> Resolver<'a> {
             let role_toks: Vec<Tok> = toks
                 .iter()
                 .enumerate()
-                .filter(|(i, t)| {
-                    (*i < s || *i >= e) && t.word && !rules.determiners.contains(&t.norm)
-                })
-                .map(|(_, t)| t.clone())
+                .filter(|(i, t)| (*i < s || *i >= e) && t.word && !rules.is(t, w::DETERMINER))
+                .map(|(_, t)| *t)
                 .collect();
             let role = (!role_toks.is_empty()).then(|| join(&role_toks));
             let (canon, from, known_role, known_side) = self.known_person(&name, pos);
@@ -397,7 +396,7 @@ impl<'a> Resolver<'a> {
             .find(|(_, _, e)| is_role_entity(e));
         if let Some((rs, re, _)) = role_word {
             let role_text = join(&toks[*rs..*re]).to_lowercase();
-            let definite = rules.definites.contains(&words[0].norm);
+            let definite = rules.is(words[0], w::DEFINITE);
             if definite {
                 let found = self.history.iter().rev().find(|h| {
                     h.kind == "person"
@@ -438,7 +437,7 @@ impl<'a> Resolver<'a> {
             }
             let name: Vec<Tok> = toks
                 .iter()
-                .filter(|t| t.word && !rules.determiners.contains(&t.norm))
+                .filter(|t| t.word && !rules.is(t, w::DETERMINER))
                 .cloned()
                 .collect();
             let entity_speaker = parts
@@ -469,7 +468,7 @@ impl<'a> Resolver<'a> {
             let name = if e.category == "org_noun" {
                 let words: Vec<Tok> = toks
                     .iter()
-                    .filter(|t| t.word && !rules.determiners.contains(&t.norm))
+                    .filter(|t| t.word && !rules.is(t, w::DETERMINER))
                     .cloned()
                     .collect();
                 join(&words)

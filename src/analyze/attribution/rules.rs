@@ -1,6 +1,6 @@
 //! Compiling the `cues` and `entities` lexicons (and an optional sides file) into lookup tables.
 
-use super::scan::{tokenize, Tok};
+use super::scan::{tokenize_owned, Tok};
 use super::sides::Sides;
 use crate::lexicon::{Entry, Lexicon, LexiconSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -11,18 +11,47 @@ use std::hash::{BuildHasherDefault, Hasher};
 #[derive(Default, Clone, Copy)]
 pub(crate) struct FxHasher(u64);
 
+const FX_K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(FX_K);
+    }
+}
+
 impl Hasher for FxHasher {
+    /// Eight bytes at a time; a shorter tail is read as one zero-padded word (words are mostly short).
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x517c_c1b7_2722_0a95;
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
             let mut w = [0u8; 8];
             w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+            self.add(u64::from_le_bytes(w));
         }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        let tail = chunks.remainder();
+        if !tail.is_empty() {
+            let mut w = [0u8; 8];
+            w[..tail.len()].copy_from_slice(tail);
+            self.add(u64::from_le_bytes(w));
         }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
     }
     fn finish(&self) -> u64 {
         self.0
@@ -31,15 +60,156 @@ impl Hasher for FxHasher {
 
 type FastHash = BuildHasherDefault<FxHasher>;
 pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, FastHash>;
-pub(crate) type HashSet<K> = std::collections::HashSet<K, FastHash>;
 
 /// What a cue entry says about a reporting verb or phrase.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct CueInfo {
     pub lemma: String,
     pub class: String,
     pub category: String,
     pub frame: String,
+    /// `frame` lists `noun` / `to` / `object` / `naming`.
+    pub frame_noun: bool,
+    pub frame_to: bool,
+    pub frame_object: bool,
+    pub frame_naming: bool,
+    /// `frame` contains the text "noun" anywhere.
+    pub mentions_noun: bool,
+}
+
+impl CueInfo {
+    pub fn new(lemma: String, class: String, category: String, frame: String) -> Self {
+        let has = |w: &str| frame.split(',').any(|f| f.trim() == w);
+        CueInfo {
+            frame_noun: has("noun"),
+            frame_to: has("to"),
+            frame_object: has("object"),
+            frame_naming: has("naming"),
+            mentions_noun: frame.contains("noun"),
+            lemma,
+            class,
+            category,
+            frame,
+        }
+    }
+}
+
+/// The id of a string no lexicon uses.
+pub(crate) const NO_ID: u32 = u32::MAX;
+
+/// Flags of the function-word classes a vocabulary word belongs to (`AttributionRules::is`).
+pub(crate) mod w {
+    pub const AUXILIARY: u32 = 1;
+    pub const BOUNDARY: u32 = 1 << 1;
+    pub const DETERMINER: u32 = 1 << 2;
+    pub const DEFINITE: u32 = 1 << 3;
+    pub const PASSIVE_AUX: u32 = 1 << 4;
+    pub const COMPLEMENTIZER: u32 = 1 << 5;
+    pub const CLAUSE_OPENER: u32 = 1 << 6;
+    pub const CONTENT_END: u32 = 1 << 7;
+    pub const COORDINATOR: u32 = 1 << 8;
+    pub const AGENT_PREPOSITION: u32 = 1 << 9;
+    pub const RELATIVE_PRONOUN: u32 = 1 << 10;
+    pub const FREE_RELATIVE: u32 = 1 << 11;
+    pub const APPOSITION_OPENER: u32 = 1 << 12;
+    pub const DOCUMENT_PREPOSITION: u32 = 1 << 13;
+    pub const EVIDENCE_NOUN: u32 = 1 << 14;
+    pub const NAME_PREPOSITION: u32 = 1 << 15;
+    pub const TIME_MODIFIER: u32 = 1 << 16;
+}
+
+/// Every normalized word the lexicons use, interned: tokens carry the id of their `norm`, so phrase and
+/// word-class lookups compare integers.
+#[derive(Debug, Default)]
+pub(crate) struct Vocab {
+    ids: HashMap<String, u32>,
+    flags: Vec<u32>,
+    /// Words of up to 15 bytes, packed into a `u128` (bytes, then the length in the top byte), in an
+    /// open-addressing table of a power-of-two size (empty slots hold key 0); built by `seal`. Looking a
+    /// token up is then one multiply and an integer comparison or two.
+    short: Vec<(u128, u32)>,
+}
+
+/// `s` packed into a `u128` when it is at most 15 bytes long (never 0).
+#[inline]
+fn pack(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 15 {
+        return None;
+    }
+    let mut w = [0u8; 16];
+    w[..b.len()].copy_from_slice(b);
+    w[15] = b.len() as u8;
+    Some(u128::from_le_bytes(w))
+}
+
+#[inline]
+fn slot_of(key: u128, mask: usize) -> usize {
+    let h = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(FX_K);
+    (h >> 32) as usize & mask
+}
+
+impl Vocab {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.ids.get(s) {
+            return i;
+        }
+        self.short.clear();
+        let i = u32::try_from(self.flags.len()).unwrap_or(NO_ID - 1);
+        self.ids.insert(s.to_string(), i);
+        self.flags.push(0);
+        i
+    }
+
+    pub fn id(&self, s: &str) -> u32 {
+        if !self.short.is_empty() {
+            if let Some(key) = pack(s) {
+                let mask = self.short.len() - 1;
+                let mut i = slot_of(key, mask);
+                loop {
+                    let (k, id) = self.short[i];
+                    if k == key {
+                        return id;
+                    }
+                    if k == 0 {
+                        return NO_ID;
+                    }
+                    i = (i + 1) & mask;
+                }
+            }
+        }
+        self.ids.get(s).copied().unwrap_or(NO_ID)
+    }
+
+    /// Build the table of short words (call once every word is interned; `intern` afterwards empties it).
+    pub fn seal(&mut self) {
+        let n = self.ids.keys().filter(|k| pack(k).is_some()).count();
+        let size = (n * 2).next_power_of_two().max(16);
+        let mut short = vec![(0u128, NO_ID); size];
+        for (k, &id) in &self.ids {
+            let Some(key) = pack(k) else {
+                continue;
+            };
+            let mut i = slot_of(key, size - 1);
+            while short[i].0 != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            short[i] = (key, id);
+        }
+        self.short = short;
+    }
+
+    fn flag(&mut self, s: &str, f: u32) {
+        let i = self.intern(s) as usize;
+        if let Some(x) = self.flags.get_mut(i) {
+            *x |= f;
+        }
+    }
+
+    #[inline]
+    pub fn flags(&self, id: u32) -> u32 {
+        self.flags.get(id as usize).copied().unwrap_or(0)
+    }
 }
 
 /// What an entities entry says about a name, title, role or pronoun.
@@ -52,24 +222,49 @@ pub(crate) struct EntityInfo {
     pub role: Option<String>,
 }
 
-/// Multi-token phrases keyed by their first token; longest match first.
+/// One phrase of a [`PhraseTable`].
+#[derive(Debug, Clone)]
+struct Phrase<T> {
+    /// Normalized tokens (case-insensitive) or the tokens as written with `’` folded (case-sensitive).
+    key: Vec<String>,
+    /// Vocabulary ids of the normalized tokens (case-insensitive phrases).
+    ids: Vec<u32>,
+    case_sensitive: bool,
+    value: T,
+}
+
+/// The phrases of a [`PhraseTable`] that start with one word.
+#[derive(Debug, Clone)]
+struct Slot<T> {
+    /// Phrases of two or more tokens, grouped by the id of their second token (sorted by it); each group
+    /// longest first (insertion order on ties).
+    pairs: Vec<(u32, Vec<Phrase<T>>)>,
+    /// One-token phrases.
+    singles: Vec<Phrase<T>>,
+}
+
+/// Multi-token phrases indexed by the vocabulary ids of their first two tokens' normalized forms; longest
+/// match first. Lookups index arrays and never hash.
 #[derive(Debug, Clone)]
 pub(crate) struct PhraseTable<T> {
-    map: HashMap<String, Vec<(Vec<String>, bool, T)>>,
+    /// Index into `slots` by the first token's id (`u32::MAX`: no phrase starts with that word).
+    head: Vec<u32>,
+    slots: Vec<Slot<T>>,
 }
 
 impl<T> Default for PhraseTable<T> {
     fn default() -> Self {
         PhraseTable {
-            map: HashMap::default(),
+            head: Vec::new(),
+            slots: Vec::new(),
         }
     }
 }
 
 impl<T: Clone> PhraseTable<T> {
     /// Add `phrase`; proper names (first letter upper-case) match case-sensitively.
-    pub fn insert(&mut self, phrase: &str, value: T) {
-        let toks = tokenize(phrase, 0, phrase.len());
+    pub fn insert(&mut self, vocab: &mut Vocab, phrase: &str, value: T) {
+        let toks = tokenize_owned(phrase);
         if toks.is_empty() {
             return;
         }
@@ -84,53 +279,114 @@ impl<T: Clone> PhraseTable<T> {
                 }
             })
             .collect();
-        let slot = self.map.entry(toks[0].norm.clone()).or_default();
-        if slot
+        // A case-sensitive phrase matches only tokens with the same normalized forms, so both kinds are
+        // indexed by the ids of the normalized forms.
+        let ids: Vec<u32> = toks.iter().map(|t| vocab.intern(&t.norm)).collect();
+        let first = ids[0] as usize;
+        if self.head.len() <= first {
+            self.head.resize(first + 1, u32::MAX);
+        }
+        if self.head[first] == u32::MAX {
+            self.head[first] = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+            self.slots.push(Slot {
+                pairs: Vec::new(),
+                singles: Vec::new(),
+            });
+        }
+        let Some(slot) = self.slots.get_mut(self.head[first] as usize) else {
+            return;
+        };
+        let list = match ids.get(1) {
+            Some(&second) => {
+                let at = match slot.pairs.binary_search_by_key(&second, |p| p.0) {
+                    Ok(at) => at,
+                    Err(at) => {
+                        slot.pairs.insert(at, (second, Vec::new()));
+                        at
+                    }
+                };
+                &mut slot.pairs[at].1
+            }
+            None => &mut slot.singles,
+        };
+        if list
             .iter()
-            .any(|(k, cs, _)| *k == key && *cs == case_sensitive)
+            .any(|p| p.key == key && p.case_sensitive == case_sensitive)
         {
             return;
         }
-        slot.push((key, case_sensitive, value));
-        slot.sort_by_key(|x| std::cmp::Reverse(x.0.len()));
+        list.push(Phrase {
+            key,
+            ids,
+            case_sensitive,
+            value,
+        });
+        list.sort_by_key(|p| std::cmp::Reverse(p.key.len()));
     }
 
     /// Longest phrase starting at `toks[i]`: (number of tokens, value). A possessive is allowed only on the
     /// phrase's last token.
+    #[inline]
     pub fn match_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
         let first = toks.get(i)?;
-        let cands = self.map.get(&first.norm)?;
-        'c: for (key, cs, v) in cands {
-            if i + key.len() > toks.len() {
+        let h = *self.head.get(first.id as usize)?;
+        if h == u32::MAX {
+            return None;
+        }
+        self.match_in(&self.slots[h as usize], toks, i)
+    }
+
+    fn match_in<'s>(&'s self, slot: &'s Slot<T>, toks: &[Tok], i: usize) -> Option<(usize, &'s T)> {
+        let longer = match toks.get(i + 1) {
+            Some(second) if !slot.pairs.is_empty() => slot
+                .pairs
+                .binary_search_by_key(&second.id, |p| p.0)
+                .ok()
+                .map(|at| &slot.pairs[at].1[..]),
+            _ => None,
+        };
+        let cands = longer.unwrap_or(&[]).iter().chain(&slot.singles);
+        'c: for p in cands {
+            let len = p.key.len();
+            if i + len > toks.len() {
                 continue;
             }
-            for (k, want) in key.iter().enumerate() {
+            for k in 0..len {
                 let t = &toks[i + k];
-                if k + 1 < key.len() && t.possessive {
+                if k + 1 < len && t.possessive {
                     continue 'c;
                 }
                 // Adjacent tokens of a phrase must not be split by a paragraph-size gap.
                 if k > 0 && t.start > toks[i + k - 1].end + 2 {
                     continue 'c;
                 }
-                // Same comparison as `t.bare.replace('’', "'") == want` (case-sensitive keys) or
-                // `t.norm == want`, without allocating per token.
-                let same = if *cs {
-                    t.bare
-                        .chars()
-                        .map(|c| if c == '’' { '\'' } else { c })
-                        .eq(want.chars())
-                } else {
-                    t.norm == *want
-                };
+                let same =
+                    t.id == p.ids[k] && (!p.case_sensitive || same_folded(t.bare, &p.key[k]));
                 if !same {
                     continue 'c;
                 }
             }
-            return Some((key.len(), v));
+            return Some((len, &p.value));
         }
         None
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+/// `bare.replace('’', "'") == want`, without allocating.
+#[inline]
+fn same_folded(bare: &str, want: &str) -> bool {
+    if bare.len() == want.len() {
+        return bare == want;
+    }
+    bare.contains('’')
+        && bare
+            .chars()
+            .map(|c| if c == '’' { '\'' } else { c })
+            .eq(want.chars())
 }
 
 /// Everything extraction needs from lexicons, compiled once per run.
@@ -140,31 +396,20 @@ pub struct AttributionRules {
     /// Cues whose source follows them ("according to X").
     pub(crate) phrase_cues: PhraseTable<CueInfo>,
     pub(crate) cue_nouns: PhraseTable<()>,
-    pub(crate) auxiliaries: HashSet<String>,
+    /// The interned words of every table below; function-word classes are flags on them (see [`w`]):
+    /// auxiliary, boundary, determiner, definite, passive_auxiliary, complementizer, clause_opener,
+    /// content_end, coordinator, agent_preposition, relative_pronoun, free_relative ("what they call X": a
+    /// naming verb after one reports no statement), apposition_opener ("Lewandowski, now a CNN
+    /// commentator,"), document_preposition ("In the CBS poll, …"), evidence_noun (poll, survey, study),
+    /// name_preposition, time_modifier.
+    pub(crate) vocab: Vocab,
     pub(crate) comma_adverbs: PhraseTable<()>,
-    pub(crate) boundaries: HashSet<String>,
-    pub(crate) determiners: HashSet<String>,
-    pub(crate) definites: HashSet<String>,
-    pub(crate) passive_aux: HashSet<String>,
-    pub(crate) complementizers: HashSet<String>,
-    pub(crate) clause_openers: HashSet<String>,
-    pub(crate) content_end: HashSet<String>,
-    pub(crate) coordinators: HashSet<String>,
     pub(crate) adverb_suffixes: Vec<String>,
-    pub(crate) agent_prepositions: HashSet<String>,
-    pub(crate) relative_pronouns: HashSet<String>,
-    /// Free-relative pronouns ("what they call X"): a naming verb after one reports no statement.
-    pub(crate) free_relatives: HashSet<String>,
-    /// Words that may open an apposition after a comma ("Lewandowski, now a CNN commentator,", "Sanders,
-    /// whose sole win …,"): the apposition belongs to the source.
-    pub(crate) apposition_openers: HashSet<String>,
-    /// "In the CBS poll, …": prepositions that introduce a survey or study as a source.
-    pub(crate) document_prepositions: HashSet<String>,
-    /// Heads of such a phrase: poll, survey, study.
-    pub(crate) evidence_nouns: HashSet<String>,
-    pub(crate) name_prepositions: HashSet<String>,
+    /// Cue infos of the survey phrases ("In the … poll,"), by the preposition's id.
+    pub(crate) evidence_cues: HashMap<u32, CueInfo>,
+    /// The cue info of colon attributions ("Graham: …").
+    pub(crate) colon_cue: CueInfo,
     pub(crate) time_words: PhraseTable<()>,
-    pub(crate) time_modifiers: HashSet<String>,
     pub(crate) object_heads: PhraseTable<()>,
     pub(crate) entities: PhraseTable<EntityInfo>,
     pub(crate) sides: Option<Sides>,
@@ -177,13 +422,17 @@ fn attr(e: &Entry, k: &str) -> Option<String> {
 impl AttributionRules {
     /// Compile the `cues` and `entities` lexicons of `lex` (every lexicon of those kinds, in order).
     pub fn from_lexicons(lex: &LexiconSet) -> crate::Result<Self> {
-        let mut r = AttributionRules::default();
+        let mut r = AttributionRules {
+            colon_cue: CueInfo::new(":".into(), "neutral".into(), "colon".into(), String::new()),
+            ..AttributionRules::default()
+        };
         for l in lex.of_kind("cues") {
             r.add_cues(l)?;
         }
         for l in lex.of_kind("entities") {
             r.add_entities(l);
         }
+        r.vocab.seal();
         Ok(r)
     }
 
@@ -196,7 +445,13 @@ impl AttributionRules {
 
     /// True when no cue lexicon was loaded (extraction then finds nothing).
     pub fn is_empty(&self) -> bool {
-        self.cues.map.is_empty() && self.phrase_cues.map.is_empty()
+        self.cues.is_empty() && self.phrase_cues.is_empty()
+    }
+
+    /// Is `t` in the function-word class(es) `flag` (see [`w`])?
+    #[inline]
+    pub(crate) fn is(&self, t: &Tok, flag: u32) -> bool {
+        self.vocab.flags(t.id) & flag != 0
     }
 
     fn add_cues(&mut self, l: &Lexicon) -> crate::Result<()> {
@@ -205,12 +460,17 @@ impl AttributionRules {
             if term.is_empty() {
                 continue;
             }
-            let info = || CueInfo {
-                lemma: attr(e, "lemma").unwrap_or_else(|| term.to_string()),
-                class: attr(e, "class").unwrap_or_else(|| "neutral".into()),
-                category: e.category.clone(),
-                frame: attr(e, "frame").unwrap_or_default(),
+            let info = || {
+                CueInfo::new(
+                    attr(e, "lemma").unwrap_or_else(|| term.to_string()),
+                    attr(e, "class").unwrap_or_else(|| "neutral".into()),
+                    e.category.clone(),
+                    attr(e, "frame").unwrap_or_default(),
+                )
             };
+            let v = &mut self.vocab;
+            let folded = || term.to_lowercase().replace('’', "'");
+            let lower = || term.to_lowercase();
             match e.category.as_str() {
                 "speech_verb" | "cognition_verb" | "verb" => {
                     let i = info();
@@ -231,85 +491,57 @@ impl AttributionRules {
                             ),
                         });
                     }
-                    self.cues.insert(term, i.clone());
+                    self.cues.insert(v, term, i.clone());
                     for f in &e.forms {
-                        self.cues.insert(f, i.clone());
+                        self.cues.insert(v, f, i.clone());
                     }
                 }
                 "phrase_cue" => {
                     let i = info();
-                    self.phrase_cues.insert(term, i.clone());
+                    self.phrase_cues.insert(v, term, i.clone());
                     for f in &e.forms {
-                        self.phrase_cues.insert(f, i.clone());
+                        self.phrase_cues.insert(v, f, i.clone());
                     }
                 }
                 "cue_noun" => {
-                    self.cue_nouns.insert(term, ());
+                    self.cue_nouns.insert(v, term, ());
                     for f in &e.forms {
-                        self.cue_nouns.insert(f, ());
+                        self.cue_nouns.insert(v, f, ());
                     }
                 }
-                "auxiliary" => {
-                    self.auxiliaries
-                        .insert(term.to_lowercase().replace('’', "'"));
-                }
-                "comma_adverb" => self.comma_adverbs.insert(term, ()),
-                "boundary" => {
-                    self.boundaries
-                        .insert(term.to_lowercase().replace('’', "'"));
-                }
-                "determiner" => {
-                    self.determiners.insert(term.to_lowercase());
-                }
-                "passive_auxiliary" => {
-                    self.passive_aux
-                        .insert(term.to_lowercase().replace('’', "'"));
-                }
-                "definite" => {
-                    self.definites.insert(term.to_lowercase());
-                }
-                "content_end" => {
-                    self.content_end.insert(term.to_lowercase());
-                }
-                "coordinator" => {
-                    self.coordinators.insert(term.to_lowercase());
-                }
-                "adverb_suffix" => self.adverb_suffixes.push(term.to_lowercase()),
-                "clause_opener" => {
-                    self.clause_openers.insert(term.to_lowercase());
-                }
-                "complementizer" => {
-                    self.complementizers.insert(term.to_lowercase());
-                }
-                "time_word" => self.time_words.insert(term, ()),
-                "time_modifier" => {
-                    self.time_modifiers.insert(term.to_lowercase());
-                }
-                "name_preposition" => {
-                    self.name_prepositions.insert(term.to_lowercase());
-                }
-                "relative_pronoun" => {
-                    self.relative_pronouns.insert(term.to_lowercase());
-                }
-                "free_relative" => {
-                    self.free_relatives.insert(term.to_lowercase());
-                }
-                "apposition_opener" => {
-                    self.apposition_openers.insert(term.to_lowercase());
-                }
+                "auxiliary" => v.flag(&folded(), w::AUXILIARY),
+                "comma_adverb" => self.comma_adverbs.insert(v, term, ()),
+                "boundary" => v.flag(&folded(), w::BOUNDARY),
+                "determiner" => v.flag(&lower(), w::DETERMINER),
+                "passive_auxiliary" => v.flag(&folded(), w::PASSIVE_AUX),
+                "definite" => v.flag(&lower(), w::DEFINITE),
+                "content_end" => v.flag(&lower(), w::CONTENT_END),
+                "coordinator" => v.flag(&lower(), w::COORDINATOR),
+                "adverb_suffix" => self.adverb_suffixes.push(lower()),
+                "clause_opener" => v.flag(&lower(), w::CLAUSE_OPENER),
+                "complementizer" => v.flag(&lower(), w::COMPLEMENTIZER),
+                "time_word" => self.time_words.insert(v, term, ()),
+                "time_modifier" => v.flag(&lower(), w::TIME_MODIFIER),
+                "name_preposition" => v.flag(&lower(), w::NAME_PREPOSITION),
+                "relative_pronoun" => v.flag(&lower(), w::RELATIVE_PRONOUN),
+                "free_relative" => v.flag(&lower(), w::FREE_RELATIVE),
+                "apposition_opener" => v.flag(&lower(), w::APPOSITION_OPENER),
                 "document_preposition" => {
-                    self.document_prepositions.insert(term.to_lowercase());
+                    let lemma = lower();
+                    v.flag(&lemma, w::DOCUMENT_PREPOSITION);
+                    let id = v.intern(&lemma);
+                    let cue =
+                        CueInfo::new(lemma, "neutral".into(), "phrase_cue".into(), String::new());
+                    self.evidence_cues.insert(id, cue);
                 }
                 "evidence_noun" => {
-                    self.evidence_nouns.insert(term.to_lowercase());
+                    v.flag(&lower(), w::EVIDENCE_NOUN);
                     for f in &e.forms {
-                        self.evidence_nouns.insert(f.to_lowercase());
+                        v.flag(&f.to_lowercase(), w::EVIDENCE_NOUN);
                     }
                 }
-                "agent_preposition" => {
-                    self.agent_prepositions.insert(term.to_lowercase());
-                }
-                "object_head" => self.object_heads.insert(term, ()),
+                "agent_preposition" => v.flag(&lower(), w::AGENT_PREPOSITION),
+                "object_head" => self.object_heads.insert(v, term, ()),
                 _ => {}
             }
         }
@@ -329,9 +561,9 @@ impl AttributionRules {
                 category: e.category.clone(),
                 role: attr(e, "role"),
             };
-            self.entities.insert(term, info.clone());
+            self.entities.insert(&mut self.vocab, term, info.clone());
             for f in &e.forms {
-                self.entities.insert(f, info.clone());
+                self.entities.insert(&mut self.vocab, f, info.clone());
             }
         }
     }
@@ -344,7 +576,7 @@ impl AttributionRules {
         if !w.word || w.end != toks[dot].start {
             return false;
         }
-        if w.bare.chars().count() == 1 && w.upper {
+        if w.upper && w.bare.chars().nth(1).is_none() {
             return true;
         }
         if w.bare.contains('.') {

@@ -1,26 +1,48 @@
 //! Low-level scanning: word/punctuation tokens with byte offsets, quotation spans and sentence segments.
 //! Everything here is linear in the text length and never slices off a char boundary.
+//!
+//! An article is tokenized once into one flat `Vec<Tok>`; segments are index ranges into it. Tokens borrow
+//! their text (`bare`) from the document and their lower-cased form (`norm`) from the document when it is
+//! already lower-case ASCII, else from one per-article buffer; `id` is `norm` interned in the rules'
+//! vocabulary, so lexicon lookups compare integers and never hash strings twice.
 
+use super::rules::{AttributionRules, Vocab};
 use crate::text::{Region, TextModel};
+use std::borrow::Cow;
 
 /// A token of the attribution scanner: a word (letters/digits with internal `' ’ - . &`) or a single
 /// punctuation character.
-#[derive(Debug, Clone)]
-pub(crate) struct Tok {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tok<'a> {
     pub start: usize,
     pub end: usize,
     pub word: bool,
-    /// Lower-cased text with a trailing possessive (`'s`, `’s`, `’`) removed and `’` folded to `'`.
-    pub norm: String,
-    /// Original text with the possessive removed (for case-sensitive matching).
-    pub bare: String,
     pub possessive: bool,
     pub upper: bool,
+    /// `norm` interned in the rules' vocabulary ([`NO_ID`] when no lexicon uses the word).
+    pub id: u32,
+    /// Lower-cased text with a trailing possessive (`'s`, `’s`, `’`) removed and `’` folded to `'`.
+    pub norm: &'a str,
+    /// Original text with the possessive removed (for case-sensitive matching).
+    pub bare: &'a str,
 }
 
-impl Tok {
+impl Tok<'_> {
     pub fn is_punct(&self, c: char) -> bool {
         !self.word && self.bare.starts_with(c)
+    }
+}
+
+/// `c.is_alphanumeric()`, quicker for ASCII and for the common typographic punctuation (dashes, curly
+/// quotes, ellipsis: U+2010–U+2027).
+#[inline]
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{2010}'..='\u{2027}').contains(&c) {
+        false
+    } else {
+        c.is_alphanumeric()
     }
 }
 
@@ -28,82 +50,213 @@ fn is_connector(c: char) -> bool {
     matches!(c, '\'' | '’' | '-' | '.' | '&')
 }
 
-/// Tokenize `text[start..end]` (both on char boundaries).
-pub(crate) fn tokenize(text: &str, start: usize, end: usize) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let Some(slice) = text.get(start..end) else {
-        return out;
-    };
-    let chars: Vec<(usize, char)> = slice.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (b, c) = chars[i];
-        if c.is_alphanumeric() {
-            let mut j = i + 1;
-            while j < chars.len() {
-                let cj = chars[j].1;
-                if cj.is_alphanumeric() {
-                    j += 1;
-                } else if is_connector(cj)
-                    && j + 1 < chars.len()
-                    && chars[j + 1].1.is_alphanumeric()
-                {
-                    j += 2;
+#[inline]
+fn char_at(s: &str, p: usize) -> Option<char> {
+    match s.as_bytes().get(p) {
+        Some(&b) if b < 0x80 => Some(b as char),
+        Some(_) => s.get(p..).and_then(|r| r.chars().next()),
+        None => None,
+    }
+}
+
+/// The token spans of `slice` (byte offsets into it, `word` flag), in order.
+fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
+    let bytes = slice.as_bytes();
+    let mut p = 0;
+    while p < bytes.len() {
+        let b = bytes[p];
+        // ASCII fast paths: spaces, plain words without connectors.
+        if b == b' ' {
+            p += 1;
+            continue;
+        }
+        let Some(c) = char_at(slice, p) else {
+            break;
+        };
+        let cl = c.len_utf8();
+        if is_alnum(c) {
+            let mut q = p + cl;
+            loop {
+                while q < bytes.len() && bytes[q].is_ascii_alphanumeric() {
+                    q += 1;
+                }
+                let Some(cj) = char_at(slice, q) else {
+                    break;
+                };
+                if is_alnum(cj) {
+                    q += cj.len_utf8();
+                } else if is_connector(cj) {
+                    match char_at(slice, q + cj.len_utf8()) {
+                        Some(ck) if is_alnum(ck) => q += cj.len_utf8() + ck.len_utf8(),
+                        _ => break,
+                    }
                 } else {
                     break;
                 }
             }
-            let e = if j < chars.len() {
-                chars[j].0
-            } else {
-                slice.len()
-            };
-            out.push(make_tok(slice, start, b, e, true));
-            i = j;
+            f(p, q, true);
+            p = q;
         } else if c.is_whitespace() {
-            i += 1;
-        } else if c == '\'' && chars.get(i + 1).is_some_and(|n| n.1 == '\'') {
+            p += cl;
+        } else if c == '\'' && bytes.get(p + 1) == Some(&b'\'') {
             // '' is a double quotation mark in some house styles (The New York Times archive).
-            out.push(make_tok(slice, start, b, b + 2, false));
-            i += 2;
+            f(p, p + 2, false);
+            p += 2;
         } else {
-            let e = b + c.len_utf8();
-            out.push(make_tok(slice, start, b, e, false));
-            i += 1;
+            f(p, p + cl, false);
+            p += cl;
         }
     }
-    out
 }
 
-fn make_tok(slice: &str, base: usize, b: usize, e: usize, word: bool) -> Tok {
-    let raw = slice.get(b..e).unwrap_or("");
-    let mut bare = raw.to_string();
-    let mut possessive = false;
+/// (bare, possessive) of a raw token.
+fn strip_possessive(raw: &str, word: bool) -> (&str, bool) {
     if word {
         for suf in ["'s", "’s", "'S", "’S"] {
-            if bare.len() > suf.len() && bare.ends_with(suf) {
-                bare.truncate(bare.len() - suf.len());
-                possessive = true;
-                break;
+            if raw.len() > suf.len() && raw.ends_with(suf) {
+                return (&raw[..raw.len() - suf.len()], true);
             }
         }
     }
-    // ASCII (most tokens): same result as the general path, in one allocation.
-    let norm = if bare.is_ascii() {
-        bare.to_ascii_lowercase()
+    (raw, false)
+}
+
+/// The normalized form of `bare`: borrowed when it already is lower-case ASCII.
+fn normalize(bare: &str) -> Cow<'_, str> {
+    if bare.is_ascii() {
+        if bare.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(bare.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(bare)
+        }
     } else {
-        bare.to_lowercase().replace('’', "'")
-    };
-    let upper = bare.chars().next().is_some_and(|c| c.is_uppercase());
-    Tok {
-        start: base + b,
-        end: base + e,
-        word,
-        norm,
-        bare,
-        possessive,
-        upper,
+        Cow::Owned(bare.to_lowercase().replace('’', "'"))
     }
+}
+
+fn is_upper(bare: &str) -> bool {
+    bare.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+/// A token of a lexicon phrase, with owned strings (used when compiling the lexicons).
+#[derive(Debug, Clone)]
+pub(crate) struct OwnedTok {
+    pub bare: String,
+    pub norm: String,
+    pub upper: bool,
+}
+
+/// Tokenize a lexicon phrase.
+pub(crate) fn tokenize_owned(phrase: &str) -> Vec<OwnedTok> {
+    let mut out = Vec::new();
+    scan_spans(phrase, |b, e, word| {
+        let (bare, _) = strip_possessive(&phrase[b..e], word);
+        out.push(OwnedTok {
+            bare: bare.to_string(),
+            norm: normalize(bare).into_owned(),
+            upper: is_upper(bare),
+        });
+    });
+    out
+}
+
+/// A token whose `norm` lives in the per-article buffer: (token index, buffer start, buffer end).
+pub(crate) type Fixup = (usize, usize, usize);
+
+/// Tokens of one article under construction: `norm`s that are not slices of the text are written to
+/// `buf` and patched in by [`Tokens::finish`] once the buffer no longer grows.
+pub(crate) struct Tokens<'t> {
+    pub toks: Vec<Tok<'t>>,
+    fixups: Vec<Fixup>,
+}
+
+impl<'t> Tokens<'t> {
+    pub fn new() -> Self {
+        Tokens {
+            toks: Vec::new(),
+            fixups: Vec::new(),
+        }
+    }
+
+    /// Append the tokens of `text[start..end]` (both on char boundaries).
+    pub fn push_range(
+        &mut self,
+        text: &'t str,
+        start: usize,
+        end: usize,
+        vocab: &Vocab,
+        buf: &mut String,
+    ) {
+        let Some(slice) = text.get(start..end) else {
+            return;
+        };
+        let toks = &mut self.toks;
+        let fixups = &mut self.fixups;
+        scan_spans(slice, |b, e, word| {
+            let (bare, possessive) = strip_possessive(&slice[b..e], word);
+            let (norm, id) = if bare.is_ascii() && !bare.bytes().any(|c| c.is_ascii_uppercase()) {
+                (bare, vocab.id(bare))
+            } else {
+                // Lower-case into the buffer (same result as `normalize`).
+                let s = buf.len();
+                if bare.is_ascii() {
+                    buf.push_str(bare);
+                    if let Some(x) = buf.get_mut(s..) {
+                        x.make_ascii_lowercase();
+                    }
+                } else {
+                    buf.push_str(&bare.to_lowercase().replace('’', "'"));
+                }
+                let id = vocab.id(buf.get(s..).unwrap_or(""));
+                fixups.push((toks.len(), s, buf.len()));
+                ("", id)
+            };
+            toks.push(Tok {
+                start: start + b,
+                end: start + e,
+                word,
+                possessive,
+                upper: is_upper(bare),
+                id,
+                norm,
+                bare,
+            });
+        });
+    }
+
+    /// Drop the tokens from index `at` on.
+    pub fn truncate(&mut self, at: usize) {
+        self.toks.truncate(at);
+        while self.fixups.last().is_some_and(|f| f.0 >= at) {
+            self.fixups.pop();
+        }
+    }
+
+    /// The tokens with every `norm` in place.
+    pub fn finish<'b>(self, buf: &'b str) -> Vec<Tok<'b>>
+    where
+        't: 'b,
+    {
+        let mut toks: Vec<Tok<'b>> = self.toks;
+        for (i, s, e) in self.fixups {
+            toks[i].norm = buf.get(s..e).unwrap_or("");
+        }
+        toks
+    }
+}
+
+/// Tokenize `text[start..end]` on its own (tests and one-off uses); `buf` holds the lower-cased forms.
+#[cfg(test)]
+pub(crate) fn tokenize<'b>(
+    text: &'b str,
+    start: usize,
+    end: usize,
+    vocab: &Vocab,
+    buf: &'b mut String,
+) -> Vec<Tok<'b>> {
+    let mut t = Tokens::new();
+    t.push_range(text, start, end, vocab, buf);
+    t.finish(buf)
 }
 
 /// Outermost quotation spans (byte ranges including the marks), sorted. Uses the text model's quotes when
@@ -141,6 +294,9 @@ fn own_quotes(text: &str, model: &TextModel, only_double_apostrophe: bool) -> Ve
         let Some(slice) = text.get(p.start..p.end) else {
             continue;
         };
+        if only_double_apostrophe && !slice.contains("''") {
+            continue;
+        }
         let mut open: Option<(usize, char)> = None;
         let mut skip_next = false;
         let mut it = slice.char_indices().peekable();
@@ -199,20 +355,29 @@ pub(crate) fn quote_containing(quotes: &[(usize, usize)], pos: usize) -> Option<
 
 /// A stretch of text treated as one sentence: the model's sentences, further split at sentence-final
 /// punctuation outside quotations (so a placeholder model with paragraph-long sentences still works).
-#[derive(Debug, Clone)]
+/// Its tokens are `toks[lo..hi]` of the article's token list.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Segment {
-    pub toks: Vec<Tok>,
+    pub lo: usize,
+    pub hi: usize,
     pub paragraph: usize,
     pub headline: bool,
 }
 
-/// Segments of the analyzable regions (headline and body), in text order.
-pub(crate) fn segments(
-    text: &str,
+/// The article's tokens (headline and body regions only) and its segments, in text order. `norm`s that
+/// are not slices of the text are written to `buf`; call [`Tokens::finish`] with it.
+pub(crate) fn segments<'t>(
+    text: &'t str,
     model: &TextModel,
     quotes: &[(usize, usize)],
-    is_abbrev: &dyn Fn(&[Tok], usize) -> bool,
-) -> Vec<Segment> {
+    rules: &AttributionRules,
+    buf: &mut String,
+) -> (Tokens<'t>, Vec<Segment>) {
+    let vocab = &rules.vocab;
+    let mut tokens = Tokens::new();
+    // About one token per five bytes of English text.
+    tokens.toks.reserve(text.len() / 5 + 16);
+    buf.reserve(text.len() / 8 + 16);
     let mut out = Vec::new();
     let mut ranges: Vec<(usize, usize, usize, Region)> = Vec::new();
     if model.sentences.is_empty() {
@@ -226,74 +391,101 @@ pub(crate) fn segments(
     }
     // Re-join model sentences of one paragraph that were split inside a quotation or after a title or
     // initial the attribution lexicons know ("Sen.", "Mr.", "F."): attribution works on whole quotations.
-    let mut merged: Vec<(usize, usize, usize, Region)> = Vec::with_capacity(ranges.len());
+    // Only headline and body sentences are tokenized; other regions never merge with them.
+    // `cur`: the range being built and the index of its first token.
+    let mut cur: Option<((usize, usize, usize, Region), usize)> = None;
     for r in ranges {
-        if let Some(prev) = merged.last_mut() {
-            if prev.2 == r.2 && prev.3 == r.3 && prev.1 <= r.0 {
+        let analyzable = matches!(r.3, Region::Body | Region::Headline);
+        if let Some((prev, lo)) = cur.as_mut() {
+            if analyzable && prev.2 == r.2 && prev.3 == r.3 && prev.1 <= r.0 {
                 let inside_quote = quote_containing(quotes, prev.1.saturating_sub(1))
                     .is_some_and(|q| quotes[q].1 > prev.1)
                     || quote_containing(quotes, r.0).is_some();
                 let abbrev = || {
-                    let toks = tokenize(text, prev.0, prev.1);
+                    let toks = &tokens.toks[*lo..];
                     toks.len() >= 2
                         && toks[toks.len() - 1].is_punct('.')
-                        && is_abbrev(&toks, toks.len() - 1)
+                        && rules.is_title_abbrev(toks, toks.len() - 1)
                 };
                 if inside_quote || abbrev() {
+                    // Tokens of the joined range are those of its parts when whitespace separates them;
+                    // otherwise tokenize the joined range again.
+                    let gap = text.get(prev.1..r.0).unwrap_or("");
+                    if !gap.is_empty() && gap.chars().all(char::is_whitespace) {
+                        tokens.push_range(text, r.0, r.1, vocab, buf);
+                    } else {
+                        tokens.truncate(*lo);
+                        tokens.push_range(text, prev.0, r.1, vocab, buf);
+                    }
                     prev.1 = r.1;
                     continue;
                 }
             }
         }
-        merged.push(r);
+        if let Some((prev, lo)) = cur.take() {
+            split_range(&tokens.toks, lo, prev, quotes, rules, &mut out);
+        }
+        if analyzable {
+            let lo = tokens.toks.len();
+            tokens.push_range(text, r.0, r.1, vocab, buf);
+            cur = Some((r, lo));
+        }
     }
-    for (s, e, para, region) in merged {
-        if !matches!(region, Region::Body | Region::Headline) {
+    if let Some((prev, lo)) = cur.take() {
+        split_range(&tokens.toks, lo, prev, quotes, rules, &mut out);
+    }
+    (tokens, out)
+}
+
+/// Split the tokens `all[lo..]` of one (joined) sentence range into segments.
+fn split_range(
+    all: &[Tok],
+    lo: usize,
+    (_, _, para, region): (usize, usize, usize, Region),
+    quotes: &[(usize, usize)],
+    rules: &AttributionRules,
+    out: &mut Vec<Segment>,
+) {
+    let toks = &all[lo..];
+    let headline = region == Region::Headline;
+    let mut seg_start = 0;
+    for i in 0..toks.len() {
+        let t = &toks[i];
+        if t.word {
             continue;
         }
-        let toks = tokenize(text, s, e);
-        // Decide the segment ends first, then move the tokens into their segments (no clone per token).
-        let ends: Vec<bool> = (0..toks.len())
-            .map(|i| {
-                let t = &toks[i];
-                let after_final = i > 0
-                    && !toks[i - 1].word
-                    && (toks[i - 1].is_punct('.')
-                        || toks[i - 1].is_punct('!')
-                        || toks[i - 1].is_punct('?'));
-                !t.word
-                    && (((t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
-                        && quote_containing(quotes, t.start).is_none())
-                        || (is_close_quote(&t.bare)
-                            && after_final
-                            && quote_containing(quotes, t.start)
-                                .is_some_and(|q| quotes[q].1 == t.end)))
-                    && toks
-                        .get(i + 1)
-                        .is_some_and(|n| n.upper || (!n.word && is_open_quote(&n.bare)))
-                    && !is_abbrev(&toks, i)
-            })
-            .collect();
-        let mut cur: Vec<Tok> = Vec::new();
-        for (t, ends) in toks.into_iter().zip(ends) {
-            cur.push(t);
-            if ends {
-                out.push(Segment {
-                    toks: std::mem::take(&mut cur),
-                    paragraph: para,
-                    headline: region == Region::Headline,
-                });
-            }
-        }
-        if !cur.is_empty() {
+        let after_final = i > 0
+            && !toks[i - 1].word
+            && (toks[i - 1].is_punct('.')
+                || toks[i - 1].is_punct('!')
+                || toks[i - 1].is_punct('?'));
+        let ends = (((t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
+            && quote_containing(quotes, t.start).is_none())
+            || (is_close_quote(t.bare)
+                && after_final
+                && quote_containing(quotes, t.start).is_some_and(|q| quotes[q].1 == t.end)))
+            && toks
+                .get(i + 1)
+                .is_some_and(|n| n.upper || (!n.word && is_open_quote(n.bare)))
+            && !rules.is_title_abbrev(toks, i);
+        if ends {
             out.push(Segment {
-                toks: cur,
+                lo: lo + seg_start,
+                hi: lo + i + 1,
                 paragraph: para,
-                headline: region == Region::Headline,
+                headline,
             });
+            seg_start = i + 1;
         }
     }
-    out
+    if seg_start < toks.len() {
+        out.push(Segment {
+            lo: lo + seg_start,
+            hi: lo + toks.len(),
+            paragraph: para,
+            headline,
+        });
+    }
 }
 
 pub(crate) fn is_open_quote(s: &str) -> bool {
@@ -308,16 +500,48 @@ pub(crate) fn is_close_quote(s: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn bares(t: &str) -> Vec<(String, String, bool)> {
+        let vocab = Vocab::default();
+        let mut buf = String::new();
+        tokenize(t, 0, t.len(), &vocab, &mut buf)
+            .iter()
+            .map(|t| (t.bare.to_string(), t.norm.to_string(), t.possessive))
+            .collect()
+    }
+
     #[test]
     fn tokens_keep_abbreviations_and_possessives() {
-        let t = "Peskov’s U.S. al-Qaeda's (R-Utah) “x”";
-        let toks = tokenize(t, 0, t.len());
-        let texts: Vec<&str> = toks.iter().map(|t| t.bare.as_str()).collect();
+        let t = "Peskov’s U.S. al-Qaeda's (R-Utah) “x” Rock’N’Roll";
+        let toks = bares(t);
+        let texts: Vec<&str> = toks.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(
             texts,
-            vec!["Peskov", "U.S", ".", "al-Qaeda", "(", "R-Utah", ")", "“", "x", "”"]
+            vec![
+                "Peskov",
+                "U.S",
+                ".",
+                "al-Qaeda",
+                "(",
+                "R-Utah",
+                ")",
+                "“",
+                "x",
+                "”",
+                "Rock’N’Roll"
+            ]
         );
-        assert!(toks[0].possessive);
+        assert!(toks[0].2);
+        assert_eq!(toks[0].1, "peskov");
+        assert_eq!(toks[1].1, "u.s");
+        assert_eq!(toks[3].1, "al-qaeda");
+        assert_eq!(toks[10].1, "rock'n'roll");
+    }
+
+    #[test]
+    fn quick_alphanumeric_test_agrees_with_std() {
+        for c in (0..=0x2FFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]
@@ -331,8 +555,10 @@ mod tests {
             "--",
             "a.b.",
             "x\u{0}",
+            "''",
+            "a''b",
         ] {
-            let _ = tokenize(s, 0, s.len());
+            let _ = bares(s);
         }
     }
 }
