@@ -40,6 +40,9 @@ struct Surface {
     check_end: bool,
 }
 
+/// Largest matcher (surface forms) compiled to a DFA; larger ones use the default contiguous NFA.
+const DFA_MAX_PATTERNS: usize = 2000;
+
 /// Compiled matcher for the term entries of one or more lexicons.
 #[derive(Debug, Clone)]
 pub struct TermMatcher {
@@ -89,6 +92,12 @@ impl TermMatcher {
         } else {
             let ac = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
+                // A DFA scans several times faster than the default NFA but costs build time and memory
+                // in proportion to the patterns: worth it for the small lexicons that scan whole texts.
+                .kind(
+                    (patterns.len() <= DFA_MAX_PATTERNS)
+                        .then_some(aho_corasick::AhoCorasickKind::DFA),
+                )
                 .build(&patterns)
                 .map_err(|e| crate::Error::Other(format!("cannot compile term matcher: {e}")))?;
             Some(ac)
