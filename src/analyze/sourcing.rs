@@ -154,11 +154,16 @@ impl SourcingRules {
 
     /// Hits of every term category in `text`, sorted by start.
     fn hits(&self, text: &str) -> Vec<(TermHit, &TermInfo)> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        // One match view for all the category matchers.
+        let view = MatchView::new(text);
         let mut v: Vec<(TermHit, &TermInfo)> = self
             .matchers
             .iter()
             .flat_map(|(_, m, info)| {
-                m.find_all(text)
+                m.find_in_view(&view)
                     .into_iter()
                     .filter_map(move |h| info.get(h.entry).map(|i| (h, i)))
             })
