@@ -401,6 +401,8 @@ impl Gate {
         }
         let automaton = aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            // A few hundred short literals: the DFA is small and scans fastest.
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&literals)
             .ok();
         if automaton.is_none() {
