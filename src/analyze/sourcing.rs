@@ -144,7 +144,12 @@ impl SourcingRules {
         Ok(SourcingRules {
             matchers,
             class_rank,
-            credit_gate: Gate::new(&credits.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>()),
+            credit_gate: Gate::new(
+                &credits
+                    .iter()
+                    .map(|(p, _)| p.gate_source())
+                    .collect::<Vec<_>>(),
+            ),
             credits,
             self_patterns,
             self_cache: Default::default(),
@@ -515,7 +520,7 @@ impl SourcingRules {
                 })
                 .collect()
         };
-        let gate = Gate::new(&regexes.iter().map(Pattern::as_str).collect::<Vec<_>>());
+        let gate = Gate::new(&regexes.iter().map(Pattern::gate_source).collect::<Vec<_>>());
         let built = Arc::new(OutletSelf {
             variants,
             regexes,

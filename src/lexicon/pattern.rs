@@ -53,6 +53,14 @@ impl Pattern {
         &self.source
     }
 
+    /// The source to take gate literals from ([`Gate::new`]): the prefilter's when there is one (same
+    /// literals, and much cheaper to parse than the Unicode classes of the original).
+    pub fn gate_source(&self) -> &str {
+        self.prefilter
+            .as_ref()
+            .map_or(self.source.as_str(), Regex::as_str)
+    }
+
     /// The prefilter, if the pattern has one.
     pub fn prefilter(&self) -> Option<&Regex> {
         self.prefilter.as_ref()
@@ -376,10 +384,10 @@ impl Gate {
         let mut open = vec![true; sources.len()];
         let mut folds_ks = false;
         for (i, src) in sources.iter().enumerate() {
-            let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(src) else {
+            let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(src) else {
                 continue;
             };
-            let Some(req) = required_literals(&hir) else {
+            let Some(req) = required_literals(&ast) else {
                 continue;
             };
             if req.is_empty() || req.iter().any(|l| l.text.is_empty()) {
@@ -440,36 +448,44 @@ impl Gate {
     }
 }
 
-/// A literal every match must contain: its text (a case-folded run is lower-case) and whether a
-/// case-folded `k`/`s` is in it.
+/// A literal every match must contain (compared ASCII case-insensitively) and whether it holds a `k` or
+/// an `s`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequiredLiteral {
     pub text: String,
     pub folds_ks: bool,
 }
 
-/// A set of literals one of which every match of `hir` contains (case-insensitively), or `None` when the
-/// syntax gives none. Concatenations keep their best part (longest shortest literal, then fewest
-/// literals); alternations need a set from every branch; a repetition needs at least one occurrence.
-pub fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<RequiredLiteral>> {
-    use regex_syntax::hir::HirKind;
-    let set = match hir.kind() {
-        HirKind::Literal(lit) => vec![RequiredLiteral {
-            text: std::str::from_utf8(&lit.0).ok()?.to_string(),
-            folds_ks: false,
-        }],
-        HirKind::Class(_) => {
-            let (c, ks) = folded_char(hir)?;
-            vec![RequiredLiteral {
-                text: c.to_string(),
-                folds_ks: ks,
-            }]
+/// A set of literals one of which every match of the pattern `ast` contains, compared ASCII
+/// case-insensitively, or `None` when the syntax gives none. Read from the syntax tree before translation
+/// (cheap: no Unicode class tables), so it holds whatever the flags: a literal run stops at a non-ASCII
+/// cased letter (`(?i)é` also matches `É`, which an ASCII case-insensitive search would miss), and a run
+/// with `k` or `s` is flagged (`(?i)` also matches them as the Kelvin sign and the long s). Concatenations
+/// keep their best part (longest shortest literal, then fewest literals); alternations need a set from
+/// every branch; a repetition needs at least one occurrence.
+pub fn required_literals(ast: &regex_syntax::ast::Ast) -> Option<Vec<RequiredLiteral>> {
+    use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+    let set = match ast {
+        Ast::Literal(l) => vec![literal_of(&l.c.to_string())?],
+        Ast::Group(g) => required_literals(&g.ast)?,
+        Ast::Repetition(r) => {
+            let min = match &r.op.kind {
+                RepetitionKind::OneOrMore => 1,
+                RepetitionKind::Range(
+                    RepetitionRange::Exactly(n)
+                    | RepetitionRange::AtLeast(n)
+                    | RepetitionRange::Bounded(n, _),
+                ) => *n,
+                _ => 0,
+            };
+            if min == 0 {
+                return None;
+            }
+            required_literals(&r.ast)?
         }
-        HirKind::Capture(c) => required_literals(&c.sub)?,
-        HirKind::Repetition(r) if r.min >= 1 => required_literals(&r.sub)?,
-        HirKind::Alternation(alts) => {
+        Ast::Alternation(alt) => {
             let mut all = Vec::new();
-            for a in alts {
+            for a in &alt.asts {
                 all.extend(required_literals(a)?);
                 if all.len() > GATE_MAX_LITERALS {
                     return None;
@@ -477,7 +493,7 @@ pub fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<RequiredLit
             }
             all
         }
-        HirKind::Concat(items) => {
+        Ast::Concat(cat) => {
             let mut best: Option<Vec<RequiredLiteral>> = None;
             let mut consider = |cand: Vec<RequiredLiteral>| {
                 let score = |s: &[RequiredLiteral]| {
@@ -488,33 +504,15 @@ pub fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<RequiredLit
                     best = Some(cand);
                 }
             };
-            // Runs of literal parts ("Getty" + " " + "Images") make one literal.
-            let mut run = RequiredLiteral {
-                text: String::new(),
-                folds_ks: false,
-            };
-            for item in items {
-                let piece = match item.kind() {
-                    HirKind::Literal(lit) => std::str::from_utf8(&lit.0)
-                        .ok()
-                        .map(|s| (s.to_string(), false)),
-                    HirKind::Class(_) => folded_char(item).map(|(c, ks)| (c.to_string(), ks)),
-                    _ => None,
-                };
-                match piece {
-                    Some((text, ks)) => {
-                        run.text.push_str(&text);
-                        run.folds_ks |= ks;
-                    }
-                    None => {
-                        if !run.text.is_empty() {
-                            consider(vec![std::mem::replace(
-                                &mut run,
-                                RequiredLiteral {
-                                    text: String::new(),
-                                    folds_ks: false,
-                                },
-                            )]);
+            // Runs of literal characters ("Getty Images") make one literal; inline flags are invisible.
+            let mut run = String::new();
+            for item in &cat.asts {
+                match item {
+                    Ast::Literal(l) if literal_of(&l.c.to_string()).is_some() => run.push(l.c),
+                    Ast::Flags(_) => {}
+                    _ => {
+                        if let Some(lit) = literal_of(&std::mem::take(&mut run)) {
+                            consider(vec![lit]);
                         }
                         if let Some(sub) = required_literals(item) {
                             consider(sub);
@@ -522,8 +520,8 @@ pub fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<RequiredLit
                     }
                 }
             }
-            if !run.text.is_empty() {
-                consider(vec![run]);
+            if let Some(lit) = literal_of(&run) {
+                consider(vec![lit]);
             }
             best?
         }
@@ -532,51 +530,17 @@ pub fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<RequiredLit
     (set.len() <= GATE_MAX_LITERALS).then_some(set)
 }
 
-/// The lower-case ASCII letter a class stands for when it is that letter's case fold (`[Aa]`, and for
-/// `k`/`s` also the Kelvin sign / long s, flagged), or the single character of a one-character class.
-fn folded_char(hir: &regex_syntax::hir::Hir) -> Option<(char, bool)> {
-    use regex_syntax::hir::{Class, HirKind};
-    let HirKind::Class(class) = hir.kind() else {
-        return None;
-    };
-    let mut chars: Vec<char> = Vec::new();
-    match class {
-        Class::Unicode(u) => {
-            for r in u.ranges() {
-                let n = (r.end() as u32).checked_sub(r.start() as u32)?;
-                if n > 3 || chars.len() > 4 {
-                    return None;
-                }
-                chars.extend((r.start()..=r.end()).take(4));
-            }
-        }
-        Class::Bytes(b) => {
-            for r in b.ranges() {
-                if r.end().checked_sub(r.start())? > 3 || chars.len() > 4 {
-                    return None;
-                }
-                chars.extend((r.start()..=r.end()).take(4).map(char::from));
-            }
-        }
-    }
-    let first = *chars.first()?;
-    if chars.len() == 1 {
-        return Some((first, false));
-    }
-    let lower = first.to_ascii_lowercase();
-    if !lower.is_ascii_alphabetic() {
+/// A gate literal for `text`: `None` when empty or when it holds a non-ASCII letter with case forms.
+fn literal_of(text: &str) -> Option<RequiredLiteral> {
+    if text.is_empty()
+        || text
+            .chars()
+            .any(|c| !c.is_ascii() && (c.to_lowercase().ne(c.to_uppercase())))
+    {
         return None;
     }
-    let mut ks = false;
-    for &c in &chars {
-        if c.is_ascii() && c.to_ascii_lowercase() == lower {
-            continue;
-        }
-        if (c == '\u{212A}' && lower == 'k') || (c == '\u{17F}' && lower == 's') {
-            ks = true;
-            continue;
-        }
-        return None;
-    }
-    Some((lower, ks))
+    Some(RequiredLiteral {
+        text: text.to_string(),
+        folds_ks: text.contains(['k', 's', 'K', 'S']),
+    })
 }

@@ -100,18 +100,19 @@ proptest! {
 #[test]
 fn required_literals_and_gate() {
     let req = |p: &str| {
-        let hir = regex_syntax::ParserBuilder::new().build().parse(p).unwrap();
-        required_literals(&hir).map(|v| v.into_iter().map(|l| l.text).collect::<Vec<_>>())
+        let ast = regex_syntax::ast::parse::Parser::new().parse(p).unwrap();
+        required_literals(&ast).map(|v| v.into_iter().map(|l| l.text).collect::<Vec<_>>())
     };
     assert_eq!(
         req(r"(?i)^.*\ball rights reserved\.?$"),
         Some(vec!["all rights reserved".into()])
     );
-    // The parser factors the common "t" out of the alternation; the branches' rests are the literals.
     assert_eq!(
         req(r"(?i)^(?:tags?|topics?)\s*:"),
-        Some(vec!["ag".into(), "opic".into()])
+        Some(vec!["tag".into(), "topic".into()])
     );
+    // A cased non-ASCII letter ends a run: "caf" and "s" are the candidates, "caf" wins.
+    assert_eq!(req(r"(?i)cafés"), Some(vec!["caf".into()]));
     assert_eq!(req(r"^x?y*\p{L}+$"), None);
     assert_eq!(req(r"(?:Getty Images|\w+)"), None);
     // Every built-in pattern: the gate never closes a pattern on a line it matches.
