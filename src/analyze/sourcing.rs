@@ -41,7 +41,12 @@ struct TermInfo {
 /// Everything compiled from the `sources` (and `entities` media) lexicons once per run.
 pub struct SourcingRules {
     /// One matcher per term category (role, anonymous, media, document): a word may be in several.
-    matchers: Vec<(String, TermMatcher, Vec<TermInfo>)>,
+    /// All term categories (role, anonymous, media, document, function, ...) in one grouped matcher: one
+    /// scan finds every category's hits, overlaps resolved within each category. `info` by entry.
+    terms: TermMatcher,
+    info: Vec<TermInfo>,
+    /// The `anonymous` category alone, for whole texts.
+    anonymous: Option<(TermMatcher, Vec<TermInfo>)>,
     /// Role class → precedence (lower wins): order of first appearance in the lexicon.
     class_rank: BTreeMap<String, usize>,
     /// Credit patterns and their kind. The pattern's prefilter rejects almost every paragraph cheaply;
@@ -137,12 +142,22 @@ impl SourcingRules {
                 }
             }
         }
-        let mut matchers = Vec::new();
-        for (cat, (entries, info)) in terms {
-            matchers.push((cat, TermMatcher::build(&entries)?, info));
+        let mut all_entries: Vec<&Entry> = Vec::new();
+        let mut all_info = Vec::new();
+        let mut groups = Vec::new();
+        let mut anonymous = None;
+        for (g, (cat, (entries, info))) in (0u32..).zip(terms) {
+            if cat == "anonymous" {
+                anonymous = Some((TermMatcher::build(&entries)?, info.clone()));
+            }
+            groups.extend(std::iter::repeat_n(g, entries.len()));
+            all_entries.extend(entries);
+            all_info.extend(info);
         }
         Ok(SourcingRules {
-            matchers,
+            terms: TermMatcher::build_grouped(&all_entries, &groups)?,
+            info: all_info,
+            anonymous,
             class_rank,
             credit_gate: Gate::new(
                 &credits
@@ -157,29 +172,24 @@ impl SourcingRules {
         })
     }
 
-    /// Hits of every term category in `text`, sorted by start.
+    /// Hits of every term category in `text`, sorted by start (then longest first).
     fn hits(&self, text: &str) -> Vec<(TermHit, &TermInfo)> {
         if text.is_empty() {
             return Vec::new();
         }
-        // One match view for all the category matchers.
-        let view = MatchView::new(text);
         let mut v: Vec<(TermHit, &TermInfo)> = self
-            .matchers
-            .iter()
-            .flat_map(|(_, m, info)| {
-                m.find_in_view(&view)
-                    .into_iter()
-                    .filter_map(move |h| info.get(h.entry).map(|i| (h, i)))
-            })
+            .terms
+            .find_all(text)
+            .into_iter()
+            .filter_map(|h| self.info.get(h.entry).map(|i| (h, i)))
             .collect();
         v.sort_by_key(|(h, _)| (h.start, std::cmp::Reverse(h.end)));
         v
     }
 
-    /// Hits of the `anonymous` category in a text, as (start, end, info) sorted by start.
+    /// Hits of the `anonymous` matcher, as (start, end, info) sorted by start.
     fn anonymous_hits(&self, hits: Vec<TermHit>) -> Vec<AnonHit<'_>> {
-        let Some((_, _, info)) = self.matchers.iter().find(|(c, _, _)| c == "anonymous") else {
+        let Some((_, info)) = &self.anonymous else {
             return Vec::new();
         };
         let mut v: Vec<AnonHit> = hits
@@ -193,16 +203,16 @@ impl SourcingRules {
     /// The `anonymous` matcher's hits in the whole text of `view` (computed once per article; sentences
     /// take their slice of it).
     fn anonymous_in_view(&self, view: &MatchView) -> Vec<AnonHit<'_>> {
-        match self.matchers.iter().find(|(c, _, _)| c == "anonymous") {
-            Some((_, m, _)) => self.anonymous_hits(m.find_in_view(view)),
+        match &self.anonymous {
+            Some((m, _)) => self.anonymous_hits(m.find_in_view(view)),
             None => Vec::new(),
         }
     }
 
     /// Anonymous-phrase hits in `text`.
     fn anonymous_in(&self, text: &str) -> Vec<AnonHit<'_>> {
-        match self.matchers.iter().find(|(c, _, _)| c == "anonymous") {
-            Some((_, m, _)) => self.anonymous_hits(m.find_all(text)),
+        match &self.anonymous {
+            Some((m, _)) => self.anonymous_hits(m.find_all(text)),
             None => Vec::new(),
         }
     }

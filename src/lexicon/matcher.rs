@@ -48,6 +48,10 @@ const DFA_MAX_PATTERNS: usize = 2000;
 pub struct TermMatcher {
     automaton: Option<AhoCorasick>,
     surfaces: Vec<Surface>,
+    /// Group of every entry ([`TermMatcher::build_grouped`]); empty when all are in group 0.
+    groups: Vec<u32>,
+    /// Number of groups (at least 1).
+    ngroups: usize,
 }
 
 /// A match in view coordinates (byte offsets into the match view).
@@ -63,7 +67,17 @@ impl TermMatcher {
     /// trailing `*` makes it a prefix wildcard), its inflections when `inflect` is set, and `forms`. When two
     /// entries share a surface form the first one keeps it.
     pub fn build(entries: &[&Entry]) -> crate::Result<Self> {
-        let mut b = Builder::default();
+        Self::build_grouped(entries, &[])
+    }
+
+    /// As [`TermMatcher::build`], for entries in groups (`groups[i]` is entry i's group; missing = 0): one
+    /// automaton, one scan, and the same hits as one matcher per group — overlaps are resolved within a
+    /// group only, and a surface form shared by two groups belongs to both.
+    pub fn build_grouped(entries: &[&Entry], groups: &[u32]) -> crate::Result<Self> {
+        let mut b = Builder {
+            groups: groups.to_vec(),
+            ..Builder::default()
+        };
         for (i, e) in entries.iter().enumerate() {
             if e.pattern.is_some() {
                 continue;
@@ -85,8 +99,12 @@ impl TermMatcher {
             }
         }
         let Builder {
-            patterns, surfaces, ..
+            patterns,
+            surfaces,
+            groups,
+            ..
         } = b;
+        let ngroups = groups.iter().max().map_or(1, |&g| g as usize + 1);
         let automaton = if patterns.is_empty() {
             None
         } else {
@@ -105,6 +123,8 @@ impl TermMatcher {
         Ok(TermMatcher {
             automaton,
             surfaces,
+            groups,
+            ngroups,
         })
     }
 
@@ -274,9 +294,14 @@ impl TermMatcher {
                 .then(b.end.cmp(&a.end))
                 .then(a.entry.cmp(&b.entry))
         });
-        let mut last_end = 0;
+        // Leftmost-longest non-overlapping hits, within each group.
+        let mut last_end = vec![0usize; self.ngroups];
         for f in found {
-            if f.start < last_end {
+            let g = self.groups.get(f.entry as usize).copied().unwrap_or(0) as usize;
+            let Some(last) = last_end.get_mut(g) else {
+                continue;
+            };
+            if f.start < *last {
                 continue;
             }
             if let Some((s, e)) = original_span(text, map, f.start, f.end) {
@@ -285,7 +310,7 @@ impl TermMatcher {
                     end: base + e,
                     entry: f.entry as usize,
                 });
-                last_end = f.end;
+                *last = f.end;
             }
         }
     }
@@ -321,6 +346,8 @@ struct Builder {
     index: HashMap<String, usize>,
     patterns: Vec<String>,
     surfaces: Vec<Surface>,
+    /// Group of every entry (missing = 0).
+    groups: Vec<u32>,
 }
 
 impl Builder {
@@ -352,10 +379,12 @@ impl Builder {
             &mut surface.terms
         };
         let exact = case_sensitive.then(|| normalize(body, false).into_boxed_str());
-        // Same surface, same settings: the first entry keeps it.
+        // Same surface, same settings: the first entry of the group keeps it.
+        let group = |e: u32| self.groups.get(e as usize).copied().unwrap_or(0);
+        let g = group(entry);
         if !list
             .iter()
-            .any(|o| o.wildcard == wildcard && o.exact == exact)
+            .any(|o| o.wildcard == wildcard && o.exact == exact && group(o.entry) == g)
         {
             list.push(Owner {
                 entry,

@@ -361,3 +361,33 @@ proptest! {
         prop_assert_eq!(hits(&e, &text).len(), 1);
     }
 }
+
+proptest! {
+    /// A grouped matcher finds exactly what one matcher per group finds (entry indices shifted).
+    #[test]
+    fn grouped_matcher_equals_one_matcher_per_group(
+        words in proptest::collection::vec("(spoke|spokes|spokesman|man|person|official|officials said|said|a|the)", 0..30),
+    ) {
+        let a = [entry("spokesman"), entry("spokes*"), entry("official"), entry("man")];
+        let b = [entry("man"), entry("spokesman for"), entry("officials said"), entry("person")];
+        let text = words.join(" ");
+        let mut want: Vec<(usize, usize, usize)> = Vec::new();
+        for (k, group) in [&a[..], &b[..]].into_iter().enumerate() {
+            let refs: Vec<&Entry> = group.iter().collect();
+            for h in TermMatcher::build(&refs).unwrap().find_all(&text) {
+                want.push((h.start, h.end, h.entry + k * a.len()));
+            }
+        }
+        let all: Vec<&Entry> = a.iter().chain(b.iter()).collect();
+        let groups: Vec<u32> = (0..all.len()).map(|i| u32::from(i >= a.len())).collect();
+        let mut got: Vec<(usize, usize, usize)> = TermMatcher::build_grouped(&all, &groups)
+            .unwrap()
+            .find_all(&text)
+            .into_iter()
+            .map(|h| (h.start, h.end, h.entry))
+            .collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        prop_assert_eq!(got, want);
+    }
+}
