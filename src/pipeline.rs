@@ -125,8 +125,10 @@ impl Collector {
     pub fn new(out: &std::path::Path, metric_names: &[String], info: RunInfo) -> Result<Self> {
         Ok(Collector {
             info,
-            agg: Aggregator::default(),
             writer: OutputWriter::create(out, metric_names)?,
+            // Metric values wait for the statistics in a temporary file beside the staged outputs (on the
+            // output's disk, not in memory or a possibly RAM-backed /tmp).
+            agg: Aggregator::new(Some(crate::report::staging_dir(out))),
         })
     }
 
@@ -136,7 +138,7 @@ impl Collector {
         if !rec.warnings.is_empty() {
             self.info.warnings += 1;
         }
-        self.agg.add(&rec.outlet, rec.word_count, &rec.metrics);
+        self.agg.add(&rec.outlet, rec.word_count, &rec.metrics)?;
         let sides = rec
             .balance
             .sides
@@ -173,7 +175,7 @@ impl Collector {
 
     /// Build `report.json` and move every output into place.
     pub fn finish(
-        self,
+        mut self,
         lexicons: Vec<LexiconInfo>,
         metric_names: Vec<String>,
         charts: &[crate::chart::Format],
@@ -183,6 +185,7 @@ impl Collector {
             .filter(|m| !m.starts_with("words_"))
             .cloned()
             .collect();
+        let stats = self.agg.statistics(&compared)?;
         let report = Report {
             schema_version: SCHEMA_VERSION.into(),
             tool: ToolInfo {
@@ -191,25 +194,23 @@ impl Collector {
             },
             lexicons,
             metric_names,
-            outlets: self.agg.summaries(),
+            outlets: stats.outlets,
             run: self.info,
-            comparisons: self.agg.comparisons(&compared),
+            comparisons: stats.comparisons,
             side_table: self.agg.side_table(),
             keyness: self.agg.keyness(),
         };
-        let input = (!charts.is_empty()).then(|| {
-            let values = self.agg.values();
-            let rates = values
-                .iter()
-                .map(|(o, m)| (o.clone(), m.get("loaded_rate").cloned().unwrap_or_default()))
-                .collect();
-            crate::report::charts::chart_input(&report, &rates)
-        });
-        self.writer.finish(
-            &report,
-            &self.agg.vocabulary(),
-            input.as_ref().map(|i| (i, charts)),
-        )?;
+        let input = if charts.is_empty() {
+            None
+        } else {
+            let rates = self.agg.metric_values("loaded_rate")?;
+            Some(crate::report::charts::chart_input(&report, &rates))
+        };
+        let vocabulary = self.agg.vocabulary();
+        // Closes the temporary value file before the staging folder is emptied.
+        drop(self.agg);
+        self.writer
+            .finish(&report, &vocabulary, input.as_ref().map(|i| (i, charts)))?;
         Ok(report)
     }
 

@@ -46,7 +46,8 @@ pub struct SourcingRules {
     self_patterns: Vec<String>,
     /// Compiled self-reference patterns per outlet-variant list: compiling them costs far more than
     /// analysing an article, and a corpus has few outlets. Bounded by [`SELF_CACHE_MAX`].
-    self_cache: std::sync::Mutex<std::collections::HashMap<Vec<String>, std::sync::Arc<Vec<regex::Regex>>>>,
+    self_cache:
+        std::sync::Mutex<std::collections::HashMap<Vec<String>, std::sync::Arc<Vec<regex::Regex>>>>,
     /// (lower-cased surface form, lower-cased canonical name) of media entities.
     media_names: Vec<(String, String)>,
 }

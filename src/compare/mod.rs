@@ -1,11 +1,18 @@
-//! Per-outlet aggregates of article metrics. Aggregates are built from per-article values kept in input
-//! order, so results are identical for any number of threads and for merged shards.
+//! Per-outlet aggregates of article metrics, statistical comparisons between outlets, attribution sides
+//! and keyness.
+//!
+//! Articles stream past the [`Aggregator`] in input order; it keeps per-outlet aggregates only (see its
+//! documentation for what is kept and why the results are exact), so memory does not grow with the number
+//! of articles, and results are identical for any number of threads and for merged shards.
 
 pub mod keyness;
+pub mod ranks;
 pub mod sides;
+pub mod spill;
 pub mod stats;
 
 pub use keyness::{keyness, keyness_with_prior, Alpha0, KeynessRow, TermCounts};
+pub use ranks::{median_of, pair_ranks, PairRanks, SortedCounts, SortedCountsBuilder};
 pub use sides::{side_table, SideTable};
 pub use stats::{
     benjamini_hochberg, cliffs_delta, cohens_d, compare_outlets, holm, mann_whitney, welch,
@@ -50,8 +57,30 @@ pub fn t_quantile_975(df: f64) -> Option<f64> {
 }
 
 /// Mean, sample sd, median and t-based 95% CI of `values` (summed in the given order).
+///
+/// This is the in-memory reference; runs use [`Aggregator`], which gives the same summaries bit for bit
+/// without holding the values.
 pub fn summarize(values: &[f64]) -> MetricSummary {
     let n = values.len();
+    if n == 0 {
+        return summary_from(0, 0.0, None, None);
+    }
+    let sum = values.iter().sum::<f64>();
+    let mean = sum / n as f64;
+    let ss = (n > 1).then(|| values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>());
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
+    summary_from(n, sum, ss, Some(median))
+}
+
+/// A summary from the count, the sum of the values (in order), Σ(v − mean)² (in order, mean = sum / n;
+/// `None` when n < 2) and the median.
+fn summary_from(n: usize, sum: f64, ss: Option<f64>, median: Option<f64>) -> MetricSummary {
     if n == 0 {
         return MetricSummary {
             n,
@@ -62,39 +91,69 @@ pub fn summarize(values: &[f64]) -> MetricSummary {
             ci95_high: None,
         };
     }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let sd = (n > 1).then(|| {
-        let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-        (ss / (n - 1) as f64).sqrt()
-    });
-    let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| a.total_cmp(b));
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    };
+    let mean = sum / n as f64;
+    let sd = ss.filter(|_| n > 1).map(|ss| (ss / (n - 1) as f64).sqrt());
     let half = sd.and_then(|sd| t_quantile_975((n - 1) as f64).map(|q| q * sd / (n as f64).sqrt()));
     MetricSummary {
         n,
         mean: Some(mean),
         sd,
-        median: Some(median),
+        median,
         ci95_low: half.map(|h| mean - h),
         ci95_high: half.map(|h| mean + h),
     }
 }
 
-/// Collects metric values per outlet as articles stream past.
-#[derive(Debug, Default, Clone)]
+/// Collects per-outlet aggregates as articles stream past, in input order.
+///
+/// # What is kept
+///
+/// - per outlet: article and word counts; per metric, the count and the running sum of its finite values
+///   (summed in input order), and a series id in a [`spill::Spill`]: the values themselves go, 8 bytes
+///   each, to an unnamed temporary file (in the run's staging folder) in chunks, not to memory;
+/// - attributions per outlet × side (bounded by outlets × sides);
+/// - keyness counts: one count per distinct word / lexicon term per outlet (they grow with the vocabulary,
+///   not with the number of articles).
+///
+/// # How the statistics are computed, and why they are exact
+///
+/// [`Aggregator::statistics`] processes one metric at a time. For each outlet in name order it reads the
+/// metric's values back from the spill in input order, accumulating Σ(v − mean)² for the outlet's sd, the
+/// running sum of the corpus-wide `(all)` row (outlets concatenated in name order, as the reference
+/// [`summarize`] sums them) and the outlet's [`SortedCounts`] (distinct values with their multiplicities);
+/// a second read gives Σ(v − mean)² for `(all)`. Means, sds and CIs use the same floating-point
+/// operations in the same order as [`summarize`] and [`compare_outlets`]; the median, the Mann–Whitney
+/// rank sum and tie term and Cliff's delta depend only on the sorted multiset, which [`SortedCounts`]
+/// holds exactly ([`pair_ranks`] replays the reference's tie-group arithmetic). Every published number is
+/// therefore bit-identical to the in-memory reference (the tests check it on random samples with ties,
+/// −0.0 and nulls).
+///
+/// # Memory
+///
+/// While articles stream: O(outlets × metrics) plus a bounded write buffer (see [`spill::Spill`]), nothing
+/// per article. At the end: the sorted counts of one metric at a time, i.e. O(distinct (outlet, value)
+/// pairs of one metric), 16 bytes each; for count metrics and ratios of small counts that is small, for a
+/// continuous metric on a corpus with no repeated values it is at most 16 bytes per article for that one
+/// metric (instead of 8 bytes × every metric for the whole run before). Disk: 8 bytes per value (plus a
+/// 12-byte header per chunk of up to 1,024 values of one series).
+#[derive(Debug, Default)]
 pub struct Aggregator {
-    outlets: BTreeMap<String, OutletValues>,
+    outlets: BTreeMap<String, OutletAgg>,
     /// outlet → side → attributions.
     sides: BTreeMap<String, BTreeMap<String, u64>>,
     /// Authorial-voice words per outlet, for keyness.
     pub words: TermCounts,
     /// Authorial-voice loaded-lexicon terms per outlet, for keyness.
     pub terms: TermCounts,
+    spill: spill::Spill,
+}
+
+/// Per-outlet summaries (sorted by outlet, then the corpus as `"(all)"`) and pairwise comparisons, from
+/// [`Aggregator::statistics`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statistics {
+    pub outlets: Vec<OutletSummary>,
+    pub comparisons: Vec<Comparison>,
 }
 
 /// Word counts written beside a run's outputs (`term_counts.json`) so `merge` can rebuild word keyness
@@ -117,24 +176,96 @@ pub struct KeynessOut {
 pub const KEYNESS_TOP: usize = 25;
 pub const KEYNESS_MIN_COUNT: u64 = 5;
 
-#[derive(Debug, Default, Clone)]
-struct OutletValues {
+#[derive(Debug, Default)]
+struct OutletAgg {
     articles: usize,
     words: u64,
-    values: BTreeMap<String, Vec<f64>>,
+    /// metric → its series.
+    series: BTreeMap<String, SeriesAgg>,
+}
+
+#[derive(Debug)]
+struct SeriesAgg {
+    /// Series id in the spill.
+    id: usize,
+    /// Finite values seen.
+    n: usize,
+    /// Their sum, in input order (starting from `Sum`'s neutral element, as `iter().sum()` does).
+    sum: f64,
+}
+
+/// `Iterator::sum`'s starting value for `f64`, so running sums match `iter().sum()` bit for bit.
+fn sum_start() -> f64 {
+    std::iter::empty::<f64>().sum()
+}
+
+/// One metric of one outlet, read back for [`Aggregator::statistics`].
+struct Sample {
+    n: usize,
+    sum: f64,
+    ss: f64,
+    sorted: SortedCounts,
 }
 
 impl Aggregator {
-    pub fn add(&mut self, outlet: &str, words: usize, metrics: &BTreeMap<String, Option<f64>>) {
-        let o = self.outlets.entry(outlet.to_string()).or_default();
+    /// An aggregator whose temporary value file, if one is needed, is created in `dir` (the system
+    /// temporary folder if `None`). [`Aggregator::default`] uses the system temporary folder.
+    pub fn new(dir: Option<std::path::PathBuf>) -> Self {
+        Aggregator {
+            spill: spill::Spill::new(dir),
+            ..Aggregator::default()
+        }
+    }
+
+    /// With another [`spill::Spill`] (tests use tiny chunks).
+    pub fn with_spill(spill: spill::Spill) -> Self {
+        Aggregator {
+            spill,
+            ..Aggregator::default()
+        }
+    }
+
+    fn io_error(&self, e: std::io::Error) -> crate::Error {
+        crate::Error::io(self.spill.dir(), e)
+    }
+
+    /// Record one article: its outlet, body words and metric values (`None` and non-finite values are
+    /// left out of the statistics, but the metric still gets a summary with `n` = 0).
+    pub fn add(
+        &mut self,
+        outlet: &str,
+        words: usize,
+        metrics: &BTreeMap<String, Option<f64>>,
+    ) -> crate::Result<()> {
+        if !self.outlets.contains_key(outlet) {
+            self.outlets
+                .insert(outlet.to_string(), OutletAgg::default());
+        }
+        let o = self.outlets.get_mut(outlet).expect("just inserted");
         o.articles += 1;
         o.words += words as u64;
         for (k, v) in metrics {
-            let slot = o.values.entry(k.clone()).or_default();
+            if !o.series.contains_key(k.as_str()) {
+                let id = self.spill.new_series();
+                o.series.insert(
+                    k.clone(),
+                    SeriesAgg {
+                        id,
+                        n: 0,
+                        sum: sum_start(),
+                    },
+                );
+            }
+            let s = o.series.get_mut(k.as_str()).expect("just inserted");
             if let Some(v) = v.filter(|v| v.is_finite()) {
-                slot.push(v);
+                s.n += 1;
+                s.sum += v;
+                if let Err(e) = self.spill.push(s.id, v) {
+                    return Err(crate::Error::io(self.spill.dir(), e));
+                }
             }
         }
+        Ok(())
     }
 
     /// Attribution counts per side (articles' `balance.sides`; attributions without a side are left out).
@@ -184,50 +315,188 @@ impl Aggregator {
         }
     }
 
-    /// Per-article values of every metric, per outlet (non-finite values already dropped), in input order.
-    pub fn values(&self) -> BTreeMap<String, BTreeMap<String, Vec<f64>>> {
-        self.outlets
-            .iter()
-            .map(|(k, o)| (k.clone(), o.values.clone()))
-            .collect()
+    /// Per outlet, the values of `metric` in input order (non-finite values dropped; an outlet without the
+    /// metric gets an empty list). Holds that one metric's values in memory (the distribution chart needs
+    /// every article's point).
+    pub fn metric_values(&mut self, metric: &str) -> crate::Result<BTreeMap<String, Vec<f64>>> {
+        let mut out = BTreeMap::new();
+        for (name, o) in &self.outlets {
+            let mut v = Vec::new();
+            if let Some(s) = o.series.get(metric) {
+                v.reserve_exact(s.n);
+                if let Err(e) = self.spill.read(s.id, |x| v.push(x)) {
+                    return Err(crate::Error::io(self.spill.dir(), e));
+                }
+            }
+            out.insert(name.clone(), v);
+        }
+        Ok(out)
     }
 
-    /// Pairwise outlet comparisons of `metrics` (see [`stats::compare_outlets`]).
-    pub fn comparisons(&self, metrics: &[String]) -> Vec<Comparison> {
-        compare_outlets(&self.values(), metrics)
+    /// Read one outlet's values of one metric back: Σ(v − mean)² with the outlet's mean, the sorted counts,
+    /// and each value passed to `each` (in input order).
+    fn sample(&mut self, s: &SeriesAgg, mut each: impl FnMut(f64)) -> std::io::Result<Sample> {
+        let mean = s.sum / s.n as f64;
+        let mut ss = sum_start();
+        let mut sorted = SortedCountsBuilder::default();
+        self.spill.read(s.id, |v| {
+            ss += (v - mean) * (v - mean);
+            sorted.push(v);
+            each(v);
+        })?;
+        Ok(Sample {
+            n: s.n,
+            sum: s.sum,
+            ss,
+            sorted: sorted.finish(),
+        })
     }
 
-    /// Per-outlet summaries (sorted by outlet) followed by the whole corpus as outlet `"(all)"`.
-    pub fn summaries(&self) -> Vec<OutletSummary> {
-        let mut out: Vec<OutletSummary> = self
+    /// Per-outlet summaries of every metric seen (sorted by outlet, then the whole corpus as outlet
+    /// `"(all)"`) and the pairwise comparisons of `compared` (see [`compare_outlets`]: metrics in the given
+    /// order, outlet pairs in sorted order, Holm-adjusted over the whole family). One metric is processed at
+    /// a time; see the type's documentation.
+    pub fn statistics(&mut self, compared: &[String]) -> crate::Result<Statistics> {
+        self.statistics_inner(compared)
+            .map_err(|e| self.io_error(e))
+    }
+
+    fn statistics_inner(&mut self, compared: &[String]) -> std::io::Result<Statistics> {
+        let names: Vec<String> = self.outlets.keys().cloned().collect();
+        let seen: std::collections::BTreeSet<String> = self
             .outlets
-            .iter()
-            .map(|(name, o)| OutletSummary {
-                outlet: name.clone(),
-                articles: o.articles,
-                words: o.words,
-                metrics: o
-                    .values
+            .values()
+            .flat_map(|o| o.series.keys().cloned())
+            .collect();
+        let mut metrics: Vec<String> = seen.iter().cloned().collect();
+        for m in compared {
+            if !seen.contains(m) && !metrics.contains(m) {
+                metrics.push(m.clone());
+            }
+        }
+        let mut per_outlet: Vec<BTreeMap<String, MetricSummary>> =
+            vec![BTreeMap::new(); names.len()];
+        let mut all: BTreeMap<String, MetricSummary> = BTreeMap::new();
+        let mut rows: BTreeMap<String, Vec<Comparison>> = BTreeMap::new();
+        for metric in &metrics {
+            // Pass 1: every outlet's sample, and the corpus sum over outlets in name order.
+            let mut all_sum = sum_start();
+            let mut all_n = 0usize;
+            let mut samples: Vec<Option<Sample>> = Vec::with_capacity(names.len());
+            let mut series: Vec<Option<(usize, usize, f64)>> = Vec::with_capacity(names.len());
+            for name in &names {
+                let s = self.outlets[name]
+                    .series
+                    .get(metric)
+                    .map(|s| (s.id, s.n, s.sum));
+                series.push(s);
+            }
+            for s in &series {
+                let sample = match s {
+                    Some((id, n, sum)) => {
+                        let agg = SeriesAgg {
+                            id: *id,
+                            n: *n,
+                            sum: *sum,
+                        };
+                        all_n += n;
+                        Some(self.sample(&agg, |v| all_sum += v)?)
+                    }
+                    None => None,
+                };
+                samples.push(sample);
+            }
+            for (i, s) in samples.iter().enumerate() {
+                if let Some(s) = s {
+                    let ss = (s.n > 1).then_some(s.ss);
+                    per_outlet[i].insert(
+                        metric.clone(),
+                        summary_from(s.n, s.sum, ss, s.sorted.median()),
+                    );
+                }
+            }
+            if seen.contains(metric) {
+                // Pass 2: Σ(v − mean)² of the corpus, in the same order.
+                let all_mean = all_sum / all_n as f64;
+                let mut all_ss = sum_start();
+                if all_n > 1 {
+                    for (id, _, _) in series.iter().flatten() {
+                        self.spill
+                            .read(*id, |v| all_ss += (v - all_mean) * (v - all_mean))?;
+                    }
+                }
+                let sorted: Vec<&SortedCounts> =
+                    samples.iter().flatten().map(|s| &s.sorted).collect();
+                all.insert(
+                    metric.clone(),
+                    summary_from(
+                        all_n,
+                        all_sum,
+                        (all_n > 1).then_some(all_ss),
+                        median_of(&sorted),
+                    ),
+                );
+            }
+            if compared.contains(metric) {
+                let empty = SortedCounts::default();
+                let stats: Vec<(stats::SampleStats, &SortedCounts)> = samples
                     .iter()
-                    .map(|(k, v)| (k.clone(), summarize(v)))
-                    .collect(),
+                    .map(|s| match s {
+                        Some(s) => (stats::SampleStats::new(s.n, s.sum, s.ss), &s.sorted),
+                        None => (stats::SampleStats::new(0, sum_start(), sum_start()), &empty),
+                    })
+                    .collect();
+                let mut out = Vec::new();
+                for i in 0..names.len() {
+                    for j in (i + 1)..names.len() {
+                        let ((a, ra), (b, rb)) = (&stats[i], &stats[j]);
+                        let (na, nb) = (a.moments.n, b.moments.n);
+                        let (mw, cliffs) = if na > 0 && nb > 0 {
+                            let r = pair_ranks(ra, rb);
+                            (
+                                stats::mann_whitney_from(na, nb, r.rank_sum_a, r.tie_term),
+                                stats::cliffs_delta_from(na, nb, r.greater, r.less),
+                            )
+                        } else {
+                            (None, None)
+                        };
+                        out.push(stats::comparison_row(
+                            metric, &names[i], &names[j], a, b, mw, cliffs,
+                        ));
+                    }
+                }
+                rows.insert(metric.clone(), out);
+            }
+        }
+        let mut comparisons: Vec<Comparison> = Vec::new();
+        for m in compared {
+            if let Some(r) = rows.remove(m) {
+                comparisons.extend(r);
+            }
+        }
+        stats::apply_holm(&mut comparisons);
+        let mut outlets: Vec<OutletSummary> = names
+            .iter()
+            .zip(per_outlet)
+            .map(|(name, metrics)| OutletSummary {
+                outlet: name.clone(),
+                articles: self.outlets[name].articles,
+                words: self.outlets[name].words,
+                metrics,
             })
             .collect();
         if !self.outlets.is_empty() {
-            let mut all: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-            for o in self.outlets.values() {
-                for (k, v) in &o.values {
-                    all.entry(k.clone()).or_default().extend_from_slice(v);
-                }
-            }
-            out.push(OutletSummary {
+            outlets.push(OutletSummary {
                 outlet: "(all)".into(),
                 articles: self.outlets.values().map(|o| o.articles).sum(),
                 words: self.outlets.values().map(|o| o.words).sum(),
-                metrics: all.iter().map(|(k, v)| (k.clone(), summarize(v))).collect(),
+                metrics: all,
             });
         }
-        out
+        Ok(Statistics {
+            outlets,
+            comparisons,
+        })
     }
 }
 
