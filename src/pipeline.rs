@@ -502,6 +502,87 @@ pub fn merge(
 mod tests {
     use super::*;
 
+    /// Every file under `a` equals the file of the same name under `b`.
+    fn assert_same_files(a: &std::path::Path, b: &std::path::Path) {
+        let mut names: Vec<_> = std::fs::read_dir(a)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        let mut other: Vec<_> = std::fs::read_dir(b)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        other.sort();
+        assert_eq!(names, other);
+        for n in names {
+            let (x, y) = (
+                std::fs::read(a.join(&n)).unwrap(),
+                std::fs::read(b.join(&n)).unwrap(),
+            );
+            assert!(
+                x == y,
+                "{n:?} differs between {} and {}",
+                a.display(),
+                b.display()
+            );
+        }
+    }
+
+    /// With more than `Spill::CHUNK` articles per outlet the metric values go through the temporary file;
+    /// `--jobs 2` and a merge of shards still give byte-identical outputs.
+    #[test]
+    fn spilled_values_give_identical_outputs_for_jobs_and_shards() {
+        let t = tempfile::tempdir().unwrap();
+        let corpus = t.path().join("c.jsonl");
+        let mut text = String::new();
+        for i in 0..(2 * crate::compare::spill::Spill::CHUNK + 300) {
+            let body = match i % 5 {
+                0 => "The regime slammed the so-called reforms, officials said.".to_string(),
+                1 => format!("Officials said {} farms had closed.", i % 13),
+                2 => "According to the ministry, the plan would proceed.".to_string(),
+                3 => format!("Critics say the regime {} times ignored warnings.", i % 7),
+                _ => "The vote is on Tuesday.".repeat(1 + i % 4),
+            };
+            let rec = serde_json::json!({
+                "id": format!("r{i}"),
+                "outlet": if i % 3 == 0 { "a" } else { "b" },
+                "text": format!("Headline {i}\n\n{body}"),
+            });
+            text.push_str(&rec.to_string());
+            text.push('\n');
+        }
+        std::fs::write(&corpus, text).unwrap();
+        let engine = Engine::new(crate::lexicon::LexiconSet::builtin().unwrap()).unwrap();
+        let run_into_dir = |out: &std::path::Path, jobs: usize, shard: Option<Shard>| {
+            let cfg = RunConfig {
+                inputs: vec![corpus.clone()],
+                out: out.to_path_buf(),
+                jobs,
+                input: InputOptions::default(),
+                include_text: false,
+                shard,
+                charts: Vec::new(),
+            };
+            run(&cfg, &engine, &Silent).unwrap();
+        };
+        let dir = |name: &str| t.path().join(name);
+        run_into_dir(&dir("j1"), 1, None);
+        run_into_dir(&dir("j2"), 2, None);
+        assert_same_files(&dir("j1"), &dir("j2"));
+        run_into_dir(&dir("s1"), 1, Some(Shard { k: 1, n: 2 }));
+        run_into_dir(&dir("s2"), 2, Some(Shard { k: 2, n: 2 }));
+        merge(&[dir("s2"), dir("s1")], &dir("m"), &[]).unwrap();
+        assert_same_files(&dir("j1"), &dir("m"));
+        // No temporary file is left behind.
+        let left: Vec<_> = std::fs::read_dir(dir("j1"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
     /// Regression (found by tests/properties.rs `merge_of_shards_equals_single_run`): merge counted every
     /// authorial loaded term twice in `term_counts.json` and keyness, once from the shard's
     /// `term_counts.json` and once from its records.

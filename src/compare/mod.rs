@@ -146,6 +146,8 @@ pub struct Aggregator {
     /// Authorial-voice loaded-lexicon terms per outlet, for keyness.
     pub terms: TermCounts,
     spill: spill::Spill,
+    /// Values sorted at a time when building [`SortedCounts`] (0: the default).
+    scratch: usize,
 }
 
 /// Per-outlet summaries (sorted by outlet, then the corpus as `"(all)"`) and pairwise comparisons, from
@@ -217,10 +219,11 @@ impl Aggregator {
         }
     }
 
-    /// With another [`spill::Spill`] (tests use tiny chunks).
-    pub fn with_spill(spill: spill::Spill) -> Self {
+    /// With another [`spill::Spill`] and sort scratch size (tests use tiny ones to exercise the chunking).
+    pub fn with_spill(spill: spill::Spill, scratch: usize) -> Self {
         Aggregator {
             spill,
+            scratch,
             ..Aggregator::default()
         }
     }
@@ -237,26 +240,21 @@ impl Aggregator {
         words: usize,
         metrics: &BTreeMap<String, Option<f64>>,
     ) -> crate::Result<()> {
-        if !self.outlets.contains_key(outlet) {
-            self.outlets
-                .insert(outlet.to_string(), OutletAgg::default());
-        }
-        let o = self.outlets.get_mut(outlet).expect("just inserted");
+        let o = match self.outlets.get_mut(outlet) {
+            Some(o) => o,
+            None => self.outlets.entry(outlet.to_string()).or_default(),
+        };
         o.articles += 1;
         o.words += words as u64;
         for (k, v) in metrics {
-            if !o.series.contains_key(k.as_str()) {
-                let id = self.spill.new_series();
-                o.series.insert(
-                    k.clone(),
-                    SeriesAgg {
-                        id,
-                        n: 0,
-                        sum: sum_start(),
-                    },
-                );
-            }
-            let s = o.series.get_mut(k.as_str()).expect("just inserted");
+            let s = match o.series.get_mut(k.as_str()) {
+                Some(s) => s,
+                None => o.series.entry(k.clone()).or_insert(SeriesAgg {
+                    id: self.spill.new_series(),
+                    n: 0,
+                    sum: sum_start(),
+                }),
+            };
             if let Some(v) = v.filter(|v| v.is_finite()) {
                 s.n += 1;
                 s.sum += v;
@@ -338,7 +336,10 @@ impl Aggregator {
     fn sample(&mut self, s: &SeriesAgg, mut each: impl FnMut(f64)) -> std::io::Result<Sample> {
         let mean = s.sum / s.n as f64;
         let mut ss = sum_start();
-        let mut sorted = SortedCountsBuilder::default();
+        let mut sorted = match self.scratch {
+            0 => SortedCountsBuilder::default(),
+            n => SortedCountsBuilder::with_scratch(n),
+        };
         self.spill.read(s.id, |v| {
             ss += (v - mean) * (v - mean);
             sorted.push(v);
@@ -525,6 +526,152 @@ mod tests {
         assert!((q - 1.959964).abs() < 1e-5);
         assert!((t_quantile_975(10.0).unwrap() - 2.228139).abs() < 1e-5);
         assert_eq!(t_quantile_975(0.0), None);
+    }
+
+    /// The old, in-memory aggregation: every value kept per outlet and metric (the reference).
+    fn reference(
+        articles: &[(String, BTreeMap<String, Option<f64>>)],
+        compared: &[String],
+    ) -> Statistics {
+        let mut values: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for (outlet, metrics) in articles {
+            *counts.entry(outlet.clone()).or_default() += 1;
+            let o = values.entry(outlet.clone()).or_default();
+            for (k, v) in metrics {
+                let slot = o.entry(k.clone()).or_default();
+                if let Some(v) = v.filter(|v| v.is_finite()) {
+                    slot.push(v);
+                }
+            }
+        }
+        let mut outlets: Vec<OutletSummary> = values
+            .iter()
+            .map(|(name, m)| OutletSummary {
+                outlet: name.clone(),
+                articles: counts[name],
+                words: 10 * counts[name] as u64,
+                metrics: m.iter().map(|(k, v)| (k.clone(), summarize(v))).collect(),
+            })
+            .collect();
+        if !values.is_empty() {
+            let mut all: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+            for o in values.values() {
+                for (k, v) in o {
+                    all.entry(k.clone()).or_default().extend_from_slice(v);
+                }
+            }
+            outlets.push(OutletSummary {
+                outlet: "(all)".into(),
+                articles: articles.len(),
+                words: 10 * articles.len() as u64,
+                metrics: all.iter().map(|(k, v)| (k.clone(), summarize(v))).collect(),
+            });
+        }
+        Statistics {
+            outlets,
+            comparisons: compare_outlets(&values, compared),
+        }
+    }
+
+    fn streamed(
+        articles: &[(String, BTreeMap<String, Option<f64>>)],
+        compared: &[String],
+        agg: &mut Aggregator,
+    ) -> Statistics {
+        for (outlet, metrics) in articles {
+            agg.add(outlet, 10, metrics).unwrap();
+        }
+        agg.statistics(compared).unwrap()
+    }
+
+    /// Bit-level equality (JSON keeps −0.0 apart from 0.0; undefined values are null in both).
+    fn same(a: &Statistics, b: &Statistics) -> bool {
+        let j = |s: &Statistics| serde_json::to_string(&(&s.outlets, &s.comparisons)).unwrap();
+        j(a) == j(b)
+    }
+
+    fn value() -> impl Strategy<Value = Option<f64>> {
+        prop_oneof![
+            3 => (0u8..6).prop_map(|v| Some(f64::from(v))),
+            2 => (-1e3f64..1e3).prop_map(Some),
+            1 => (0u8..20).prop_map(|v| Some(f64::from(v) / 7.0)),
+            1 => Just(Some(-0.0)),
+            1 => Just(Some(0.0)),
+            1 => Just(None),
+            1 => prop_oneof![Just(f64::NAN), Just(f64::INFINITY)].prop_map(Some),
+        ]
+    }
+
+    fn articles() -> impl Strategy<Value = Vec<(String, BTreeMap<String, Option<f64>>)>> {
+        let article =
+            (0u8..4, prop::collection::vec((any::<bool>(), value()), 3)).prop_map(|(o, ms)| {
+                let metrics = ms
+                    .into_iter()
+                    .enumerate()
+                    // Outlet "o3" never has metric m2: a metric missing from an outlet.
+                    .filter(|(i, (present, _))| o != 3 || (*i < 2 && *present))
+                    .map(|(i, (_, v))| (format!("m{i}"), v))
+                    .collect::<BTreeMap<_, _>>();
+                (format!("o{o}"), metrics)
+            });
+        prop::collection::vec(article, 0..150)
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The streaming aggregation equals the in-memory reference bit for bit, with chunks, budget
+        /// flushes and sort scratch small enough that every code path runs.
+        #[test]
+        fn prop_streamed_statistics_equal_reference(
+            arts in articles(),
+            chunk in 1usize..6,
+            budget in 1usize..40,
+            scratch in 1usize..8,
+        ) {
+            let compared: Vec<String> =
+                ["m2", "m0", "m1", "absent"].iter().map(|s| s.to_string()).collect();
+            let want = reference(&arts, &compared);
+            let mut small = Aggregator::with_spill(spill::Spill::with_sizes(None, chunk, budget), scratch);
+            let got = streamed(&arts, &compared, &mut small);
+            prop_assert!(same(&got, &want), "{:#?}\n{:#?}", got, want);
+            let got = streamed(&arts, &compared, &mut Aggregator::default());
+            prop_assert!(same(&got, &want));
+        }
+    }
+
+    #[test]
+    fn streamed_statistics_equal_reference_on_a_large_sample() {
+        // 60,000 articles over 3 outlets: several spill chunks and sort-scratch merges with the default
+        // sizes, a continuous metric (all distinct) and a discrete one (many ties).
+        let mut arts = Vec::new();
+        let mut x: u64 = 12345;
+        for i in 0..60_000u64 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let cont = (x >> 11) as f64 / (1u64 << 53) as f64 * 50.0;
+            let disc = ((x >> 33) % 7) as f64 + if i % 3 == 0 { 0.5 } else { 0.0 };
+            let m: BTreeMap<String, Option<f64>> = [
+                ("cont".to_string(), Some(cont)),
+                ("disc".to_string(), (i % 11 != 0).then_some(disc)),
+            ]
+            .into_iter()
+            .collect();
+            arts.push((format!("o{}", x % 3), m));
+        }
+        let compared = vec!["cont".to_string(), "disc".to_string()];
+        let want = reference(&arts, &compared);
+        let mut agg = Aggregator::default();
+        let got = streamed(&arts, &compared, &mut agg);
+        assert!(agg.spill.bytes_on_disk() > 0, "values went to disk");
+        assert!(same(&got, &want));
+        let values = agg.metric_values("disc").unwrap();
+        let total: usize = values.values().map(Vec::len).sum();
+        assert_eq!(total, got.outlets.last().unwrap().metrics["disc"].n);
     }
 
     #[test]

@@ -184,7 +184,7 @@ pub fn median_of(samples: &[&SortedCounts]) -> Option<f64> {
             lo_value = Some(v);
         }
         if seen > hi {
-            let lo_value = lo_value.expect("lo <= hi");
+            let lo_value = lo_value.unwrap_or(v);
             return Some(if n % 2 == 1 { v } else { (lo_value + v) / 2.0 });
         }
         cursor[i] += 1;

@@ -105,16 +105,18 @@ impl Spill {
         Ok(())
     }
 
-    /// Create the file on first use.
-    fn writer(&mut self) -> io::Result<()> {
-        if self.writer.is_none() {
-            let file = match &self.dir {
-                Some(d) => tempfile::tempfile_in(d)?,
-                None => tempfile::tempfile()?,
-            };
-            self.writer = Some(BufWriter::with_capacity(1 << 16, file));
+    /// The file's writer, creating the file on first use.
+    fn writer(&mut self) -> io::Result<&mut BufWriter<File>> {
+        match self.writer {
+            Some(ref mut w) => Ok(w),
+            None => {
+                let file = match &self.dir {
+                    Some(d) => tempfile::tempfile_in(d)?,
+                    None => tempfile::tempfile()?,
+                };
+                Ok(self.writer.insert(BufWriter::with_capacity(1 << 16, file)))
+            }
         }
-        Ok(())
     }
 
     /// Write series `id`'s buffered values as one chunk (keeps the buffer's capacity).
@@ -124,18 +126,18 @@ impl Spill {
         }
         let offset = self.len;
         let prev = self.series[id].last;
-        let count = self.series[id].buf.len();
-        self.writer()?;
-        let w = self.writer.as_mut().expect("created above");
+        let buf = std::mem::take(&mut self.series[id].buf);
+        let w = self.writer()?;
         w.write_all(&prev.to_le_bytes())?;
-        w.write_all(&(count as u32).to_le_bytes())?;
-        let s = &mut self.series[id];
-        for v in &s.buf {
+        w.write_all(&(buf.len() as u32).to_le_bytes())?;
+        for v in &buf {
             w.write_all(&v.to_le_bytes())?;
         }
+        self.len += (HEADER + 8 * buf.len()) as u64;
+        let s = &mut self.series[id];
+        s.buf = buf;
         s.buf.clear();
         s.last = offset;
-        self.len += (HEADER + 8 * count) as u64;
         Ok(())
     }
 
@@ -145,7 +147,9 @@ impl Spill {
         let mut offsets = Vec::new();
         let mut at = self.series[id].last;
         if at != NONE {
-            let w = self.writer.as_mut().expect("a chunk was written");
+            let Some(w) = self.writer.as_mut() else {
+                return Err(io::Error::other("spill: chunk offset without a file"));
+            };
             w.flush()?;
             let file = w.get_mut();
             let mut header = [0u8; HEADER];
@@ -153,17 +157,17 @@ impl Spill {
                 offsets.push(at);
                 file.seek(SeekFrom::Start(at))?;
                 file.read_exact(&mut header)?;
-                at = u64::from_le_bytes(header[..8].try_into().expect("8 bytes"));
+                at = u64_le(&header[..8]);
             }
             let mut bytes = Vec::new();
             for &off in offsets.iter().rev() {
                 file.seek(SeekFrom::Start(off))?;
                 file.read_exact(&mut header)?;
-                let count = u32::from_le_bytes(header[8..].try_into().expect("4 bytes")) as usize;
+                let count = u32_le(&header[8..]) as usize;
                 bytes.resize(8 * count, 0);
                 file.read_exact(&mut bytes)?;
                 for b in bytes.chunks_exact(8) {
-                    f(f64::from_le_bytes(b.try_into().expect("8 bytes")));
+                    f(f64::from_bits(u64_le(b)));
                 }
             }
             // Later chunks are appended at the end.
@@ -179,6 +183,18 @@ impl Spill {
     pub fn bytes_on_disk(&self) -> u64 {
         self.len
     }
+}
+
+fn u64_le(b: &[u8]) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(a)
+}
+
+fn u32_le(b: &[u8]) -> u32 {
+    let mut a = [0u8; 4];
+    a.copy_from_slice(&b[..4]);
+    u32::from_le_bytes(a)
 }
 
 #[cfg(test)]
