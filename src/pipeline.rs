@@ -185,7 +185,13 @@ impl Collector {
             .filter(|m| !m.starts_with("words_"))
             .cloned()
             .collect();
-        let stats = self.agg.statistics(&compared)?;
+        let stats = match self.agg.statistics(&compared) {
+            Ok(s) => s,
+            Err(e) => {
+                self.writer.abandon();
+                return Err(e);
+            }
+        };
         let report = Report {
             schema_version: SCHEMA_VERSION.into(),
             tool: ToolInfo {
@@ -203,10 +209,16 @@ impl Collector {
         let input = if charts.is_empty() {
             None
         } else {
-            let rates = self.agg.metric_values("loaded_rate")?;
+            let rates = match self.agg.metric_values("loaded_rate") {
+                Ok(r) => r,
+                Err(e) => {
+                    self.writer.abandon();
+                    return Err(e);
+                }
+            };
             Some(crate::report::charts::chart_input(&report, &rates))
         };
-        let vocabulary = self.agg.vocabulary();
+        let vocabulary = self.agg.take_vocabulary();
         // Closes the temporary value file before the staging folder is emptied.
         drop(self.agg);
         self.writer

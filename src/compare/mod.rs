@@ -313,6 +313,14 @@ impl Aggregator {
         }
     }
 
+    /// The word counts, moved out (no copy of a possibly large vocabulary at the end of a run); the
+    /// aggregator's word counts are left empty.
+    pub fn take_vocabulary(&mut self) -> VocabularyCounts {
+        VocabularyCounts {
+            words: std::mem::take(&mut self.words),
+        }
+    }
+
     /// Per outlet, the values of `metric` in input order (non-finite values dropped; an outlet without the
     /// metric gets an empty list). Holds that one metric's values in memory (the distribution chart needs
     /// every article's point).
