@@ -186,7 +186,7 @@ struct OutletAgg {
     series: BTreeMap<String, SeriesAgg>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct SeriesAgg {
     /// Series id in the spill.
     id: usize,
@@ -392,24 +392,16 @@ impl Aggregator {
             let mut all_sum = sum_start();
             let mut all_n = 0usize;
             let mut samples: Vec<Option<Sample>> = Vec::with_capacity(names.len());
-            let mut series: Vec<Option<(usize, usize, f64)>> = Vec::with_capacity(names.len());
-            for name in &names {
-                let s = self.outlets[name]
-                    .series
-                    .get(metric)
-                    .map(|s| (s.id, s.n, s.sum));
-                series.push(s);
-            }
+            let series: Vec<Option<SeriesAgg>> = self
+                .outlets
+                .values()
+                .map(|o| o.series.get(metric).copied())
+                .collect();
             for s in &series {
                 let sample = match s {
-                    Some((id, n, sum)) => {
-                        let agg = SeriesAgg {
-                            id: *id,
-                            n: *n,
-                            sum: *sum,
-                        };
-                        all_n += n;
-                        Some(self.sample(&agg, |v| all_sum += v)?)
+                    Some(s) => {
+                        all_n += s.n;
+                        Some(self.sample(s, |v| all_sum += v)?)
                     }
                     None => None,
                 };
@@ -429,9 +421,9 @@ impl Aggregator {
                 let all_mean = all_sum / all_n as f64;
                 let mut all_ss = sum_start();
                 if all_n > 1 {
-                    for (id, _, _) in series.iter().flatten() {
+                    for s in series.iter().flatten() {
                         self.spill
-                            .read(*id, |v| all_ss += (v - all_mean) * (v - all_mean))?;
+                            .read(s.id, |v| all_ss += (v - all_mean) * (v - all_mean))?;
                     }
                 }
                 let sorted: Vec<&SortedCounts> =
@@ -484,13 +476,14 @@ impl Aggregator {
             }
         }
         stats::apply_holm(&mut comparisons);
-        let mut outlets: Vec<OutletSummary> = names
+        let mut outlets: Vec<OutletSummary> = self
+            .outlets
             .iter()
             .zip(per_outlet)
-            .map(|(name, metrics)| OutletSummary {
+            .map(|((name, o), metrics)| OutletSummary {
                 outlet: name.clone(),
-                articles: self.outlets[name].articles,
-                words: self.outlets[name].words,
+                articles: o.articles,
+                words: o.words,
                 metrics,
             })
             .collect();
