@@ -125,8 +125,10 @@ impl Collector {
     pub fn new(out: &std::path::Path, metric_names: &[String], info: RunInfo) -> Result<Self> {
         Ok(Collector {
             info,
-            agg: Aggregator::default(),
             writer: OutputWriter::create(out, metric_names)?,
+            // Metric values wait for the statistics in a temporary file beside the staged outputs (on the
+            // output's disk, not in memory or a possibly RAM-backed /tmp).
+            agg: Aggregator::new(Some(crate::report::staging_dir(out))),
         })
     }
 
@@ -136,7 +138,7 @@ impl Collector {
         if !rec.warnings.is_empty() {
             self.info.warnings += 1;
         }
-        self.agg.add(&rec.outlet, rec.word_count, &rec.metrics);
+        self.agg.add(&rec.outlet, rec.word_count, &rec.metrics)?;
         let sides = rec
             .balance
             .sides
@@ -173,7 +175,7 @@ impl Collector {
 
     /// Build `report.json` and move every output into place.
     pub fn finish(
-        self,
+        mut self,
         lexicons: Vec<LexiconInfo>,
         metric_names: Vec<String>,
         charts: &[crate::chart::Format],
@@ -183,6 +185,13 @@ impl Collector {
             .filter(|m| !m.starts_with("words_"))
             .cloned()
             .collect();
+        let stats = match self.agg.statistics(&compared) {
+            Ok(s) => s,
+            Err(e) => {
+                self.writer.abandon();
+                return Err(e);
+            }
+        };
         let report = Report {
             schema_version: SCHEMA_VERSION.into(),
             tool: ToolInfo {
@@ -191,25 +200,29 @@ impl Collector {
             },
             lexicons,
             metric_names,
-            outlets: self.agg.summaries(),
+            outlets: stats.outlets,
             run: self.info,
-            comparisons: self.agg.comparisons(&compared),
+            comparisons: stats.comparisons,
             side_table: self.agg.side_table(),
             keyness: self.agg.keyness(),
         };
-        let input = (!charts.is_empty()).then(|| {
-            let values = self.agg.values();
-            let rates = values
-                .iter()
-                .map(|(o, m)| (o.clone(), m.get("loaded_rate").cloned().unwrap_or_default()))
-                .collect();
-            crate::report::charts::chart_input(&report, &rates)
-        });
-        self.writer.finish(
-            &report,
-            &self.agg.vocabulary(),
-            input.as_ref().map(|i| (i, charts)),
-        )?;
+        let input = if charts.is_empty() {
+            None
+        } else {
+            let rates = match self.agg.metric_values("loaded_rate") {
+                Ok(r) => r,
+                Err(e) => {
+                    self.writer.abandon();
+                    return Err(e);
+                }
+            };
+            Some(crate::report::charts::chart_input(&report, &rates))
+        };
+        let vocabulary = self.agg.take_vocabulary();
+        // Closes the temporary value file before the staging folder is emptied.
+        drop(self.agg);
+        self.writer
+            .finish(&report, &vocabulary, input.as_ref().map(|i| (i, charts)))?;
         Ok(report)
     }
 
@@ -500,6 +513,87 @@ pub fn merge(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every file under `a` equals the file of the same name under `b`.
+    fn assert_same_files(a: &std::path::Path, b: &std::path::Path) {
+        let mut names: Vec<_> = std::fs::read_dir(a)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        let mut other: Vec<_> = std::fs::read_dir(b)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        other.sort();
+        assert_eq!(names, other);
+        for n in names {
+            let (x, y) = (
+                std::fs::read(a.join(&n)).unwrap(),
+                std::fs::read(b.join(&n)).unwrap(),
+            );
+            assert!(
+                x == y,
+                "{n:?} differs between {} and {}",
+                a.display(),
+                b.display()
+            );
+        }
+    }
+
+    /// With more than `Spill::CHUNK` articles per outlet the metric values go through the temporary file;
+    /// `--jobs 2` and a merge of shards still give byte-identical outputs.
+    #[test]
+    fn spilled_values_give_identical_outputs_for_jobs_and_shards() {
+        let t = tempfile::tempdir().unwrap();
+        let corpus = t.path().join("c.jsonl");
+        let mut text = String::new();
+        for i in 0..(2 * crate::compare::spill::Spill::CHUNK + 300) {
+            let body = match i % 5 {
+                0 => "The regime slammed the so-called reforms, officials said.".to_string(),
+                1 => format!("Officials said {} farms had closed.", i % 13),
+                2 => "According to the ministry, the plan would proceed.".to_string(),
+                3 => format!("Critics say the regime {} times ignored warnings.", i % 7),
+                _ => "The vote is on Tuesday.".repeat(1 + i % 4),
+            };
+            let rec = serde_json::json!({
+                "id": format!("r{i}"),
+                "outlet": if i % 3 == 0 { "a" } else { "b" },
+                "text": format!("Headline {i}\n\n{body}"),
+            });
+            text.push_str(&rec.to_string());
+            text.push('\n');
+        }
+        std::fs::write(&corpus, text).unwrap();
+        let engine = Engine::new(crate::lexicon::LexiconSet::builtin().unwrap()).unwrap();
+        let run_into_dir = |out: &std::path::Path, jobs: usize, shard: Option<Shard>| {
+            let cfg = RunConfig {
+                inputs: vec![corpus.clone()],
+                out: out.to_path_buf(),
+                jobs,
+                input: InputOptions::default(),
+                include_text: false,
+                shard,
+                charts: Vec::new(),
+            };
+            run(&cfg, &engine, &Silent).unwrap();
+        };
+        let dir = |name: &str| t.path().join(name);
+        run_into_dir(&dir("j1"), 1, None);
+        run_into_dir(&dir("j2"), 2, None);
+        assert_same_files(&dir("j1"), &dir("j2"));
+        run_into_dir(&dir("s1"), 1, Some(Shard { k: 1, n: 2 }));
+        run_into_dir(&dir("s2"), 2, Some(Shard { k: 2, n: 2 }));
+        merge(&[dir("s2"), dir("s1")], &dir("m"), &[]).unwrap();
+        assert_same_files(&dir("j1"), &dir("m"));
+        // No temporary file is left behind.
+        let left: Vec<_> = std::fs::read_dir(dir("j1"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
 
     /// Regression (found by tests/properties.rs `merge_of_shards_equals_single_run`): merge counted every
     /// authorial loaded term twice in `term_counts.json` and keyness, once from the shard's

@@ -56,7 +56,7 @@ pub struct SourcingRules {
     /// Literal gate over `credits`.
     credit_gate: Gate,
     self_patterns: Vec<String>,
-    /// Compiled self-reference patterns per outlet-variant list: compiling them costs far more than
+    /// Self-reference patterns per outlet name, compiled on first use: compiling them costs far more than
     /// analysing an article, and a corpus has few outlets. Bounded by [`SELF_CACHE_MAX`].
     self_cache: std::sync::Mutex<std::collections::HashMap<String, Arc<OutletSelf>>>,
     /// (lower-cased surface form, lower-cased canonical name) of media entities.

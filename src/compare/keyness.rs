@@ -38,8 +38,8 @@ use std::collections::{BTreeMap, HashMap};
 /// Serialized (serde) as `{"counts": {outlet: {term: count}}, "totals": {outlet: tokens}}` with sorted keys,
 /// so a serialized value is deterministic whatever the order in which articles or shards were added. Totals
 /// are always the sum of the outlet's term counts; deserializing rejects inconsistent totals.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(into = "TermCountsRepr", try_from = "TermCountsRepr")]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(try_from = "TermCountsRepr")]
 pub struct TermCounts {
     /// Interned vocabulary: term → id (each string stored once).
     index: HashMap<Box<str>, u32>,
@@ -58,6 +58,59 @@ pub struct TermCountsRepr {
     pub counts: BTreeMap<String, BTreeMap<String, u64>>,
     #[serde(default)]
     pub totals: BTreeMap<String, u64>,
+}
+
+/// Writes exactly what serializing [`TermCountsRepr`] writes (outlets and terms in sorted order, terms with
+/// count 0 omitted), without building that nested copy of the whole vocabulary: only one outlet's
+/// `(term, count)` list is held at a time.
+impl Serialize for TermCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeStruct};
+        struct Outlet<'a>(&'a OutletTerms, &'a [&'a str]);
+        impl Serialize for Outlet<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut terms: Vec<(&str, u64)> = self
+                    .0
+                    .counts
+                    .iter()
+                    .filter(|(_, &n)| n > 0)
+                    .filter_map(|(&id, &n)| self.1.get(id as usize).map(|t| (*t, n)))
+                    .collect();
+                terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut m = s.serialize_map(Some(terms.len()))?;
+                for (t, n) in terms {
+                    m.serialize_entry(t, &n)?;
+                }
+                m.end()
+            }
+        }
+        struct Counts<'a>(&'a TermCounts, &'a [&'a str]);
+        impl Serialize for Counts<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.outlets.len()))?;
+                for (outlet, o) in &self.0.outlets {
+                    m.serialize_entry(outlet, &Outlet(o, self.1))?;
+                }
+                m.end()
+            }
+        }
+        let terms = self.terms_by_id();
+        let mut st = s.serialize_struct("TermCountsRepr", 2)?;
+        st.serialize_field("counts", &Counts(self, &terms))?;
+        st.serialize_field("totals", &self.totals())?;
+        st.end()
+    }
+}
+
+/// The schema of the serialized form, [`TermCountsRepr`].
+impl schemars::JsonSchema for TermCounts {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        TermCountsRepr::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        TermCountsRepr::json_schema(generator)
+    }
 }
 
 impl From<TermCounts> for TermCountsRepr {
@@ -625,6 +678,26 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The streaming `Serialize` writes the same bytes as the nested `TermCountsRepr` form (what
+        /// `term_counts.json` held before), including outlets without terms and non-ASCII terms.
+        #[test]
+        fn prop_serialization_equals_nested_repr(
+            docs in proptest::collection::vec(
+                (0u8..4, proptest::collection::vec(proptest::sample::select(
+                    vec!["a", "b", "B", "ä", "é", "z", "aa", "Ωmega", "10", "9"]), 0..20)),
+                0..12),
+        ) {
+            let mut c = TermCounts::new();
+            for (o, words) in &docs {
+                c.add_article(&format!("o{o}"), words.iter().copied());
+            }
+            c.add_count("empty", "a", 0);
+            let want = serde_json::to_string(&TermCountsRepr::from(c.clone())).unwrap();
+            proptest::prop_assert_eq!(serde_json::to_string(&c).unwrap(), want);
+            let back: TermCounts = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+            proptest::prop_assert_eq!(back, c);
+        }
+
         #[test]
         fn prop_rows_finite_ordered_and_bounded(
             docs in proptest::collection::vec((0u8..3, proptest::collection::vec(0u8..12, 0..30)), 0..12),

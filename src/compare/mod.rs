@@ -1,11 +1,18 @@
-//! Per-outlet aggregates of article metrics. Aggregates are built from per-article values kept in input
-//! order, so results are identical for any number of threads and for merged shards.
+//! Per-outlet aggregates of article metrics, statistical comparisons between outlets, attribution sides
+//! and keyness.
+//!
+//! Articles stream past the [`Aggregator`] in input order; it keeps per-outlet aggregates only (see its
+//! documentation for what is kept and why the results are exact), so memory does not grow with the number
+//! of articles, and results are identical for any number of threads and for merged shards.
 
 pub mod keyness;
+pub mod ranks;
 pub mod sides;
+pub mod spill;
 pub mod stats;
 
 pub use keyness::{keyness, keyness_with_prior, Alpha0, KeynessRow, TermCounts};
+pub use ranks::{median_of, pair_ranks, PairRanks, SortedCounts, SortedCountsBuilder};
 pub use sides::{side_table, SideTable};
 pub use stats::{
     benjamini_hochberg, cliffs_delta, cohens_d, compare_outlets, holm, mann_whitney, welch,
@@ -50,8 +57,30 @@ pub fn t_quantile_975(df: f64) -> Option<f64> {
 }
 
 /// Mean, sample sd, median and t-based 95% CI of `values` (summed in the given order).
+///
+/// This is the in-memory reference; runs use [`Aggregator`], which gives the same summaries bit for bit
+/// without holding the values.
 pub fn summarize(values: &[f64]) -> MetricSummary {
     let n = values.len();
+    if n == 0 {
+        return summary_from(0, 0.0, None, None);
+    }
+    let sum = values.iter().sum::<f64>();
+    let mean = sum / n as f64;
+    let ss = (n > 1).then(|| values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>());
+    let mut sorted = values.to_vec();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let median = if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    };
+    summary_from(n, sum, ss, Some(median))
+}
+
+/// A summary from the count, the sum of the values (in order), Σ(v − mean)² (in order, mean = sum / n;
+/// `None` when n < 2) and the median.
+fn summary_from(n: usize, sum: f64, ss: Option<f64>, median: Option<f64>) -> MetricSummary {
     if n == 0 {
         return MetricSummary {
             n,
@@ -62,39 +91,71 @@ pub fn summarize(values: &[f64]) -> MetricSummary {
             ci95_high: None,
         };
     }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let sd = (n > 1).then(|| {
-        let ss: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-        (ss / (n - 1) as f64).sqrt()
-    });
-    let mut sorted = values.to_vec();
-    sorted.sort_by(|a, b| a.total_cmp(b));
-    let median = if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
-    };
+    let mean = sum / n as f64;
+    let sd = ss.filter(|_| n > 1).map(|ss| (ss / (n - 1) as f64).sqrt());
     let half = sd.and_then(|sd| t_quantile_975((n - 1) as f64).map(|q| q * sd / (n as f64).sqrt()));
     MetricSummary {
         n,
         mean: Some(mean),
         sd,
-        median: Some(median),
+        median,
         ci95_low: half.map(|h| mean - h),
         ci95_high: half.map(|h| mean + h),
     }
 }
 
-/// Collects metric values per outlet as articles stream past.
-#[derive(Debug, Default, Clone)]
+/// Collects per-outlet aggregates as articles stream past, in input order.
+///
+/// # What is kept
+///
+/// - per outlet: article and word counts; per metric, the count and the running sum of its finite values
+///   (summed in input order), and a series id in a [`spill::Spill`]: the values themselves go, 8 bytes
+///   each, to an unnamed temporary file (in the run's staging folder) in chunks, not to memory;
+/// - attributions per outlet × side (bounded by outlets × sides);
+/// - keyness counts: one count per distinct word / lexicon term per outlet (they grow with the vocabulary,
+///   not with the number of articles).
+///
+/// # How the statistics are computed, and why they are exact
+///
+/// [`Aggregator::statistics`] processes one metric at a time. For each outlet in name order it reads the
+/// metric's values back from the spill in input order, accumulating Σ(v − mean)² for the outlet's sd, the
+/// running sum of the corpus-wide `(all)` row (outlets concatenated in name order, as the reference
+/// [`summarize`] sums them) and the outlet's [`SortedCounts`] (distinct values with their multiplicities);
+/// a second read gives Σ(v − mean)² for `(all)`. Means, sds and CIs use the same floating-point
+/// operations in the same order as [`summarize`] and [`compare_outlets`]; the median, the Mann–Whitney
+/// rank sum and tie term and Cliff's delta depend only on the sorted multiset, which [`SortedCounts`]
+/// holds exactly ([`pair_ranks`] replays the reference's tie-group arithmetic). Every published number is
+/// therefore bit-identical to the in-memory reference (the tests check it on random samples with ties,
+/// −0.0 and nulls).
+///
+/// # Memory
+///
+/// While articles stream: O(outlets × metrics) plus a bounded write buffer (see [`spill::Spill`]), nothing
+/// per article. At the end: the sorted counts of one metric at a time, i.e. O(distinct (outlet, value)
+/// pairs of one metric), 16 bytes each; for count metrics and ratios of small counts that is small, for a
+/// continuous metric on a corpus with no repeated values it is at most 16 bytes per article for that one
+/// metric (instead of 8 bytes × every metric for the whole run before). Disk: 8 bytes per value (plus a
+/// 12-byte header per chunk of up to 1,024 values of one series).
+#[derive(Debug, Default)]
 pub struct Aggregator {
-    outlets: BTreeMap<String, OutletValues>,
+    outlets: BTreeMap<String, OutletAgg>,
     /// outlet → side → attributions.
     sides: BTreeMap<String, BTreeMap<String, u64>>,
     /// Authorial-voice words per outlet, for keyness.
     pub words: TermCounts,
     /// Authorial-voice loaded-lexicon terms per outlet, for keyness.
     pub terms: TermCounts,
+    spill: spill::Spill,
+    /// Values sorted at a time when building [`SortedCounts`] (0: the default).
+    scratch: usize,
+}
+
+/// Per-outlet summaries (sorted by outlet, then the corpus as `"(all)"`) and pairwise comparisons, from
+/// [`Aggregator::statistics`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statistics {
+    pub outlets: Vec<OutletSummary>,
+    pub comparisons: Vec<Comparison>,
 }
 
 /// Word counts written beside a run's outputs (`term_counts.json`) so `merge` can rebuild word keyness
@@ -117,24 +178,92 @@ pub struct KeynessOut {
 pub const KEYNESS_TOP: usize = 25;
 pub const KEYNESS_MIN_COUNT: u64 = 5;
 
-#[derive(Debug, Default, Clone)]
-struct OutletValues {
+#[derive(Debug, Default)]
+struct OutletAgg {
     articles: usize,
     words: u64,
-    values: BTreeMap<String, Vec<f64>>,
+    /// metric → its series.
+    series: BTreeMap<String, SeriesAgg>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct SeriesAgg {
+    /// Series id in the spill.
+    id: usize,
+    /// Finite values seen.
+    n: usize,
+    /// Their sum, in input order (starting from `Sum`'s neutral element, as `iter().sum()` does).
+    sum: f64,
+}
+
+/// `Iterator::sum`'s starting value for `f64`, so running sums match `iter().sum()` bit for bit.
+fn sum_start() -> f64 {
+    std::iter::empty::<f64>().sum()
+}
+
+/// One metric of one outlet, read back for [`Aggregator::statistics`].
+struct Sample {
+    n: usize,
+    sum: f64,
+    ss: f64,
+    sorted: SortedCounts,
 }
 
 impl Aggregator {
-    pub fn add(&mut self, outlet: &str, words: usize, metrics: &BTreeMap<String, Option<f64>>) {
-        let o = self.outlets.entry(outlet.to_string()).or_default();
+    /// An aggregator whose temporary value file, if one is needed, is created in `dir` (the system
+    /// temporary folder if `None`). [`Aggregator::default`] uses the system temporary folder.
+    pub fn new(dir: Option<std::path::PathBuf>) -> Self {
+        Aggregator {
+            spill: spill::Spill::new(dir),
+            ..Aggregator::default()
+        }
+    }
+
+    /// With another [`spill::Spill`] and sort scratch size (tests use tiny ones to exercise the chunking).
+    pub fn with_spill(spill: spill::Spill, scratch: usize) -> Self {
+        Aggregator {
+            spill,
+            scratch,
+            ..Aggregator::default()
+        }
+    }
+
+    fn io_error(&self, e: std::io::Error) -> crate::Error {
+        crate::Error::io(self.spill.dir(), e)
+    }
+
+    /// Record one article: its outlet, body words and metric values (`None` and non-finite values are
+    /// left out of the statistics, but the metric still gets a summary with `n` = 0).
+    pub fn add(
+        &mut self,
+        outlet: &str,
+        words: usize,
+        metrics: &BTreeMap<String, Option<f64>>,
+    ) -> crate::Result<()> {
+        let o = match self.outlets.get_mut(outlet) {
+            Some(o) => o,
+            None => self.outlets.entry(outlet.to_string()).or_default(),
+        };
         o.articles += 1;
         o.words += words as u64;
         for (k, v) in metrics {
-            let slot = o.values.entry(k.clone()).or_default();
+            let s = match o.series.get_mut(k.as_str()) {
+                Some(s) => s,
+                None => o.series.entry(k.clone()).or_insert(SeriesAgg {
+                    id: self.spill.new_series(),
+                    n: 0,
+                    sum: sum_start(),
+                }),
+            };
             if let Some(v) = v.filter(|v| v.is_finite()) {
-                slot.push(v);
+                s.n += 1;
+                s.sum += v;
+                if let Err(e) = self.spill.push(s.id, v) {
+                    return Err(crate::Error::io(self.spill.dir(), e));
+                }
             }
         }
+        Ok(())
     }
 
     /// Attribution counts per side (articles' `balance.sides`; attributions without a side are left out).
@@ -184,50 +313,192 @@ impl Aggregator {
         }
     }
 
-    /// Per-article values of every metric, per outlet (non-finite values already dropped), in input order.
-    pub fn values(&self) -> BTreeMap<String, BTreeMap<String, Vec<f64>>> {
-        self.outlets
-            .iter()
-            .map(|(k, o)| (k.clone(), o.values.clone()))
-            .collect()
+    /// The word counts, moved out (no copy of a possibly large vocabulary at the end of a run); the
+    /// aggregator's word counts are left empty.
+    pub fn take_vocabulary(&mut self) -> VocabularyCounts {
+        VocabularyCounts {
+            words: std::mem::take(&mut self.words),
+        }
     }
 
-    /// Pairwise outlet comparisons of `metrics` (see [`stats::compare_outlets`]).
-    pub fn comparisons(&self, metrics: &[String]) -> Vec<Comparison> {
-        compare_outlets(&self.values(), metrics)
+    /// Per outlet, the values of `metric` in input order (non-finite values dropped; an outlet without the
+    /// metric gets an empty list). Holds that one metric's values in memory (the distribution chart needs
+    /// every article's point).
+    pub fn metric_values(&mut self, metric: &str) -> crate::Result<BTreeMap<String, Vec<f64>>> {
+        let mut out = BTreeMap::new();
+        for (name, o) in &self.outlets {
+            let mut v = Vec::new();
+            if let Some(s) = o.series.get(metric) {
+                v.reserve_exact(s.n);
+                if let Err(e) = self.spill.read(s.id, |x| v.push(x)) {
+                    return Err(crate::Error::io(self.spill.dir(), e));
+                }
+            }
+            out.insert(name.clone(), v);
+        }
+        Ok(out)
     }
 
-    /// Per-outlet summaries (sorted by outlet) followed by the whole corpus as outlet `"(all)"`.
-    pub fn summaries(&self) -> Vec<OutletSummary> {
-        let mut out: Vec<OutletSummary> = self
+    /// Read one outlet's values of one metric back: Σ(v − mean)² with the outlet's mean, the sorted counts,
+    /// and each value passed to `each` (in input order).
+    fn sample(&mut self, s: &SeriesAgg, mut each: impl FnMut(f64)) -> std::io::Result<Sample> {
+        let mean = s.sum / s.n as f64;
+        let mut ss = sum_start();
+        let mut sorted = match self.scratch {
+            0 => SortedCountsBuilder::default(),
+            n => SortedCountsBuilder::with_scratch(n),
+        };
+        self.spill.read(s.id, |v| {
+            ss += (v - mean) * (v - mean);
+            sorted.push(v);
+            each(v);
+        })?;
+        Ok(Sample {
+            n: s.n,
+            sum: s.sum,
+            ss,
+            sorted: sorted.finish(),
+        })
+    }
+
+    /// Per-outlet summaries of every metric seen (sorted by outlet, then the whole corpus as outlet
+    /// `"(all)"`) and the pairwise comparisons of `compared` (see [`compare_outlets`]: metrics in the given
+    /// order, outlet pairs in sorted order, Holm-adjusted over the whole family). One metric is processed at
+    /// a time; see the type's documentation.
+    pub fn statistics(&mut self, compared: &[String]) -> crate::Result<Statistics> {
+        self.statistics_inner(compared)
+            .map_err(|e| self.io_error(e))
+    }
+
+    fn statistics_inner(&mut self, compared: &[String]) -> std::io::Result<Statistics> {
+        let names: Vec<String> = self.outlets.keys().cloned().collect();
+        let seen: std::collections::BTreeSet<String> = self
+            .outlets
+            .values()
+            .flat_map(|o| o.series.keys().cloned())
+            .collect();
+        let mut metrics: Vec<String> = seen.iter().cloned().collect();
+        for m in compared {
+            if !seen.contains(m) && !metrics.contains(m) {
+                metrics.push(m.clone());
+            }
+        }
+        let mut per_outlet: Vec<BTreeMap<String, MetricSummary>> =
+            vec![BTreeMap::new(); names.len()];
+        let mut all: BTreeMap<String, MetricSummary> = BTreeMap::new();
+        let mut rows: BTreeMap<String, Vec<Comparison>> = BTreeMap::new();
+        for metric in &metrics {
+            // Pass 1: every outlet's sample, and the corpus sum over outlets in name order.
+            let mut all_sum = sum_start();
+            let mut all_n = 0usize;
+            let mut samples: Vec<Option<Sample>> = Vec::with_capacity(names.len());
+            let series: Vec<Option<SeriesAgg>> = self
+                .outlets
+                .values()
+                .map(|o| o.series.get(metric).copied())
+                .collect();
+            for s in &series {
+                let sample = match s {
+                    Some(s) => {
+                        all_n += s.n;
+                        Some(self.sample(s, |v| all_sum += v)?)
+                    }
+                    None => None,
+                };
+                samples.push(sample);
+            }
+            for (i, s) in samples.iter().enumerate() {
+                if let Some(s) = s {
+                    let ss = (s.n > 1).then_some(s.ss);
+                    per_outlet[i].insert(
+                        metric.clone(),
+                        summary_from(s.n, s.sum, ss, s.sorted.median()),
+                    );
+                }
+            }
+            if seen.contains(metric) {
+                // Pass 2: Σ(v − mean)² of the corpus, in the same order.
+                let all_mean = all_sum / all_n as f64;
+                let mut all_ss = sum_start();
+                if all_n > 1 {
+                    for s in series.iter().flatten() {
+                        self.spill
+                            .read(s.id, |v| all_ss += (v - all_mean) * (v - all_mean))?;
+                    }
+                }
+                let sorted: Vec<&SortedCounts> =
+                    samples.iter().flatten().map(|s| &s.sorted).collect();
+                all.insert(
+                    metric.clone(),
+                    summary_from(
+                        all_n,
+                        all_sum,
+                        (all_n > 1).then_some(all_ss),
+                        median_of(&sorted),
+                    ),
+                );
+            }
+            if compared.contains(metric) {
+                let empty = SortedCounts::default();
+                let stats: Vec<(stats::SampleStats, &SortedCounts)> = samples
+                    .iter()
+                    .map(|s| match s {
+                        Some(s) => (stats::SampleStats::new(s.n, s.sum, s.ss), &s.sorted),
+                        None => (stats::SampleStats::new(0, sum_start(), sum_start()), &empty),
+                    })
+                    .collect();
+                let mut out = Vec::new();
+                for i in 0..names.len() {
+                    for j in (i + 1)..names.len() {
+                        let ((a, ra), (b, rb)) = (&stats[i], &stats[j]);
+                        let (na, nb) = (a.moments.n, b.moments.n);
+                        let (mw, cliffs) = if na > 0 && nb > 0 {
+                            let r = pair_ranks(ra, rb);
+                            (
+                                stats::mann_whitney_from(na, nb, r.rank_sum_a, r.tie_term),
+                                stats::cliffs_delta_from(na, nb, r.greater, r.less),
+                            )
+                        } else {
+                            (None, None)
+                        };
+                        out.push(stats::comparison_row(
+                            metric, &names[i], &names[j], a, b, mw, cliffs,
+                        ));
+                    }
+                }
+                rows.insert(metric.clone(), out);
+            }
+        }
+        let mut comparisons: Vec<Comparison> = Vec::new();
+        for m in compared {
+            if let Some(r) = rows.remove(m) {
+                comparisons.extend(r);
+            }
+        }
+        stats::apply_holm(&mut comparisons);
+        let mut outlets: Vec<OutletSummary> = self
             .outlets
             .iter()
-            .map(|(name, o)| OutletSummary {
+            .zip(per_outlet)
+            .map(|((name, o), metrics)| OutletSummary {
                 outlet: name.clone(),
                 articles: o.articles,
                 words: o.words,
-                metrics: o
-                    .values
-                    .iter()
-                    .map(|(k, v)| (k.clone(), summarize(v)))
-                    .collect(),
+                metrics,
             })
             .collect();
         if !self.outlets.is_empty() {
-            let mut all: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-            for o in self.outlets.values() {
-                for (k, v) in &o.values {
-                    all.entry(k.clone()).or_default().extend_from_slice(v);
-                }
-            }
-            out.push(OutletSummary {
+            outlets.push(OutletSummary {
                 outlet: "(all)".into(),
                 articles: self.outlets.values().map(|o| o.articles).sum(),
                 words: self.outlets.values().map(|o| o.words).sum(),
-                metrics: all.iter().map(|(k, v)| (k.clone(), summarize(v))).collect(),
+                metrics: all,
             });
         }
-        out
+        Ok(Statistics {
+            outlets,
+            comparisons,
+        })
     }
 }
 
@@ -256,6 +527,152 @@ mod tests {
         assert!((q - 1.959964).abs() < 1e-5);
         assert!((t_quantile_975(10.0).unwrap() - 2.228139).abs() < 1e-5);
         assert_eq!(t_quantile_975(0.0), None);
+    }
+
+    /// The old, in-memory aggregation: every value kept per outlet and metric (the reference).
+    fn reference(
+        articles: &[(String, BTreeMap<String, Option<f64>>)],
+        compared: &[String],
+    ) -> Statistics {
+        let mut values: BTreeMap<String, BTreeMap<String, Vec<f64>>> = BTreeMap::new();
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for (outlet, metrics) in articles {
+            *counts.entry(outlet.clone()).or_default() += 1;
+            let o = values.entry(outlet.clone()).or_default();
+            for (k, v) in metrics {
+                let slot = o.entry(k.clone()).or_default();
+                if let Some(v) = v.filter(|v| v.is_finite()) {
+                    slot.push(v);
+                }
+            }
+        }
+        let mut outlets: Vec<OutletSummary> = values
+            .iter()
+            .map(|(name, m)| OutletSummary {
+                outlet: name.clone(),
+                articles: counts[name],
+                words: 10 * counts[name] as u64,
+                metrics: m.iter().map(|(k, v)| (k.clone(), summarize(v))).collect(),
+            })
+            .collect();
+        if !values.is_empty() {
+            let mut all: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+            for o in values.values() {
+                for (k, v) in o {
+                    all.entry(k.clone()).or_default().extend_from_slice(v);
+                }
+            }
+            outlets.push(OutletSummary {
+                outlet: "(all)".into(),
+                articles: articles.len(),
+                words: 10 * articles.len() as u64,
+                metrics: all.iter().map(|(k, v)| (k.clone(), summarize(v))).collect(),
+            });
+        }
+        Statistics {
+            outlets,
+            comparisons: compare_outlets(&values, compared),
+        }
+    }
+
+    fn streamed(
+        articles: &[(String, BTreeMap<String, Option<f64>>)],
+        compared: &[String],
+        agg: &mut Aggregator,
+    ) -> Statistics {
+        for (outlet, metrics) in articles {
+            agg.add(outlet, 10, metrics).unwrap();
+        }
+        agg.statistics(compared).unwrap()
+    }
+
+    /// Bit-level equality (JSON keeps −0.0 apart from 0.0; undefined values are null in both).
+    fn same(a: &Statistics, b: &Statistics) -> bool {
+        let j = |s: &Statistics| serde_json::to_string(&(&s.outlets, &s.comparisons)).unwrap();
+        j(a) == j(b)
+    }
+
+    fn value() -> impl Strategy<Value = Option<f64>> {
+        prop_oneof![
+            3 => (0u8..6).prop_map(|v| Some(f64::from(v))),
+            2 => (-1e3f64..1e3).prop_map(Some),
+            1 => (0u8..20).prop_map(|v| Some(f64::from(v) / 7.0)),
+            1 => Just(Some(-0.0)),
+            1 => Just(Some(0.0)),
+            1 => Just(None),
+            1 => prop_oneof![Just(f64::NAN), Just(f64::INFINITY)].prop_map(Some),
+        ]
+    }
+
+    fn articles() -> impl Strategy<Value = Vec<(String, BTreeMap<String, Option<f64>>)>> {
+        let article =
+            (0u8..4, prop::collection::vec((any::<bool>(), value()), 3)).prop_map(|(o, ms)| {
+                let metrics = ms
+                    .into_iter()
+                    .enumerate()
+                    // Outlet "o3" never has metric m2: a metric missing from an outlet.
+                    .filter(|(i, (present, _))| o != 3 || (*i < 2 && *present))
+                    .map(|(i, (_, v))| (format!("m{i}"), v))
+                    .collect::<BTreeMap<_, _>>();
+                (format!("o{o}"), metrics)
+            });
+        prop::collection::vec(article, 0..150)
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// The streaming aggregation equals the in-memory reference bit for bit, with chunks, budget
+        /// flushes and sort scratch small enough that every code path runs.
+        #[test]
+        fn prop_streamed_statistics_equal_reference(
+            arts in articles(),
+            chunk in 1usize..6,
+            budget in 1usize..40,
+            scratch in 1usize..8,
+        ) {
+            let compared: Vec<String> =
+                ["m2", "m0", "m1", "absent"].iter().map(|s| s.to_string()).collect();
+            let want = reference(&arts, &compared);
+            let mut small = Aggregator::with_spill(spill::Spill::with_sizes(None, chunk, budget), scratch);
+            let got = streamed(&arts, &compared, &mut small);
+            prop_assert!(same(&got, &want), "{:#?}\n{:#?}", got, want);
+            let got = streamed(&arts, &compared, &mut Aggregator::default());
+            prop_assert!(same(&got, &want));
+        }
+    }
+
+    #[test]
+    fn streamed_statistics_equal_reference_on_a_large_sample() {
+        // 60,000 articles over 3 outlets: several spill chunks and sort-scratch merges with the default
+        // sizes, a continuous metric (all distinct) and a discrete one (many ties).
+        let mut arts = Vec::new();
+        let mut x: u64 = 12345;
+        for i in 0..60_000u64 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let cont = (x >> 11) as f64 / (1u64 << 53) as f64 * 50.0;
+            let disc = ((x >> 33) % 7) as f64 + if i % 3 == 0 { 0.5 } else { 0.0 };
+            let m: BTreeMap<String, Option<f64>> = [
+                ("cont".to_string(), Some(cont)),
+                ("disc".to_string(), (i % 11 != 0).then_some(disc)),
+            ]
+            .into_iter()
+            .collect();
+            arts.push((format!("o{}", x % 3), m));
+        }
+        let compared = vec!["cont".to_string(), "disc".to_string()];
+        let want = reference(&arts, &compared);
+        let mut agg = Aggregator::default();
+        let got = streamed(&arts, &compared, &mut agg);
+        assert!(agg.spill.bytes_on_disk() > 0, "values went to disk");
+        assert!(same(&got, &want));
+        let values = agg.metric_values("disc").unwrap();
+        let total: usize = values.values().map(Vec::len).sum();
+        assert_eq!(total, got.outlets.last().unwrap().metrics["disc"].n);
     }
 
     #[test]

@@ -97,9 +97,38 @@ pub fn welch(a: &[f64], b: &[f64]) -> Option<Welch> {
     if a.len() < 2 || b.len() < 2 || !all_finite(a) || !all_finite(b) {
         return None;
     }
-    let (ma, va) = mean_var(a);
-    let (mb, vb) = mean_var(b);
-    let (na, nb) = (a.len() as f64, b.len() as f64);
+    welch_from(Moments::of(a), Moments::of(b))
+}
+
+/// Sample size, mean and sample variance of one sample, as [`mean_var`] computes them (two-pass, summed in
+/// the sample's order). [`super::Aggregator`] builds the same numbers by streaming, so both paths share the
+/// arithmetic below and give bit-identical results.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Moments {
+    pub n: usize,
+    pub mean: f64,
+    /// Sample variance (denominator n − 1); meaningless for n < 2.
+    pub var: f64,
+}
+
+impl Moments {
+    fn of(x: &[f64]) -> Self {
+        let (mean, var) = mean_var(x);
+        Moments {
+            n: x.len(),
+            mean,
+            var,
+        }
+    }
+}
+
+/// [`welch`] from the two samples' moments (each n ≥ 2, finite values).
+pub fn welch_from(a: Moments, b: Moments) -> Option<Welch> {
+    if a.n < 2 || b.n < 2 {
+        return None;
+    }
+    let (ma, va, mb, vb) = (a.mean, a.var, b.mean, b.var);
+    let (na, nb) = (a.n as f64, b.n as f64);
     let (sa, sb) = (va / na, vb / nb);
     let se2 = sa + sb;
     if se2 <= 0.0 || !se2.is_finite() {
@@ -155,10 +184,25 @@ pub fn mann_whitney(a: &[f64], b: &[f64]) -> Option<MannWhitney> {
     if a.is_empty() || b.is_empty() || !all_finite(a) || !all_finite(b) {
         return None;
     }
-    let (na, nb) = (a.len() as f64, b.len() as f64);
-    let n = na + nb;
     let (ra, tie_term) = rank_sum_first(a, b);
-    let u = ra - na * (na + 1.0) / 2.0;
+    mann_whitney_from(a.len(), b.len(), ra, tie_term)
+}
+
+/// [`mann_whitney`] from the sample sizes, the mid-rank sum of the first sample in the pooled sample and
+/// Σ(t³ − t) over its tie groups (both accumulated group by group in ascending order, as
+/// `rank_sum_first` does).
+pub fn mann_whitney_from(
+    n_a: usize,
+    n_b: usize,
+    rank_sum_a: f64,
+    tie_term: f64,
+) -> Option<MannWhitney> {
+    if n_a == 0 || n_b == 0 {
+        return None;
+    }
+    let (na, nb) = (n_a as f64, n_b as f64);
+    let n = na + nb;
+    let u = rank_sum_a - na * (na + 1.0) / 2.0;
     let sigma2 = na * nb / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0)));
     if sigma2.is_nan() || sigma2 <= 0.0 {
         return None;
@@ -184,9 +228,16 @@ pub fn cohens_d(a: &[f64], b: &[f64]) -> Option<f64> {
     if a.len() < 2 || b.len() < 2 || !all_finite(a) || !all_finite(b) {
         return None;
     }
-    let (ma, va) = mean_var(a);
-    let (mb, vb) = mean_var(b);
-    let (na, nb) = (a.len() as f64, b.len() as f64);
+    cohens_d_from(Moments::of(a), Moments::of(b))
+}
+
+/// [`cohens_d`] from the two samples' moments.
+pub fn cohens_d_from(a: Moments, b: Moments) -> Option<f64> {
+    if a.n < 2 || b.n < 2 {
+        return None;
+    }
+    let (ma, va, mb, vb) = (a.mean, a.var, b.mean, b.var);
+    let (na, nb) = (a.n as f64, b.n as f64);
     let pooled = ((na - 1.0) * va + (nb - 1.0) * vb) / (na + nb - 2.0);
     if pooled.is_nan() || pooled <= 0.0 {
         return None;
@@ -214,7 +265,15 @@ pub fn cliffs_delta(a: &[f64], b: &[f64]) -> Option<f64> {
         greater += below as u128;
         less += (sorted.len() - not_above) as u128;
     }
-    let pairs = a.len() as f64 * b.len() as f64;
+    cliffs_delta_from(a.len(), b.len(), greater, less)
+}
+
+/// [`cliffs_delta`] from the sample sizes and the exact counts of pairs with a_i > b_j and a_i < b_j.
+pub fn cliffs_delta_from(n_a: usize, n_b: usize, greater: u128, less: u128) -> Option<f64> {
+    if n_a == 0 || n_b == 0 {
+        return None;
+    }
+    let pairs = n_a as f64 * n_b as f64;
     let delta = (greater as f64 - less as f64) / pairs;
     Some(delta.clamp(-1.0, 1.0))
 }
@@ -299,6 +358,95 @@ fn mean(x: &[f64]) -> Option<f64> {
     m.is_finite().then_some(m)
 }
 
+/// One side of a pairwise comparison: its size and moments (see [`Moments`]); `mean` is `None` for an empty
+/// sample or a non-finite mean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampleStats {
+    pub moments: Moments,
+    pub mean: Option<f64>,
+}
+
+impl SampleStats {
+    /// From the sample size, the sum of its values (in sample order) and Σ(v − mean)² (in sample order,
+    /// with mean = sum / n; only used for n ≥ 2).
+    pub fn new(n: usize, sum: f64, ss: f64) -> Self {
+        let mean = sum / n as f64;
+        SampleStats {
+            moments: Moments {
+                n,
+                mean,
+                var: ss / (n as f64 - 1.0),
+            },
+            mean: (n > 0 && mean.is_finite()).then_some(mean),
+        }
+    }
+
+    fn of(x: &[f64]) -> Self {
+        let moments = if x.len() >= 2 {
+            Moments::of(x)
+        } else {
+            Moments {
+                n: x.len(),
+                mean: f64::NAN,
+                var: f64::NAN,
+            }
+        };
+        SampleStats {
+            moments,
+            mean: mean(x),
+        }
+    }
+}
+
+/// One row of [`compare_outlets`] from each sample's statistics and the rank statistics of the pair
+/// (Holm columns left `None`; see [`apply_holm`]).
+pub fn comparison_row(
+    metric: &str,
+    outlet_a: &str,
+    outlet_b: &str,
+    a: &SampleStats,
+    b: &SampleStats,
+    mw: Option<MannWhitney>,
+    cliffs_delta: Option<f64>,
+) -> Comparison {
+    let w = welch_from(a.moments, b.moments);
+    Comparison {
+        metric: metric.to_string(),
+        outlet_a: outlet_a.to_string(),
+        outlet_b: outlet_b.to_string(),
+        n_a: a.moments.n,
+        n_b: b.moments.n,
+        mean_a: a.mean,
+        mean_b: b.mean,
+        diff: a
+            .mean
+            .zip(b.mean)
+            .map(|(x, y)| x - y)
+            .filter(|d| d.is_finite()),
+        welch_t: w.map(|w| w.t),
+        welch_df: w.map(|w| w.df),
+        welch_p: w.map(|w| w.p),
+        welch_p_holm: None,
+        mw_u: mw.map(|m| m.u),
+        mw_z: mw.map(|m| m.z),
+        mw_p: mw.map(|m| m.p),
+        mw_p_holm: None,
+        cohens_d: cohens_d_from(a.moments, b.moments),
+        cliffs_delta,
+    }
+}
+
+/// Fill the Holm-adjusted p-values: over all Welch tests of `rows`, and separately over all Mann–Whitney
+/// tests (undefined tests are not counted in the family size).
+pub fn apply_holm(rows: &mut [Comparison]) {
+    let welch_holm = holm(&rows.iter().map(|c| c.welch_p).collect::<Vec<_>>());
+    let mw_holm = holm(&rows.iter().map(|c| c.mw_p).collect::<Vec<_>>());
+    for ((c, w), m) in rows.iter_mut().zip(welch_holm).zip(mw_holm) {
+        c.welch_p_holm = w;
+        c.mw_p_holm = m;
+    }
+}
+
 /// Compare every unordered pair of outlets on every metric in `metrics`.
 ///
 /// `values[outlet][metric]` holds one value per article (non-finite values are ignored; an outlet without
@@ -306,6 +454,9 @@ fn mean(x: &[f64]) -> Option<f64> {
 /// outlet pairs (A < B) in sorted order. Holm's correction is applied across the whole family of Welch tests
 /// (and separately across all Mann–Whitney tests) in the output; undefined tests are excluded from the
 /// family size.
+///
+/// This is the in-memory reference; runs use [`super::Aggregator`], which computes the same rows,
+/// bit for bit, without holding every value (its tests check the equality).
 pub fn compare_outlets(
     values: &BTreeMap<String, BTreeMap<String, Vec<f64>>>,
     metrics: &[String],
@@ -325,44 +476,23 @@ pub fn compare_outlets(
     let mut out = Vec::new();
     for metric in metrics {
         let samples: Vec<Vec<f64>> = outlets.iter().map(|o| sample(o, metric)).collect();
+        let stats: Vec<SampleStats> = samples.iter().map(|s| SampleStats::of(s)).collect();
         for i in 0..outlets.len() {
             for j in (i + 1)..outlets.len() {
                 let (a, b) = (&samples[i], &samples[j]);
-                let (mean_a, mean_b) = (mean(a), mean(b));
-                let w = welch(a, b);
-                let mw = mann_whitney(a, b);
-                out.push(Comparison {
-                    metric: metric.clone(),
-                    outlet_a: outlets[i].clone(),
-                    outlet_b: outlets[j].clone(),
-                    n_a: a.len(),
-                    n_b: b.len(),
-                    mean_a,
-                    mean_b,
-                    diff: mean_a
-                        .zip(mean_b)
-                        .map(|(x, y)| x - y)
-                        .filter(|d| d.is_finite()),
-                    welch_t: w.map(|w| w.t),
-                    welch_df: w.map(|w| w.df),
-                    welch_p: w.map(|w| w.p),
-                    welch_p_holm: None,
-                    mw_u: mw.map(|m| m.u),
-                    mw_z: mw.map(|m| m.z),
-                    mw_p: mw.map(|m| m.p),
-                    mw_p_holm: None,
-                    cohens_d: cohens_d(a, b),
-                    cliffs_delta: cliffs_delta(a, b),
-                });
+                out.push(comparison_row(
+                    metric,
+                    outlets[i],
+                    outlets[j],
+                    &stats[i],
+                    &stats[j],
+                    mann_whitney(a, b),
+                    cliffs_delta(a, b),
+                ));
             }
         }
     }
-    let welch_holm = holm(&out.iter().map(|c| c.welch_p).collect::<Vec<_>>());
-    let mw_holm = holm(&out.iter().map(|c| c.mw_p).collect::<Vec<_>>());
-    for ((c, w), m) in out.iter_mut().zip(welch_holm).zip(mw_holm) {
-        c.welch_p_holm = w;
-        c.mw_p_holm = m;
-    }
+    apply_holm(&mut out);
     out
 }
 
