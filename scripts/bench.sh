@@ -12,6 +12,7 @@
 #   BENCH_SIZES        corpus sizes in MB (default: "100 250 500")
 #   BENCH_JOBS         thread counts (default: "1 2")
 #   BENCH_RUNS         runs per (size, jobs) (default: 1)
+#   BENCH_CHARTS       --charts for analyze (default: none, as the performance targets are stated)
 #   BENCH_BIN          use this binary instead of building target/release/slantscope
 #   CARGO_TARGET_DIR   honoured when building
 set -euo pipefail
@@ -29,6 +30,7 @@ work=${BENCH_WORK:-${TMPDIR:-/tmp}/slantscope-bench}
 sizes=${BENCH_SIZES:-"100 250 500"}
 jobs_list=${BENCH_JOBS:-"1 2"}
 runs=${BENCH_RUNS:-1}
+charts=${BENCH_CHARTS:-none}
 mkdir -p "$work"
 
 if ! [ -x /usr/bin/time ]; then
@@ -96,7 +98,7 @@ run_one() {
   local corpus=$1 jobs=$2
   local out="$work/out-$jobs" log="$work/time.log"
   rm -rf "$out"
-  /usr/bin/time -v "$bin" analyze "$corpus" --out "$out" --quiet --jobs "$jobs" 2>"$log" >/dev/null || {
+  /usr/bin/time -v "$bin" analyze "$corpus" --out "$out" --quiet --jobs "$jobs" --charts "$charts" 2>"$log" >/dev/null || {
     local rc=$?
     # Exit 1 = finished with skipped inputs; anything else is a failure.
     [ $rc -eq 1 ] || { cat "$log" >&2; exit 2; }
@@ -119,7 +121,7 @@ print(f"{mb / s:6.1f} MB/s wall ({s:6.2f} s)  {mb / cpu:6.1f} MB/cpu-s ({cpu:6.2
 PY
 }
 
-echo "== analyze (JSONL in; articles.jsonl + CSV + report.json out)"
+echo "== analyze (JSONL in; articles.jsonl + CSV + report.json out; charts: $charts)"
 for mb in $sizes; do
   corpus=$(make_corpus "$mb")
   size=$(stat -c %s "$corpus")
