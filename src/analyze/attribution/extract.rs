@@ -459,15 +459,25 @@ impl Ctx<'_, '_> {
     /// A cue word used as a noun: after a determiner or a possessive, or right before another cue.
     fn is_noun_use(&self, i: usize) -> bool {
         let toks = self.toks;
-        let prev_det = i > 0
-            && toks[i - 1].word
-            && (self.rules.is(&toks[i - 1], w::DETERMINER) || toks[i - 1].possessive);
         // "report shows": a verb that is also a noun, right before another cue ("said praise" is not).
         let noun_like = self
             .rules
             .cues
             .match_at(toks, i)
             .is_some_and(|(_, c)| c.mentions_noun);
+        // "Some say", "but some argue": a quantifier that stands alone (a role in the entities lexicon)
+        // is the subject, not a determiner of the cue word.
+        let standalone = |k: usize| {
+            self.is_role(k)
+                && (k == 0
+                    || !toks[k - 1].word
+                    || self.is_boundary(k - 1)
+                    || self.rules.is(&toks[k - 1], w::COORDINATOR))
+        };
+        let prev_det = i > 0
+            && toks[i - 1].word
+            && ((self.rules.is(&toks[i - 1], w::DETERMINER) && (noun_like || !standalone(i - 1)))
+                || toks[i - 1].possessive);
         let next_cue = noun_like
             && toks.get(i + 1).is_some_and(|n| n.word)
             && self
@@ -1214,13 +1224,66 @@ fn verb_cand<'r>(
 
     // Participial cue after a comma: ", stressing that ...", ", adding ..." (source = this clause's speaker).
     if ing {
+        // "Noting that only one senator voted with them, Tester said …": a participial clause that
+        // opens the sentence reports what the subject of the main clause says or thinks.
+        if cs == 0 {
+            if !fwd_ok {
+                return None;
+            }
+            let k = (ce..n.min(ce + MAX_APPOSITION))
+                .find(|&k| punct(&toks[k], &[',']) && !cx.inq[k])?;
+            let (ss, se) = cx.subject_from(k + 1, n)?;
+            if !toks.get(se).is_some_and(|t| t.word && !cx.inq[se]) {
+                return None;
+            }
+            return Some(Cand {
+                cue: (cs, ce),
+                info,
+                phrase: false,
+                source: Some((ss, se)),
+                mode: Mode::Forward,
+                stop: Some(k),
+                back_end: 0,
+                fwd_start,
+                antecedent: None,
+            });
+        }
         let l = left?;
-        if !punct(&toks[l], &[',']) || !fwd_ok {
+        let lt = &toks[l];
+        // ", saying …" / "…,” adding that …" (the comma inside the quotation), "… and saying …".
+        let after_comma =
+            punct(lt, &[',']) || (is_close_quote(lt.bare) && l > 0 && punct(&toks[l - 1], &[',']));
+        let word_before = lt.word && !cx.inq[l];
+        let coord = word_before && rules.is(lt, w::COORDINATOR) && !prev.is_empty();
+        // "defended the plan by citing a poll", "after saying that …": the clause subject speaks.
+        let gerund = word_before && rules.is(lt, w::GERUND_PREPOSITION);
+        if !fwd_ok {
+            return None;
+        }
+        // "with 30 percent of voters saying …": the noun phrase of the absolute phrase speaks.
+        if word_before && !after_comma && !coord && !gerund {
+            let s = cx.np_left(l)?;
+            if s == 0 || !rules.is(&toks[s - 1], w::ABSOLUTE_PREPOSITION) || cx.inq[s - 1] {
+                return None;
+            }
+            return Some(Cand {
+                cue: (cs, ce),
+                info,
+                phrase: false,
+                source: Some((s, l + 1)),
+                mode: Mode::Forward,
+                stop: None,
+                back_end: 0,
+                fwd_start,
+                antecedent: None,
+            });
+        }
+        if !(after_comma || coord || gerund) {
             return None;
         }
         let source = match prev.last() {
             Some(p) => p.source,
-            None => cx.subject_at_start(l),
+            None => cx.clause_subject_before(l),
         };
         source?;
         return Some(Cand {
@@ -1289,7 +1352,22 @@ fn verb_cand<'r>(
     let prep_next = ce < n
         && toks[ce].word
         && (cx.is_boundary(ce) || rules.is(&toks[ce], w::AGENT_PREPOSITION));
-    if !t.word && (is_close_quote(t.bare) || punct(t, &[','])) && cs == cs0 && !prep_next {
+    // "“…,” Morton Blackwell, a committeeman from Virginia, told AFP.": the comma closes an apposition
+    // of the speaker before the cue; what follows the cue is its object, not an inverted source.
+    let appositive_subject = || {
+        punct(t, &[','])
+            && l > 0
+            && !is_close_quote(toks[l - 1].bare)
+            && cx
+                .appositive_source(l)
+                .is_some_and(|(s, e)| cx.speaker_like(s, e))
+    };
+    if !t.word
+        && (is_close_quote(t.bare) || punct(t, &[',']))
+        && cs == cs0
+        && !prep_next
+        && !appositive_subject()
+    {
         if let Some(mut se) = cx.np_right(ce, true) {
             // "said one GOP source in the room."
             if se < n

@@ -116,6 +116,8 @@ pub(crate) mod w {
     pub const EVIDENCE_NOUN: u32 = 1 << 14;
     pub const NAME_PREPOSITION: u32 = 1 << 15;
     pub const TIME_MODIFIER: u32 = 1 << 16;
+    pub const GERUND_PREPOSITION: u32 = 1 << 17;
+    pub const ABSOLUTE_PREPOSITION: u32 = 1 << 18;
 }
 
 /// Every normalized word the lexicons use, interned: tokens carry the id of their `norm`, so phrase and
@@ -526,6 +528,8 @@ impl AttributionRules {
                 "relative_pronoun" => v.flag(&lower(), w::RELATIVE_PRONOUN),
                 "free_relative" => v.flag(&lower(), w::FREE_RELATIVE),
                 "apposition_opener" => v.flag(&lower(), w::APPOSITION_OPENER),
+                "gerund_preposition" => v.flag(&lower(), w::GERUND_PREPOSITION),
+                "absolute_preposition" => v.flag(&lower(), w::ABSOLUTE_PREPOSITION),
                 "document_preposition" => {
                     let lemma = lower();
                     v.flag(&lemma, w::DOCUMENT_PREPOSITION);
