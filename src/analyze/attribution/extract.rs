@@ -436,7 +436,7 @@ impl Ctx<'_, '_> {
                     }
                     _ => break,
                 }
-            } else if punct(t, &['&', '/']) && k < j {
+            } else if punct(t, &['&', '/', '%']) && k < j {
                 start = k;
             } else {
                 break;
@@ -726,6 +726,43 @@ impl Ctx<'_, '_> {
                         s = s2;
                     }
                 }
+            }
+            // "people familiar with the talks say", "sources close to the campaign said": the head is
+            // before the adjective and its preposition.
+            if s >= 3
+                && toks[s - 1].word
+                && !toks[s - 1].upper
+                && self.is_boundary(s - 1)
+                && toks[s - 2].word
+                && self.rules.is(&toks[s - 2], w::POST_HEAD_ADJECTIVE)
+                && self.noun_end(s - 3)
+            {
+                if let Some(s2) = self.np_left(s - 3) {
+                    if left + 1 - s2 <= MAX_NP {
+                        s = s2;
+                    }
+                }
+            }
+            // "Four in 10 voters say", "About nine in 10 Democrats": a proportion opens the phrase.
+            let number = |k: usize| {
+                toks[k].word
+                    && (toks[k].norm.starts_with(|c: char| c.is_ascii_digit())
+                        || self.rules.is(&toks[k], w::NUMBER_WORD))
+            };
+            if s >= 2
+                && number(s)
+                && toks[s - 1].word
+                && self.rules.is(&toks[s - 1], w::RATIO_PREPOSITION)
+                && number(s - 2)
+            {
+                s -= 2;
+            }
+            if s >= 1
+                && number(s)
+                && toks[s - 1].word
+                && self.rules.is(&toks[s - 1], w::QUANTITY_MODIFIER)
+            {
+                s -= 1;
             }
             // "Luis Rubio, who heads the center, said": the relative clause belongs to the source.
             if s >= 3
