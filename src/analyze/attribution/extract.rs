@@ -1371,7 +1371,8 @@ fn verb_cand<'r>(
             .checked_sub(1)
             .and_then(|j| cx.np_left(j))
             .map(|s| (s, a_end));
-        let antecedent = antecedent.filter(|&(s, e)| cx.speaker_like(s, e));
+        // ("voters who say", "Democrats who fear": a plural noun is a group of speakers.)
+        let antecedent = antecedent.filter(|&(s, e)| cx.speaker_like(s, e) || cx.noun_end(e - 1));
         antecedent?;
         return Some(Cand {
             cue: (cs, ce),
