@@ -699,8 +699,16 @@ impl Ctx<'_, '_> {
                 && self.noun_end(s - 2)
             {
                 if let Some(s2) = self.np_left(s - 2) {
-                    let at_start =
-                        s2 == 0 || is_clause_mark(&toks[s2 - 1]) || punct(&toks[s2 - 1], &[':']);
+                    // (Also after a word that opens a clause: "But Sanders and his aides believe",
+                    // "said that doctors and medical experts warned".)
+                    let at_start = s2 == 0
+                        || is_clause_mark(&toks[s2 - 1])
+                        || punct(&toks[s2 - 1], &[':'])
+                        || (toks[s2 - 1].word
+                            && !self.inq[s2 - 1]
+                            && (self.rules.is(&toks[s2 - 1], w::COORDINATOR)
+                                || self.rules.is(&toks[s2 - 1], w::COMPLEMENTIZER)
+                                || self.rules.is(&toks[s2 - 1], w::CONTENT_END)));
                     if at_start && s - 1 - s2 <= 6 {
                         s = s2;
                     }

@@ -675,3 +675,9 @@ fn gerund_and_absolute_participles() {
     assert_eq!(a.source, "Reed");
     assert_eq!(a.content, "that the polls had closed");
 }
+
+#[test]
+fn coordinated_subject_after_a_clause_opener() {
+    let f = run("But Reed and his aides believe the race is close.");
+    assert_eq!(by_cue(&f, "believe").source, "Reed and his aides");
+}
