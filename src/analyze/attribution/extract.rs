@@ -436,7 +436,7 @@ impl Ctx<'_, '_> {
                     }
                     _ => break,
                 }
-            } else if punct(t, &['&', '/']) && k < j {
+            } else if punct(t, &['&', '/', '%']) && k < j {
                 start = k;
             } else {
                 break;
@@ -459,15 +459,25 @@ impl Ctx<'_, '_> {
     /// A cue word used as a noun: after a determiner or a possessive, or right before another cue.
     fn is_noun_use(&self, i: usize) -> bool {
         let toks = self.toks;
-        let prev_det = i > 0
-            && toks[i - 1].word
-            && (self.rules.is(&toks[i - 1], w::DETERMINER) || toks[i - 1].possessive);
         // "report shows": a verb that is also a noun, right before another cue ("said praise" is not).
         let noun_like = self
             .rules
             .cues
             .match_at(toks, i)
             .is_some_and(|(_, c)| c.mentions_noun);
+        // "Some say", "but some argue": a quantifier that stands alone (a role in the entities lexicon)
+        // is the subject, not a determiner of the cue word.
+        let standalone = |k: usize| {
+            self.is_role(k)
+                && (k == 0
+                    || !toks[k - 1].word
+                    || self.is_boundary(k - 1)
+                    || self.rules.is(&toks[k - 1], w::COORDINATOR))
+        };
+        let prev_det = i > 0
+            && toks[i - 1].word
+            && ((self.rules.is(&toks[i - 1], w::DETERMINER) && (noun_like || !standalone(i - 1)))
+                || toks[i - 1].possessive);
         let next_cue = noun_like
             && toks.get(i + 1).is_some_and(|n| n.word)
             && self
@@ -689,8 +699,16 @@ impl Ctx<'_, '_> {
                 && self.noun_end(s - 2)
             {
                 if let Some(s2) = self.np_left(s - 2) {
-                    let at_start =
-                        s2 == 0 || is_clause_mark(&toks[s2 - 1]) || punct(&toks[s2 - 1], &[':']);
+                    // (Also after a word that opens a clause: "But Sanders and his aides believe",
+                    // "said that doctors and medical experts warned".)
+                    let at_start = s2 == 0
+                        || is_clause_mark(&toks[s2 - 1])
+                        || punct(&toks[s2 - 1], &[':'])
+                        || (toks[s2 - 1].word
+                            && !self.inq[s2 - 1]
+                            && (self.rules.is(&toks[s2 - 1], w::COORDINATOR)
+                                || self.rules.is(&toks[s2 - 1], w::COMPLEMENTIZER)
+                                || self.rules.is(&toks[s2 - 1], w::CONTENT_END)));
                     if at_start && s - 1 - s2 <= 6 {
                         s = s2;
                     }
@@ -716,6 +734,43 @@ impl Ctx<'_, '_> {
                         s = s2;
                     }
                 }
+            }
+            // "people familiar with the talks say", "sources close to the campaign said": the head is
+            // before the adjective and its preposition.
+            if s >= 3
+                && toks[s - 1].word
+                && !toks[s - 1].upper
+                && self.is_boundary(s - 1)
+                && toks[s - 2].word
+                && self.rules.is(&toks[s - 2], w::POST_HEAD_ADJECTIVE)
+                && self.noun_end(s - 3)
+            {
+                if let Some(s2) = self.np_left(s - 3) {
+                    if left + 1 - s2 <= MAX_NP {
+                        s = s2;
+                    }
+                }
+            }
+            // "Four in 10 voters say", "About nine in 10 Democrats": a proportion opens the phrase.
+            let number = |k: usize| {
+                toks[k].word
+                    && (toks[k].norm.starts_with(|c: char| c.is_ascii_digit())
+                        || self.rules.is(&toks[k], w::NUMBER_WORD))
+            };
+            if s >= 2
+                && number(s)
+                && toks[s - 1].word
+                && self.rules.is(&toks[s - 1], w::RATIO_PREPOSITION)
+                && number(s - 2)
+            {
+                s -= 2;
+            }
+            if s >= 1
+                && number(s)
+                && toks[s - 1].word
+                && self.rules.is(&toks[s - 1], w::QUANTITY_MODIFIER)
+            {
+                s -= 1;
             }
             // "Luis Rubio, who heads the center, said": the relative clause belongs to the source.
             if s >= 3
@@ -1214,13 +1269,66 @@ fn verb_cand<'r>(
 
     // Participial cue after a comma: ", stressing that ...", ", adding ..." (source = this clause's speaker).
     if ing {
+        // "Noting that only one senator voted with them, Tester said …": a participial clause that
+        // opens the sentence reports what the subject of the main clause says or thinks.
+        if cs == 0 {
+            if !fwd_ok {
+                return None;
+            }
+            let k = (ce..n.min(ce + MAX_APPOSITION))
+                .find(|&k| punct(&toks[k], &[',']) && !cx.inq[k])?;
+            let (ss, se) = cx.subject_from(k + 1, n)?;
+            if !toks.get(se).is_some_and(|t| t.word && !cx.inq[se]) {
+                return None;
+            }
+            return Some(Cand {
+                cue: (cs, ce),
+                info,
+                phrase: false,
+                source: Some((ss, se)),
+                mode: Mode::Forward,
+                stop: Some(k),
+                back_end: 0,
+                fwd_start,
+                antecedent: None,
+            });
+        }
         let l = left?;
-        if !punct(&toks[l], &[',']) || !fwd_ok {
+        let lt = &toks[l];
+        // ", saying …" / "…,” adding that …" (the comma inside the quotation), "… and saying …".
+        let after_comma =
+            punct(lt, &[',']) || (is_close_quote(lt.bare) && l > 0 && punct(&toks[l - 1], &[',']));
+        let word_before = lt.word && !cx.inq[l];
+        let coord = word_before && rules.is(lt, w::COORDINATOR) && !prev.is_empty();
+        // "defended the plan by citing a poll", "after saying that …": the clause subject speaks.
+        let gerund = word_before && rules.is(lt, w::GERUND_PREPOSITION);
+        if !fwd_ok {
+            return None;
+        }
+        // "with 30 percent of voters saying …": the noun phrase of the absolute phrase speaks.
+        if word_before && !after_comma && !coord && !gerund {
+            let s = cx.np_left(l)?;
+            if s == 0 || !rules.is(&toks[s - 1], w::ABSOLUTE_PREPOSITION) || cx.inq[s - 1] {
+                return None;
+            }
+            return Some(Cand {
+                cue: (cs, ce),
+                info,
+                phrase: false,
+                source: Some((s, l + 1)),
+                mode: Mode::Forward,
+                stop: None,
+                back_end: 0,
+                fwd_start,
+                antecedent: None,
+            });
+        }
+        if !(after_comma || coord || gerund) {
             return None;
         }
         let source = match prev.last() {
             Some(p) => p.source,
-            None => cx.subject_at_start(l),
+            None => cx.clause_subject_before(l),
         };
         source?;
         return Some(Cand {
@@ -1271,7 +1379,8 @@ fn verb_cand<'r>(
             .checked_sub(1)
             .and_then(|j| cx.np_left(j))
             .map(|s| (s, a_end));
-        let antecedent = antecedent.filter(|&(s, e)| cx.speaker_like(s, e));
+        // ("voters who say", "Democrats who fear": a plural noun is a group of speakers.)
+        let antecedent = antecedent.filter(|&(s, e)| cx.speaker_like(s, e) || cx.noun_end(e - 1));
         antecedent?;
         return Some(Cand {
             cue: (cs, ce),
@@ -1289,7 +1398,22 @@ fn verb_cand<'r>(
     let prep_next = ce < n
         && toks[ce].word
         && (cx.is_boundary(ce) || rules.is(&toks[ce], w::AGENT_PREPOSITION));
-    if !t.word && (is_close_quote(t.bare) || punct(t, &[','])) && cs == cs0 && !prep_next {
+    // "“…,” Morton Blackwell, a committeeman from Virginia, told AFP.": the comma closes an apposition
+    // of the speaker before the cue; what follows the cue is its object, not an inverted source.
+    let appositive_subject = || {
+        punct(t, &[','])
+            && l > 0
+            && !is_close_quote(toks[l - 1].bare)
+            && cx
+                .appositive_source(l)
+                .is_some_and(|(s, e)| cx.speaker_like(s, e))
+    };
+    if !t.word
+        && (is_close_quote(t.bare) || punct(t, &[',']))
+        && cs == cs0
+        && !prep_next
+        && !appositive_subject()
+    {
         if let Some(mut se) = cx.np_right(ce, true) {
             // "said one GOP source in the room."
             if se < n

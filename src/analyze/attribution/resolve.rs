@@ -435,11 +435,15 @@ impl<'a> Resolver<'a> {
                     };
                 }
             }
-            let name: Vec<Tok> = toks
+            let mut name: Vec<Tok> = toks
                 .iter()
                 .filter(|t| t.word && !rules.is(t, w::DETERMINER))
                 .cloned()
                 .collect();
+            if name.is_empty() {
+                // A quantifier standing alone ("Some say"): the phrase itself.
+                name = toks.iter().filter(|t| t.word).cloned().collect();
+            }
             let entity_speaker = parts
                 .entities
                 .iter()

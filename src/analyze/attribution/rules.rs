@@ -116,6 +116,12 @@ pub(crate) mod w {
     pub const EVIDENCE_NOUN: u32 = 1 << 14;
     pub const NAME_PREPOSITION: u32 = 1 << 15;
     pub const TIME_MODIFIER: u32 = 1 << 16;
+    pub const GERUND_PREPOSITION: u32 = 1 << 17;
+    pub const ABSOLUTE_PREPOSITION: u32 = 1 << 18;
+    pub const POST_HEAD_ADJECTIVE: u32 = 1 << 19;
+    pub const RATIO_PREPOSITION: u32 = 1 << 20;
+    pub const NUMBER_WORD: u32 = 1 << 21;
+    pub const QUANTITY_MODIFIER: u32 = 1 << 22;
 }
 
 /// Every normalized word the lexicons use, interned: tokens carry the id of their `norm`, so phrase and
@@ -526,6 +532,12 @@ impl AttributionRules {
                 "relative_pronoun" => v.flag(&lower(), w::RELATIVE_PRONOUN),
                 "free_relative" => v.flag(&lower(), w::FREE_RELATIVE),
                 "apposition_opener" => v.flag(&lower(), w::APPOSITION_OPENER),
+                "gerund_preposition" => v.flag(&lower(), w::GERUND_PREPOSITION),
+                "absolute_preposition" => v.flag(&lower(), w::ABSOLUTE_PREPOSITION),
+                "post_head_adjective" => v.flag(&lower(), w::POST_HEAD_ADJECTIVE),
+                "ratio_preposition" => v.flag(&lower(), w::RATIO_PREPOSITION),
+                "number_word" => v.flag(&lower(), w::NUMBER_WORD),
+                "quantity_modifier" => v.flag(&lower(), w::QUANTITY_MODIFIER),
                 "document_preposition" => {
                     let lemma = lower();
                     v.flag(&lemma, w::DOCUMENT_PREPOSITION);

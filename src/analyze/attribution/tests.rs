@@ -633,3 +633,51 @@ fn participial_adjunct_ends_an_infinitive_content() {
         run("The ministry has pledged to keep up its support, defying a threat by its neighbours.");
     assert_eq!(by_cue(&f, "has pledged").content, "to keep up its support");
 }
+
+#[test]
+fn quantifier_subjects_speak() {
+    let f = run("Some say the plan will fail.");
+    let a = by_cue(&f, "say");
+    assert_eq!(a.source, "Some");
+    assert_eq!(a.content, "the plan will fail.");
+    assert_eq!(a.skind, "anonymous");
+    let f = run("Many argued that the vote was rigged.");
+    assert_eq!(by_cue(&f, "argued").source, "Many");
+    // A quantifier before a verb that is also a noun is a determiner: no attribution.
+    assert!(run("He won several states on Tuesday.").is_empty());
+    assert!(run("She did well in many states that night.").is_empty());
+}
+
+#[test]
+fn object_after_apposition_is_not_an_inverted_source() {
+    let t = "“We will win,” Ann Reed, a senator from Ohio, told the radio station.";
+    let f = run(t);
+    let a = by_cue(&f, "told");
+    assert_eq!(a.source, "Ann Reed, a senator from Ohio,");
+    assert_eq!(a.speaker, "Ann Reed");
+    assert_eq!(a.content, "“We will win,”");
+}
+
+#[test]
+fn gerund_and_absolute_participles() {
+    let f = run("The mayor defended the budget by arguing that taxes would fall.");
+    let a = by_cue(&f, "arguing");
+    assert_eq!(a.source, "The mayor");
+    assert_eq!(a.content, "that taxes would fall.");
+    let f = run("Support grew, with most voters saying the plan was fair.");
+    let a = by_cue(&f, "saying");
+    assert_eq!(a.source, "most voters");
+    assert_eq!(a.content, "the plan was fair.");
+    let f = run("On Sunday, Senator Reed changed course, warning that the deal was dead.");
+    assert_eq!(by_cue(&f, "warning").source, "Senator Reed");
+    let f = run("Noting that the polls had closed, Reed said the count would take days.");
+    let a = by_cue(&f, "Noting");
+    assert_eq!(a.source, "Reed");
+    assert_eq!(a.content, "that the polls had closed");
+}
+
+#[test]
+fn coordinated_subject_after_a_clause_opener() {
+    let f = run("But Reed and his aides believe the race is close.");
+    assert_eq!(by_cue(&f, "believe").source, "Reed and his aides");
+}
