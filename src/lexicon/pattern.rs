@@ -6,34 +6,39 @@
 //! letter classes (`\b`, `\p{L}`) keep the regex engine off its lazy DFA on non-ASCII text, and compiling
 //! case-insensitive Unicode classes is slow (a large share of start-up). A [`Pattern`] therefore holds a
 //! *prefilter*: the same pattern rewritten so that it matches a superset of what the original matches
-//! ([`prefilter_source`]), which is fast to compile and to run. The exact regex is compiled the first time
-//! the prefilter accepts a haystack, and only then runs. Results are exactly those of the original regex.
+//! ([`prefilter_source`]), which is fast to compile and to run. Both are compiled on first need (and a
+//! [`Gate`] in front of a list of patterns often means never): the exact regex the first time the prefilter
+//! accepts a haystack, and only then does it run. Results are exactly those of the original regex.
 
 use regex::Regex;
 use std::sync::OnceLock;
 
-/// A lexicon pattern: prefilter now, exact regex on first need (see the module docs).
+/// A lexicon pattern: prefilter and exact regex, each compiled on first need (see the module docs).
 #[derive(Debug, Clone)]
 pub struct Pattern {
     source: String,
-    prefilter: Option<Regex>,
+    /// The prefilter's source ([`prefilter_source`]), when the rewrite changes anything.
+    prefilter_source: Option<String>,
+    prefilter: OnceLock<Option<Regex>>,
     exact: OnceLock<Option<Regex>>,
 }
 
 impl Pattern {
-    /// A pattern for `source` (full regex syntax, flags written into it, e.g. `(?i)`). The exact regex is
-    /// compiled at once when `eager` (lexicons from users, so that any error is reported at start-up with
-    /// its location) or when there is no prefilter, and otherwise on first need (the built-in lexicons,
-    /// whose patterns a test compiles). A lazy pattern that fails to compile never matches.
+    /// A pattern for `source` (full regex syntax, flags written into it, e.g. `(?i)`). With `eager` (lexicons
+    /// from users, so that any error is reported at start-up with its location) both regexes are compiled
+    /// at once; otherwise (the built-in lexicons, whose patterns a test compiles) each is compiled the first
+    /// time it is needed, and a pattern that fails to compile never matches.
     pub fn new(source: &str, eager: bool) -> Result<Self, regex::Error> {
         let p = Pattern {
             source: source.to_string(),
-            prefilter: prefilter_source(source).and_then(|f| Regex::new(&f).ok()),
+            prefilter_source: prefilter_source(source),
+            prefilter: OnceLock::new(),
             exact: OnceLock::new(),
         };
-        if eager || p.prefilter.is_none() {
+        if eager {
             let re = Regex::new(source)?;
             let _ = p.exact.set(Some(re));
+            p.prefilter();
         }
         Ok(p)
     }
@@ -42,7 +47,8 @@ impl Pattern {
     pub fn from_regex(re: Regex) -> Self {
         let p = Pattern {
             source: re.as_str().to_string(),
-            prefilter: prefilter_source(re.as_str()).and_then(|f| Regex::new(&f).ok()),
+            prefilter_source: prefilter_source(re.as_str()),
+            prefilter: OnceLock::new(),
             exact: OnceLock::new(),
         };
         let _ = p.exact.set(Some(re));
@@ -56,14 +62,13 @@ impl Pattern {
     /// The source to take gate literals from ([`Gate::new`]): the prefilter's when there is one (same
     /// literals, and much cheaper to parse than the Unicode classes of the original).
     pub fn gate_source(&self) -> &str {
-        self.prefilter
-            .as_ref()
-            .map_or(self.source.as_str(), Regex::as_str)
+        self.prefilter_source.as_deref().unwrap_or(&self.source)
     }
 
-    /// The prefilter, if the pattern has one.
+    /// The prefilter (compiled on first call), if the pattern has one.
     pub fn prefilter(&self) -> Option<&Regex> {
-        self.prefilter.as_ref()
+        let src = self.prefilter_source.as_deref()?;
+        self.prefilter.get_or_init(|| Regex::new(src).ok()).as_ref()
     }
 
     /// The exact regex, compiled on first call. `None` only when the pattern cannot be compiled (a size
@@ -76,7 +81,7 @@ impl Pattern {
 
     /// The exact regex when `hay` may match (its prefilter accepts it), else `None`.
     pub fn candidate(&self, hay: &str) -> Option<&Regex> {
-        if self.prefilter.as_ref().is_some_and(|f| !f.is_match(hay)) {
+        if self.prefilter().is_some_and(|f| !f.is_match(hay)) {
             return None;
         }
         self.exact()
