@@ -699,8 +699,8 @@ impl Ctx<'_, '_> {
                 && self.noun_end(s - 2)
             {
                 if let Some(s2) = self.np_left(s - 2) {
-                    // (Also after a word that opens a clause: "But Sanders and his aides believe",
-                    // "said that doctors and medical experts warned".)
+                    // (Also after a word that opens a clause: "But Reyes and her advisers believe",
+                    // "said that engineers and safety inspectors warned".)
                     let at_start = s2 == 0
                         || is_clause_mark(&toks[s2 - 1])
                         || punct(&toks[s2 - 1], &[':'])
@@ -1305,7 +1305,7 @@ fn verb_cand<'r>(
         if !fwd_ok {
             return None;
         }
-        // "with 30 percent of voters saying …": the noun phrase of the absolute phrase speaks.
+        // "with 28 percent of residents saying …": the noun phrase of the absolute phrase speaks.
         if word_before && !after_comma && !coord && !gerund {
             let s = cx.np_left(l)?;
             if s == 0 || !rules.is(&toks[s - 1], w::ABSOLUTE_PREPOSITION) || cx.inq[s - 1] {
@@ -1398,7 +1398,7 @@ fn verb_cand<'r>(
     let prep_next = ce < n
         && toks[ce].word
         && (cx.is_boundary(ce) || rules.is(&toks[ce], w::AGENT_PREPOSITION));
-    // "“…,” Morton Blackwell, a committeeman from Virginia, told AFP.": the comma closes an apposition
+    // "“…,” Dana Okafor, a delegate from Ohio, told AFP.": the comma closes an apposition
     // of the speaker before the cue; what follows the cue is its object, not an inverted source.
     let appositive_subject = || {
         punct(t, &[','])
