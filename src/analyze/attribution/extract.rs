@@ -39,6 +39,52 @@ struct Cand<'r> {
     fwd_start: usize,
 }
 
+impl<'r> Cand<'r> {
+    /// A candidate whose content follows the cue (from `fwd_start`).
+    fn forward(
+        cue: (usize, usize),
+        info: &'r CueInfo,
+        phrase: bool,
+        source: Option<(usize, usize)>,
+        stop: Option<usize>,
+        fwd_start: usize,
+    ) -> Self {
+        Cand {
+            cue,
+            info,
+            phrase,
+            source,
+            mode: Mode::Forward,
+            antecedent: None,
+            stop,
+            back_end: 0,
+            fwd_start,
+        }
+    }
+
+    /// A candidate whose content precedes the cue (up to `back_end`).
+    fn backward(
+        cue: (usize, usize),
+        info: &'r CueInfo,
+        phrase: bool,
+        source: Option<(usize, usize)>,
+        stop: Option<usize>,
+        back_end: usize,
+    ) -> Self {
+        Cand {
+            cue,
+            info,
+            phrase,
+            source,
+            mode: Mode::Backward,
+            antecedent: None,
+            stop,
+            back_end,
+            fwd_start: 0,
+        }
+    }
+}
+
 /// A provisional attribution in document coordinates (token ranges index the article's token list).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Raw<'r> {
@@ -1144,17 +1190,14 @@ fn evidence_cand<'r>(cx: &Ctx<'_, 'r>) -> Option<Cand<'r>> {
         return None;
     }
     let info = cx.rules.evidence_cues.get(&first.id)?;
-    Some(Cand {
-        cue: (0, 1),
+    Some(Cand::forward(
+        (0, 1),
         info,
-        phrase: true,
-        source: Some((1, comma)),
-        mode: Mode::Forward,
-        stop: None,
-        back_end: 0,
-        fwd_start: comma + 1,
-        antecedent: None,
-    })
+        true,
+        Some((1, comma)),
+        None,
+        comma + 1,
+    ))
 }
 
 /// "according to X": the source follows; the content is the rest of the clause.
@@ -1174,17 +1217,7 @@ fn phrase_cand<'r>(cx: &Ctx<'_, 'r>, cs: usize, ce: usize, info: &'r CueInfo) ->
         if !has_material(toks, s, n) {
             return None;
         }
-        return Some(Cand {
-            cue: (cs, ce),
-            info,
-            phrase: true,
-            source,
-            mode: Mode::Forward,
-            stop: None,
-            back_end: 0,
-            fwd_start: s,
-            antecedent: None,
-        });
+        return Some(Cand::forward((cs, ce), info, true, source, None, s));
     }
     // "content, according to X." (or a mid-sentence insert: take what precedes); at the end of the
     // sentence the source keeps its apposition ("according to Brian Wieser, an analyst at …").
@@ -1199,17 +1232,14 @@ fn phrase_cand<'r>(cx: &Ctx<'_, 'r>, cs: usize, ce: usize, info: &'r CueInfo) ->
     } else {
         end
     };
-    Some(Cand {
-        cue: (cs, ce),
+    Some(Cand::backward(
+        (cs, ce),
         info,
-        phrase: true,
+        true,
         source,
-        mode: Mode::Backward,
-        stop: Some(end),
+        Some(end),
         back_end,
-        fwd_start: 0,
-        antecedent: None,
-    })
+    ))
 }
 
 /// A reporting verb at `cs..ce`.
@@ -1281,17 +1311,14 @@ fn verb_cand<'r>(
             if !toks.get(se).is_some_and(|t| t.word && !cx.inq[se]) {
                 return None;
             }
-            return Some(Cand {
-                cue: (cs, ce),
+            return Some(Cand::forward(
+                (cs, ce),
                 info,
-                phrase: false,
-                source: Some((ss, se)),
-                mode: Mode::Forward,
-                stop: Some(k),
-                back_end: 0,
+                false,
+                Some((ss, se)),
+                Some(k),
                 fwd_start,
-                antecedent: None,
-            });
+            ));
         }
         let l = left?;
         let lt = &toks[l];
@@ -1311,17 +1338,14 @@ fn verb_cand<'r>(
             if s == 0 || !rules.is(&toks[s - 1], w::ABSOLUTE_PREPOSITION) || cx.inq[s - 1] {
                 return None;
             }
-            return Some(Cand {
-                cue: (cs, ce),
+            return Some(Cand::forward(
+                (cs, ce),
                 info,
-                phrase: false,
-                source: Some((s, l + 1)),
-                mode: Mode::Forward,
-                stop: None,
-                back_end: 0,
+                false,
+                Some((s, l + 1)),
+                None,
                 fwd_start,
-                antecedent: None,
-            });
+            ));
         }
         if !(after_comma || coord || gerund) {
             return None;
@@ -1331,17 +1355,14 @@ fn verb_cand<'r>(
             None => cx.clause_subject_before(l),
         };
         source?;
-        return Some(Cand {
-            cue: (cs, ce),
+        return Some(Cand::forward(
+            (cs, ce),
             info,
-            phrase: false,
+            false,
             source,
-            mode: Mode::Forward,
-            stop: Some(l),
-            back_end: 0,
+            Some(l),
             fwd_start,
-            antecedent: None,
-        });
+        ));
     }
 
     let l = left?;
@@ -1356,17 +1377,14 @@ fn verb_cand<'r>(
             None => cx.subject_at_start(l),
         };
         source?;
-        return Some(Cand {
-            cue: (cs, ce),
+        return Some(Cand::forward(
+            (cs, ce),
             info,
-            phrase: false,
+            false,
             source,
-            mode: Mode::Forward,
-            stop: Some(l),
-            back_end: 0,
+            Some(l),
             fwd_start,
-            antecedent: None,
-        });
+        ));
     }
     // A relative pronoun: "Trump, who said …" — the source is the pronoun, the speaker its antecedent.
     if t.word && rules.is(t, w::RELATIVE_PRONOUN) && fwd_ok && l > 0 {
@@ -1383,15 +1401,8 @@ fn verb_cand<'r>(
         let antecedent = antecedent.filter(|&(s, e)| cx.speaker_like(s, e) || cx.noun_end(e - 1));
         antecedent?;
         return Some(Cand {
-            cue: (cs, ce),
-            info,
-            phrase: false,
-            source: Some((l, l + 1)),
-            mode: Mode::Forward,
-            stop: None,
-            back_end: 0,
-            fwd_start,
             antecedent,
+            ..Cand::forward((cs, ce), info, false, Some((l, l + 1)), None, fwd_start)
         });
     }
     // Inverted order: "“…,” said X" / "…, said X."
@@ -1436,17 +1447,14 @@ fn verb_cand<'r>(
             let rest_ends = se >= n || punct(&toks[se], &['.', '!', '?', ',']);
             if rest_ends && cx.speaker_like_as(ce, se, true) && has_material(toks, 0, l) {
                 let back_end = if is_close_quote(t.bare) { l + 1 } else { l };
-                return Some(Cand {
-                    cue: (cs, ce),
+                return Some(Cand::backward(
+                    (cs, ce),
                     info,
-                    phrase: false,
-                    source: Some((ce, se)),
-                    mode: Mode::Backward,
-                    stop: Some(l),
+                    false,
+                    Some((ce, se)),
+                    Some(l),
                     back_end,
-                    fwd_start: 0,
-                    antecedent: None,
-                });
+                ));
             }
         }
     }
@@ -1489,17 +1497,14 @@ fn verb_cand<'r>(
     let prefer_back =
         after_quote || (back_possible && (opens_with_boundary || (fwd_words <= 3 && !fwd_quoted)));
     if fwd_ok && !prefer_back {
-        return Some(Cand {
-            cue: (cs, ce),
+        return Some(Cand::forward(
+            (cs, ce),
             info,
-            phrase: false,
-            source: Some((ss, se)),
-            mode: Mode::Forward,
-            stop: None,
-            back_end: 0,
+            false,
+            Some((ss, se)),
+            None,
             fwd_start,
-            antecedent: None,
-        });
+        ));
     }
     // "…, X said." / "“…,” X said."
     let b = ss.checked_sub(1)?;
@@ -1514,17 +1519,14 @@ fn verb_cand<'r>(
     if !has_material(toks, 0, back_end) && !(0..back_end).any(|k| cx.inq[k]) {
         return None;
     }
-    Some(Cand {
-        cue: (cs, ce),
+    Some(Cand::backward(
+        (cs, ce),
         info,
-        phrase: false,
-        source: Some((ss, se)),
-        mode: Mode::Backward,
-        stop: Some(b),
+        false,
+        Some((ss, se)),
+        Some(b),
         back_end,
-        fwd_start: 0,
-        antecedent: None,
-    })
+    ))
 }
 
 /// Longest speaker phrase before a colon in "Speaker: what they said" headlines and transcripts.
@@ -1573,15 +1575,12 @@ fn colon_cand<'r>(cx: &Ctx<'_, 'r>, headline: bool) -> Option<Cand<'r>> {
         return None;
     }
     let info = &cx.rules.colon_cue;
-    Some(Cand {
-        cue: (c, c + 1),
+    Some(Cand::forward(
+        (c, c + 1),
         info,
-        phrase: false,
-        source: Some((0, c)),
-        mode: Mode::Forward,
-        stop: None,
-        back_end: 0,
-        fwd_start: c + 1,
-        antecedent: None,
-    })
+        false,
+        Some((0, c)),
+        None,
+        c + 1,
+    ))
 }
