@@ -43,18 +43,6 @@ impl Pattern {
         Ok(p)
     }
 
-    /// A pattern around an already compiled regex.
-    pub fn from_regex(re: Regex) -> Self {
-        let p = Pattern {
-            source: re.as_str().to_string(),
-            prefilter_source: prefilter_source(re.as_str()),
-            prefilter: OnceLock::new(),
-            exact: OnceLock::new(),
-        };
-        let _ = p.exact.set(Some(re));
-        p
-    }
-
     pub fn as_str(&self) -> &str {
         &self.source
     }
