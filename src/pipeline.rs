@@ -148,9 +148,10 @@ impl Collector {
             &rec.outlet,
             sides.map(|s| (s.side.as_str(), s.attributions)),
         );
-        self.agg
-            .words
-            .add_article(&rec.outlet, rec.keyness_words.iter().map(String::as_str));
+        self.agg.words.add_article_counts(
+            &rec.outlet,
+            rec.keyness_words.iter().map(|(w, n)| (w.as_str(), *n)),
+        );
         let terms = rec
             .loaded_terms
             .iter()

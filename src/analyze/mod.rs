@@ -9,6 +9,7 @@ pub mod sourcing;
 use crate::input::{Document, OutletRules};
 use crate::lexicon::{LexiconSet, MatchView};
 use crate::text::{self, CharIndex, LineRule, Region, TextModel, TextRules, Voice};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -186,9 +187,11 @@ pub struct ArticleRecord {
     pub warnings: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub text: Option<String>,
-    /// Lower-cased authorial-voice words (headline and body), for keyness; not written out.
+    /// Lower-cased authorial-voice words (headline and body) with their number of occurrences, each word
+    /// once, for keyness; not written out. Counted here, in the worker, so that the single thread that
+    /// records articles only adds one count per distinct word.
     #[serde(skip)]
-    pub keyness_words: Vec<String>,
+    pub keyness_words: Vec<(String, u64)>,
 }
 
 /// Everything compiled from the lexicons once per run.
@@ -468,8 +471,9 @@ pub(crate) fn count_tokens(model: &TextModel, start: usize, end: usize) -> usize
 }
 
 /// Lower-cased word tokens in authorial voice in the headline and body that contain a letter (numbers are
-/// left out of keyness).
-fn keyness_words(text: &str, model: &TextModel) -> Vec<String> {
+/// left out of keyness), counted: each distinct word once with its number of occurrences, in no particular
+/// order (the keyness statistics do not depend on it).
+fn keyness_words(text: &str, model: &TextModel) -> Vec<(String, u64)> {
     // Tokens and voice runs are both sorted: walk the runs with a cursor instead of a binary search per
     // token (same result as `model.voice_at`).
     let mut run = 0usize;
@@ -482,7 +486,7 @@ fn keyness_words(text: &str, model: &TextModel) -> Vec<String> {
             _ => Voice::Authorial,
         }
     };
-    model
+    let words = model
         .tokens
         .iter()
         .filter(|t| {
@@ -492,16 +496,26 @@ fn keyness_words(text: &str, model: &TextModel) -> Vec<String> {
             ) && voice_at(t.start) == Voice::Authorial
         })
         .filter_map(|t| text.get(t.start..t.end))
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .map(|w| {
-            // Most words are ASCII: lower-case them in one allocation (same result as the general path).
-            if w.is_ascii() {
-                w.to_ascii_lowercase()
-            } else {
-                w.to_lowercase().replace('\u{2019}', "'")
+        .filter(|w| w.chars().any(char::is_alphabetic));
+    let mut counts: FxHashMap<String, u64> = FxHashMap::default();
+    // Lower-cased into one reused buffer; a String is allocated only for a word not seen before.
+    let mut lower = String::new();
+    for w in words {
+        lower.clear();
+        if w.is_ascii() {
+            lower.push_str(w);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&w.to_lowercase().replace('\u{2019}', "'"));
+        }
+        match counts.get_mut(lower.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                counts.insert(lower.clone(), 1);
             }
-        })
-        .collect()
+        }
+    }
+    counts.into_iter().collect()
 }
 
 /// Finds the attributions whose content contains a span without scanning every attribution per query

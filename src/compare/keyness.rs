@@ -29,9 +29,10 @@
 //! outlet keeps a sparse `id → count` map, so per-article streaming and shard merging stay cheap for
 //! vocabularies of hundreds of thousands of terms.
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Per-outlet term counts, built article by article and mergeable across shards.
 ///
@@ -42,13 +43,13 @@ use std::collections::{BTreeMap, HashMap};
 #[serde(try_from = "TermCountsRepr")]
 pub struct TermCounts {
     /// Interned vocabulary: term → id (each string stored once).
-    index: HashMap<Box<str>, u32>,
+    index: FxHashMap<Box<str>, u32>,
     outlets: BTreeMap<String, OutletTerms>,
 }
 
 #[derive(Debug, Clone, Default)]
 struct OutletTerms {
-    counts: HashMap<u32, u64>,
+    counts: FxHashMap<u32, u64>,
     total: u64,
 }
 
@@ -152,7 +153,7 @@ impl PartialEq for TermCounts {
 }
 
 /// Id of `term` in the vocabulary, adding it if new (each string is stored once).
-fn intern(index: &mut HashMap<Box<str>, u32>, term: &str) -> u32 {
+fn intern(index: &mut FxHashMap<Box<str>, u32>, term: &str) -> u32 {
     if let Some(&id) = index.get(term) {
         return id;
     }
@@ -178,16 +179,26 @@ impl TermCounts {
     /// Count the tokens of one article for `outlet` (each item is one occurrence of a term). The outlet is
     /// registered even when the article has no terms.
     pub fn add_article<'a>(&mut self, outlet: &str, terms: impl IntoIterator<Item = &'a str>) {
+        self.add_article_counts(outlet, terms.into_iter().map(|t| (t, 1)));
+    }
+
+    /// Count one article for `outlet` from `(term, occurrences)` pairs (a term may appear in several pairs).
+    /// The outlet is registered even when the article has no terms.
+    pub fn add_article_counts<'a>(
+        &mut self,
+        outlet: &str,
+        terms: impl IntoIterator<Item = (&'a str, u64)>,
+    ) {
         if !self.outlets.contains_key(outlet) {
             self.outlets
                 .insert(outlet.to_string(), OutletTerms::default());
         }
         if let Some(o) = self.outlets.get_mut(outlet) {
-            for t in terms {
+            for (t, n) in terms {
                 let id = intern(&mut self.index, t);
                 let slot = o.counts.entry(id).or_default();
-                *slot = slot.saturating_add(1);
-                o.total = o.total.saturating_add(1);
+                *slot = slot.saturating_add(n);
+                o.total = o.total.saturating_add(n);
             }
         }
     }
@@ -554,6 +565,21 @@ mod tests {
             .all(|r| ["the", "peace", "conflict"].contains(&r.term.as_str())));
         assert_eq!(rows.len(), 9);
         assert!(keyness(&toy(), 0, 1).is_empty());
+    }
+
+    #[test]
+    fn counted_articles_equal_repeated_terms() {
+        let mut one_by_one = TermCounts::new();
+        one_by_one.add_article("A", ["war", "peace", "war", "talks"]);
+        one_by_one.add_article("B", []);
+        let mut counted = TermCounts::new();
+        // Order of pairs and a term split over two pairs do not matter.
+        counted.add_article_counts("A", [("talks", 1), ("war", 1), ("peace", 1), ("war", 1)]);
+        counted.add_article_counts("B", []);
+        assert_eq!(one_by_one, counted);
+        assert_eq!(counted.count("A", "war"), 2);
+        assert_eq!(counted.total("A"), 4);
+        assert_eq!(counted.outlets().collect::<Vec<_>>(), ["A", "B"]);
     }
 
     #[test]
