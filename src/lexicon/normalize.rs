@@ -104,9 +104,13 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>) {
             .iter()
             .position(|b| !b.is_ascii_alphanumeric())
             .map_or(bytes.len(), |n| i + n);
-        for (k, b) in bytes[i..run].iter().enumerate() {
-            view.push(b.to_ascii_lowercase() as char);
-            map.push((i + k) as u32);
+        if let Some(letters) = text.get(i..run) {
+            let at = view.len();
+            view.push_str(letters);
+            if let Some(copied) = view.get_mut(at..) {
+                copied.make_ascii_lowercase();
+            }
+            map.extend((i..run).map(|k| k as u32));
         }
         if run >= bytes.len() {
             break;
