@@ -414,16 +414,21 @@ fn one_paragraph(bytes: usize) -> String {
 #[test]
 fn article_of_20_mb_in_one_paragraph() {
     let t = tmp();
-    // Debug builds are ~15× slower: a smaller article there, the 60 s bound applies to release (CI) builds.
+    // Debug builds are ~15× slower: a smaller article there. No wall-clock bound here (speed is measured by
+    // the benchmarks, and a bound flakes on a loaded machine): `analyze_in`'s 300 s timeout catches a hang
+    // or a quadratic blow-up, and `analysis_time_is_linear` checks the scaling.
     let size = if release() { 20 << 20 } else { 512 << 10 };
     let f = write(t.path(), "huge.txt", one_paragraph(size));
     let start = Instant::now();
     let run = analyze_in(t.path(), &[&f], &[]);
-    let took = start.elapsed();
-    eprintln!("{} MB in one paragraph: {took:?}", size >> 20);
+    eprintln!("{} MB in one paragraph: {:?}", size >> 20, start.elapsed());
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let bound = Duration::from_secs(if release() { 60 } else { 300 });
-    assert!(took < bound, "{took:?}");
+    assert_eq!(run.report()["run"]["analyzed"], 1);
+    // Every repeated unit holds a quotation with its speaker: the findings scale with the text.
+    let units = size / 110;
+    let table = fs::read_to_string(run.out.join("attributions.csv")).unwrap_or_default();
+    let atts = table.lines().count().saturating_sub(1);
+    assert!(atts >= units, "{atts} attributions for about {units} units");
 }
 
 #[test]
