@@ -345,7 +345,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
         inputs: a.inputs.clone(),
         out: a.out.clone(),
         jobs: a.jobs.unwrap_or(0),
-        input: input_options(&a.fields, a.keep_going, &engine),
+        input: input_options(&a.fields, a.keep_going, engine),
         include_text: a.include_text,
         shard: a.shard,
         charts: a.charts.formats(),
@@ -363,7 +363,7 @@ fn cmd_analyze(a: AnalyzeArgs) -> anyhow::Result<i32> {
     );
     let progress = Bar { bar };
     remove_staging_on_interrupt(&a.out);
-    let outcome = pipeline::run(&cfg, &engine, &progress)
+    let outcome = pipeline::run(&cfg, engine, &progress)
         .with_context(|| format!("analyze into {}", a.out.display()))?;
     progress.bar.finish_and_clear();
     let run = &outcome.report.run;
@@ -422,8 +422,8 @@ fn cmd_score(s: ScoreArgs) -> anyhow::Result<i32> {
     if !s.file.exists() && s.file.as_os_str() != "-" {
         bail!("input not found: {}", s.file.display());
     }
-    let doc = first_document(&s.file, &input_options(&s.fields, false, &engine))?;
-    let rec = analyze::analyze(&doc, &engine, false);
+    let doc = first_document(&s.file, &input_options(&s.fields, false, engine))?;
+    let rec = analyze::analyze(&doc, engine, false);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match s.format {
@@ -431,7 +431,7 @@ fn cmd_score(s: ScoreArgs) -> anyhow::Result<i32> {
             serde_json::to_writer_pretty(&mut out, &rec)?;
             writeln!(out)?;
         }
-        ScoreFormat::Text => crate::report::human::write(&mut out, &doc, &rec, &engine)?,
+        ScoreFormat::Text => crate::report::human::write(&mut out, &doc, &rec, engine)?,
     }
     if let Some(dir) = &s.chart {
         let reference = s.reference.as_deref().map(read_report).transpose()?;
@@ -511,7 +511,7 @@ fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
     match e {
         EvalCommand::Ptc { dir, lex, json } => {
             let engine = engine(&lex)?;
-            let r = crate::eval::run::ptc(&dir, &engine)?;
+            let r = crate::eval::run::ptc(&dir, engine)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &r)?;
                 writeln!(out)?;
@@ -532,7 +532,7 @@ fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
             json,
         } => {
             let engine = engine(&lex)?;
-            let r = crate::eval::run::polnear(&dir, &split, &engine)?;
+            let r = crate::eval::run::polnear(&dir, &split, engine)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &r)?;
                 writeln!(out)?;
@@ -542,7 +542,7 @@ fn cmd_eval(e: EvalCommand) -> anyhow::Result<i32> {
         }
         EvalCommand::Babe { file, lex, json } => {
             let engine = engine(&lex)?;
-            let s = crate::eval::run::babe(&file, &engine)?;
+            let s = crate::eval::run::babe(&file, engine)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &s)?;
                 writeln!(out)?;
