@@ -6,10 +6,11 @@ use crate::analyze::{self, ArticleRecord, Engine};
 use crate::compare::Aggregator;
 use crate::input::{self, InputOptions, Item};
 use crate::report::{
-    LexiconInfo, OutputWriter, Report, RunInfo, Skipped, ToolInfo, SCHEMA_VERSION,
+    Encoded, LexiconInfo, OutputWriter, Report, RunInfo, Skipped, ToolInfo, SCHEMA_VERSION,
 };
 use crate::{Error, Result};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Articles analyzed together before their output is written.
@@ -113,12 +114,60 @@ pub fn lexicon_infos(engine: &Engine) -> Vec<LexiconInfo> {
         .collect()
 }
 
+/// What the collecting thread needs of one analyzed article: the inputs of the aggregates and the encoded
+/// outputs. It is built from the full record by the worker that analyzed the article, so that encoding the
+/// outputs and freeing the record happen in parallel; the one thread that writes in input order then only
+/// adds counts and copies bytes (that thread is what limits the gain from more threads).
+pub struct Recorded {
+    outlet: String,
+    word_count: usize,
+    metrics: BTreeMap<String, Option<f64>>,
+    /// Attributions per side, for the sides a speaker was placed on.
+    sides: Vec<(String, usize)>,
+    keyness_words: Vec<(String, u64)>,
+    /// The loaded terms in the outlet's own voice.
+    authorial_terms: Vec<String>,
+    warned: bool,
+    encoded: Encoded,
+}
+
+impl Recorded {
+    /// `metric_names` are the metric columns of `articles.csv`.
+    pub fn new(rec: ArticleRecord, metric_names: &[String]) -> Result<Self> {
+        let encoded = Encoded::new(&rec, metric_names)?;
+        let sides = rec
+            .balance
+            .sides
+            .into_iter()
+            .filter(|s| s.side != analyze::UNKNOWN_SIDE)
+            .map(|s| (s.side, s.attributions))
+            .collect();
+        let authorial_terms = rec
+            .loaded_terms
+            .into_iter()
+            .filter(|t| t.voice == crate::text::Voice::Authorial)
+            .map(|t| t.term)
+            .collect();
+        Ok(Recorded {
+            outlet: rec.outlet,
+            word_count: rec.word_count,
+            metrics: rec.metrics,
+            sides,
+            keyness_words: rec.keyness_words,
+            authorial_terms,
+            warned: !rec.warnings.is_empty(),
+            encoded,
+        })
+    }
+}
+
 /// Receives finished articles and skips in input order and builds the outputs; shared by `analyze` and
 /// `merge` so both produce the same bytes from the same records.
 pub struct Collector {
     pub info: RunInfo,
     agg: Aggregator,
     writer: OutputWriter,
+    metric_names: Vec<String>,
 }
 
 impl Collector {
@@ -129,37 +178,34 @@ impl Collector {
             // Metric values wait for the statistics in a temporary file beside the staged outputs (on the
             // output's disk, not in memory or a possibly RAM-backed /tmp).
             agg: Aggregator::new(Some(crate::report::staging_dir(out))),
+            metric_names: metric_names.to_vec(),
         })
     }
 
-    pub fn record(&mut self, rec: &ArticleRecord) -> Result<()> {
+    /// Add one article (encoding it on this thread; [`Collector::add`] takes one encoded elsewhere).
+    pub fn record(&mut self, rec: ArticleRecord) -> Result<()> {
+        let r = Recorded::new(rec, &self.metric_names)?;
+        self.add(r)
+    }
+
+    /// Add one article, in input order.
+    pub fn add(&mut self, r: Recorded) -> Result<()> {
         self.info.read += 1;
         self.info.analyzed += 1;
-        if !rec.warnings.is_empty() {
+        if r.warned {
             self.info.warnings += 1;
         }
-        self.agg.add(&rec.outlet, rec.word_count, &rec.metrics)?;
-        let sides = rec
-            .balance
-            .sides
-            .iter()
-            .filter(|s| s.side != analyze::UNKNOWN_SIDE);
-        self.agg.add_sides(
-            &rec.outlet,
-            sides.map(|s| (s.side.as_str(), s.attributions)),
-        );
+        self.agg.add(&r.outlet, r.word_count, &r.metrics)?;
+        self.agg
+            .add_sides(&r.outlet, r.sides.iter().map(|(s, n)| (s.as_str(), *n)));
         self.agg.words.add_article_counts(
-            &rec.outlet,
-            rec.keyness_words.iter().map(|(w, n)| (w.as_str(), *n)),
+            &r.outlet,
+            r.keyness_words.iter().map(|(w, n)| (w.as_str(), *n)),
         );
-        let terms = rec
-            .loaded_terms
-            .iter()
-            .filter(|t| t.voice == crate::text::Voice::Authorial);
         self.agg
             .terms
-            .add_article(&rec.outlet, terms.map(|t| t.term.as_str()));
-        self.writer.write(rec)
+            .add_article(&r.outlet, r.authorial_terms.iter().map(String::as_str));
+        self.writer.write(&r.encoded)
     }
 
     /// Add the word counts read from another run's `term_counts.json` (for `merge`). Only the words: they
@@ -263,7 +309,8 @@ fn run_into(
     pool: &rayon::ThreadPool,
     col: &mut Collector,
 ) -> Result<()> {
-    type Analyzed = Vec<std::result::Result<ArticleRecord, Skipped>>;
+    type Analyzed = Vec<std::result::Result<Recorded, Skipped>>;
+    let metric_names = engine.metric_names();
     let mut position = 0usize;
     let mut reader = input::read_inputs(&cfg.inputs, &cfg.input);
     let mut read_batch = || -> Result<Vec<(usize, Item)>> {
@@ -288,12 +335,13 @@ fn run_into(
             .map(|(pos, item)| match item {
                 Item::Skip(s) => Err(Skipped::new(s.id.clone(), s.reason.clone(), *pos)),
                 Item::Doc(d) => {
-                    let r = analyze_guarded(d, engine, cfg.include_text)
-                        .map_err(|reason| Skipped::new(d.id.clone(), reason, *pos));
+                    let r = analyze_guarded(d, engine, cfg.include_text).and_then(|rec| {
+                        Recorded::new(rec, &metric_names).map_err(|e| e.to_string())
+                    });
                     if r.is_ok() {
                         progress.article(d.text.len());
                     }
-                    r
+                    r.map_err(|reason| Skipped::new(d.id.clone(), reason, *pos))
                 }
             })
             .collect()
@@ -301,7 +349,7 @@ fn run_into(
     let record = |col: &mut Collector, results: Analyzed| -> Result<()> {
         for r in results {
             match r {
-                Ok(rec) => col.record(&rec)?,
+                Ok(rec) => col.add(rec)?,
                 Err(s) => {
                     progress.skipped(&s);
                     col.skip(s);
@@ -486,7 +534,7 @@ pub fn merge(
                 s.next_skip += 1;
                 col.skip(sk);
             } else if let Some(rec) = s.next_record()? {
-                col.record(&rec)?;
+                col.record(rec)?;
             } else {
                 break;
             }

@@ -99,6 +99,28 @@ pub fn staging_dir(out: &Path) -> PathBuf {
 /// removes the staging folder half way through the renames (which would mix old and new files).
 pub static COMMIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// One article's line of `articles.jsonl` and rows of the CSV tables, encoded by [`Encoded::new`] on the
+/// worker thread that analyzed it, so that the thread writing the files in input order only copies bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Encoded {
+    jsonl: Vec<u8>,
+    rows: tables::EncodedRows,
+}
+
+impl Encoded {
+    /// Encode `rec`; `metric_names` are the metric columns of `articles.csv` (as given to
+    /// [`OutputWriter::create`]).
+    pub fn new(rec: &ArticleRecord, metric_names: &[String]) -> Result<Self> {
+        let mut jsonl = serde_json::to_vec(rec)
+            .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
+        jsonl.push(b'\n');
+        Ok(Encoded {
+            jsonl,
+            rows: tables::encode(rec, metric_names)?,
+        })
+    }
+}
+
 /// Streams per-article outputs into a staging folder; [`OutputWriter::finish`] moves them into place.
 pub struct OutputWriter {
     out: PathBuf,
@@ -132,14 +154,12 @@ impl OutputWriter {
         })
     }
 
-    pub fn write(&mut self, rec: &ArticleRecord) -> Result<()> {
-        let path = self.staging.join("articles.jsonl");
-        serde_json::to_writer(&mut self.jsonl, rec)
-            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+    /// Append one article's encoded outputs.
+    pub fn write(&mut self, enc: &Encoded) -> Result<()> {
         self.jsonl
-            .write_all(b"\n")
-            .map_err(|e| Error::io(&path, e))?;
-        self.tables.write(rec)
+            .write_all(&enc.jsonl)
+            .map_err(|e| Error::io(self.staging.join("articles.jsonl"), e))?;
+        self.tables.append(&enc.rows)
     }
 
     /// Write `report.json`, flush everything and move the files into `out` (report.json last).

@@ -3,6 +3,7 @@
 use crate::analyze::ArticleRecord;
 use crate::{Error, Result};
 use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// Shortest round-trip float text (deterministic); empty for null.
@@ -22,27 +23,34 @@ fn opt(s: &Option<String>) -> &str {
 
 struct Table {
     path: PathBuf,
-    w: csv::Writer<File>,
+    w: BufWriter<File>,
 }
 
 impl Table {
     fn create(dir: &Path, name: &str, header: &[&str]) -> Result<Self> {
         let path = dir.join(name);
-        let mut w = csv::Writer::from_path(&path)
-            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
-        w.write_record(header)
-            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
-        Ok(Table { path, w })
+        let w = File::create(&path)
+            .map(|f| BufWriter::with_capacity(1 << 16, f))
+            .map_err(|e| Error::io(&path, e))?;
+        let mut t = Table { path, w };
+        t.row(header)?;
+        Ok(t)
     }
 
+    /// Append rows encoded by [`encode`].
+    fn append(&mut self, rows: &[u8]) -> Result<()> {
+        self.w.write_all(rows).map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Encode and append one row.
     fn row<I, T>(&mut self, fields: I) -> Result<()>
     where
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.w
-            .write_record(fields)
-            .map_err(|e| Error::Other(format!("{}: {e}", self.path.display())))
+        let mut one = Rows::new();
+        encode_row(&mut one, fields)?;
+        self.append(&one.into_bytes()?)
     }
 
     fn finish(mut self) -> Result<String> {
@@ -55,8 +63,46 @@ impl Table {
     }
 }
 
+/// CSV rows encoded in memory (no header), to be appended to a table's file.
+struct Rows(csv::Writer<Vec<u8>>);
+
+impl Rows {
+    fn new() -> Self {
+        Rows(
+            csv::WriterBuilder::new()
+                .buffer_capacity(1 << 10)
+                .from_writer(Vec::new()),
+        )
+    }
+
+    fn into_bytes(self) -> Result<Vec<u8>> {
+        self.0
+            .into_inner()
+            .map_err(|e| Error::Other(format!("cannot encode CSV rows: {e}")))
+    }
+}
+
+fn encode_row<I, T>(rows: &mut Rows, fields: I) -> Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    rows.0
+        .write_record(fields)
+        .map_err(|e| Error::Other(format!("cannot encode CSV row: {e}")))
+}
+
+/// One article's rows of the per-article tables, CSV-encoded by [`encode`] (on the worker thread that
+/// analyzed it) and appended to the files by [`Tables::append`].
+#[derive(Debug, Clone, Default)]
+pub struct EncodedRows {
+    articles: Vec<u8>,
+    hits: Vec<u8>,
+    attributions: Vec<u8>,
+    sources: Vec<u8>,
+}
+
 pub struct Tables {
-    metric_names: Vec<String>,
     articles: Table,
     hits: Table,
     attributions: Table,
@@ -136,7 +182,6 @@ impl Tables {
         let mut header: Vec<&str> = ARTICLE_COLUMNS.to_vec();
         header.extend(metric_names.iter().map(String::as_str));
         Ok(Tables {
-            metric_names: metric_names.to_vec(),
             articles: Table::create(dir, "articles.csv", &header)?,
             hits: Table::create(dir, "hits.csv", HIT_COLUMNS)?,
             attributions: Table::create(dir, "attributions.csv", ATTRIBUTION_COLUMNS)?,
@@ -144,27 +189,52 @@ impl Tables {
         })
     }
 
-    pub fn write(&mut self, r: &ArticleRecord) -> Result<()> {
-        let mut row: Vec<String> = vec![
-            r.id.clone(),
-            r.outlet.clone(),
-            r.outlet_source.clone(),
-            opt(&r.title).to_string(),
-            opt(&r.date).to_string(),
-            opt(&r.url).to_string(),
-            r.word_count.to_string(),
-            opt(&r.balance.first_voice).to_string(),
-            opt(&r.balance.last_word).to_string(),
-            r.warnings.join("; "),
-        ];
-        row.extend(
-            self.metric_names
-                .iter()
-                .map(|m| fmt_f64(r.metrics.get(m).copied().flatten())),
-        );
-        self.articles.row(&row)?;
-        for h in &r.loaded_terms {
-            self.hits.row([
+    /// Append one article's encoded rows.
+    pub fn append(&mut self, rows: &EncodedRows) -> Result<()> {
+        self.articles.append(&rows.articles)?;
+        self.hits.append(&rows.hits)?;
+        self.attributions.append(&rows.attributions)?;
+        self.sources.append(&rows.sources)
+    }
+
+    /// Flush all tables; returns their file names.
+    pub fn finish(self) -> Result<Vec<String>> {
+        Ok(vec![
+            self.articles.finish()?,
+            self.hits.finish()?,
+            self.attributions.finish()?,
+            self.sources.finish()?,
+        ])
+    }
+}
+
+/// Encode one article's rows of the per-article tables (`metric_names` are the article table's metric
+/// columns, as given to [`Tables::create`]).
+pub fn encode(r: &ArticleRecord, metric_names: &[String]) -> Result<EncodedRows> {
+    let (mut articles, mut hits, mut attributions, mut sources) =
+        (Rows::new(), Rows::new(), Rows::new(), Rows::new());
+    let mut fields: Vec<String> = vec![
+        r.id.clone(),
+        r.outlet.clone(),
+        r.outlet_source.clone(),
+        opt(&r.title).to_string(),
+        opt(&r.date).to_string(),
+        opt(&r.url).to_string(),
+        r.word_count.to_string(),
+        opt(&r.balance.first_voice).to_string(),
+        opt(&r.balance.last_word).to_string(),
+        r.warnings.join("; "),
+    ];
+    fields.extend(
+        metric_names
+            .iter()
+            .map(|m| fmt_f64(r.metrics.get(m).copied().flatten())),
+    );
+    encode_row(&mut articles, &fields)?;
+    for h in &r.loaded_terms {
+        encode_row(
+            &mut hits,
+            [
                 r.id.as_str(),
                 &r.outlet,
                 &h.category,
@@ -180,14 +250,17 @@ impl Tables {
                 opt(&h.neutral),
                 opt(&h.group),
                 &h.lexicon,
-            ])?;
-        }
-        for (i, a) in r.attributions.iter().enumerate() {
-            let (src, ss, se) = match &a.source {
-                Some(s) => (s.text.clone(), s.start.to_string(), s.end.to_string()),
-                None => Default::default(),
-            };
-            self.attributions.row([
+            ],
+        )?;
+    }
+    for (i, a) in r.attributions.iter().enumerate() {
+        let (src, ss, se) = match &a.source {
+            Some(s) => (s.text.clone(), s.start.to_string(), s.end.to_string()),
+            None => Default::default(),
+        };
+        encode_row(
+            &mut attributions,
+            [
                 r.id.as_str(),
                 &r.outlet,
                 &i.to_string(),
@@ -208,10 +281,13 @@ impl Tables {
                 opt(&a.speaker.side),
                 &a.speaker.resolved_from,
                 opt(&a.speaker.role),
-            ])?;
-        }
-        for s in &r.sources {
-            self.sources.row([
+            ],
+        )?;
+    }
+    for s in &r.sources {
+        encode_row(
+            &mut sources,
+            [
                 r.id.as_str(),
                 &r.outlet,
                 &s.name,
@@ -228,20 +304,15 @@ impl Tables {
                 &s.first_attribution
                     .map(|a| a.to_string())
                     .unwrap_or_default(),
-            ])?;
-        }
-        Ok(())
+            ],
+        )?;
     }
-
-    /// Flush all tables; returns their file names.
-    pub fn finish(self) -> Result<Vec<String>> {
-        Ok(vec![
-            self.articles.finish()?,
-            self.hits.finish()?,
-            self.attributions.finish()?,
-            self.sources.finish()?,
-        ])
-    }
+    Ok(EncodedRows {
+        articles: articles.into_bytes()?,
+        hits: hits.into_bytes()?,
+        attributions: attributions.into_bytes()?,
+        sources: sources.into_bytes()?,
+    })
 }
 
 /// Write the run-level tables (outlets, comparisons, sides, keyness) from the finished report; returns
