@@ -188,7 +188,7 @@ fn kind_of(text: &str, c: ByteSpan, quotes: &[(usize, usize)]) -> &'static str {
     };
     let mut qi = 0;
     for (i, ch) in slice.char_indices() {
-        if !ch.is_alphanumeric() {
+        if !scan::is_alnum(ch) {
             continue;
         }
         let b = c.start + i;

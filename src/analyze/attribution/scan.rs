@@ -36,7 +36,7 @@ impl Tok<'_> {
 /// `c.is_alphanumeric()`, quicker for ASCII and for the common typographic punctuation (dashes, curly
 /// quotes, ellipsis: U+2010–U+2027).
 #[inline]
-fn is_alnum(c: char) -> bool {
+pub(crate) fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else if ('\u{2010}'..='\u{2027}').contains(&c) {
@@ -59,8 +59,32 @@ fn char_at(s: &str, p: usize) -> Option<char> {
     }
 }
 
-/// The token spans of `slice` (byte offsets into it, `word` flag), in order.
-fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
+/// Byte classes of the scanner's ASCII fast path: `a-z` and `0-9`, `A-Z`; 0 for every other byte.
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+/// Not a byte class: a word that needed more than the fast path (a connector, a non-ASCII letter).
+const OTHER: u8 = 4;
+
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            LOWER
+        } else if b.is_ascii_uppercase() {
+            UPPER
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The token spans of `slice` (byte offsets into it, `word` flag), in order. The last argument of `f` is
+/// true for a word of only ASCII lower-case letters and digits (no possessive, its own normalized form).
+fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool, bool)) {
     let bytes = slice.as_bytes();
     let mut p = 0;
     while p < bytes.len() {
@@ -76,8 +100,18 @@ fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
         let cl = c.len_utf8();
         if is_alnum(c) {
             let mut q = p + cl;
+            // The classes seen (`ASCII_CLASS`, `OTHER`).
+            let mut seen = if c.is_ascii() {
+                ASCII_CLASS[usize::from(b)]
+            } else {
+                OTHER
+            };
             loop {
-                while q < bytes.len() && bytes[q].is_ascii_alphanumeric() {
+                while let Some(&k) = bytes.get(q).map(|&x| &ASCII_CLASS[usize::from(x)]) {
+                    if k == 0 {
+                        break;
+                    }
+                    seen |= k;
                     q += 1;
                 }
                 let Some(cj) = char_at(slice, q) else {
@@ -93,17 +127,18 @@ fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
                 } else {
                     break;
                 }
+                seen |= OTHER;
             }
-            f(p, q, true);
+            f(p, q, true, seen == LOWER);
             p = q;
         } else if c.is_whitespace() {
             p += cl;
         } else if c == '\'' && bytes.get(p + 1) == Some(&b'\'') {
             // '' is a double quotation mark in some house styles (The New York Times archive).
-            f(p, p + 2, false);
+            f(p, p + 2, false, false);
             p += 2;
         } else {
-            f(p, p + cl, false);
+            f(p, p + cl, false, false);
             p += cl;
         }
     }
@@ -184,7 +219,7 @@ pub(crate) struct OwnedTok {
 /// Tokenize a lexicon phrase.
 pub(crate) fn tokenize_owned(phrase: &str) -> Vec<OwnedTok> {
     let mut out = Vec::new();
-    scan_spans(phrase, |b, e, word| {
+    scan_spans(phrase, |b, e, word, _| {
         let (bare, _) = strip_possessive(&phrase[b..e], word);
         out.push(OwnedTok {
             bare: bare.to_string(),
@@ -227,9 +262,14 @@ impl<'t> Tokens<'t> {
         };
         let toks = &mut self.toks;
         let fixups = &mut self.fixups;
-        scan_spans(slice, |b, e, word| {
-            let (bare, possessive) = strip_possessive(&slice[b..e], word);
-            let (norm, id) = if is_lower_ascii(bare) {
+        scan_spans(slice, |b, e, word, plain| {
+            let raw = &slice[b..e];
+            let (bare, possessive) = if plain {
+                (raw, false)
+            } else {
+                strip_possessive(raw, word)
+            };
+            let (norm, id) = if plain || is_lower_ascii(bare) {
                 (bare, vocab.id(bare))
             } else {
                 // Lower-case into the buffer (same result as `normalize`).
@@ -244,7 +284,7 @@ impl<'t> Tokens<'t> {
                 end: start + e,
                 word,
                 possessive,
-                upper: is_upper(bare),
+                upper: !plain && is_upper(bare),
                 id,
                 norm,
                 bare,
@@ -637,6 +677,21 @@ mod tests {
         toks.extend(again);
         assert_eq!(inside_quotes(&toks, &quotes), expect(&toks));
         assert!(inside_quotes(&toks, &[]).iter().all(|&q| !q));
+    }
+
+    #[test]
+    fn plain_words_are_lower_case_ascii_letters_and_digits() {
+        let t = "the 42 Senators’ al-Qaeda's U.S. x2 café naïve Naïve ''quoted'' it's mid—term";
+        let mut n = 0;
+        scan_spans(t, |b, e, word, plain| {
+            let s = &t[b..e];
+            let want = word
+                && s.bytes()
+                    .all(|x| x.is_ascii_lowercase() || x.is_ascii_digit());
+            assert_eq!(plain, want, "{s:?}");
+            n += usize::from(plain);
+        });
+        assert_eq!(n, 6);
     }
 
     #[test]
