@@ -261,7 +261,8 @@ struct Ctx<'a, 'r> {
 
 /// Buffers reused from one segment to the next.
 #[derive(Default)]
-struct Scratch {
+struct Scratch<'r> {
+    cands: Vec<Cand<'r>>,
     in_entity: Vec<bool>,
     stops: Vec<usize>,
     participial: Vec<usize>,
@@ -996,7 +997,7 @@ fn find_in_segment<'r>(
     all_inq: &[bool],
     seg: &Segment,
     rules: &'r AttributionRules,
-    scratch: &mut Scratch,
+    scratch: &mut Scratch<'r>,
     raws: &mut Vec<Raw<'r>>,
 ) {
     let toks = &all[seg.lo..seg.hi];
@@ -1005,6 +1006,7 @@ fn find_in_segment<'r>(
         return;
     }
     let Scratch {
+        cands,
         in_entity,
         stops,
         participial,
@@ -1029,7 +1031,7 @@ fn find_in_segment<'r>(
             _ => k += 1,
         }
     }
-    let mut cands: Vec<Cand> = Vec::new();
+    cands.clear();
     if let Some(c) = colon_cand(&cx, seg.headline) {
         cands.push(c);
     }
@@ -1053,7 +1055,7 @@ fn find_in_segment<'r>(
         }
         if let Some((len, info)) = rules.cues.match_at(toks, i) {
             if !cx.is_noun_use(i) {
-                if let Some(c) = verb_cand(&cx, i, i + len, info, &cands) {
+                if let Some(c) = verb_cand(&cx, i, i + len, info, cands) {
                     cands.push(c);
                 }
             }
@@ -1094,7 +1096,7 @@ fn find_in_segment<'r>(
             && rules.cues.match_at(toks, k + 1).is_none()
     }));
     let base = seg.lo;
-    for c in &cands {
+    for c in cands.iter() {
         let (cs, ce) = match c.mode {
             Mode::Forward => {
                 let s = c.fwd_start;
