@@ -2,7 +2,7 @@
 
 use super::resolve::Resolver;
 use super::rules::{w, AttributionRules, CueInfo};
-use super::scan::{self, is_close_quote, is_open_quote, quote_containing, Segment, Tok};
+use super::scan::{self, is_close_quote, is_open_quote, Segment, Tok};
 use super::{Attribution, ByteSpan};
 
 /// Longest speaker noun phrase, in tokens.
@@ -117,15 +117,16 @@ pub(crate) fn extract(
     let mut buf = String::new();
     let (tokens, segs) = scan::segments(text, model, &quotes, rules, &mut buf);
     let toks = tokens.finish(&buf);
+    let inq = scan::inside_quotes(&toks, &quotes);
     let mut raws: Vec<Raw> = Vec::new();
     let mut mentions = Vec::new();
     let mut scratch = Scratch::default();
     for seg in &segs {
         let before = raws.len();
-        find_in_segment(&toks, seg, &quotes, rules, &mut scratch, &mut raws);
+        find_in_segment(&toks, &inq, seg, rules, &mut scratch, &mut raws);
         super::resolve::collect_mentions(&toks[seg.lo..seg.hi], rules, &mut mentions);
         if raws.len() == before {
-            continuation(&toks[seg.lo..seg.hi], seg, &quotes, &mut raws);
+            continuation(&toks[seg.lo..seg.hi], &inq[seg.lo..seg.hi], seg, &mut raws);
         }
     }
     // Text order (by cue, else content); keep `continues` pointing at the same attribution.
@@ -187,7 +188,7 @@ fn kind_of(text: &str, c: ByteSpan, quotes: &[(usize, usize)]) -> &'static str {
     };
     let mut qi = 0;
     for (i, ch) in slice.char_indices() {
-        if !ch.is_alphanumeric() {
+        if !scan::is_alnum(ch) {
             continue;
         }
         let b = c.start + i;
@@ -203,17 +204,15 @@ fn kind_of(text: &str, c: ByteSpan, quotes: &[(usize, usize)]) -> &'static str {
 }
 
 /// A segment that is nothing but a quotation and follows an attribution in the same or the previous
-/// paragraph continues that attribution's speaker.
-fn continuation(toks: &[Tok], seg: &Segment, quotes: &[(usize, usize)], raws: &mut Vec<Raw>) {
+/// paragraph continues that attribution's speaker. `inq[k]`: is `toks[k]` inside a quotation?
+fn continuation(toks: &[Tok], inq: &[bool], seg: &Segment, raws: &mut Vec<Raw>) {
     let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
         return;
     };
     if first.word || !is_open_quote(first.bare) {
         return;
     }
-    let all_quoted = toks
-        .iter()
-        .all(|t| !t.word || quote_containing(quotes, t.start).is_some());
+    let all_quoted = toks.iter().zip(inq).all(|(t, &q)| !t.word || q);
     if !all_quoted {
         return;
     }
@@ -262,8 +261,8 @@ struct Ctx<'a, 'r> {
 
 /// Buffers reused from one segment to the next.
 #[derive(Default)]
-struct Scratch {
-    inq: Vec<bool>,
+struct Scratch<'r> {
+    cands: Vec<Cand<'r>>,
     in_entity: Vec<bool>,
     stops: Vec<usize>,
     participial: Vec<usize>,
@@ -991,12 +990,14 @@ fn has_material(toks: &[Tok], s: usize, e: usize) -> bool {
     (s..e.min(toks.len())).any(|i| is_word(&toks[i]))
 }
 
+/// The attributions of the segment `all[seg.lo..seg.hi]`, appended to `raws`. `all_inq[k]`: is `all[k]`
+/// inside a quotation?
 fn find_in_segment<'r>(
     all: &[Tok],
+    all_inq: &[bool],
     seg: &Segment,
-    quotes: &[(usize, usize)],
     rules: &'r AttributionRules,
-    scratch: &mut Scratch,
+    scratch: &mut Scratch<'r>,
     raws: &mut Vec<Raw<'r>>,
 ) {
     let toks = &all[seg.lo..seg.hi];
@@ -1005,19 +1006,14 @@ fn find_in_segment<'r>(
         return;
     }
     let Scratch {
-        inq,
+        cands,
         in_entity,
         stops,
         participial,
     } = scratch;
-    inq.clear();
-    inq.extend(
-        toks.iter()
-            .map(|t| quote_containing(quotes, t.start).is_some()),
-    );
     let cx = Ctx {
         toks,
-        inq: &inq[..],
+        inq: &all_inq[seg.lo..seg.hi],
         rules,
     };
     // Tokens inside a known name ("United States", "Secretary of State") are never cues.
@@ -1035,7 +1031,7 @@ fn find_in_segment<'r>(
             _ => k += 1,
         }
     }
-    let mut cands: Vec<Cand> = Vec::new();
+    cands.clear();
     if let Some(c) = colon_cand(&cx, seg.headline) {
         cands.push(c);
     }
@@ -1059,7 +1055,7 @@ fn find_in_segment<'r>(
         }
         if let Some((len, info)) = rules.cues.match_at(toks, i) {
             if !cx.is_noun_use(i) {
-                if let Some(c) = verb_cand(&cx, i, i + len, info, &cands) {
+                if let Some(c) = verb_cand(&cx, i, i + len, info, cands) {
                     cands.push(c);
                 }
             }
@@ -1100,7 +1096,7 @@ fn find_in_segment<'r>(
             && rules.cues.match_at(toks, k + 1).is_none()
     }));
     let base = seg.lo;
-    for c in &cands {
+    for c in cands.iter() {
         let (cs, ce) = match c.mode {
             Mode::Forward => {
                 let s = c.fwd_start;

@@ -24,7 +24,7 @@ struct Parts<'t> {
 }
 
 fn join(toks: &[Tok]) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(toks.iter().map(|t| t.bare.len() + 1).sum());
     for (i, t) in toks.iter().enumerate() {
         if let Some(p) = i.checked_sub(1).map(|j| &toks[j]) {
             let word_gap = t.word && (p.word || p.end < t.start);
@@ -214,9 +214,10 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn finish(&mut self, mut sp: Speaker, phrase: &str) -> Speaker {
+    /// Record `sp`, the speaker of the source phrase `toks`, with its side when a sides file is used.
+    fn finish(&mut self, mut sp: Speaker, toks: &[Tok]) -> Speaker {
         if let Some(sides) = &self.rules.sides {
-            sp.side = sides.side_for(&sp.name, sp.role.as_deref(), phrase);
+            sp.side = sides.side_for(&sp.name, sp.role.as_deref(), &join(toks));
         }
         self.history.push(sp.clone());
         sp
@@ -225,7 +226,6 @@ impl<'a> Resolver<'a> {
     pub fn resolve(&mut self, r: &Raw, all: &[Tok]) -> Speaker {
         let toks = all.get(r.source_toks.0..r.source_toks.1).unwrap_or(&[]);
         let pos = r.source.map_or(r.content.start, |s| s.start);
-        let phrase = join(toks);
         let sp = match self.clause_subject(r, all, pos) {
             Some(sp) => sp,
             None => self.resolve_phrase(toks, pos, 0),
@@ -233,7 +233,7 @@ impl<'a> Resolver<'a> {
         if r.participle && sp.resolved_from == "none" && sp.kind == "unknown" {
             return sp;
         }
-        self.finish(sp, &phrase)
+        self.finish(sp, toks)
     }
 
     /// A pronoun inside its sentence ("Valdoria has been hit by shortages it blames on …", "Trump said he

@@ -136,17 +136,39 @@ pub(crate) struct Vocab {
     short: Vec<(u128, u32)>,
 }
 
-/// `s` packed into a `u128` when it is at most 15 bytes long (never 0).
+/// `s` packed into a `u128` when it is at most 15 bytes long (never 0): its bytes in little-endian order,
+/// zero-padded, with the length in the top byte. Built from two overlapping loads rather than a copy of
+/// variable length (which costs a call to `memcpy` per token).
 #[inline]
 fn pack(s: &str) -> Option<u128> {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() > 15 {
-        return None;
-    }
-    let mut w = [0u8; 16];
-    w[..b.len()].copy_from_slice(b);
-    w[15] = b.len() as u8;
-    Some(u128::from_le_bytes(w))
+    let n = b.len();
+    let le64 = |at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let le32 = |at: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&b[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    let bytes = match n {
+        0 | 16.. => return None,
+        // Bytes 8.. are the top of the last eight, shifted down (none when n == 8).
+        8..=15 => {
+            let high = le64(n - 8).checked_shr(8 * (16 - n as u32)).unwrap_or(0);
+            u128::from(le64(0)) | (u128::from(high) << 64)
+        }
+        // The first four and the last four bytes overlap on the same values.
+        4..=7 => u128::from(le32(0) | (le32(n - 4) << (8 * (n - 4)))),
+        _ => {
+            u128::from(b[0])
+                | (u128::from(b[n / 2]) << (8 * (n / 2)))
+                | (u128::from(b[n - 1]) << (8 * (n - 1)))
+        }
+    };
+    Some(bytes | ((n as u128) << 120))
 }
 
 #[inline]
@@ -167,6 +189,8 @@ impl Vocab {
         i
     }
 
+    /// Inlined into the tokenizer; the hash map (long words, or before `seal`) stays out of line.
+    #[inline]
     pub fn id(&self, s: &str) -> u32 {
         if !self.short.is_empty() {
             if let Some(key) = pack(s) {
@@ -184,6 +208,11 @@ impl Vocab {
                 }
             }
         }
+        self.id_in_map(s)
+    }
+
+    #[inline(never)]
+    fn id_in_map(&self, s: &str) -> u32 {
         self.ids.get(s).copied().unwrap_or(NO_ID)
     }
 
@@ -332,7 +361,10 @@ impl<T: Clone> PhraseTable<T> {
 
     /// Longest phrase starting at `toks[i]`: (number of tokens, value). A possessive is allowed only on the
     /// phrase's last token.
-    #[inline]
+    ///
+    /// Inlined: most tokens start no phrase and fail on the `head` lookup; only the others pay for the call
+    /// to [`Self::match_in`] (which, inlined here, made every lookup save and restore its registers).
+    #[inline(always)]
     pub fn match_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
         let first = toks.get(i)?;
         let h = *self.head.get(first.id as usize)?;
@@ -342,6 +374,7 @@ impl<T: Clone> PhraseTable<T> {
         self.match_in(&self.slots[h as usize], toks, i)
     }
 
+    #[inline(never)]
     fn match_in<'s>(&'s self, slot: &'s Slot<T>, toks: &[Tok], i: usize) -> Option<(usize, &'s T)> {
         let longer = match toks.get(i + 1) {
             Some(second) if !slot.pairs.is_empty() => slot
@@ -635,5 +668,47 @@ impl AttributionRules {
 
     pub(crate) fn entity_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &EntityInfo)> {
         self.entities.match_at(toks, i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_puts_the_bytes_and_the_length_in_place() {
+        let text = "abcdefghijklmnopq";
+        for n in 0..=text.len() {
+            let s = &text[..n];
+            let expect = (1..=15).contains(&n).then(|| {
+                let mut w = [0u8; 16];
+                w[..n].copy_from_slice(s.as_bytes());
+                w[15] = n as u8;
+                u128::from_le_bytes(w)
+            });
+            assert_eq!(pack(s), expect, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn sealed_vocabulary_finds_short_and_long_words() {
+        let mut v = Vocab::default();
+        let words = [
+            "a",
+            "to",
+            "say",
+            "told",
+            "according",
+            "spokeswoman",
+            "counterintelligence",
+        ];
+        let ids: Vec<u32> = words.iter().map(|w| v.intern(w)).collect();
+        v.seal();
+        for (w, id) in words.iter().zip(&ids) {
+            assert_eq!(v.id(w), *id, "{w}");
+        }
+        for w in ["", "b", "sa", "says", "accordingly", "counterintelligences"] {
+            assert_eq!(v.id(w), NO_ID, "{w}");
+        }
     }
 }

@@ -36,7 +36,7 @@ impl Tok<'_> {
 /// `c.is_alphanumeric()`, quicker for ASCII and for the common typographic punctuation (dashes, curly
 /// quotes, ellipsis: U+2010–U+2027).
 #[inline]
-fn is_alnum(c: char) -> bool {
+pub(crate) fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else if ('\u{2010}'..='\u{2027}').contains(&c) {
@@ -59,8 +59,32 @@ fn char_at(s: &str, p: usize) -> Option<char> {
     }
 }
 
-/// The token spans of `slice` (byte offsets into it, `word` flag), in order.
-fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
+/// Byte classes of the scanner's ASCII fast path: `a-z` and `0-9`, `A-Z`; 0 for every other byte.
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+/// Not a byte class: a word that needed more than the fast path (a connector, a non-ASCII letter).
+const OTHER: u8 = 4;
+
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            LOWER
+        } else if b.is_ascii_uppercase() {
+            UPPER
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The token spans of `slice` (byte offsets into it, `word` flag), in order. The last argument of `f` is
+/// true for a word of only ASCII lower-case letters and digits (no possessive, its own normalized form).
+fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool, bool)) {
     let bytes = slice.as_bytes();
     let mut p = 0;
     while p < bytes.len() {
@@ -76,8 +100,18 @@ fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
         let cl = c.len_utf8();
         if is_alnum(c) {
             let mut q = p + cl;
+            // The classes seen (`ASCII_CLASS`, `OTHER`).
+            let mut seen = if c.is_ascii() {
+                ASCII_CLASS[usize::from(b)]
+            } else {
+                OTHER
+            };
             loop {
-                while q < bytes.len() && bytes[q].is_ascii_alphanumeric() {
+                while let Some(&k) = bytes.get(q).map(|&x| &ASCII_CLASS[usize::from(x)]) {
+                    if k == 0 {
+                        break;
+                    }
+                    seen |= k;
                     q += 1;
                 }
                 let Some(cj) = char_at(slice, q) else {
@@ -93,17 +127,18 @@ fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
                 } else {
                     break;
                 }
+                seen |= OTHER;
             }
-            f(p, q, true);
+            f(p, q, true, seen == LOWER);
             p = q;
         } else if c.is_whitespace() {
             p += cl;
         } else if c == '\'' && bytes.get(p + 1) == Some(&b'\'') {
             // '' is a double quotation mark in some house styles (The New York Times archive).
-            f(p, p + 2, false);
+            f(p, p + 2, false, false);
             p += 2;
         } else {
-            f(p, p + cl, false);
+            f(p, p + cl, false, false);
             p += cl;
         }
     }
@@ -111,7 +146,8 @@ fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool)) {
 
 /// (bare, possessive) of a raw token.
 fn strip_possessive(raw: &str, word: bool) -> (&str, bool) {
-    if word {
+    // (Every suffix ends in `s` or `S`.)
+    if word && matches!(raw.as_bytes().last(), Some(b's' | b'S')) {
         for suf in ["'s", "’s", "'S", "’S"] {
             if raw.len() > suf.len() && raw.ends_with(suf) {
                 return (&raw[..raw.len() - suf.len()], true);
@@ -121,16 +157,50 @@ fn strip_possessive(raw: &str, word: bool) -> (&str, bool) {
     (raw, false)
 }
 
+/// Is `s` lower-case ASCII (then it is its own normalized form)?
+#[inline]
+fn is_lower_ascii(s: &str) -> bool {
+    // One pass, no early exit: tokens are short.
+    let (mut high, mut upper) = (0u8, false);
+    for &b in s.as_bytes() {
+        high |= b;
+        upper |= b.is_ascii_uppercase();
+    }
+    high < 0x80 && !upper
+}
+
+/// Append the normalized form of `bare` to `buf`: `bare.to_lowercase().replace('’', "'")`, without the
+/// two temporary strings.
+fn push_normalized(buf: &mut String, bare: &str) {
+    let s = buf.len();
+    if bare.is_ascii() {
+        buf.push_str(bare);
+        if let Some(x) = buf.get_mut(s..) {
+            x.make_ascii_lowercase();
+        }
+    } else if bare.contains('Σ') {
+        // A final capital sigma lower-cases by its context: leave it to `str::to_lowercase`.
+        buf.push_str(&bare.to_lowercase().replace('’', "'"));
+    } else {
+        // Otherwise `str::to_lowercase` maps each char on its own, and no other char lower-cases to `’`.
+        for c in bare.chars() {
+            if c == '’' {
+                buf.push('\'');
+            } else {
+                buf.extend(c.to_lowercase());
+            }
+        }
+    }
+}
+
 /// The normalized form of `bare`: borrowed when it already is lower-case ASCII.
 fn normalize(bare: &str) -> Cow<'_, str> {
-    if bare.is_ascii() {
-        if bare.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(bare.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(bare)
-        }
+    if is_lower_ascii(bare) {
+        Cow::Borrowed(bare)
     } else {
-        Cow::Owned(bare.to_lowercase().replace('’', "'"))
+        let mut s = String::new();
+        push_normalized(&mut s, bare);
+        Cow::Owned(s)
     }
 }
 
@@ -149,7 +219,7 @@ pub(crate) struct OwnedTok {
 /// Tokenize a lexicon phrase.
 pub(crate) fn tokenize_owned(phrase: &str) -> Vec<OwnedTok> {
     let mut out = Vec::new();
-    scan_spans(phrase, |b, e, word| {
+    scan_spans(phrase, |b, e, word, _| {
         let (bare, _) = strip_possessive(&phrase[b..e], word);
         out.push(OwnedTok {
             bare: bare.to_string(),
@@ -192,21 +262,19 @@ impl<'t> Tokens<'t> {
         };
         let toks = &mut self.toks;
         let fixups = &mut self.fixups;
-        scan_spans(slice, |b, e, word| {
-            let (bare, possessive) = strip_possessive(&slice[b..e], word);
-            let (norm, id) = if bare.is_ascii() && !bare.bytes().any(|c| c.is_ascii_uppercase()) {
+        scan_spans(slice, |b, e, word, plain| {
+            let raw = &slice[b..e];
+            let (bare, possessive) = if plain {
+                (raw, false)
+            } else {
+                strip_possessive(raw, word)
+            };
+            let (norm, id) = if plain || is_lower_ascii(bare) {
                 (bare, vocab.id(bare))
             } else {
                 // Lower-case into the buffer (same result as `normalize`).
                 let s = buf.len();
-                if bare.is_ascii() {
-                    buf.push_str(bare);
-                    if let Some(x) = buf.get_mut(s..) {
-                        x.make_ascii_lowercase();
-                    }
-                } else {
-                    buf.push_str(&bare.to_lowercase().replace('’', "'"));
-                }
+                push_normalized(buf, bare);
                 let id = vocab.id(buf.get(s..).unwrap_or(""));
                 fixups.push((toks.len(), s, buf.len()));
                 ("", id)
@@ -216,7 +284,7 @@ impl<'t> Tokens<'t> {
                 end: start + e,
                 word,
                 possessive,
-                upper: is_upper(bare),
+                upper: !plain && is_upper(bare),
                 id,
                 norm,
                 bare,
@@ -353,6 +421,28 @@ pub(crate) fn quote_containing(quotes: &[(usize, usize)], pos: usize) -> Option<
     (q.0 < pos && pos < q.1).then_some(i - 1)
 }
 
+/// For each token, is it strictly inside a quotation ([`quote_containing`])? Token starts mostly increase,
+/// so one walk over the quotes replaces a binary search per token; a start before the previous one
+/// searches again.
+pub(crate) fn inside_quotes(toks: &[Tok], quotes: &[(usize, usize)]) -> Vec<bool> {
+    // `i`: the number of quotes that open at or before the previous token's start.
+    let mut i = 0;
+    let mut prev = 0;
+    toks.iter()
+        .map(|t| {
+            let pos = t.start;
+            if pos < prev {
+                i = quotes.partition_point(|q| q.0 <= pos);
+            }
+            prev = pos;
+            while i < quotes.len() && quotes[i].0 <= pos {
+                i += 1;
+            }
+            i > 0 && quotes[i - 1].0 < pos && pos < quotes[i - 1].1
+        })
+        .collect()
+}
+
 /// A stretch of text treated as one sentence: the model's sentences, further split at sentence-final
 /// punctuation outside quotations (so a placeholder model with paragraph-long sentences still works).
 /// Its tokens are `toks[lo..hi]` of the article's token list.
@@ -375,8 +465,9 @@ pub(crate) fn segments<'t>(
 ) -> (Tokens<'t>, Vec<Segment>) {
     let vocab = &rules.vocab;
     let mut tokens = Tokens::new();
-    // About one token per five bytes of English text.
+    // About one token per five bytes of English text, one in five of them capitalized or not ASCII.
     tokens.toks.reserve(text.len() / 5 + 16);
+    tokens.fixups.reserve(text.len() / 25 + 16);
     buf.reserve(text.len() / 8 + 16);
     let mut out = Vec::new();
     let mut ranges: Vec<(usize, usize, usize, Region)> = Vec::new();
@@ -535,6 +626,72 @@ mod tests {
         assert_eq!(toks[1].1, "u.s");
         assert_eq!(toks[3].1, "al-qaeda");
         assert_eq!(toks[10].1, "rock'n'roll");
+    }
+
+    #[test]
+    fn normalized_forms_match_lowercase_with_folded_apostrophes() {
+        for s in [
+            "",
+            "said",
+            "Said",
+            "U.S",
+            "Don’t",
+            "’",
+            "ÉTAT",
+            "İstanbul",
+            "ΟΔΟΣ",
+            "Σ",
+            "ΣΑ’Σ",
+            "Straße",
+            "“",
+            "—",
+        ] {
+            let want = s.to_lowercase().replace('’', "'");
+            assert_eq!(normalize(s), want, "{s:?}");
+            let mut buf = String::from("x");
+            push_normalized(&mut buf, s);
+            assert_eq!(buf, format!("x{want}"), "{s:?}");
+            assert_eq!(is_lower_ascii(s), s.is_ascii() && want == s, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn inside_quotes_agrees_with_quote_containing() {
+        let t = "He said “we will go” and then “they left” after “that” day.";
+        let vocab = Vocab::default();
+        let mut buf = String::new();
+        let mut toks = tokenize(t, 0, t.len(), &vocab, &mut buf);
+        let open = |from: usize| from + t[from..].find('“').unwrap_or(0);
+        let close = |from: usize| from + t[from..].find('”').unwrap_or(0) + '”'.len_utf8();
+        let (a, b, c) = (open(0), open(close(0)), open(close(open(close(0)))));
+        let quotes = [(a, close(a)), (b, close(b)), (c, close(c))];
+        let expect = |toks: &[Tok]| -> Vec<bool> {
+            toks.iter()
+                .map(|t| quote_containing(&quotes, t.start).is_some())
+                .collect()
+        };
+        assert_eq!(inside_quotes(&toks, &quotes), expect(&toks));
+        assert!(inside_quotes(&toks, &quotes).iter().filter(|&&q| q).count() >= 6);
+        // Starts that go back (a range tokenized again) still agree.
+        let again = toks[3..8].to_vec();
+        toks.extend(again);
+        assert_eq!(inside_quotes(&toks, &quotes), expect(&toks));
+        assert!(inside_quotes(&toks, &[]).iter().all(|&q| !q));
+    }
+
+    #[test]
+    fn plain_words_are_lower_case_ascii_letters_and_digits() {
+        let t = "the 42 Senators’ al-Qaeda's U.S. x2 café naïve Naïve ''quoted'' it's mid—term";
+        let mut n = 0;
+        scan_spans(t, |b, e, word, plain| {
+            let s = &t[b..e];
+            let want = word
+                && s.bytes()
+                    .all(|x| x.is_ascii_lowercase() || x.is_ascii_digit());
+            assert_eq!(plain, want, "{s:?}");
+            n += usize::from(plain);
+        });
+        assert_eq!(n, 6);
     }
 
     #[test]
