@@ -145,7 +145,7 @@ pub(crate) fn extract(
             r
         })
         .collect();
-    let mut resolver = Resolver::new(text, rules, mentions);
+    let mut resolver = Resolver::new(rules, mentions);
     let mut out: Vec<Attribution> = Vec::with_capacity(sorted.len());
     for r in &sorted {
         let speaker = match r.continues.and_then(|c| out.get(c)) {

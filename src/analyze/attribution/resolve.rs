@@ -205,7 +205,7 @@ fn last_word(s: &str) -> &str {
 }
 
 impl<'a> Resolver<'a> {
-    pub fn new(_text: &str, rules: &'a AttributionRules, mentions: Vec<Mention>) -> Self {
+    pub fn new(rules: &'a AttributionRules, mentions: Vec<Mention>) -> Self {
         Resolver {
             rules,
             mentions,
@@ -444,11 +444,6 @@ impl<'a> Resolver<'a> {
                 // A quantifier standing alone ("Some say"): the phrase itself.
                 name = toks.iter().filter(|t| t.word).cloned().collect();
             }
-            let entity_speaker = parts
-                .entities
-                .iter()
-                .find(|(_, _, e)| is_speaker_entity(e) && e.kind != "demonym");
-            let _ = entity_speaker;
             return Speaker {
                 name: join(&name).to_lowercase(),
                 kind: if definite {
