@@ -1,6 +1,6 @@
 //! Stage benchmarks over the PolNeAR train texts: segmentation (`text::build`), lexicon matching
 //! (`TermMatcher::find_all` over the built-in term lexicons), attribution extraction, the whole of
-//! `analyze::analyze`, JSON writing of the records, and start-up (`LexiconSet::builtin` + `Engine::new`).
+//! `analyze::analyze`, JSON writing of the records, output encoding (JSONL line + CSV rows), and start-up (`LexiconSet::builtin` + `Engine::new`).
 //! Throughput is reported in bytes of article text.
 //!
 //! Run with `cargo bench --bench stages` (add `-- analyze` to filter). The texts are read from
@@ -173,6 +173,23 @@ fn json_writing(b: Bencher) {
             buf.push(b'\n');
         }
         black_box(buf.len());
+    });
+}
+
+/// Everything a worker encodes per article: the `articles.jsonl` line and the rows of the four CSV tables
+/// (`report::Encoded::new`). Throughput is in bytes of article text.
+#[divan::bench(sample_count = 20)]
+fn output_encoding(b: Bencher) {
+    let e = engine();
+    let names = e.metric_names();
+    let recs: Vec<ArticleRecord> = docs()
+        .iter()
+        .map(|d| analyze::analyze(d, e, false))
+        .collect();
+    b.counter(bytes()).bench_local(|| {
+        for r in &recs {
+            black_box(slantscope::report::Encoded::new(r, &names).unwrap());
+        }
     });
 }
 
