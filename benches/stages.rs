@@ -1,6 +1,7 @@
 //! Stage benchmarks over the PolNeAR train texts: segmentation (`text::build`), lexicon matching
 //! (`TermMatcher::find_all` over the built-in term lexicons), attribution extraction, the whole of
-//! `analyze::analyze`, JSON writing of the records, output encoding (JSONL line + CSV rows), and start-up (`LexiconSet::builtin` + `Engine::new`).
+//! `analyze::analyze`, JSON writing of the records, output encoding (JSONL line + CSV rows), and start-up
+//! (`LexiconSet::builtin` + `Engine::new`).
 //! Throughput is reported in bytes of article text.
 //!
 //! Run with `cargo bench --bench stages` (add `-- analyze` to filter). The texts are read from
