@@ -339,30 +339,33 @@ impl SourcingRules {
             }
         }
         // Not anonymous when a name heads the source before the anonymous phrase ("Jeffrey Trimble, a
-        // senior official") or the phrase names its members ("critics, like Senator X").
-        let after = at
-            .and_then(|(_, s1)| sentence.get(s1..))
-            .unwrap_or_default()
-            .trim_start_matches(|c: char| c.is_whitespace() || c == ',');
-        // Only a hit at the very start matters: look at the first few words.
-        let head = after
-            .char_indices()
-            .filter(|(_, c)| c.is_whitespace())
-            .nth(NAMING_WINDOW_WORDS)
-            .map_or(after, |(i, _)| &after[..i]);
-        let named_after = self.hits(head).first().is_some_and(|(h, i)| {
-            h.start == 0
-                && i.category == "function"
-                && i.class.as_deref() == Some("naming")
-                && after
-                    .get(h.end..)
-                    .unwrap_or_default()
-                    .trim_start()
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
-        });
-        if anon.is_some() && (named_after || self.names_members(source, &src_hits)) {
+        // senior official") or the phrase names its members ("critics, like Senator X"). Only asked when
+        // the source is anonymous so far (most sources are not).
+        let named_after = || {
+            let after = at
+                .and_then(|(_, s1)| sentence.get(s1..))
+                .unwrap_or_default()
+                .trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+            // Only a hit at the very start matters: look at the first few words.
+            let head = after
+                .char_indices()
+                .filter(|(_, c)| c.is_whitespace())
+                .nth(NAMING_WINDOW_WORDS)
+                .map_or(after, |(i, _)| &after[..i]);
+            self.hits(head).first().is_some_and(|(h, i)| {
+                h.start == 0
+                    && i.category == "function"
+                    && i.class.as_deref() == Some("naming")
+                    && after
+                        .get(h.end..)
+                        .unwrap_or_default()
+                        .trim_start()
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+            })
+        };
+        if anon.is_some() && (named_after() || self.names_members(source, &src_hits)) {
             anon = None;
         }
         let sp_kind = speaker.map(|s| s.kind.as_str()).unwrap_or("unknown");
@@ -407,10 +410,12 @@ impl SourcingRules {
             self.role_class(&role_phrase)
         };
         // A document is named when its issuer is: a resolved proper name that is not itself a document
-        // noun ("a statement by John Kirby", not "a report").
+        // noun ("a statement by John Kirby", not "a report"). Only documents have one.
+        let is_document = kind == "document";
         let issuer = speaker
             .filter(|s| {
-                s.resolved_from != "none"
+                is_document
+                    && s.resolved_from != "none"
                     && s.name.chars().next().is_some_and(char::is_uppercase)
                     && !self
                         .hits(&s.name)
@@ -419,7 +424,7 @@ impl SourcingRules {
             })
             .map(|s| s.name.clone());
         let named = !anonymous
-            && if kind == "document" {
+            && if is_document {
                 issuer.is_some()
             } else {
                 proper || (kind == "media" && self.media_in(source).is_some())
@@ -429,7 +434,6 @@ impl SourcingRules {
                 || role_class
                     .as_deref()
                     .is_some_and(|c| OFFICIAL_CLASSES.contains(&c)));
-        let is_document = kind == "document";
         Typing {
             kind,
             role_class,
@@ -438,7 +442,7 @@ impl SourcingRules {
             anonymity: anon.filter(|_| anonymous),
             named,
             official,
-            issuer: issuer.filter(|_| is_document),
+            issuer,
             extent,
         }
     }
