@@ -9,6 +9,7 @@ use super::{slice, SourceOut, Span};
 use crate::lexicon::pattern::Gate;
 use crate::lexicon::{Entry, LexiconSet, MatchView, Pattern, TermHit, TermMatcher};
 use crate::text::{CharIndex, Region, TextModel};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -61,6 +62,11 @@ pub struct SourcingRules {
     self_cache: std::sync::Mutex<std::collections::HashMap<String, Arc<OutletSelf>>>,
     /// (lower-cased surface form, lower-cased canonical name) of media entities.
     media_names: Vec<(String, String)>,
+    /// [`SourcingRules::hits`] by phrase: sources are typed from a few short phrases that recur within and
+    /// across articles ("he", a person's name, "President X", the words between anonymous phrases), and
+    /// matching one costs far more than looking it up. Phrases up to [`PHRASE_CACHE_MAX_LEN`] bytes;
+    /// emptied when it holds [`PHRASE_CACHE_MAX`].
+    phrase_cache: std::sync::Mutex<FxHashMap<Box<str>, Arc<[TermHit]>>>,
 }
 
 fn lex_err(origin: &str, e: &Entry, msg: String) -> crate::Error {
@@ -169,6 +175,7 @@ impl SourcingRules {
             self_patterns,
             self_cache: Default::default(),
             media_names,
+            phrase_cache: Default::default(),
         })
     }
 
@@ -177,13 +184,37 @@ impl SourcingRules {
         if text.is_empty() {
             return Vec::new();
         }
-        let mut v: Vec<(TermHit, &TermInfo)> = self
-            .terms
-            .find_all(text)
-            .into_iter()
-            .filter_map(|h| self.info.get(h.entry).map(|i| (h, i)))
-            .collect();
-        v.sort_by_key(|(h, _)| (h.start, std::cmp::Reverse(h.end)));
+        let cacheable = text.len() <= PHRASE_CACHE_MAX_LEN;
+        let lock = || {
+            // A poisoned lock only means another thread panicked mid-insert: the map is still valid.
+            self.phrase_cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let cached = cacheable.then(|| lock().get(text).cloned()).flatten();
+        let found = cached.unwrap_or_else(|| {
+            let v: Arc<[TermHit]> = self.match_phrase(text).into();
+            if cacheable {
+                let mut map = lock();
+                if map.len() >= PHRASE_CACHE_MAX {
+                    map.clear();
+                }
+                map.insert(text.into(), v.clone());
+            }
+            v
+        });
+        found
+            .iter()
+            .filter_map(|h| self.info.get(h.entry).map(|i| (*h, i)))
+            .collect()
+    }
+
+    /// What [`SourcingRules::hits`] caches: the hits in `text` of the entries with an info, sorted by start
+    /// (then longest first).
+    fn match_phrase(&self, text: &str) -> Vec<TermHit> {
+        let mut v = self.terms.find_all(text);
+        v.retain(|h| h.entry < self.info.len());
+        v.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         v
     }
 
@@ -583,6 +614,11 @@ struct OutletSelf {
 /// thousands of outlets) they are compiled per article.
 const SELF_CACHE_MAX: usize = 1024;
 
+/// Longest phrase whose hits are cached ([`SourcingRules::hits`]): longer ones seldom recur.
+const PHRASE_CACHE_MAX_LEN: usize = 256;
+/// Most phrases cached at once.
+const PHRASE_CACHE_MAX: usize = 1 << 16;
+
 /// An anonymous hit: (start, end, entry info), byte offsets in the text it was found in.
 type AnonHit<'a> = (usize, usize, &'a TermInfo);
 
@@ -925,4 +961,68 @@ pub fn profile(
         p.self_references = found.into_iter().map(|(s, e)| span(s, e)).collect();
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in rules, compiled once for all tests.
+    fn rules() -> &'static SourcingRules {
+        static RULES: std::sync::LazyLock<SourcingRules> = std::sync::LazyLock::new(|| {
+            SourcingRules::from_lexicons(&LexiconSet::builtin().unwrap()).unwrap()
+        });
+        &RULES
+    }
+
+    /// The hits of `text` as [`SourcingRules::hits`] gives them, without the cache.
+    fn uncached<'r>(r: &'r SourcingRules, text: &str) -> Vec<(TermHit, &'r TermInfo)> {
+        r.match_phrase(text)
+            .into_iter()
+            .map(|h| (h, &r.info[h.entry]))
+            .collect()
+    }
+
+    fn same_hits(a: &[(TermHit, &TermInfo)], b: &[(TermHit, &TermInfo)]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|((h, i), (g, j))| h == g && std::ptr::eq(*i, *j))
+    }
+
+    #[test]
+    fn cached_hits_equal_fresh_hits() {
+        let r = rules();
+        let long = "a senior official familiar with the talks ".repeat(10);
+        for text in [
+            "a senior official familiar with the talks",
+            "the spokeswoman",
+            "he",
+            "President Ilse Varga",
+            "a report by the harbour board",
+            "",
+            long.as_str(),
+        ] {
+            let fresh = uncached(r, text);
+            assert!(same_hits(&r.hits(text), &fresh), "{text:?}");
+            assert!(same_hits(&r.hits(text), &fresh), "{text:?} (cached)");
+        }
+        assert!(!r.hits("a senior official").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cached_hits_equal_fresh_hits_prop(
+            words in proptest::collection::vec(
+                "(officials|Officials|a|the|senior|spokesman|report|said|familiar|with|CNN|Reuters|like|Varga|-|,)",
+                0..8,
+            )
+        ) {
+            let r = rules();
+            let text = words.join(" ");
+            let fresh = uncached(r, &text);
+            proptest::prop_assert!(same_hits(&r.hits(&text), &fresh));
+            proptest::prop_assert!(same_hits(&r.hits(&text), &fresh));
+        }
+    }
 }
