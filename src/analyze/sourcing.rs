@@ -698,6 +698,8 @@ pub fn profile(
         end: idx.char_of(e),
         text: slice(text, s, e),
     };
+    // A borrowed `slice`.
+    let sub = |s: usize, e: usize| text.get(s..e).unwrap_or_default();
     let mut p = Profile::default();
     let outlet_self = rules.outlet_self(outlet);
     let variants = &outlet_self.variants;
@@ -743,8 +745,7 @@ pub fn profile(
     }
 
     // Typed sources, keyed by (kind, lower-cased name) → index into `p.sources`.
-    let mut keys: std::collections::HashMap<(String, String), usize> =
-        std::collections::HashMap::new();
+    let mut keys: FxHashMap<(String, String), usize> = FxHashMap::default();
     for (ai, a) in atts.iter().enumerate() {
         let sp = &a.speaker;
         if sp.name == "unknown" && sp.kind == "unknown" && a.source.is_none() {
@@ -759,20 +760,17 @@ pub fn profile(
             .and_then(|i| model.sentences.get(i));
         let (sen_text, sen_anon, at) = match (sen, a.source) {
             (Some(s), Some(src)) => (
-                slice(text, s.start, s.end),
+                sub(s.start, s.end),
                 anon_in(s.start, s.end),
                 Some((
                     src.start.saturating_sub(s.start),
                     src.end.min(s.end).saturating_sub(s.start),
                 )),
             ),
-            _ => (String::new(), Vec::new(), None),
+            _ => ("", Vec::new(), None),
         };
-        let src_text = a
-            .source
-            .map(|s| slice(text, s.start, s.end))
-            .unwrap_or_default();
-        let t = rules.classify_with(&src_text, &sen_text, &sen_anon, at, Some(sp));
+        let src_text = a.source.map_or("", |s| sub(s.start, s.end));
+        let t = rules.classify_with(src_text, sen_text, &sen_anon, at, Some(sp));
         let name = match t.kind.as_str() {
             "anonymous" => {
                 let widened = match (t.extent, sen) {
@@ -781,7 +779,7 @@ pub fn profile(
                 };
                 widened
                     .filter(|w| !w.is_empty())
-                    .unwrap_or_else(|| strip_det(&src_text))
+                    .unwrap_or_else(|| strip_det(src_text))
                     .to_lowercase()
             }
             "document" => {
@@ -792,7 +790,7 @@ pub fn profile(
                 match &t.issuer {
                     Some(who) => format!("{doc} by {who}"),
                     None if src_text.is_empty() => sp.name.clone(),
-                    None => strip_det(&src_text),
+                    None => strip_det(src_text),
                 }
             }
             _ => sp.name.clone(),
@@ -861,8 +859,8 @@ pub fn profile(
         if sen_anon.is_empty() {
             continue;
         }
-        let st = slice(text, sen.start, sen.end);
-        for c in rules.anonymous_chains(&st, &sen_anon, None) {
+        let st = sub(sen.start, sen.end);
+        for c in rules.anonymous_chains(st, &sen_anon, None) {
             if !(c.agentless || c.words >= STANDALONE_MIN_WORDS) {
                 continue;
             }
@@ -898,14 +896,14 @@ pub fn profile(
     // Credits, in every paragraph (captions and boilerplate included).
     let mut open = Vec::new();
     for para in &model.paragraphs {
-        let pt = slice(text, para.start, para.end);
+        let pt = sub(para.start, para.end);
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        rules.credit_gate.candidates(&pt, &mut open);
+        rules.credit_gate.candidates(pt, &mut open);
         for ((pattern, kind), &may) in rules.credits.iter().zip(&open) {
-            let Some(re) = may.then(|| pattern.candidate(&pt)).flatten() else {
+            let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
                 continue;
             };
-            for c in re.captures_iter(&pt) {
+            for c in re.captures_iter(pt) {
                 let Some(m) = c.name("name") else { continue };
                 let s = m.start();
                 let trimmed = m.as_str().trim_end_matches(|c: char| {
@@ -933,13 +931,13 @@ pub fn profile(
             if !matches!(para.region, Region::Body | Region::Headline) {
                 continue;
             }
-            let pt = slice(text, para.start, para.end);
-            outlet_self.gate.candidates(&pt, &mut open);
+            let pt = sub(para.start, para.end);
+            outlet_self.gate.candidates(pt, &mut open);
             for (pattern, &may) in outlet_self.regexes.iter().zip(&open) {
-                let Some(re) = may.then(|| pattern.candidate(&pt)).flatten() else {
+                let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
                     continue;
                 };
-                for m in re.find_iter(&pt) {
+                for m in re.find_iter(pt) {
                     let (s, e) = (para.start + m.start(), para.start + m.end());
                     if !found.iter().any(|&(a, b)| a < e && s < b) {
                         found.push((s, e));
