@@ -549,6 +549,17 @@ impl SourcingRules {
         if let Some(hit) = lock().get(outlet) {
             return hit.clone();
         }
+        // Only an outlet that will be kept gets the larger gate that covers the credits too.
+        let built = Arc::new(self.build_outlet_self(outlet, lock().len() < SELF_CACHE_MAX));
+        let mut map = lock();
+        if map.len() < SELF_CACHE_MAX {
+            map.insert(outlet.to_string(), built.clone());
+        }
+        built
+    }
+
+    /// [`OutletSelf`] of `outlet`, its gate covering the credit patterns too when `with_credits`.
+    fn build_outlet_self(&self, outlet: &str, with_credits: bool) -> OutletSelf {
         let variants = self.outlet_variants(outlet);
         let alt = variants
             .iter()
@@ -565,17 +576,19 @@ impl SourcingRules {
                 })
                 .collect()
         };
-        let gate = Gate::new(&regexes.iter().map(Pattern::gate_source).collect::<Vec<_>>());
-        let built = Arc::new(OutletSelf {
+        let credit_sources = self.credits.iter().map(|(p, _)| p.gate_source());
+        let gate = Gate::new(
+            &credit_sources
+                .filter(|_| with_credits)
+                .chain(regexes.iter().map(Pattern::gate_source))
+                .collect::<Vec<_>>(),
+        );
+        OutletSelf {
             variants,
             regexes,
             gate,
-        });
-        let mut map = lock();
-        if map.len() < SELF_CACHE_MAX {
-            map.insert(outlet.to_string(), built.clone());
+            with_credits,
         }
-        built
     }
 
     /// Spellings of `outlet` to look for: the name, and the media-entity forms whose name or canonical
@@ -607,7 +620,35 @@ impl SourcingRules {
 struct OutletSelf {
     variants: Vec<String>,
     regexes: Vec<Pattern>,
+    /// With `with_credits`, the literal gate over the credit patterns followed by `regexes`: one scan of
+    /// a paragraph finds the candidates of both. Otherwise (an outlet not kept in the cache, whose gate
+    /// is built per article and must stay cheap to build) the gate over `regexes` alone.
     gate: Gate,
+    with_credits: bool,
+}
+
+impl OutletSelf {
+    /// Marks in `open` the credit patterns that may match paragraph `pt` (in the order of
+    /// `SourcingRules::credits`) followed, with `own`, by the self-reference patterns that may (in the
+    /// order of `regexes`). `scratch` is a buffer for the second gate when there are two.
+    fn candidates(
+        &self,
+        rules: &SourcingRules,
+        pt: &str,
+        own: bool,
+        open: &mut Vec<bool>,
+        scratch: &mut Vec<bool>,
+    ) {
+        if self.with_credits {
+            self.gate.candidates(pt, open);
+            return;
+        }
+        rules.credit_gate.candidates(pt, open);
+        if own {
+            self.gate.candidates(pt, scratch);
+            open.extend_from_slice(scratch);
+        }
+    }
 }
 
 /// Most outlets whose self-reference regexes are kept compiled; beyond it (a corpus with
@@ -893,13 +934,17 @@ pub fn profile(
         }
     }
 
-    // Credits, in every paragraph (captions and boilerplate included).
-    let mut open = Vec::new();
+    // Credits in every paragraph (captions and boilerplate included), outlet self-references in the
+    // headline and body.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let (mut open, mut scratch) = (Vec::new(), Vec::new());
     for para in &model.paragraphs {
         let pt = sub(para.start, para.end);
+        let own = !variants.is_empty() && matches!(para.region, Region::Body | Region::Headline);
+        outlet_self.candidates(rules, pt, own, &mut open, &mut scratch);
+        let (credit_open, self_open) = open.split_at(rules.credits.len().min(open.len()));
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        rules.credit_gate.candidates(pt, &mut open);
-        for ((pattern, kind), &may) in rules.credits.iter().zip(&open) {
+        for ((pattern, kind), &may) in rules.credits.iter().zip(credit_open) {
             let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
                 continue;
             };
@@ -921,30 +966,24 @@ pub fn profile(
                 });
             }
         }
-    }
-    p.credits.sort_by_key(|c| c.span.start);
-
-    // Outlet self-references in the headline and body.
-    if !variants.is_empty() {
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        for para in &model.paragraphs {
-            if !matches!(para.region, Region::Body | Region::Headline) {
+        if !own {
+            continue;
+        }
+        for (pattern, &may) in outlet_self.regexes.iter().zip(self_open) {
+            let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
                 continue;
-            }
-            let pt = sub(para.start, para.end);
-            outlet_self.gate.candidates(pt, &mut open);
-            for (pattern, &may) in outlet_self.regexes.iter().zip(&open) {
-                let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
-                    continue;
-                };
-                for m in re.find_iter(pt) {
-                    let (s, e) = (para.start + m.start(), para.start + m.end());
-                    if !found.iter().any(|&(a, b)| a < e && s < b) {
-                        found.push((s, e));
-                    }
+            };
+            for m in re.find_iter(pt) {
+                let (s, e) = (para.start + m.start(), para.start + m.end());
+                if !found.iter().any(|&(a, b)| a < e && s < b) {
+                    found.push((s, e));
                 }
             }
         }
+    }
+    p.credits.sort_by_key(|c| c.span.start);
+
+    if !variants.is_empty() {
         for a in atts {
             if let Some(src) = a.source {
                 if a.speaker.kind == "media"
@@ -1006,6 +1045,39 @@ mod tests {
             assert!(same_hits(&r.hits(text), &fresh), "{text:?} (cached)");
         }
         assert!(!r.hits("a senior official").is_empty());
+    }
+
+    #[test]
+    fn credit_and_self_gates_agree_combined_or_not() {
+        let r = rules();
+        let both = r.build_outlet_self("Harbour Gazette", true);
+        let apart = r.build_outlet_self("Harbour Gazette", false);
+        assert!(!both.regexes.is_empty());
+        let (mut a, mut b, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+        for pt in [
+            "The mayor told the Harbour Gazette on Monday that the ferry would run.",
+            "HARBOUR (Reuters) - The port reopened after the storm.",
+            "Photo: Lena Okafor / Harbour Gazette",
+            "Additional reporting by Tomas Berg; editing by Ana Ruiz",
+            "The Harbour Gazette has learned that the dredging plan was shelved.",
+            "Nothing here mentions any outlet at all.",
+            "",
+        ] {
+            for own in [false, true] {
+                both.candidates(r, pt, own, &mut a, &mut scratch);
+                apart.candidates(r, pt, own, &mut b, &mut scratch);
+                let n = r.credits.len() + if own { both.regexes.len() } else { 0 };
+                assert_eq!(a[..n], b[..n], "{pt:?} own={own}");
+            }
+        }
+        both.candidates(
+            r,
+            "It told the Harbour Gazette.",
+            true,
+            &mut a,
+            &mut scratch,
+        );
+        assert!(a[r.credits.len()..].contains(&true));
     }
 
     proptest::proptest! {
