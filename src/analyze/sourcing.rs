@@ -258,8 +258,12 @@ impl SourcingRules {
         anon: &[AnonHit],
         extra: Option<(usize, usize)>,
     ) -> Vec<Chain> {
-        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> =
-            anon.iter().map(|&(s, e, i)| (s, e, Some(i))).collect();
+        // Every chain has a hit: none without one (most sentences).
+        if anon.is_empty() {
+            return Vec::new();
+        }
+        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> = Vec::with_capacity(anon.len() + 1);
+        pieces.extend(anon.iter().map(|&(s, e, i)| (s, e, Some(i))));
         pieces.extend(extra.map(|(a, b)| (a, b, None)));
         pieces.sort_by_key(|p| (p.0, std::cmp::Reverse(p.1)));
         let mut chains: Vec<Chain> = Vec::new();
@@ -276,12 +280,11 @@ impl SourcingRules {
                 };
                 s <= c.end || {
                     let gap = text.get(c.end..s).unwrap_or(",");
-                    let words: Vec<&str> = gap.split_whitespace().collect();
+                    let mut words = gap.split_whitespace();
                     !gap.contains(|ch: char| {
                         !(ch.is_alphanumeric() || ch.is_whitespace() || ch == '-')
-                    }) && words.len() <= max_gap
-                        && (info.is_some()
-                            || words.iter().all(|w| self.is_function(w, "preposition")))
+                    }) && words.clone().count() <= max_gap
+                        && (info.is_some() || words.all(|w| self.is_function(w, "preposition")))
                 }
             });
             if !joins {
@@ -430,14 +433,15 @@ impl SourcingRules {
         } else if media {
             kind = "media".into();
         }
-        let role_phrase = format!(
-            "{} {}",
-            speaker.and_then(|s| s.role.as_deref()).unwrap_or_default(),
-            source
-        );
         let role_class = if kind == "media" {
             None
         } else {
+            // "{role} {source}", without the cost of `format!`.
+            let role = speaker.and_then(|s| s.role.as_deref()).unwrap_or_default();
+            let mut role_phrase = String::with_capacity(role.len() + 1 + source.len());
+            role_phrase.push_str(role);
+            role_phrase.push(' ');
+            role_phrase.push_str(source);
             self.role_class(&role_phrase)
         };
         // A document is named when its issuer is: a resolved proper name that is not itself a document
