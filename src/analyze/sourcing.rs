@@ -9,6 +9,7 @@ use super::{slice, SourceOut, Span};
 use crate::lexicon::pattern::Gate;
 use crate::lexicon::{Entry, LexiconSet, MatchView, Pattern, TermHit, TermMatcher};
 use crate::text::{CharIndex, Region, TextModel};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -61,6 +62,11 @@ pub struct SourcingRules {
     self_cache: std::sync::Mutex<std::collections::HashMap<String, Arc<OutletSelf>>>,
     /// (lower-cased surface form, lower-cased canonical name) of media entities.
     media_names: Vec<(String, String)>,
+    /// [`SourcingRules::hits`] by phrase: sources are typed from a few short phrases that recur within and
+    /// across articles ("he", a person's name, "President X", the words between anonymous phrases), and
+    /// matching one costs far more than looking it up. Phrases up to [`PHRASE_CACHE_MAX_LEN`] bytes;
+    /// emptied when it holds [`PHRASE_CACHE_MAX`].
+    phrase_cache: std::sync::Mutex<FxHashMap<Box<str>, Arc<[TermHit]>>>,
 }
 
 fn lex_err(origin: &str, e: &Entry, msg: String) -> crate::Error {
@@ -169,21 +175,47 @@ impl SourcingRules {
             self_patterns,
             self_cache: Default::default(),
             media_names,
+            phrase_cache: Default::default(),
         })
     }
 
-    /// Hits of every term category in `text`, sorted by start (then longest first).
-    fn hits(&self, text: &str) -> Vec<(TermHit, &TermInfo)> {
+    /// Hits of every term category in `text`.
+    fn hits(&self, text: &str) -> PhraseHits<'_> {
+        let info = &self.info[..];
         if text.is_empty() {
-            return Vec::new();
+            return PhraseHits {
+                hits: Arc::default(),
+                info,
+            };
         }
-        let mut v: Vec<(TermHit, &TermInfo)> = self
-            .terms
-            .find_all(text)
-            .into_iter()
-            .filter_map(|h| self.info.get(h.entry).map(|i| (h, i)))
-            .collect();
-        v.sort_by_key(|(h, _)| (h.start, std::cmp::Reverse(h.end)));
+        let cacheable = text.len() <= PHRASE_CACHE_MAX_LEN;
+        let lock = || {
+            // A poisoned lock only means another thread panicked mid-insert: the map is still valid.
+            self.phrase_cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let cached = cacheable.then(|| lock().get(text).cloned()).flatten();
+        let found = cached.unwrap_or_else(|| {
+            let v: Arc<[TermHit]> = self.match_phrase(text).into();
+            if cacheable {
+                let mut map = lock();
+                if map.len() >= PHRASE_CACHE_MAX {
+                    map.clear();
+                }
+                map.insert(text.into(), v.clone());
+            }
+            v
+        });
+        PhraseHits { hits: found, info }
+    }
+
+    /// What [`SourcingRules::hits`] caches: the hits in `text` of the entries with an info, sorted by start
+    /// (then longest first).
+    fn match_phrase(&self, text: &str) -> Vec<TermHit> {
+        let mut v = self.terms.find_all(text);
+        v.retain(|h| h.entry < self.info.len());
+        v.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         v
     }
 
@@ -227,8 +259,12 @@ impl SourcingRules {
         anon: &[AnonHit],
         extra: Option<(usize, usize)>,
     ) -> Vec<Chain> {
-        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> =
-            anon.iter().map(|&(s, e, i)| (s, e, Some(i))).collect();
+        // Every chain has a hit: none without one (most sentences).
+        if anon.is_empty() {
+            return Vec::new();
+        }
+        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> = Vec::with_capacity(anon.len() + 1);
+        pieces.extend(anon.iter().map(|&(s, e, i)| (s, e, Some(i))));
         pieces.extend(extra.map(|(a, b)| (a, b, None)));
         pieces.sort_by_key(|p| (p.0, std::cmp::Reverse(p.1)));
         let mut chains: Vec<Chain> = Vec::new();
@@ -245,12 +281,11 @@ impl SourcingRules {
                 };
                 s <= c.end || {
                     let gap = text.get(c.end..s).unwrap_or(",");
-                    let words: Vec<&str> = gap.split_whitespace().collect();
+                    let mut words = gap.split_whitespace();
                     !gap.contains(|ch: char| {
                         !(ch.is_alphanumeric() || ch.is_whitespace() || ch == '-')
-                    }) && words.len() <= max_gap
-                        && (info.is_some()
-                            || words.iter().all(|w| self.is_function(w, "preposition")))
+                    }) && words.clone().count() <= max_gap
+                        && (info.is_some() || words.all(|w| self.is_function(w, "preposition")))
                 }
             });
             if !joins {
@@ -285,7 +320,7 @@ impl SourcingRules {
     /// words in it, the class listed first in the lexicon.
     pub fn role_class(&self, phrase: &str) -> Option<String> {
         self.hits(phrase)
-            .into_iter()
+            .iter()
             .filter(|(_, i)| i.category == "role")
             .filter_map(|(_, i)| i.class.clone())
             .min_by_key(|c| self.class_rank.get(c).copied().unwrap_or(usize::MAX))
@@ -339,30 +374,33 @@ impl SourcingRules {
             }
         }
         // Not anonymous when a name heads the source before the anonymous phrase ("Jeffrey Trimble, a
-        // senior official") or the phrase names its members ("critics, like Senator X").
-        let after = at
-            .and_then(|(_, s1)| sentence.get(s1..))
-            .unwrap_or_default()
-            .trim_start_matches(|c: char| c.is_whitespace() || c == ',');
-        // Only a hit at the very start matters: look at the first few words.
-        let head = after
-            .char_indices()
-            .filter(|(_, c)| c.is_whitespace())
-            .nth(NAMING_WINDOW_WORDS)
-            .map_or(after, |(i, _)| &after[..i]);
-        let named_after = self.hits(head).first().is_some_and(|(h, i)| {
-            h.start == 0
-                && i.category == "function"
-                && i.class.as_deref() == Some("naming")
-                && after
-                    .get(h.end..)
-                    .unwrap_or_default()
-                    .trim_start()
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
-        });
-        if anon.is_some() && (named_after || self.names_members(source, &src_hits)) {
+        // senior official") or the phrase names its members ("critics, like Senator X"). Only asked when
+        // the source is anonymous so far (most sources are not).
+        let named_after = || {
+            let after = at
+                .and_then(|(_, s1)| sentence.get(s1..))
+                .unwrap_or_default()
+                .trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+            // Only a hit at the very start matters: look at the first few words.
+            let head = after
+                .char_indices()
+                .filter(|(_, c)| c.is_whitespace())
+                .nth(NAMING_WINDOW_WORDS)
+                .map_or(after, |(i, _)| &after[..i]);
+            self.hits(head).iter().next().is_some_and(|(h, i)| {
+                h.start == 0
+                    && i.category == "function"
+                    && i.class.as_deref() == Some("naming")
+                    && after
+                        .get(h.end..)
+                        .unwrap_or_default()
+                        .trim_start()
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+            })
+        };
+        if anon.is_some() && (named_after() || self.names_members(source, &src_hits)) {
             anon = None;
         }
         let sp_kind = speaker.map(|s| s.kind.as_str()).unwrap_or("unknown");
@@ -396,21 +434,24 @@ impl SourcingRules {
         } else if media {
             kind = "media".into();
         }
-        let role_phrase = format!(
-            "{} {}",
-            speaker.and_then(|s| s.role.as_deref()).unwrap_or_default(),
-            source
-        );
         let role_class = if kind == "media" {
             None
         } else {
+            // "{role} {source}", without the cost of `format!`.
+            let role = speaker.and_then(|s| s.role.as_deref()).unwrap_or_default();
+            let mut role_phrase = String::with_capacity(role.len() + 1 + source.len());
+            role_phrase.push_str(role);
+            role_phrase.push(' ');
+            role_phrase.push_str(source);
             self.role_class(&role_phrase)
         };
         // A document is named when its issuer is: a resolved proper name that is not itself a document
-        // noun ("a statement by John Kirby", not "a report").
+        // noun ("a statement by John Kirby", not "a report"). Only documents have one.
+        let is_document = kind == "document";
         let issuer = speaker
             .filter(|s| {
-                s.resolved_from != "none"
+                is_document
+                    && s.resolved_from != "none"
                     && s.name.chars().next().is_some_and(char::is_uppercase)
                     && !self
                         .hits(&s.name)
@@ -419,7 +460,7 @@ impl SourcingRules {
             })
             .map(|s| s.name.clone());
         let named = !anonymous
-            && if kind == "document" {
+            && if is_document {
                 issuer.is_some()
             } else {
                 proper || (kind == "media" && self.media_in(source).is_some())
@@ -429,7 +470,6 @@ impl SourcingRules {
                 || role_class
                     .as_deref()
                     .is_some_and(|c| OFFICIAL_CLASSES.contains(&c)));
-        let is_document = kind == "document";
         Typing {
             kind,
             role_class,
@@ -438,7 +478,7 @@ impl SourcingRules {
             anonymity: anon.filter(|_| anonymous),
             named,
             official,
-            issuer: issuer.filter(|_| is_document),
+            issuer,
             extent,
         }
     }
@@ -456,7 +496,7 @@ impl SourcingRules {
     /// Whether `source` contains a name outside the lexicon's words: a capitalised word before its first
     /// anonymous phrase that no lexicon term covers, or a capitalised word after a `naming` function word
     /// ("like", "including").
-    fn names_members(&self, source: &str, hits: &[(TermHit, &TermInfo)]) -> bool {
+    fn names_members(&self, source: &str, hits: &PhraseHits) -> bool {
         let first_anon = hits
             .iter()
             .find(|(_, i)| i.category == "anonymous")
@@ -490,13 +530,16 @@ impl SourcingRules {
         let low = text.to_lowercase();
         self.media_names
             .iter()
+            // A name longer than the text cannot be in it (and setting up its search costs more
+            // than the search).
             .filter(|(surface, _)| {
-                low.match_indices(surface.as_str()).any(|(i, m)| {
-                    let before = low[..i].chars().next_back();
-                    let after = low[i + m.len()..].chars().next();
-                    !before.is_some_and(char::is_alphanumeric)
-                        && !after.is_some_and(char::is_alphanumeric)
-                })
+                surface.len() <= low.len()
+                    && low.match_indices(surface.as_str()).any(|(i, m)| {
+                        let before = low[..i].chars().next_back();
+                        let after = low[i + m.len()..].chars().next();
+                        !before.is_some_and(char::is_alphanumeric)
+                            && !after.is_some_and(char::is_alphanumeric)
+                    })
             })
             .max_by_key(|(s, _)| s.len())
             .map(|(_, c)| c.clone())
@@ -514,6 +557,17 @@ impl SourcingRules {
         if let Some(hit) = lock().get(outlet) {
             return hit.clone();
         }
+        // Only an outlet that will be kept gets the larger gate that covers the credits too.
+        let built = Arc::new(self.build_outlet_self(outlet, lock().len() < SELF_CACHE_MAX));
+        let mut map = lock();
+        if map.len() < SELF_CACHE_MAX {
+            map.insert(outlet.to_string(), built.clone());
+        }
+        built
+    }
+
+    /// [`OutletSelf`] of `outlet`, its gate covering the credit patterns too when `with_credits`.
+    fn build_outlet_self(&self, outlet: &str, with_credits: bool) -> OutletSelf {
         let variants = self.outlet_variants(outlet);
         let alt = variants
             .iter()
@@ -530,17 +584,19 @@ impl SourcingRules {
                 })
                 .collect()
         };
-        let gate = Gate::new(&regexes.iter().map(Pattern::gate_source).collect::<Vec<_>>());
-        let built = Arc::new(OutletSelf {
+        let credit_sources = self.credits.iter().map(|(p, _)| p.gate_source());
+        let gate = Gate::new(
+            &credit_sources
+                .filter(|_| with_credits)
+                .chain(regexes.iter().map(Pattern::gate_source))
+                .collect::<Vec<_>>(),
+        );
+        OutletSelf {
             variants,
             regexes,
             gate,
-        });
-        let mut map = lock();
-        if map.len() < SELF_CACHE_MAX {
-            map.insert(outlet.to_string(), built.clone());
+            with_credits,
         }
-        built
     }
 
     /// Spellings of `outlet` to look for: the name, and the media-entity forms whose name or canonical
@@ -572,12 +628,45 @@ impl SourcingRules {
 struct OutletSelf {
     variants: Vec<String>,
     regexes: Vec<Pattern>,
+    /// With `with_credits`, the literal gate over the credit patterns followed by `regexes`: one scan of
+    /// a paragraph finds the candidates of both. Otherwise (an outlet not kept in the cache, whose gate
+    /// is built per article and must stay cheap to build) the gate over `regexes` alone.
     gate: Gate,
+    with_credits: bool,
+}
+
+impl OutletSelf {
+    /// Marks in `open` the credit patterns that may match paragraph `pt` (in the order of
+    /// `SourcingRules::credits`) followed, with `own`, by the self-reference patterns that may (in the
+    /// order of `regexes`). `scratch` is a buffer for the second gate when there are two.
+    fn candidates(
+        &self,
+        rules: &SourcingRules,
+        pt: &str,
+        own: bool,
+        open: &mut Vec<bool>,
+        scratch: &mut Vec<bool>,
+    ) {
+        if self.with_credits {
+            self.gate.candidates(pt, open);
+            return;
+        }
+        rules.credit_gate.candidates(pt, open);
+        if own {
+            self.gate.candidates(pt, scratch);
+            open.extend_from_slice(scratch);
+        }
+    }
 }
 
 /// Most outlets whose self-reference regexes are kept compiled; beyond it (a corpus with
 /// thousands of outlets) they are compiled per article.
 const SELF_CACHE_MAX: usize = 1024;
+
+/// Longest phrase whose hits are cached ([`SourcingRules::hits`]): longer ones seldom recur.
+const PHRASE_CACHE_MAX_LEN: usize = 256;
+/// Most phrases cached at once.
+const PHRASE_CACHE_MAX: usize = 1 << 16;
 
 /// An anonymous hit: (start, end, entry info), byte offsets in the text it was found in.
 type AnonHit<'a> = (usize, usize, &'a TermInfo);
@@ -600,6 +689,21 @@ struct Chain {
     agentless: bool,
     hits: usize,
     has_source: bool,
+}
+
+/// The hits of every term category in a phrase ([`SourcingRules::hits`]), sorted by start (then longest
+/// first), shared with the phrase cache.
+struct PhraseHits<'r> {
+    hits: Arc<[TermHit]>,
+    info: &'r [TermInfo],
+}
+
+impl<'r> PhraseHits<'r> {
+    fn iter(&self) -> impl Iterator<Item = (TermHit, &'r TermInfo)> + '_ {
+        self.hits
+            .iter()
+            .filter_map(|h| self.info.get(h.entry).map(|i| (*h, i)))
+    }
 }
 
 /// How one source is typed.
@@ -658,6 +762,8 @@ pub fn profile(
         end: idx.char_of(e),
         text: slice(text, s, e),
     };
+    // A borrowed `slice`.
+    let sub = |s: usize, e: usize| text.get(s..e).unwrap_or_default();
     let mut p = Profile::default();
     let outlet_self = rules.outlet_self(outlet);
     let variants = &outlet_self.variants;
@@ -685,10 +791,7 @@ pub fn profile(
 
     // Attributed sentences: any sentence an attribution's source, cue or content touches.
     for a in atts {
-        let mut spans: Vec<ByteSpan> = vec![a.content];
-        spans.extend(a.source);
-        spans.extend(a.cue);
-        for s in spans {
+        for s in std::iter::once(a.content).chain(a.source).chain(a.cue) {
             // Sentences are sorted and disjoint: visit only those overlapping the span.
             let first = model.sentences.partition_point(|sen| sen.end <= s.start);
             for (i, sen) in model.sentences.iter().enumerate().skip(first) {
@@ -703,8 +806,7 @@ pub fn profile(
     }
 
     // Typed sources, keyed by (kind, lower-cased name) → index into `p.sources`.
-    let mut keys: std::collections::HashMap<(String, String), usize> =
-        std::collections::HashMap::new();
+    let mut keys: FxHashMap<(String, String), usize> = FxHashMap::default();
     for (ai, a) in atts.iter().enumerate() {
         let sp = &a.speaker;
         if sp.name == "unknown" && sp.kind == "unknown" && a.source.is_none() {
@@ -719,20 +821,17 @@ pub fn profile(
             .and_then(|i| model.sentences.get(i));
         let (sen_text, sen_anon, at) = match (sen, a.source) {
             (Some(s), Some(src)) => (
-                slice(text, s.start, s.end),
+                sub(s.start, s.end),
                 anon_in(s.start, s.end),
                 Some((
                     src.start.saturating_sub(s.start),
                     src.end.min(s.end).saturating_sub(s.start),
                 )),
             ),
-            _ => (String::new(), Vec::new(), None),
+            _ => ("", Vec::new(), None),
         };
-        let src_text = a
-            .source
-            .map(|s| slice(text, s.start, s.end))
-            .unwrap_or_default();
-        let t = rules.classify_with(&src_text, &sen_text, &sen_anon, at, Some(sp));
+        let src_text = a.source.map_or("", |s| sub(s.start, s.end));
+        let t = rules.classify_with(src_text, sen_text, &sen_anon, at, Some(sp));
         let name = match t.kind.as_str() {
             "anonymous" => {
                 let widened = match (t.extent, sen) {
@@ -741,7 +840,7 @@ pub fn profile(
                 };
                 widened
                     .filter(|w| !w.is_empty())
-                    .unwrap_or_else(|| strip_det(&src_text))
+                    .unwrap_or_else(|| strip_det(src_text))
                     .to_lowercase()
             }
             "document" => {
@@ -752,7 +851,7 @@ pub fn profile(
                 match &t.issuer {
                     Some(who) => format!("{doc} by {who}"),
                     None if src_text.is_empty() => sp.name.clone(),
-                    None => strip_det(&src_text),
+                    None => strip_det(src_text),
                 }
             }
             _ => sp.name.clone(),
@@ -821,8 +920,8 @@ pub fn profile(
         if sen_anon.is_empty() {
             continue;
         }
-        let st = slice(text, sen.start, sen.end);
-        for c in rules.anonymous_chains(&st, &sen_anon, None) {
+        let st = sub(sen.start, sen.end);
+        for c in rules.anonymous_chains(st, &sen_anon, None) {
             if !(c.agentless || c.words >= STANDALONE_MIN_WORDS) {
                 continue;
             }
@@ -855,17 +954,21 @@ pub fn profile(
         }
     }
 
-    // Credits, in every paragraph (captions and boilerplate included).
-    let mut open = Vec::new();
+    // Credits in every paragraph (captions and boilerplate included), outlet self-references in the
+    // headline and body.
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    let (mut open, mut scratch) = (Vec::new(), Vec::new());
     for para in &model.paragraphs {
-        let pt = slice(text, para.start, para.end);
+        let pt = sub(para.start, para.end);
+        let own = !variants.is_empty() && matches!(para.region, Region::Body | Region::Headline);
+        outlet_self.candidates(rules, pt, own, &mut open, &mut scratch);
+        let (credit_open, self_open) = open.split_at(rules.credits.len().min(open.len()));
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        rules.credit_gate.candidates(&pt, &mut open);
-        for ((pattern, kind), &may) in rules.credits.iter().zip(&open) {
-            let Some(re) = may.then(|| pattern.candidate(&pt)).flatten() else {
+        for ((pattern, kind), &may) in rules.credits.iter().zip(credit_open) {
+            let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
                 continue;
             };
-            for c in re.captures_iter(&pt) {
+            for c in re.captures_iter(pt) {
                 let Some(m) = c.name("name") else { continue };
                 let s = m.start();
                 let trimmed = m.as_str().trim_end_matches(|c: char| {
@@ -883,30 +986,24 @@ pub fn profile(
                 });
             }
         }
-    }
-    p.credits.sort_by_key(|c| c.span.start);
-
-    // Outlet self-references in the headline and body.
-    if !variants.is_empty() {
-        let mut found: Vec<(usize, usize)> = Vec::new();
-        for para in &model.paragraphs {
-            if !matches!(para.region, Region::Body | Region::Headline) {
+        if !own {
+            continue;
+        }
+        for (pattern, &may) in outlet_self.regexes.iter().zip(self_open) {
+            let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
                 continue;
-            }
-            let pt = slice(text, para.start, para.end);
-            outlet_self.gate.candidates(&pt, &mut open);
-            for (pattern, &may) in outlet_self.regexes.iter().zip(&open) {
-                let Some(re) = may.then(|| pattern.candidate(&pt)).flatten() else {
-                    continue;
-                };
-                for m in re.find_iter(&pt) {
-                    let (s, e) = (para.start + m.start(), para.start + m.end());
-                    if !found.iter().any(|&(a, b)| a < e && s < b) {
-                        found.push((s, e));
-                    }
+            };
+            for m in re.find_iter(pt) {
+                let (s, e) = (para.start + m.start(), para.start + m.end());
+                if !found.iter().any(|&(a, b)| a < e && s < b) {
+                    found.push((s, e));
                 }
             }
         }
+    }
+    p.credits.sort_by_key(|c| c.span.start);
+
+    if !variants.is_empty() {
         for a in atts {
             if let Some(src) = a.source {
                 if a.speaker.kind == "media"
@@ -921,4 +1018,107 @@ pub fn profile(
         p.self_references = found.into_iter().map(|(s, e)| span(s, e)).collect();
     }
     p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in rules, compiled once for all tests.
+    fn rules() -> &'static SourcingRules {
+        static RULES: std::sync::LazyLock<SourcingRules> = std::sync::LazyLock::new(|| {
+            SourcingRules::from_lexicons(&LexiconSet::builtin().unwrap()).unwrap()
+        });
+        &RULES
+    }
+
+    /// The hits of `text` as [`SourcingRules::hits`] gives them, without the cache.
+    fn uncached<'r>(r: &'r SourcingRules, text: &str) -> Vec<(TermHit, &'r TermInfo)> {
+        r.match_phrase(text)
+            .into_iter()
+            .map(|h| (h, &r.info[h.entry]))
+            .collect()
+    }
+
+    fn same_hits(a: &[(TermHit, &TermInfo)], b: &[(TermHit, &TermInfo)]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|((h, i), (g, j))| h == g && std::ptr::eq(*i, *j))
+    }
+
+    #[test]
+    fn cached_hits_equal_fresh_hits() {
+        let r = rules();
+        let long = "a senior official familiar with the talks ".repeat(10);
+        for text in [
+            "a senior official familiar with the talks",
+            "the spokeswoman",
+            "he",
+            "President Ilse Varga",
+            "a report by the harbour board",
+            "",
+            long.as_str(),
+        ] {
+            let fresh = uncached(r, text);
+            assert!(
+                same_hits(&r.hits(text).iter().collect::<Vec<_>>(), &fresh),
+                "{text:?}"
+            );
+            let again: Vec<_> = r.hits(text).iter().collect();
+            assert!(same_hits(&again, &fresh), "{text:?} (cached)");
+        }
+        assert!(r.hits("a senior official").iter().next().is_some());
+    }
+
+    #[test]
+    fn credit_and_self_gates_agree_combined_or_not() {
+        let r = rules();
+        let both = r.build_outlet_self("Harbour Gazette", true);
+        let apart = r.build_outlet_self("Harbour Gazette", false);
+        assert!(!both.regexes.is_empty());
+        let (mut a, mut b, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+        for pt in [
+            "The mayor told the Harbour Gazette on Monday that the ferry would run.",
+            "HARBOUR (Reuters) - The port reopened after the storm.",
+            "Photo: Lena Okafor / Harbour Gazette",
+            "Additional reporting by Tomas Berg; editing by Ana Ruiz",
+            "The Harbour Gazette has learned that the dredging plan was shelved.",
+            "Nothing here mentions any outlet at all.",
+            "",
+        ] {
+            for own in [false, true] {
+                both.candidates(r, pt, own, &mut a, &mut scratch);
+                apart.candidates(r, pt, own, &mut b, &mut scratch);
+                let n = r.credits.len() + if own { both.regexes.len() } else { 0 };
+                assert_eq!(a[..n], b[..n], "{pt:?} own={own}");
+            }
+        }
+        both.candidates(
+            r,
+            "It told the Harbour Gazette.",
+            true,
+            &mut a,
+            &mut scratch,
+        );
+        assert!(a[r.credits.len()..].contains(&true));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cached_hits_equal_fresh_hits_prop(
+            words in proptest::collection::vec(
+                "(officials|Officials|a|the|senior|spokesman|report|said|familiar|with|CNN|Reuters|like|Varga|-|,)",
+                0..8,
+            )
+        ) {
+            let r = rules();
+            let text = words.join(" ");
+            let fresh = uncached(r, &text);
+            for _ in 0..2 {
+                let hits: Vec<_> = r.hits(&text).iter().collect();
+                proptest::prop_assert!(same_hits(&hits, &fresh));
+            }
+        }
+    }
 }
