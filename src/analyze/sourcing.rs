@@ -503,11 +503,11 @@ impl SourcingRules {
             .map(|(h, _)| h.start)
             .unwrap_or(0);
         let covered = |s: usize, e: usize| hits.iter().any(|(h, _)| h.start <= s && e <= h.end);
-        let mut pos = 0;
         for w in source.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '\''))
         {
-            let s = pos;
-            pos += w.len() + 1;
+            // The word's byte offset in `source` (separators may be longer than one byte: "’", a
+            // non-breaking space, a dash).
+            let s = w.as_ptr() as usize - source.as_ptr() as usize;
             if s >= first_anon {
                 break;
             }
@@ -1045,6 +1045,19 @@ mod tests {
             && a.iter()
                 .zip(b)
                 .all(|((h, i), (g, j))| h == g && std::ptr::eq(*i, *j))
+    }
+
+    #[test]
+    fn members_named_with_multibyte_separators() {
+        // A non-breaking space (two bytes) before a capitalized word that a term covers: the word offsets
+        // must not drift, or "White" would be taken for a named member of the anonymous group.
+        let plain = "the White House officials";
+        let nbsp = "the\u{a0}White House officials";
+        let typed =
+            |src: &str| rules().classify(src, &format!("{src} said the talks failed."), None, None);
+        assert_eq!(typed(nbsp).anonymous, typed(plain).anonymous);
+        assert_eq!(typed(nbsp).named, typed(plain).named);
+        assert_eq!(typed(nbsp).kind, typed(plain).kind);
     }
 
     #[test]
