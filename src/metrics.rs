@@ -61,15 +61,19 @@ fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// Body word tokens by voice.
-fn words_by_voice(model: &TextModel) -> BTreeMap<Voice, usize> {
-    let mut m = BTreeMap::new();
-    for t in &model.tokens {
+/// Body word tokens by voice: (authorial, quoted, paraphrased).
+fn words_by_voice(model: &TextModel) -> (usize, usize, usize) {
+    let mut n = (0, 0, 0);
+    for (t, voice) in crate::analyze::token_voices(model) {
         if model.sentences.get(t.sentence).map(|s| s.region) == Some(Region::Body) {
-            *m.entry(model.voice_at(t.start)).or_insert(0) += 1;
+            match voice {
+                Voice::Authorial => n.0 += 1,
+                Voice::Quoted => n.1 += 1,
+                Voice::Paraphrased => n.2 += 1,
+            }
         }
     }
-    m
+    n
 }
 
 pub fn compute(
@@ -82,9 +86,7 @@ pub fn compute(
 ) -> BTreeMap<String, Option<f64>> {
     let sources = &profile.sources;
     let mut m: BTreeMap<String, Option<f64>> = BTreeMap::new();
-    let wv = words_by_voice(model);
-    let w = |v: Voice| wv.get(&v).copied().unwrap_or(0);
-    let (wa, wq, wp) = (w(Voice::Authorial), w(Voice::Quoted), w(Voice::Paraphrased));
+    let (wa, wq, wp) = words_by_voice(model);
     let wh = model.word_count(Region::Headline);
     let weight = |f: &dyn Fn(&LoadedTerm) -> bool| {
         terms

@@ -470,32 +470,34 @@ pub(crate) fn count_tokens(model: &TextModel, start: usize, end: usize) -> usize
     b.saturating_sub(a)
 }
 
+/// Every word token with the voice at its start. Tokens and voice runs are both sorted, so the runs are
+/// walked with a cursor instead of a binary search per token (same result as `model.voice_at`).
+pub(crate) fn token_voices(model: &TextModel) -> impl Iterator<Item = (&text::Token, Voice)> + '_ {
+    let mut run = 0usize;
+    model.tokens.iter().map(move |t| {
+        while model.voice.get(run).is_some_and(|r| r.end <= t.start) {
+            run += 1;
+        }
+        let voice = match model.voice.get(run) {
+            Some(r) if r.start <= t.start => r.voice,
+            _ => Voice::Authorial,
+        };
+        (t, voice)
+    })
+}
+
 /// Lower-cased word tokens in authorial voice in the headline and body that contain a letter (numbers are
 /// left out of keyness), counted: each distinct word once with its number of occurrences, in no particular
 /// order (the keyness statistics do not depend on it).
 fn keyness_words(text: &str, model: &TextModel) -> Vec<(String, u64)> {
-    // Tokens and voice runs are both sorted: walk the runs with a cursor instead of a binary search per
-    // token (same result as `model.voice_at`).
-    let mut run = 0usize;
-    let mut voice_at = |pos: usize| {
-        while model.voice.get(run).is_some_and(|r| r.end <= pos) {
-            run += 1;
-        }
-        match model.voice.get(run) {
-            Some(r) if r.start <= pos => r.voice,
-            _ => Voice::Authorial,
-        }
-    };
-    let words = model
-        .tokens
-        .iter()
-        .filter(|t| {
+    let words = token_voices(model)
+        .filter(|(t, voice)| {
             matches!(
                 model.sentences.get(t.sentence).map(|s| s.region),
                 Some(Region::Body | Region::Headline)
-            ) && voice_at(t.start) == Voice::Authorial
+            ) && *voice == Voice::Authorial
         })
-        .filter_map(|t| text.get(t.start..t.end))
+        .filter_map(|(t, _)| text.get(t.start..t.end))
         .filter(|w| w.chars().any(char::is_alphabetic));
     let mut counts: FxHashMap<String, u64> = FxHashMap::default();
     // Lower-cased into one reused buffer; a String is allocated only for a word not seen before.
