@@ -422,7 +422,7 @@ impl Gate {
         out.clear();
         out.extend_from_slice(&self.open);
         let Some(ac) = &self.automaton else { return };
-        if self.folds_ks && hay.contains(['\u{212A}', '\u{17F}']) {
+        if self.folds_ks && (hay.contains('\u{212A}') || hay.contains('\u{17F}')) {
             out.iter_mut().for_each(|o| *o = true);
             return;
         }

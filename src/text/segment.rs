@@ -30,8 +30,8 @@ use std::collections::HashSet;
 use unicode_segmentation::GraphemeCursor;
 
 use super::chars::{
-    is_apostrophe, is_hyphen, is_sentence_closer, is_space, is_terminator, is_unspaced_terminator,
-    starts_sentence,
+    find_char, is_apostrophe, is_hyphen, is_sentence_closer, is_space, is_terminator,
+    is_unspaced_terminator, starts_sentence, TERMINATORS,
 };
 
 /// Longest token (bytes) looked at when checking for an abbreviation before a period.
@@ -73,11 +73,15 @@ pub(crate) fn split_sentences(
         return out;
     };
     let mut sent_start = 0usize;
-    let mut it = para.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if !is_terminator(c) {
-            continue;
-        }
+    let mut from = 0usize;
+    while let Some((i, c)) = find_char(para, from, &TERMINATORS) {
+        let after_c = i + c.len_utf8();
+        let mut it = para
+            .get(after_c..)
+            .unwrap_or("")
+            .char_indices()
+            .map(|(j, d)| (after_c + j, d))
+            .peekable();
         let mut single_period = c == '.';
         let mut unspaced = is_unspaced_terminator(c);
         while let Some(&(_, d)) = it.peek() {
@@ -122,6 +126,7 @@ pub(crate) fn split_sentences(
             }
             sent_start = next_pos;
         }
+        from = next_pos;
     }
     if sent_start < para.len() {
         out.push((start + sent_start, end));
