@@ -454,12 +454,28 @@ pub struct RequiredLiteral {
 /// (cheap: no Unicode class tables), so it holds whatever the flags: a literal run stops at a non-ASCII
 /// cased letter (`(?i)é` also matches `É`, which an ASCII case-insensitive search would miss), and a run
 /// with `k` or `s` is flagged (`(?i)` also matches them as the Kelvin sign and the long s). Concatenations
-/// keep their best part (longest shortest literal, then fewest literals); alternations need a set from
-/// every branch; a repetition needs at least one occurrence.
+/// keep their best part (longest shortest literal, then fewest literals); alternations and classes of
+/// single characters need a set from every branch or member; a repetition needs at least one occurrence.
 pub fn required_literals(ast: &regex_syntax::ast::Ast) -> Option<Vec<RequiredLiteral>> {
-    use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+    use regex_syntax::ast::{Ast, ClassSet, ClassSetItem, RepetitionKind, RepetitionRange};
     let set = match ast {
         Ast::Literal(l) => vec![literal_of(&l.c.to_string())?],
+        // A class of single characters ("[›»>|]") needs one of them.
+        Ast::ClassBracketed(c) if !c.negated => {
+            let items = match &c.kind {
+                ClassSet::Item(ClassSetItem::Union(u)) => u.items.as_slice(),
+                ClassSet::Item(item) => std::slice::from_ref(item),
+                ClassSet::BinaryOp(_) => return None,
+            };
+            let mut all = Vec::new();
+            for item in items {
+                let ClassSetItem::Literal(l) = item else {
+                    return None;
+                };
+                all.push(literal_of(&l.c.to_string())?);
+            }
+            all
+        }
         Ast::Group(g) => required_literals(&g.ast)?,
         Ast::Repetition(r) => {
             let min = match &r.op.kind {

@@ -114,6 +114,14 @@ fn required_literals_and_gate() {
     // A cased non-ASCII letter ends a run: "caf" and "s" are the candidates, "caf" wins.
     assert_eq!(req(r"(?i)cafés"), Some(vec!["caf".into()]));
     assert_eq!(req(r"^x?y*\p{L}+$"), None);
+    assert_eq!(
+        req(r"^\w+(?:\s*[›»>|]\s*\w+)+$"),
+        Some(vec!["›".into(), "»".into(), ">".into(), "|".into()])
+    );
+    assert_eq!(req(r"(?i)x[ké]"), Some(vec!["x".into()]));
+    assert_eq!(req(r"[^|]"), None);
+    assert_eq!(req(r"[a-c]"), None);
+    assert_eq!(req(r"[\w|]"), None);
     assert_eq!(req(r"(?:Getty Images|\w+)"), None);
     // Every built-in pattern: the gate never closes a pattern on a line it matches.
     let set = crate::lexicon::LexiconSet::builtin().unwrap();
@@ -141,6 +149,7 @@ fn required_literals_and_gate() {
         "Share this article",
         "Additional reporting by Åsa Öberg; Editing by Bo Li",
         "Read more: a story",
+        "Home › World » Europe | News",
         "The \u{212A}ELVIN sign and ſhare (long s) fold under (?i).",
         "ſhare",
     ] {
