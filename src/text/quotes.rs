@@ -178,6 +178,8 @@ struct Scanner<'a> {
     /// Number of double quotations on the stack.
     doubles: usize,
     out: Vec<Quote>,
+    /// The marks of the paragraph being scanned (a buffer reused across paragraphs).
+    marks: Vec<Mark>,
 }
 
 impl Scanner<'_> {
@@ -274,21 +276,23 @@ impl Scanner<'_> {
     }
 
     fn scan(&mut self, pi: usize, base: usize, para: &str, skip: Option<usize>) {
-        let mut total = 0usize;
+        let is_double_closer =
+            |m: &Mark| m.fam == Family::Double && matches!(m.role, Role::Close | Role::Either);
+        let mut marks = std::mem::take(&mut self.marks);
+        marks.clear();
         for_each_mark(para, |m| {
-            if m.fam == Family::Double && matches!(m.role, Role::Close | Role::Either) {
-                total += 1;
-            }
+            marks.push(m);
             true
         });
+        let total = marks.iter().filter(|m| is_double_closer(m)).count();
         let mut seen = 0usize;
-        for_each_mark(para, |m| {
-            if m.fam == Family::Double && matches!(m.role, Role::Close | Role::Either) {
+        for m in &marks {
+            if is_double_closer(m) {
                 seen += 1;
             }
             let pos = base + m.pos;
             if Some(pos) == skip {
-                return true;
+                continue;
             }
             let q = OpenQuote {
                 start: pos,
@@ -313,8 +317,8 @@ impl Scanner<'_> {
                 (Family::Single, Role::Open) => self.push(q),
                 (Family::Single, Role::Close | Role::Either) => self.close_single(pos, m.len),
             }
-            true
-        });
+        }
+        self.marks = marks;
     }
 
     /// Ends the paragraph at `end`; keeps the outermost quotation open when it continues.
@@ -387,6 +391,7 @@ pub(crate) fn find_quotes(text: &str, paragraphs: &[Paragraph]) -> Vec<Quote> {
         stack: Vec::new(),
         doubles: 0,
         out: Vec::new(),
+        marks: Vec::new(),
     };
     let mut skip = None;
     for (pi, p) in paragraphs.iter().enumerate() {
