@@ -61,16 +61,17 @@ impl Abbreviations {
     }
 }
 
-/// Sentence spans (absolute byte offsets) of the paragraph `start..end` of `text`.
+/// Calls `push` with the span (absolute byte offsets) of every sentence of the paragraph `start..end` of
+/// `text`, in order.
 pub(crate) fn split_sentences(
     text: &str,
     start: usize,
     end: usize,
     abbr: &Abbreviations,
-) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    mut push: impl FnMut(usize, usize),
+) {
     let Some(para) = text.get(start..end) else {
-        return out;
+        return;
     };
     let mut sent_start = 0usize;
     let mut from = 0usize;
@@ -122,16 +123,15 @@ pub(crate) fn split_sentences(
         };
         if split {
             if after > sent_start {
-                out.push((start + sent_start, start + after));
+                push(start + sent_start, start + after);
             }
             sent_start = next_pos;
         }
         from = next_pos;
     }
     if sent_start < para.len() {
-        out.push((start + sent_start, end));
+        push(start + sent_start, end);
     }
-    out
 }
 
 /// True when the token ending at the period at byte `period` of `para` is a listed abbreviation or an
@@ -325,10 +325,9 @@ mod tests {
 
     fn sents(t: &str, abbr: &[&str]) -> Vec<String> {
         let a = Abbreviations::new(&abbr.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        split_sentences(t, 0, t.len(), &a)
-            .into_iter()
-            .map(|(s, e)| t[s..e].to_string())
-            .collect()
+        let mut v = Vec::new();
+        split_sentences(t, 0, t.len(), &a, |s, e| v.push(t[s..e].to_string()));
+        v
     }
 
     fn toks(t: &str) -> Vec<&str> {
