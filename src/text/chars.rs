@@ -73,7 +73,7 @@ impl CharClass {
 /// The first character of `class` at or after byte `from` of `s`, with its byte offset: like
 /// `char_indices().find(..)`, but much faster on mostly ASCII text, where the other ASCII bytes are
 /// skipped eight at a time. `None` also when `from` is not a char boundary.
-#[inline]
+#[inline(always)]
 pub(crate) fn find_char(s: &str, from: usize, class: &CharClass) -> Option<(usize, char)> {
     let bytes = s.as_bytes();
     let mut i = from;
