@@ -92,11 +92,12 @@ pub fn check_syntax(source: &str) -> Result<(), regex::Error> {
 
 /// A prefilter for a regex source (default flags, written inline) matched against lines or paragraphs:
 /// the same pattern with every word-boundary assertion (`\b`, `\B`, `\b{..}`, `\<`, `\>`) replaced by
-/// an empty group, large Unicode classes widened (see [`widen`]) and a leading `^.*` dropped (`^.+`
-/// becomes `.`). All only add matches, so it matches every haystack the original matches. Without
-/// Unicode word boundaries and letter classes the regex engine can use its lazy DFA on non-ASCII text
-/// instead of falling back to the much slower PikeVM, and a pattern anchored only at its end is searched
-/// backwards from the end of the haystack. `None` when nothing applies (or for verbose-mode patterns).
+/// an empty group, large Unicode classes widened and upper bounds of repetitions dropped (see [`widen`])
+/// and a leading `^.*` dropped (`^.+` becomes `.`). All only add matches, so it matches every haystack the
+/// original matches. Without Unicode word boundaries and letter classes the regex engine can use its lazy
+/// DFA on non-ASCII text instead of falling back to the much slower PikeVM, without bounded repetitions
+/// (`.{0,80}`: eighty copies of a Unicode `.`) the prefilter compiles several times faster, and a pattern
+/// anchored only at its end is searched backwards from the end of the haystack. `None` when nothing applies (or for verbose-mode patterns).
 pub fn prefilter_source(pat: &str) -> Option<String> {
     // Verbose mode (`x` flag) has comments the scan below does not understand: no prefilter.
     let verbose = pat.match_indices("(?").any(|(i, _)| {
@@ -181,6 +182,7 @@ const NO_SPACE_PROPERTIES: &[&str] = &[
 /// word-boundary assertions become empty groups; `\w` and no-space Unicode properties (`\p{L}`, `\pN`,
 /// ...) outside classes become `\S`; a non-negated class that uses `\p`, `\P` or `\w` becomes `\S` when
 /// all its members are non-space, else `(?s:.)`. Negated classes and classes with set operations are kept.
+/// Bounded repetitions lose their upper bound (`.{0,80}` becomes `.{0,}`).
 /// Returns the pattern and whether anything changed.
 fn widen(pat: &str) -> (String, bool) {
     let chars: Vec<char> = pat.chars().collect();
@@ -240,6 +242,17 @@ fn widen(pat: &str) -> (String, bool) {
                 }
                 i = end;
             }
+            '{' => match unbounded(&chars, i) {
+                Some((min, end)) => {
+                    out.push_str(&format!("{{{min},}}"));
+                    changed = true;
+                    i = end;
+                }
+                None => {
+                    out.push(c);
+                    i += 1;
+                }
+            },
             _ => {
                 out.push(c);
                 i += 1;
@@ -247,6 +260,24 @@ fn widen(pat: &str) -> (String, bool) {
         }
     }
     (out, changed)
+}
+
+/// For a bounded repetition `{m,n}` at `start`, its minimum `m` and the index after it (the prefilter
+/// drops the bound: `{m,}` matches a superset and compiles to a fraction of the states).
+fn unbounded(chars: &[char], start: usize) -> Option<(String, usize)> {
+    let digits = |from: usize| {
+        chars
+            .get(from..)
+            .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
+    };
+    let m = digits(start + 1);
+    let comma = start + 1 + m;
+    let n = digits(comma + 1);
+    let close = comma + 1 + n;
+    if m == 0 || n == 0 || chars.get(comma) != Some(&',') || chars.get(close) != Some(&'}') {
+        return None;
+    }
+    Some((chars.get(start + 1..comma)?.iter().collect(), close + 1))
 }
 
 /// The property name after `\p` at `i` (`{Lu}` or one letter) and the index after it.
@@ -422,7 +453,7 @@ impl Gate {
         out.clear();
         out.extend_from_slice(&self.open);
         let Some(ac) = &self.automaton else { return };
-        if self.folds_ks && hay.contains(['\u{212A}', '\u{17F}']) {
+        if self.folds_ks && (hay.contains('\u{212A}') || hay.contains('\u{17F}')) {
             out.iter_mut().for_each(|o| *o = true);
             return;
         }
@@ -454,12 +485,28 @@ pub struct RequiredLiteral {
 /// (cheap: no Unicode class tables), so it holds whatever the flags: a literal run stops at a non-ASCII
 /// cased letter (`(?i)é` also matches `É`, which an ASCII case-insensitive search would miss), and a run
 /// with `k` or `s` is flagged (`(?i)` also matches them as the Kelvin sign and the long s). Concatenations
-/// keep their best part (longest shortest literal, then fewest literals); alternations need a set from
-/// every branch; a repetition needs at least one occurrence.
+/// keep their best part (longest shortest literal, then fewest literals); alternations and classes of
+/// single characters need a set from every branch or member; a repetition needs at least one occurrence.
 pub fn required_literals(ast: &regex_syntax::ast::Ast) -> Option<Vec<RequiredLiteral>> {
-    use regex_syntax::ast::{Ast, RepetitionKind, RepetitionRange};
+    use regex_syntax::ast::{Ast, ClassSet, ClassSetItem, RepetitionKind, RepetitionRange};
     let set = match ast {
         Ast::Literal(l) => vec![literal_of(&l.c.to_string())?],
+        // A class of single characters ("[›»>|]") needs one of them.
+        Ast::ClassBracketed(c) if !c.negated => {
+            let items = match &c.kind {
+                ClassSet::Item(ClassSetItem::Union(u)) => u.items.as_slice(),
+                ClassSet::Item(item) => std::slice::from_ref(item),
+                ClassSet::BinaryOp(_) => return None,
+            };
+            let mut all = Vec::new();
+            for item in items {
+                let ClassSetItem::Literal(l) = item else {
+                    return None;
+                };
+                all.push(literal_of(&l.c.to_string())?);
+            }
+            all
+        }
         Ast::Group(g) => required_literals(&g.ast)?,
         Ast::Repetition(r) => {
             let min = match &r.op.kind {

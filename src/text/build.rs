@@ -16,9 +16,10 @@ pub fn build(text: &str, rules: &TextRules, opts: &BuildOptions) -> TextModel {
         .abbreviation_set
         .get_or_init(|| Abbreviations::new(&rules.abbreviations));
     let mut sentences = Vec::new();
-    let mut tokens = Vec::new();
+    // News prose averages about six bytes per token: one allocation instead of a dozen regrowths.
+    let mut tokens = Vec::with_capacity(text.len() / 4);
     for (pi, p) in paragraphs.iter().enumerate() {
-        for (start, end) in segment::split_sentences(text, p.start, p.end, abbr) {
+        segment::split_sentences(text, p.start, p.end, abbr, |start, end| {
             let si = sentences.len();
             sentences.push(Sentence {
                 start,
@@ -33,7 +34,7 @@ pub fn build(text: &str, rules: &TextRules, opts: &BuildOptions) -> TextModel {
                     sentence: si,
                 })
             });
-        }
+        });
     }
     let quotes = quotes::find_quotes(text, &paragraphs);
     let voice = voice::voice_runs(&paragraphs, &quotes);

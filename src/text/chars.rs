@@ -1,8 +1,100 @@
 //! Character classes shared by the text model. They are typographic (language-data-free): whitespace, line
 //! breaks, sentence terminators, quotation marks and the punctuation that surrounds them.
 
+/// A character predicate with the ASCII characters it accepts (at most [`CLASS_MAX_ASCII`]), so that
+/// [`find_char`] can skip other ASCII text eight bytes at a time. Build it with [`char_class!`], which finds
+/// the ASCII members from the predicate at compile time: the two cannot disagree.
+pub(crate) struct CharClass {
+    /// The ASCII characters the predicate accepts, the last one repeated to fill the array (any
+    /// non-ASCII byte when there is none: those are candidates anyway).
+    pub(crate) ascii: [u8; CLASS_MAX_ASCII],
+    pub(crate) test: fn(char) -> bool,
+}
+
+/// Most ASCII characters in a [`CharClass`] (each costs a few instructions per eight bytes scanned).
+pub(crate) const CLASS_MAX_ASCII: usize = 4;
+
+/// The [`CharClass`] of a `const fn(char) -> bool`.
+macro_rules! char_class {
+    ($test:path) => {
+        $crate::text::chars::CharClass {
+            ascii: {
+                let mut ascii = [0x80u8; $crate::text::chars::CLASS_MAX_ASCII];
+                let mut n = 0;
+                let mut b = 0u8;
+                while b < 128 {
+                    if $test(b as char) {
+                        assert!(n < ascii.len(), "too many ASCII characters for a CharClass");
+                        ascii[n] = b;
+                        n += 1;
+                    }
+                    b += 1;
+                }
+                while n > 0 && n < ascii.len() {
+                    ascii[n] = ascii[n - 1];
+                    n += 1;
+                }
+                ascii
+            },
+            test: $test,
+        }
+    };
+}
+pub(crate) use char_class;
+
+/// [`is_terminator`] as a [`CharClass`].
+pub(crate) const TERMINATORS: CharClass = char_class!(is_terminator);
+
+/// [`is_line_break`] as a [`CharClass`].
+pub(crate) const LINE_BREAKS: CharClass = char_class!(is_line_break);
+
+impl CharClass {
+    /// Whether byte `b` may start a character of the class: a non-ASCII byte or an ASCII member.
+    #[inline]
+    fn may_start(&self, b: u8) -> bool {
+        !b.is_ascii() || self.ascii.contains(&b)
+    }
+
+    /// Whether one of the eight bytes `w` may start a character of the class (SWAR: a byte equal to an
+    /// ASCII member is a zero byte of `w ^ member`, found by the classic has-zero-byte test).
+    #[inline]
+    fn may_start_in(&self, w: u64) -> bool {
+        const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+        const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+        let mut hit = w & HI;
+        for m in self.ascii {
+            let x = w ^ (LO * u64::from(m));
+            hit |= x.wrapping_sub(LO) & !x & HI;
+        }
+        hit != 0
+    }
+}
+
+/// The first character of `class` at or after byte `from` of `s`, with its byte offset: like
+/// `char_indices().find(..)`, but much faster on mostly ASCII text, where the other ASCII bytes are
+/// skipped eight at a time. `None` also when `from` is not a char boundary.
+#[inline(always)]
+pub(crate) fn find_char(s: &str, from: usize, class: &CharClass) -> Option<(usize, char)> {
+    let bytes = s.as_bytes();
+    let mut i = from;
+    loop {
+        while let Some(w) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            if class.may_start_in(u64::from_ne_bytes(*w)) {
+                break;
+            }
+            i += 8;
+        }
+        i += bytes.get(i..)?.iter().position(|&b| class.may_start(b))?;
+        let c = s.get(i..)?.chars().next()?;
+        if (class.test)(c) {
+            return Some((i, c));
+        }
+        i += c.len_utf8();
+    }
+}
+
 /// Characters that end a line (and therefore a paragraph).
-pub(crate) fn is_line_break(c: char) -> bool {
+pub(crate) const fn is_line_break(c: char) -> bool {
     matches!(
         c,
         '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
@@ -16,7 +108,7 @@ pub(crate) fn is_space(c: char) -> bool {
 }
 
 /// Sentence-final punctuation (a run of these is one terminator: "?!", "...").
-pub(crate) fn is_terminator(c: char) -> bool {
+pub(crate) const fn is_terminator(c: char) -> bool {
     matches!(
         c,
         '.' | '!'
@@ -168,4 +260,67 @@ pub(crate) fn is_hyphen(c: char) -> bool {
 /// Apostrophes that join two word parts ("don’t").
 pub(crate) fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const fn is_digit_or_quote(c: char) -> bool {
+        matches!(c, '0' | '9' | '٣' | '"' | '“')
+    }
+
+    const fn is_curly(c: char) -> bool {
+        matches!(c, '“' | '”')
+    }
+
+    fn find_char_matches_char_indices(
+        t: &str,
+        from: prop::sample::Index,
+    ) -> Result<(), TestCaseError> {
+        let bounds: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+        let from = *from.get(&bounds);
+        for class in [
+            TERMINATORS,
+            LINE_BREAKS,
+            char_class!(is_digit_or_quote),
+            char_class!(is_curly),
+        ] {
+            let want = t[from..]
+                .char_indices()
+                .map(|(i, c)| (from + i, c))
+                .find(|&(_, c)| (class.test)(c));
+            prop_assert_eq!(find_char(t, from, &class), want);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn find_char_on_any_string(t in any::<String>(), from in any::<prop::sample::Index>()) {
+            find_char_matches_char_indices(&t, from)?;
+        }
+
+        #[test]
+        fn find_char_on_mostly_ascii(
+            t in "[ a-z.!?\n\r\u{b}\"'09“”…٣\u{2029}]{0,80}",
+            from in any::<prop::sample::Index>(),
+        ) {
+            find_char_matches_char_indices(&t, from)?;
+        }
+    }
+
+    #[test]
+    fn find_char_in_mixed_text() {
+        let t = "Done… Next. “Yes?”";
+        assert_eq!(find_char(t, 0, &TERMINATORS), Some((4, '…')));
+        assert_eq!(find_char(t, 7, &TERMINATORS), Some((12, '.')));
+        assert_eq!(find_char(t, 13, &TERMINATORS), Some((20, '?')));
+        assert_eq!(find_char(t, 5, &TERMINATORS), None);
+        assert_eq!(find_char(t, t.len(), &TERMINATORS), None);
+        assert_eq!(LINE_BREAKS.ascii, [b'\n', 0x0b, 0x0c, b'\r']);
+        assert_eq!(TERMINATORS.ascii, [b'!', b'.', b'?', b'?']);
+        assert_eq!(char_class!(is_curly).ascii, [0x80; CLASS_MAX_ASCII]);
+    }
 }

@@ -39,7 +39,7 @@
 //! `depth` is the number of quotations enclosing a quotation, computed at the end from the (properly
 //! nested) spans; quotes are sorted by `start`.
 
-use super::chars::{is_close_context, is_open_context, is_space};
+use super::chars::{char_class, find_char, is_close_context, is_open_context, is_space, CharClass};
 use super::regions::line_breaks;
 use super::{Paragraph, Quote};
 
@@ -65,7 +65,7 @@ enum Role {
     Apostrophe,
 }
 
-fn mark(c: char) -> Option<(Family, Glyph)> {
+const fn mark(c: char) -> Option<(Family, Glyph)> {
     use Family::*;
     Some(match c {
         '"' => (Double, Glyph::Straight),
@@ -77,6 +77,13 @@ fn mark(c: char) -> Option<(Family, Glyph)> {
         _ => return None,
     })
 }
+
+const fn is_mark(c: char) -> bool {
+    mark(c).is_some()
+}
+
+/// [`is_mark`] as a [`CharClass`].
+const MARKS: CharClass = char_class!(is_mark);
 
 fn role(c: char, fam: Family, glyph: Glyph, prev: Option<char>, next: Option<char>) -> Role {
     let p_alnum = prev.is_some_and(char::is_alphanumeric);
@@ -121,30 +128,25 @@ struct Mark {
 /// Calls `f` for every quotation mark of `para`, in order, until it returns false. Two straight apostrophes
 /// in a row (`''`, the typewriter spelling of `"`) are one double mark.
 fn for_each_mark(para: &str, mut f: impl FnMut(Mark) -> bool) {
-    let mut prev: Option<char> = None;
-    let mut it = para.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let mut from = 0;
+    while let Some((i, c)) = find_char(para, from, &MARKS) {
         let Some((mut fam, mut glyph)) = mark(c) else {
-            prev = Some(c);
-            continue;
+            break;
         };
         let mut len = c.len_utf8();
-        let mut last = c;
-        if c == '\'' && it.peek().is_some_and(|&(_, d)| d == '\'') {
-            it.next();
+        if c == '\'' && para.as_bytes().get(i + 1) == Some(&b'\'') {
             len = 2;
             fam = Family::Double;
             glyph = Glyph::Straight;
         }
-        let next = it.peek().map(|&(_, d)| d);
+        // The neighbours: a doubled apostrophe is seen from both sides as its second and first half.
+        let prev = para.get(..i).and_then(|s| s.chars().next_back());
+        let next = para.get(i + len..).and_then(|s| s.chars().next());
         let role = if len == 2 {
             role('"', fam, glyph, prev, next)
         } else {
             role(c, fam, glyph, prev, next)
         };
-        if len == 2 {
-            last = '\'';
-        }
         let keep_going = f(Mark {
             pos: i,
             len,
@@ -155,7 +157,7 @@ fn for_each_mark(para: &str, mut f: impl FnMut(Mark) -> bool) {
         if !keep_going {
             return;
         }
-        prev = Some(last);
+        from = i + len;
     }
 }
 
@@ -176,6 +178,8 @@ struct Scanner<'a> {
     /// Number of double quotations on the stack.
     doubles: usize,
     out: Vec<Quote>,
+    /// The marks of the paragraph being scanned (a buffer reused across paragraphs).
+    marks: Vec<Mark>,
 }
 
 impl Scanner<'_> {
@@ -272,21 +276,23 @@ impl Scanner<'_> {
     }
 
     fn scan(&mut self, pi: usize, base: usize, para: &str, skip: Option<usize>) {
-        let mut total = 0usize;
+        let is_double_closer =
+            |m: &Mark| m.fam == Family::Double && matches!(m.role, Role::Close | Role::Either);
+        let mut marks = std::mem::take(&mut self.marks);
+        marks.clear();
         for_each_mark(para, |m| {
-            if m.fam == Family::Double && matches!(m.role, Role::Close | Role::Either) {
-                total += 1;
-            }
+            marks.push(m);
             true
         });
+        let total = marks.iter().filter(|m| is_double_closer(m)).count();
         let mut seen = 0usize;
-        for_each_mark(para, |m| {
-            if m.fam == Family::Double && matches!(m.role, Role::Close | Role::Either) {
+        for m in &marks {
+            if is_double_closer(m) {
                 seen += 1;
             }
             let pos = base + m.pos;
             if Some(pos) == skip {
-                return true;
+                continue;
             }
             let q = OpenQuote {
                 start: pos,
@@ -311,8 +317,8 @@ impl Scanner<'_> {
                 (Family::Single, Role::Open) => self.push(q),
                 (Family::Single, Role::Close | Role::Either) => self.close_single(pos, m.len),
             }
-            true
-        });
+        }
+        self.marks = marks;
     }
 
     /// Ends the paragraph at `end`; keeps the outermost quotation open when it continues.
@@ -385,6 +391,7 @@ pub(crate) fn find_quotes(text: &str, paragraphs: &[Paragraph]) -> Vec<Quote> {
         stack: Vec::new(),
         doubles: 0,
         out: Vec::new(),
+        marks: Vec::new(),
     };
     let mut skip = None;
     for (pi, p) in paragraphs.iter().enumerate() {

@@ -11,7 +11,9 @@
 //!   sentence-final punctuation) is page furniture when it holds at least one boilerplate paragraph: its short
 //!   lines become boilerplate too (a "SHARE THIS ARTICLE" footer followed by "Outlet app names").
 
-use super::chars::{is_line_break, is_sentence_closer, is_space, is_terminator};
+use super::chars::{
+    find_char, is_line_break, is_sentence_closer, is_space, is_terminator, LINE_BREAKS,
+};
 use super::{BuildOptions, Region, TextRules};
 use crate::lexicon::pattern::Gate;
 
@@ -35,11 +37,9 @@ pub(crate) fn line_breaks(gap: &str) -> usize {
 pub(crate) fn split_paragraphs(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut line_start = 0;
-    for (i, c) in text.char_indices() {
-        if is_line_break(c) {
-            push_trimmed(text, line_start, i, &mut out);
-            line_start = i + c.len_utf8();
-        }
+    while let Some((i, c)) = find_char(text, line_start, &LINE_BREAKS) {
+        push_trimmed(text, line_start, i, &mut out);
+        line_start = i + c.len_utf8();
     }
     push_trimmed(text, line_start, text.len(), &mut out);
     out

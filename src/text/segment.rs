@@ -27,11 +27,11 @@
 
 use std::collections::HashSet;
 
-use unicode_segmentation::UnicodeSegmentation;
+use unicode_segmentation::GraphemeCursor;
 
 use super::chars::{
-    is_apostrophe, is_hyphen, is_sentence_closer, is_space, is_terminator, is_unspaced_terminator,
-    starts_sentence,
+    find_char, is_apostrophe, is_hyphen, is_sentence_closer, is_space, is_terminator,
+    is_unspaced_terminator, starts_sentence, TERMINATORS,
 };
 
 /// Longest token (bytes) looked at when checking for an abbreviation before a period.
@@ -61,23 +61,28 @@ impl Abbreviations {
     }
 }
 
-/// Sentence spans (absolute byte offsets) of the paragraph `start..end` of `text`.
+/// Calls `push` with the span (absolute byte offsets) of every sentence of the paragraph `start..end` of
+/// `text`, in order.
 pub(crate) fn split_sentences(
     text: &str,
     start: usize,
     end: usize,
     abbr: &Abbreviations,
-) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    mut push: impl FnMut(usize, usize),
+) {
     let Some(para) = text.get(start..end) else {
-        return out;
+        return;
     };
     let mut sent_start = 0usize;
-    let mut it = para.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if !is_terminator(c) {
-            continue;
-        }
+    let mut from = 0usize;
+    while let Some((i, c)) = find_char(para, from, &TERMINATORS) {
+        let after_c = i + c.len_utf8();
+        let mut it = para
+            .get(after_c..)
+            .unwrap_or("")
+            .char_indices()
+            .map(|(j, d)| (after_c + j, d))
+            .peekable();
         let mut single_period = c == '.';
         let mut unspaced = is_unspaced_terminator(c);
         while let Some(&(_, d)) = it.peek() {
@@ -118,15 +123,15 @@ pub(crate) fn split_sentences(
         };
         if split {
             if after > sent_start {
-                out.push((start + sent_start, start + after));
+                push(start + sent_start, start + after);
             }
             sent_start = next_pos;
         }
+        from = next_pos;
     }
     if sent_start < para.len() {
-        out.push((start + sent_start, end));
+        push(start + sent_start, end);
     }
-    out
 }
 
 /// True when the token ending at the period at byte `period` of `para` is a listed abbreviation or an
@@ -187,73 +192,142 @@ fn joiner(c: char) -> Option<Joiner> {
     }
 }
 
+/// The state of a token scan over the grapheme clusters of one sentence (offsets relative to it).
+#[derive(Default)]
+struct TokenScan {
+    /// Start of the token being built.
+    cur: Option<usize>,
+    /// End of its last word cluster.
+    last_end: usize,
+    /// Whether that cluster ends with a digit.
+    last_digit: bool,
+    /// A joiner after the token: the token goes on if a word cluster follows.
+    pending: Option<Joiner>,
+}
+
+impl TokenScan {
+    /// One cluster `g` at `i`.
+    fn cluster(&mut self, i: usize, g: &str, push: &mut impl FnMut(usize, usize)) {
+        let mut chars = g.chars();
+        let first = chars.next().unwrap_or(' ');
+        if first.is_alphanumeric() {
+            let last = chars.next_back().unwrap_or(first);
+            self.word(i, i + g.len(), first, last, push);
+        } else if chars.next().is_none() {
+            self.other(joiner(first), push);
+        } else {
+            self.other(None, push);
+        }
+    }
+
+    /// The word cluster `i..end` that starts with `first` and ends with `last`, or a run of word clusters
+    /// (all but the first only extend the token, so a run acts as one cluster).
+    fn word(
+        &mut self,
+        i: usize,
+        end: usize,
+        first: char,
+        last: char,
+        push: &mut impl FnMut(usize, usize),
+    ) {
+        match (self.cur, self.pending) {
+            (None, _) => self.cur = Some(i),
+            (Some(s), Some(Joiner::Digits)) if !(self.last_digit && first.is_numeric()) => {
+                push(s, self.last_end);
+                self.cur = Some(i);
+            }
+            _ => {}
+        }
+        self.pending = None;
+        self.last_end = end;
+        self.last_digit = last.is_numeric();
+    }
+
+    /// A cluster that does not start with a letter or digit: a joiner (`j`, single characters only) or
+    /// a token end.
+    fn other(&mut self, j: Option<Joiner>, push: &mut impl FnMut(usize, usize)) {
+        match (self.cur, self.pending, j) {
+            (Some(_), None, Some(j)) => self.pending = Some(j),
+            (Some(s), _, _) => {
+                push(s, self.last_end);
+                self.cur = None;
+                self.pending = None;
+            }
+            (None, _, _) => {}
+        }
+    }
+
+    fn finish(self, push: &mut impl FnMut(usize, usize)) {
+        if let Some(s) = self.cur {
+            push(s, self.last_end);
+        }
+    }
+}
+
 /// Word tokens (absolute byte spans) in `start..end` of `text`.
+///
+/// The clusters are those of `grapheme_indices(true)`, found much faster in mostly ASCII text. UAX #29
+/// puts a boundary between two ASCII characters except inside CR LF (no ASCII character is Extend, ZWJ,
+/// SpacingMark, Prepend or a regional indicator), so an ASCII character other than CR followed by an ASCII
+/// character (or the end) is a cluster of its own, and a run of such ASCII letters and digits is fed as one
+/// word cluster. The segmenter only runs from any other cluster start (a non-ASCII character, which may be a
+/// prefix or start an emoji or Hangul sequence, or an ASCII character followed by a non-ASCII one, which
+/// may be a combining mark: "e\u{301}"); cluster starts are boundaries, so it decides exactly as it would
+/// over the whole sentence.
 pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(usize, usize)) {
     let Some(seg) = text.get(start..end) else {
         return;
     };
-    let mut cur: Option<usize> = None;
-    let mut last_end = 0usize;
-    let mut last_digit = false;
-    let mut pending: Option<Joiner> = None;
-    let mut step = |i: usize, g: &str| {
-        let first = g.chars().next().unwrap_or(' ');
-        if first.is_alphanumeric() {
-            match (cur, pending) {
-                (None, _) => cur = Some(i),
-                (Some(s), Some(Joiner::Digits)) if !(last_digit && first.is_numeric()) => {
-                    push(start + s, start + last_end);
-                    cur = Some(i);
-                }
-                _ => {}
+    let push = &mut |s: usize, e: usize| push(start + s, start + e);
+    let bytes = seg.as_bytes();
+    let alone = |k: usize| bytes.get(k + 1).is_none_or(u8::is_ascii);
+    let mut scan = TokenScan::default();
+    let mut cursor = GraphemeCursor::new(0, seg.len(), true);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii_alphanumeric() {
+            let mut e = i + 1;
+            while bytes.get(e).is_some_and(u8::is_ascii_alphanumeric) {
+                e += 1;
             }
-            pending = None;
-            last_end = i + g.len();
-            last_digit = g.chars().next_back().is_some_and(char::is_numeric);
-            return;
+            // The last one is left to the segmenter when a non-ASCII character follows it.
+            if !alone(e - 1) {
+                e -= 1;
+            }
+            if e > i {
+                let last = bytes.get(e - 1).copied().unwrap_or(b);
+                scan.word(i, e, char::from(b), char::from(last), push);
+                i = e;
+                continue;
+            }
+        } else if b.is_ascii() && b != b'\r' && alone(i) {
+            scan.other(joiner(char::from(b)), push);
+            i += 1;
+            continue;
         }
-        let j = if g.chars().nth(1).is_none() {
-            joiner(first)
-        } else {
-            None
+        cursor.set_cursor(i);
+        let e = match cursor.next_boundary(seg, 0) {
+            Ok(Some(e)) if e > i => e,
+            _ => seg.len(),
         };
-        match (cur, pending, j) {
-            (Some(_), None, Some(j)) => pending = Some(j),
-            (Some(s), _, _) => {
-                push(start + s, start + last_end);
-                cur = None;
-                pending = None;
-            }
-            (None, _, _) => {}
+        if let Some(g) = seg.get(i..e) {
+            scan.cluster(i, g, push);
         }
-    };
-    // In ASCII text every character is its own grapheme cluster except CR LF: skip the segmenter there.
-    if seg.is_ascii() && !seg.contains('\r') {
-        for i in 0..seg.len() {
-            if let Some(g) = seg.get(i..i + 1) {
-                step(i, g);
-            }
-        }
-    } else {
-        for (i, g) in seg.grapheme_indices(true) {
-            step(i, g);
-        }
+        i = e;
     }
-    if let Some(s) = cur {
-        push(start + s, start + last_end);
-    }
+    scan.finish(push);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn sents(t: &str, abbr: &[&str]) -> Vec<String> {
         let a = Abbreviations::new(&abbr.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        split_sentences(t, 0, t.len(), &a)
-            .into_iter()
-            .map(|(s, e)| t[s..e].to_string())
-            .collect()
+        let mut v = Vec::new();
+        split_sentences(t, 0, t.len(), &a, |s, e| v.push(t[s..e].to_string()));
+        v
     }
 
     fn toks(t: &str) -> Vec<&str> {
@@ -393,5 +467,58 @@ mod tests {
         );
         assert_eq!(toks("x.’"), vec!["x"]);
         assert!(toks("— … “ ”").is_empty());
+    }
+
+    /// Tokens from the clusters of the segmenter run over the whole string.
+    fn toks_by_segmenter(t: &str) -> Vec<&str> {
+        use unicode_segmentation::UnicodeSegmentation;
+        let mut v = Vec::new();
+        let mut push = |s: usize, e: usize| v.push(&t[s..e]);
+        let mut scan = TokenScan::default();
+        for (i, g) in t.grapheme_indices(true) {
+            scan.cluster(i, g, &mut push);
+        }
+        scan.finish(&mut push);
+        v
+    }
+
+    #[test]
+    fn tokens_match_the_segmenter() {
+        for t in [
+            "",
+            "plain text, 3.5% and 1,000",
+            "cafe\u{301} x a\u{200d}b",
+            "a\r\nb\r\r\n\n",
+            "\u{600}1 \u{d4e}a",
+            "ok 🇫🇷🇩🇪🇮 x",
+            "👩\u{200d}👩\u{200d}👧!",
+            "क\u{94d}षa\u{903}",
+            "\u{1100}\u{1161}\u{11a8}z",
+        ] {
+            assert_eq!(toks(t), toks_by_segmenter(t), "{t:?}");
+        }
+    }
+
+    /// Mostly ASCII with the characters that join clusters across an ASCII neighbour.
+    fn mixed() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "a", "Z", "7", " ", ".", "'", ",", "-", "\r", "\n", "\t", "\u{7f}", "word", "\u{301}",
+            "\u{200d}", "\u{903}", "\u{600}", "\u{d4e}", "\u{94d}", "क", "🇫", "👩", "😀",
+            "\u{fe0f}", "\u{1100}", "\u{1161}", "\u{11a8}", "’", "é", "—", "\u{a0}", "٣", "²",
+            "U.S", "don't", "1,0",
+        ]);
+        prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn tokens_match_the_segmenter_on_mixed_text(t in mixed()) {
+            prop_assert_eq!(toks(&t), toks_by_segmenter(&t));
+        }
+
+        #[test]
+        fn tokens_match_the_segmenter_on_any_string(t in any::<String>()) {
+            prop_assert_eq!(toks(&t), toks_by_segmenter(&t));
+        }
     }
 }
