@@ -26,44 +26,55 @@ fn is_ignorable(c: char) -> bool {
     )
 }
 
-/// Calls `emit(c, at)` for each character of the match view of `text`; `at` is the byte offset in `text` of
-/// the character that produced `c` (for a collapsed whitespace run or a joining dash: where it starts).
-#[inline]
-pub fn for_each(text: &str, fold: bool, mut emit: impl FnMut(char, usize)) {
-    let mut prev_word = false;
-    let mut space_at: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+/// Where a match-view pass stands between two characters.
+#[derive(Default)]
+struct Pass {
+    /// The last character kept was a word character.
+    prev_word: bool,
+    /// Start of the whitespace run (or joining dash) not emitted yet: it becomes one space before the next
+    /// kept character.
+    space_at: Option<usize>,
+}
+
+impl Pass {
+    /// Feed character `c` at byte `i`; `next` is the character after it. Calls `emit(c, at)` for each
+    /// character of the view it produces.
+    #[inline]
+    fn step(
+        &mut self,
+        c: char,
+        i: usize,
+        next: Option<char>,
+        fold: bool,
+        emit: &mut impl FnMut(char, usize),
+    ) {
         if c.is_ascii_alphanumeric() {
             // Fast path for the common case.
-            if let Some(s) = space_at.take() {
+            if let Some(s) = self.space_at.take() {
                 emit(' ', s);
             }
-            prev_word = true;
+            self.prev_word = true;
             emit(if fold { c.to_ascii_lowercase() } else { c }, i);
-            continue;
+            return;
         }
         if c.is_whitespace() {
-            space_at.get_or_insert(i);
-            prev_word = false;
-            continue;
+            self.space_at.get_or_insert(i);
+            self.prev_word = false;
+            return;
         }
-        if is_dash(c)
-            && prev_word
-            && space_at.is_none()
-            && chars.peek().is_some_and(|&(_, n)| is_word_char(n))
+        if is_dash(c) && self.prev_word && self.space_at.is_none() && next.is_some_and(is_word_char)
         {
-            space_at = Some(i);
-            prev_word = false;
-            continue;
+            self.space_at = Some(i);
+            self.prev_word = false;
+            return;
         }
         if is_ignorable(c) {
-            continue;
+            return;
         }
-        if let Some(s) = space_at.take() {
+        if let Some(s) = self.space_at.take() {
             emit(' ', s);
         }
-        prev_word = is_word_char(c);
+        self.prev_word = is_word_char(c);
         if is_apostrophe(c) {
             emit('\'', i);
         } else if !fold {
@@ -79,6 +90,18 @@ pub fn for_each(text: &str, fold: bool, mut emit: impl FnMut(char, usize)) {
     }
 }
 
+/// Calls `emit(c, at)` for each character of the match view of `text`; `at` is the byte offset in `text` of
+/// the character that produced `c` (for a collapsed whitespace run or a joining dash: where it starts).
+#[inline]
+pub fn for_each(text: &str, fold: bool, mut emit: impl FnMut(char, usize)) {
+    let mut pass = Pass::default();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        pass.step(c, i, next, fold, &mut emit);
+    }
+}
+
 /// The match view of a term (trimmed), folded unless `fold` is false.
 pub fn normalize(term: &str, fold: bool) -> String {
     let mut out = String::with_capacity(term.len());
@@ -89,74 +112,88 @@ pub fn normalize(term: &str, fold: bool) -> String {
 /// The match view of a text with, for every byte of the view, the offset of the original character that
 /// produced it (`map.len() == view.len()`). Offsets are relative to `text` and must fit in `u32`.
 pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>) {
-    view.clear();
+    // The view is built as bytes (ASCII is copied byte by byte) and checked back into a String at the end.
+    let mut out = std::mem::take(view).into_bytes();
+    out.clear();
     map.clear();
-    view.reserve(text.len() + 8);
+    out.reserve(text.len() + 8);
     map.reserve(text.len() + 8);
-    // Runs of plain ASCII letters and digits (most of a text) are copied directly; each stretch between
-    // them goes through `for_each`. A stretch starts one byte early (at the letter before it, so a dash sees
-    // its left neighbour) and ends just after a letter that follows a space or newline (so a pending space
-    // is emitted); `for_each` then ends in the state a whole-text pass would have there.
+    let mut pass = Pass::default();
     let bytes = text.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        let run = bytes[i..]
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .map_or(bytes.len(), |n| i + n);
-        if let Some(letters) = text.get(i..run) {
-            let at = view.len();
-            view.push_str(letters);
-            if let Some(copied) = view.get_mut(at..) {
-                copied.make_ascii_lowercase();
+    while let Some(&b) = bytes.get(i) {
+        match ASCII_CLASS[b as usize] {
+            // The ASCII cases of `Pass::step`, inline: letters and digits, whitespace, and punctuation
+            // (which is neither a word character nor ignorable). A hyphen and non-ASCII characters take the
+            // general step.
+            ALNUM => {
+                if let Some(s) = pass.space_at.take() {
+                    out.push(b' ');
+                    map.push(s as u32);
+                }
+                pass.prev_word = true;
+                out.push(b.to_ascii_lowercase());
+                map.push(i as u32);
+                i += 1;
             }
-            map.extend((i..run).map(|k| k as u32));
-        }
-        if run >= bytes.len() {
-            break;
-        }
-        // A single space between two words: the most common stretch of all.
-        if bytes[run] == b' '
-            && run > 0
-            && bytes.get(run + 1).is_some_and(u8::is_ascii_alphanumeric)
-        {
-            view.push(' ');
-            map.push(run as u32);
-            i = run + 1;
-            continue;
-        }
-        let mut end = run;
-        let mut prev_space = false;
-        while end < bytes.len() {
-            let b = bytes[end];
-            end += 1;
-            if prev_space && b.is_ascii_alphanumeric() {
-                break;
+            SPACE => {
+                pass.space_at.get_or_insert(i);
+                pass.prev_word = false;
+                i += 1;
             }
-            prev_space = b == b' ' || b == b'\n';
+            PUNCT => {
+                if let Some(s) = pass.space_at.take() {
+                    out.push(b' ');
+                    map.push(s as u32);
+                }
+                pass.prev_word = false;
+                out.push(b);
+                map.push(i as u32);
+                i += 1;
+            }
+            _ => {
+                let mut rest = text.get(i..).unwrap_or_default().chars();
+                let Some(c) = rest.next() else { break };
+                let next = rest.next();
+                pass.step(c, i, next, true, &mut |v: char, at| {
+                    let mut buf = [0u8; 4];
+                    let enc = v.encode_utf8(&mut buf).as_bytes();
+                    out.extend_from_slice(enc);
+                    map.extend(std::iter::repeat_n(at as u32, enc.len()));
+                });
+                i += c.len_utf8();
+            }
         }
-        let from = if run > 0 && bytes[run - 1].is_ascii_alphanumeric() {
-            run - 1
-        } else {
-            run
-        };
-        let Some(stretch) = text.get(from..end) else {
-            break;
-        };
-        let skip = run - from;
-        for_each(stretch, true, |c, at| {
-            if at < skip {
-                return;
-            }
-            let before = view.len();
-            view.push(c);
-            for _ in before..view.len() {
-                map.push((from + at) as u32);
-            }
-        });
-        i = end;
     }
+    // Only whole characters were written, so this never fails; stay total anyway.
+    *view = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
+
+/// Byte classes for [`view_with_map`]'s ASCII cases (`OTHER`: a hyphen or a non-ASCII byte).
+const OTHER: u8 = 0;
+const ALNUM: u8 = 1;
+const SPACE: u8 = 2;
+const PUNCT: u8 = 3;
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            ALNUM
+        } else if matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+            // `char::is_whitespace` for ASCII (`u8::is_ascii_whitespace` leaves out U+000B).
+            SPACE
+        } else if c == b'-' {
+            OTHER
+        } else {
+            PUNCT
+        };
+        b += 1;
+    }
+    t
+};
 
 /// The plain definition of [`view_with_map`], to test the fast one against.
 #[cfg(test)]
@@ -235,9 +272,36 @@ mod tests {
         }
     }
 
+    #[test]
+    fn ascii_classes_agree_with_the_char_predicates() {
+        for b in 0u8..128 {
+            let c = b as char;
+            let want = if c.is_ascii_alphanumeric() {
+                ALNUM
+            } else if c.is_whitespace() {
+                SPACE
+            } else if is_dash(c) {
+                OTHER
+            } else {
+                assert!(
+                    !is_word_char(c) && !is_ignorable(c) && !is_apostrophe(c),
+                    "{b}"
+                );
+                PUNCT
+            };
+            assert_eq!(ASCII_CLASS[b as usize], want, "byte {b}");
+        }
+        assert!(ASCII_CLASS[128..].iter().all(|&k| k == OTHER));
+    }
+
     proptest::proptest! {
         #[test]
         fn fast_view_matches_simple_view_prop(text in "[aZ9 \n\t\\-–’é\u{a0}\u{ad}İ.,]{0,40}") {
+            same_as_simple(&text);
+        }
+
+        #[test]
+        fn fast_view_matches_simple_view_any_ascii(text in "[\\x00-\\x7f–’é\u{a0}\u{ad}İ\u{300}]{0,40}") {
             same_as_simple(&text);
         }
     }
