@@ -146,12 +146,11 @@ pub(crate) fn extract(
         })
         .collect();
     let mut resolver = Resolver::new(rules, mentions);
-    let mut out: Vec<Attribution> = Vec::with_capacity(sorted.len());
     for r in &sorted {
-        let speaker = match r.continues.and_then(|c| out.get(c)) {
-            Some(parent) => parent.speaker.clone(),
-            None => resolver.resolve(r, &toks),
-        };
+        resolver.resolve(r, &toks);
+    }
+    let mut out: Vec<Attribution> = Vec::with_capacity(sorted.len());
+    for (r, speaker) in sorted.iter().zip(resolver.into_speakers()) {
         let kind = if r.phrase {
             "according_to".to_string()
         } else {
