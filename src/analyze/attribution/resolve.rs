@@ -140,11 +140,22 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
     p
 }
 
-pub(crate) fn collect_mentions(toks: &[Tok], rules: &AttributionRules, out: &mut Vec<Mention>) {
+/// The people named with a title or role in `toks` (one segment), appended to `out`.
+///
+/// `entities`: the [`AttributionRules::entity_matches`] of `toks`. The scan below looks entities up only
+/// where that scan stops: it skips each match as that one does, goes on after a title or role with the
+/// token after it, and after a name with a token that is not inside an entity.
+pub(crate) fn collect_mentions(
+    toks: &[Tok],
+    entities: &[Option<(usize, &EntityInfo)>],
+    rules: &AttributionRules,
+    out: &mut Vec<Mention>,
+) {
+    let entity_at = |k: usize| entities.get(k).copied().flatten();
     // "Title/role [entity...] Name Name": a title or role word followed by a capitalized run.
     let mut i = 0;
     while i < toks.len() {
-        if let Some((n, e)) = rules.entity_at(toks, i) {
+        if let Some((n, e)) = entity_at(i) {
             if is_role_entity(e) {
                 let mut s = i;
                 while s > 0 && toks[s - 1].word && toks[s - 1].upper && i - s < 4 {
@@ -152,18 +163,14 @@ pub(crate) fn collect_mentions(toks: &[Tok], rules: &AttributionRules, out: &mut
                 }
                 let mut j = i + n;
                 // more titles/roles: "Foreign Minister"
-                while let Some((m, e2)) = rules.entity_at(toks, j) {
+                while let Some((m, e2)) = entity_at(j) {
                     if !is_role_entity(e2) {
                         break;
                     }
                     j += m;
                 }
                 let ns = j;
-                while j < toks.len()
-                    && toks[j].word
-                    && toks[j].upper
-                    && rules.entity_at(toks, j).is_none()
-                {
+                while j < toks.len() && toks[j].word && toks[j].upper && entity_at(j).is_none() {
                     j += 1;
                     if toks[j - 1].possessive {
                         break;
