@@ -1,7 +1,7 @@
 //! The extraction rules: find cues, their source noun phrases and their content within each segment.
 
 use super::resolve::Resolver;
-use super::rules::{w, AttributionRules, CueInfo};
+use super::rules::{w, AttributionRules, CueInfo, EntityInfo};
 use super::scan::{self, is_close_quote, is_open_quote, Segment, Tok};
 use super::{Attribution, ByteSpan};
 
@@ -121,10 +121,12 @@ pub(crate) fn extract(
     let mut raws: Vec<Raw> = Vec::new();
     let mut mentions = Vec::new();
     let mut scratch = Scratch::default();
+    let mut entities = Vec::new();
     for seg in &segs {
         let before = raws.len();
-        find_in_segment(&toks, &inq, seg, rules, &mut scratch, &mut raws);
-        super::resolve::collect_mentions(&toks[seg.lo..seg.hi], rules, &mut mentions);
+        rules.entity_matches(&toks[seg.lo..seg.hi], &mut entities);
+        find_in_segment(&toks, &inq, seg, &entities, rules, &mut scratch, &mut raws);
+        super::resolve::collect_mentions(&toks[seg.lo..seg.hi], &entities, rules, &mut mentions);
         if raws.len() == before {
             continuation(&toks[seg.lo..seg.hi], &inq[seg.lo..seg.hi], seg, &mut raws);
         }
@@ -146,12 +148,11 @@ pub(crate) fn extract(
         })
         .collect();
     let mut resolver = Resolver::new(rules, mentions);
-    let mut out: Vec<Attribution> = Vec::with_capacity(sorted.len());
     for r in &sorted {
-        let speaker = match r.continues.and_then(|c| out.get(c)) {
-            Some(parent) => parent.speaker.clone(),
-            None => resolver.resolve(r, &toks),
-        };
+        resolver.resolve(r, &toks);
+    }
+    let mut out: Vec<Attribution> = Vec::with_capacity(sorted.len());
+    for (r, speaker) in sorted.iter().zip(resolver.into_speakers()) {
         let kind = if r.phrase {
             "according_to".to_string()
         } else {
@@ -991,11 +992,12 @@ fn has_material(toks: &[Tok], s: usize, e: usize) -> bool {
 }
 
 /// The attributions of the segment `all[seg.lo..seg.hi]`, appended to `raws`. `all_inq[k]`: is `all[k]`
-/// inside a quotation?
+/// inside a quotation? `entities`: the segment's [`AttributionRules::entity_matches`].
 fn find_in_segment<'r>(
     all: &[Tok],
     all_inq: &[bool],
     seg: &Segment,
+    entities: &[Option<(usize, &EntityInfo)>],
     rules: &'r AttributionRules,
     scratch: &mut Scratch<'r>,
     raws: &mut Vec<Raw<'r>>,
@@ -1019,16 +1021,13 @@ fn find_in_segment<'r>(
     // Tokens inside a known name ("United States", "Secretary of State") are never cues.
     in_entity.clear();
     in_entity.resize(n, false);
-    let mut k = 0;
-    while k < n {
-        match rules.entity_at(toks, k) {
-            Some((len, _)) if len > 1 => {
+    for (k, m) in entities.iter().enumerate() {
+        if let Some((len, _)) = *m {
+            if len > 1 {
                 for f in in_entity.iter_mut().skip(k).take(len) {
                     *f = true;
                 }
-                k += len;
             }
-            _ => k += 1,
         }
     }
     cands.clear();

@@ -140,11 +140,22 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
     p
 }
 
-pub(crate) fn collect_mentions(toks: &[Tok], rules: &AttributionRules, out: &mut Vec<Mention>) {
+/// The people named with a title or role in `toks` (one segment), appended to `out`.
+///
+/// `entities`: the [`AttributionRules::entity_matches`] of `toks`. The scan below looks entities up only
+/// where that scan stops: it skips each match as that one does, goes on after a title or role with the
+/// token after it, and after a name with a token that is not inside an entity.
+pub(crate) fn collect_mentions(
+    toks: &[Tok],
+    entities: &[Option<(usize, &EntityInfo)>],
+    rules: &AttributionRules,
+    out: &mut Vec<Mention>,
+) {
+    let entity_at = |k: usize| entities.get(k).copied().flatten();
     // "Title/role [entity...] Name Name": a title or role word followed by a capitalized run.
     let mut i = 0;
     while i < toks.len() {
-        if let Some((n, e)) = rules.entity_at(toks, i) {
+        if let Some((n, e)) = entity_at(i) {
             if is_role_entity(e) {
                 let mut s = i;
                 while s > 0 && toks[s - 1].word && toks[s - 1].upper && i - s < 4 {
@@ -152,18 +163,14 @@ pub(crate) fn collect_mentions(toks: &[Tok], rules: &AttributionRules, out: &mut
                 }
                 let mut j = i + n;
                 // more titles/roles: "Foreign Minister"
-                while let Some((m, e2)) = rules.entity_at(toks, j) {
+                while let Some((m, e2)) = entity_at(j) {
                     if !is_role_entity(e2) {
                         break;
                     }
                     j += m;
                 }
                 let ns = j;
-                while j < toks.len()
-                    && toks[j].word
-                    && toks[j].upper
-                    && rules.entity_at(toks, j).is_none()
-                {
+                while j < toks.len() && toks[j].word && toks[j].upper && entity_at(j).is_none() {
                     j += 1;
                     if toks[j - 1].possessive {
                         break;
@@ -194,8 +201,11 @@ pub(crate) fn collect_mentions(toks: &[Tok], rules: &AttributionRules, out: &mut
 pub(crate) struct Resolver<'a> {
     rules: &'a AttributionRules,
     mentions: Vec<Mention>,
-    /// Speakers so far, in text order.
-    history: Vec<Speaker>,
+    /// The speaker of every attribution so far, in the order given ([`Resolver::into_speakers`]).
+    speakers: Vec<Speaker>,
+    /// Indices into `speakers` of the speakers so far, in text order (not continuations, not unresolved
+    /// participial sources): indices rather than copies, so that each speaker is built once.
+    history: Vec<usize>,
     /// Document speakers ("a statement by X") so far.
     docs: Vec<Speaker>,
 }
@@ -209,21 +219,33 @@ impl<'a> Resolver<'a> {
         Resolver {
             rules,
             mentions,
+            speakers: Vec::new(),
             history: Vec::new(),
             docs: Vec::new(),
         }
     }
 
+    /// The speakers so far, in text order.
+    fn history(&self) -> impl DoubleEndedIterator<Item = &Speaker> {
+        self.history.iter().map(|&i| &self.speakers[i])
+    }
+
     /// Record `sp`, the speaker of the source phrase `toks`, with its side when a sides file is used.
-    fn finish(&mut self, mut sp: Speaker, toks: &[Tok]) -> Speaker {
+    fn finish(&mut self, mut sp: Speaker, toks: &[Tok]) {
         if let Some(sides) = &self.rules.sides {
             sp.side = sides.side_for(&sp.name, sp.role.as_deref(), &join(toks));
         }
-        self.history.push(sp.clone());
-        sp
+        self.history.push(self.speakers.len());
+        self.speakers.push(sp);
     }
 
-    pub fn resolve(&mut self, r: &Raw, all: &[Tok]) -> Speaker {
+    /// Resolve the speaker of `r`, the next attribution (in text order; `r.continues` indexes the earlier
+    /// ones): a continuation has its parent's speaker.
+    pub fn resolve(&mut self, r: &Raw, all: &[Tok]) {
+        if let Some(parent) = r.continues.and_then(|c| self.speakers.get(c)) {
+            self.speakers.push(parent.clone());
+            return;
+        }
         let toks = all.get(r.source_toks.0..r.source_toks.1).unwrap_or(&[]);
         let pos = r.source.map_or(r.content.start, |s| s.start);
         let sp = match self.clause_subject(r, all, pos) {
@@ -231,9 +253,15 @@ impl<'a> Resolver<'a> {
             None => self.resolve_phrase(toks, pos, 0),
         };
         if r.participle && sp.resolved_from == "none" && sp.kind == "unknown" {
-            return sp;
+            self.speakers.push(sp);
+            return;
         }
-        self.finish(sp, toks)
+        self.finish(sp, toks);
+    }
+
+    /// The speaker of every attribution given to [`Resolver::resolve`], in order.
+    pub fn into_speakers(self) -> Vec<Speaker> {
+        self.speakers
     }
 
     /// A pronoun inside its sentence ("Valdoria has been hit by shortages it blames on …", "Trump said he
@@ -330,7 +358,7 @@ impl<'a> Resolver<'a> {
                 };
                 let sp = match owner {
                     Some(o) if o.kind != "unknown" => {
-                        if o.kind == "person" && !self.history.iter().any(|h| h.name == o.name) {
+                        if o.kind == "person" && !self.history().any(|h| h.name == o.name) {
                             // Mentions stay in text order (looked up by position below).
                             let at = self.mentions.partition_point(|m| m.pos <= pos);
                             self.mentions.insert(
@@ -398,7 +426,7 @@ impl<'a> Resolver<'a> {
             let role_text = join(&toks[*rs..*re]).to_lowercase();
             let definite = rules.is(words[0], w::DEFINITE);
             if definite {
-                let found = self.history.iter().rev().find(|h| {
+                let found = self.history().rev().find(|h| {
                     h.kind == "person"
                         && match (&side_desc, &h.side) {
                             (Some(a), Some(b)) => a == b,
@@ -496,8 +524,7 @@ impl<'a> Resolver<'a> {
     ) -> (String, &'static str, Option<String>, Option<String>) {
         let single = !name.contains(' ');
         for h in self
-            .history
-            .iter()
+            .history()
             .rev()
             .filter(|h| h.kind == "person" || h.kind == "document")
         {
@@ -522,17 +549,16 @@ impl<'a> Resolver<'a> {
     fn pronoun(&self, kind: &str, pos: usize) -> Speaker {
         let found = match kind {
             "pronoun_person" => self
-                .history
-                .iter()
+                .history()
                 .rev()
                 .find(|h| h.kind == "person" || (h.kind == "document" && h.name != "unknown")),
-            "pronoun_group" => self.history.iter().rev().find(|h| {
+            "pronoun_group" => self.history().rev().find(|h| {
                 matches!(
                     h.kind.as_str(),
                     "organization" | "government" | "anonymous" | "media"
                 )
             }),
-            "pronoun_thing" => self.history.iter().rev().find(|h| {
+            "pronoun_thing" => self.history().rev().find(|h| {
                 matches!(
                     h.kind.as_str(),
                     "organization" | "government" | "media" | "document"

@@ -669,6 +669,24 @@ impl AttributionRules {
     pub(crate) fn entity_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &EntityInfo)> {
         self.entities.match_at(toks, i)
     }
+
+    /// The entities of `toks` found by one scan from left to right that skips over each match: `out[k]` is
+    /// [`entity_at`](Self::entity_at)`(toks, k)` at every position the scan stops at, `None` inside a
+    /// longer match. Computed once per segment for the cue search and the mention collection.
+    pub(crate) fn entity_matches<'r>(
+        &'r self,
+        toks: &[Tok],
+        out: &mut Vec<Option<(usize, &'r EntityInfo)>>,
+    ) {
+        out.clear();
+        out.resize(toks.len(), None);
+        let mut k = 0;
+        while k < toks.len() {
+            let m = self.entity_at(toks, k);
+            out[k] = m;
+            k += m.map_or(1, |(len, _)| len.max(1));
+        }
+    }
 }
 
 #[cfg(test)]

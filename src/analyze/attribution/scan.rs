@@ -82,65 +82,101 @@ static ASCII_CLASS: [u8; 256] = {
     t
 };
 
-/// The token spans of `slice` (byte offsets into it, `word` flag), in order. The last argument of `f` is
-/// true for a word of only ASCII lower-case letters and digits (no possessive, its own normalized form).
-fn scan_spans(slice: &str, mut f: impl FnMut(usize, usize, bool, bool)) {
-    let bytes = slice.as_bytes();
-    let mut p = 0;
-    while p < bytes.len() {
-        let b = bytes[p];
-        // ASCII fast paths: spaces, plain words without connectors.
-        if b == b' ' {
-            p += 1;
-            continue;
-        }
-        let Some(c) = char_at(slice, p) else {
-            break;
-        };
-        let cl = c.len_utf8();
-        if is_alnum(c) {
-            let mut q = p + cl;
-            // The classes seen (`ASCII_CLASS`, `OTHER`).
-            let mut seen = if c.is_ascii() {
-                ASCII_CLASS[usize::from(b)]
-            } else {
-                OTHER
+/// A token span of [`Spans`]: byte offsets into the scanned slice, the `word` flag, and for a word the
+/// union of the `ASCII_CLASS`es of its bytes plus `OTHER` when it needed more than the fast path (so a
+/// word of class `LOWER` is ASCII lower-case letters and digits, and a word without `OTHER` is ASCII
+/// letters and digits: no connector, no possessive); 0 for punctuation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: usize,
+    end: usize,
+    word: bool,
+    class: u8,
+}
+
+/// The token spans of a slice, in order. An iterator rather than a callback, so that the caller's work
+/// per token is inlined into one loop with the scanner.
+struct Spans<'a> {
+    slice: &'a str,
+    p: usize,
+}
+
+fn spans(slice: &str) -> Spans<'_> {
+    Spans { slice, p: 0 }
+}
+
+impl Iterator for Spans<'_> {
+    type Item = Span;
+
+    // Always inlined: a call per token costs more than the scanning of a short word.
+    #[inline(always)]
+    fn next(&mut self) -> Option<Span> {
+        let slice = self.slice;
+        let bytes = slice.as_bytes();
+        let mut p = self.p;
+        while p < bytes.len() {
+            let b = bytes[p];
+            // ASCII fast paths: spaces, plain words without connectors.
+            if b == b' ' {
+                p += 1;
+                continue;
+            }
+            let Some(c) = char_at(slice, p) else {
+                break;
             };
-            loop {
-                while let Some(&k) = bytes.get(q).map(|&x| &ASCII_CLASS[usize::from(x)]) {
-                    if k == 0 {
+            let cl = c.len_utf8();
+            let span = |end: usize, word: bool, class: u8| Span {
+                start: p,
+                end,
+                word,
+                class,
+            };
+            let found = if is_alnum(c) {
+                let mut q = p + cl;
+                // The classes seen (`ASCII_CLASS`, `OTHER`).
+                let mut seen = if c.is_ascii() {
+                    ASCII_CLASS[usize::from(b)]
+                } else {
+                    OTHER
+                };
+                loop {
+                    while let Some(&k) = bytes.get(q).map(|&x| &ASCII_CLASS[usize::from(x)]) {
+                        if k == 0 {
+                            break;
+                        }
+                        seen |= k;
+                        q += 1;
+                    }
+                    let Some(cj) = char_at(slice, q) else {
+                        break;
+                    };
+                    if is_alnum(cj) {
+                        q += cj.len_utf8();
+                    } else if is_connector(cj) {
+                        match char_at(slice, q + cj.len_utf8()) {
+                            Some(ck) if is_alnum(ck) => q += cj.len_utf8() + ck.len_utf8(),
+                            _ => break,
+                        }
+                    } else {
                         break;
                     }
-                    seen |= k;
-                    q += 1;
+                    seen |= OTHER;
                 }
-                let Some(cj) = char_at(slice, q) else {
-                    break;
-                };
-                if is_alnum(cj) {
-                    q += cj.len_utf8();
-                } else if is_connector(cj) {
-                    match char_at(slice, q + cj.len_utf8()) {
-                        Some(ck) if is_alnum(ck) => q += cj.len_utf8() + ck.len_utf8(),
-                        _ => break,
-                    }
-                } else {
-                    break;
-                }
-                seen |= OTHER;
-            }
-            f(p, q, true, seen == LOWER);
-            p = q;
-        } else if c.is_whitespace() {
-            p += cl;
-        } else if c == '\'' && bytes.get(p + 1) == Some(&b'\'') {
-            // '' is a double quotation mark in some house styles (The New York Times archive).
-            f(p, p + 2, false, false);
-            p += 2;
-        } else {
-            f(p, p + cl, false, false);
-            p += cl;
+                span(q, true, seen)
+            } else if c.is_whitespace() {
+                p += cl;
+                continue;
+            } else if c == '\'' && bytes.get(p + 1) == Some(&b'\'') {
+                // '' is a double quotation mark in some house styles (The New York Times archive).
+                span(p + 2, false, 0)
+            } else {
+                span(p + cl, false, 0)
+            };
+            self.p = found.end;
+            return Some(found);
         }
+        self.p = p;
+        None
     }
 }
 
@@ -172,12 +208,8 @@ fn is_lower_ascii(s: &str) -> bool {
 /// Append the normalized form of `bare` to `buf`: `bare.to_lowercase().replace('’', "'")`, without the
 /// two temporary strings.
 fn push_normalized(buf: &mut String, bare: &str) {
-    let s = buf.len();
     if bare.is_ascii() {
-        buf.push_str(bare);
-        if let Some(x) = buf.get_mut(s..) {
-            x.make_ascii_lowercase();
-        }
+        push_ascii_lowercase(buf, bare);
     } else if bare.contains('Σ') {
         // A final capital sigma lower-cases by its context: leave it to `str::to_lowercase`.
         buf.push_str(&bare.to_lowercase().replace('’', "'"));
@@ -190,6 +222,16 @@ fn push_normalized(buf: &mut String, bare: &str) {
                 buf.extend(c.to_lowercase());
             }
         }
+    }
+}
+
+/// Append `ascii` (ASCII text) lower-cased to `buf`.
+#[inline]
+fn push_ascii_lowercase(buf: &mut String, ascii: &str) {
+    let s = buf.len();
+    buf.push_str(ascii);
+    if let Some(x) = buf.get_mut(s..) {
+        x.make_ascii_lowercase();
     }
 }
 
@@ -219,14 +261,14 @@ pub(crate) struct OwnedTok {
 /// Tokenize a lexicon phrase.
 pub(crate) fn tokenize_owned(phrase: &str) -> Vec<OwnedTok> {
     let mut out = Vec::new();
-    scan_spans(phrase, |b, e, word, _| {
-        let (bare, _) = strip_possessive(&phrase[b..e], word);
+    for t in spans(phrase) {
+        let (bare, _) = strip_possessive(&phrase[t.start..t.end], t.word);
         out.push(OwnedTok {
             bare: bare.to_string(),
             norm: normalize(bare).into_owned(),
             upper: is_upper(bare),
         });
-    });
+    }
     out
 }
 
@@ -260,36 +302,56 @@ impl<'t> Tokens<'t> {
         let Some(slice) = text.get(start..end) else {
             return;
         };
-        let toks = &mut self.toks;
-        let fixups = &mut self.fixups;
-        scan_spans(slice, |b, e, word, plain| {
+        for Span {
+            start: b,
+            end: e,
+            word,
+            class,
+        } in spans(slice)
+        {
             let raw = &slice[b..e];
-            let (bare, possessive) = if plain {
+            // A word of ASCII letters and digits: no possessive, upper-case when its first letter is.
+            let ascii_word = word && class & OTHER == 0;
+            let (bare, possessive) = if ascii_word {
                 (raw, false)
             } else {
                 strip_possessive(raw, word)
             };
-            let (norm, id) = if plain || is_lower_ascii(bare) {
+            let upper = if ascii_word {
+                ASCII_CLASS[usize::from(raw.as_bytes()[0])] == UPPER
+            } else {
+                is_upper(bare)
+            };
+            let lower = if ascii_word {
+                class == LOWER
+            } else {
+                is_lower_ascii(bare)
+            };
+            let (norm, id) = if lower {
                 (bare, vocab.id(bare))
             } else {
                 // Lower-case into the buffer (same result as `normalize`).
                 let s = buf.len();
-                push_normalized(buf, bare);
+                if ascii_word {
+                    push_ascii_lowercase(buf, bare);
+                } else {
+                    push_normalized(buf, bare);
+                }
                 let id = vocab.id(buf.get(s..).unwrap_or(""));
-                fixups.push((toks.len(), s, buf.len()));
+                self.fixups.push((self.toks.len(), s, buf.len()));
                 ("", id)
             };
-            toks.push(Tok {
+            self.toks.push(Tok {
                 start: start + b,
                 end: start + e,
                 word,
                 possessive,
-                upper: !plain && is_upper(bare),
+                upper,
                 id,
                 norm,
                 bare,
             });
-        });
+        }
     }
 
     /// Drop the tokens from index `at` on.
@@ -683,15 +745,34 @@ mod tests {
     fn plain_words_are_lower_case_ascii_letters_and_digits() {
         let t = "the 42 Senators’ al-Qaeda's U.S. x2 café naïve Naïve ''quoted'' it's mid—term";
         let mut n = 0;
-        scan_spans(t, |b, e, word, plain| {
-            let s = &t[b..e];
-            let want = word
+        for sp in spans(t) {
+            let s = &t[sp.start..sp.end];
+            let want = sp.word
                 && s.bytes()
                     .all(|x| x.is_ascii_lowercase() || x.is_ascii_digit());
-            assert_eq!(plain, want, "{s:?}");
-            n += usize::from(plain);
-        });
+            assert_eq!(sp.word && sp.class == LOWER, want, "{s:?}");
+            let ascii = s.bytes().all(|x| x.is_ascii_alphanumeric());
+            assert_eq!(sp.word && sp.class & OTHER == 0, sp.word && ascii, "{s:?}");
+            n += usize::from(want);
+        }
         assert_eq!(n, 6);
+    }
+
+    #[test]
+    fn token_fields_agree_with_the_plain_definitions() {
+        let t = "The Senator’s aides said 42 times: ''No.'' NASA's iPhone x2 Ünal’s état-major \
+                 O'Neill ÉTAT R-Utah don’t ΣΑΣ Straße.";
+        let vocab = Vocab::default();
+        let mut buf = String::new();
+        let toks = tokenize(t, 0, t.len(), &vocab, &mut buf);
+        assert_eq!(toks.len(), spans(t).count());
+        for (tok, sp) in toks.iter().zip(spans(t)) {
+            let (bare, possessive) = strip_possessive(&t[sp.start..sp.end], sp.word);
+            assert_eq!((tok.start, tok.end, tok.word), (sp.start, sp.end, sp.word));
+            assert_eq!((tok.bare, tok.possessive), (bare, possessive), "{bare:?}");
+            assert_eq!(tok.norm, normalize(bare), "{bare:?}");
+            assert_eq!(tok.upper, is_upper(bare), "{bare:?}");
+        }
     }
 
     #[test]

@@ -681,3 +681,35 @@ fn coordinated_subject_after_a_clause_opener() {
     let f = run("But Reed and his aides believe the race is close.");
     assert_eq!(by_cue(&f, "believe").source, "Reed and his aides");
 }
+
+#[test]
+fn shared_entity_matches_find_the_same_mentions() {
+    let rules = rules();
+    for text in [
+        "Foreign Minister Anna Berg said the United States would wait, and Senator Tom Reyes agreed.",
+        "The White House press secretary told reporters that Gov. Lena Ortiz's plan had stalled.",
+        "Officials said Prime Minister Ivo Tamm met Secretary of State Ruth Hale in Paris.",
+    ] {
+        let mut buf = String::new();
+        let toks = scan::tokenize(text, 0, text.len(), &rules.vocab, &mut buf);
+        let mut shared = Vec::new();
+        rules.entity_matches(&toks, &mut shared);
+        // Every position the greedy scan stops at holds `entity_at`; the rest are inside a match.
+        let mut k = 0;
+        while k < toks.len() {
+            let m = rules.entity_at(&toks, k);
+            assert_eq!(shared[k].map(|(n, _)| n), m.map(|(n, _)| n), "{text}: {k}");
+            let next = k + m.map_or(1, |(n, _)| n);
+            assert!(shared[k + 1..next.min(toks.len())].iter().all(Option::is_none));
+            k = next;
+        }
+        assert!(shared.iter().flatten().any(|(n, _)| *n > 1), "{text}");
+        // The mentions are those found with `entity_at` at every position.
+        let every: Vec<_> = (0..toks.len()).map(|k| rules.entity_at(&toks, k)).collect();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        resolve::collect_mentions(&toks, &shared, rules, &mut a);
+        resolve::collect_mentions(&toks, &every, rules, &mut b);
+        assert!(!a.is_empty(), "{text}");
+        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}");
+    }
+}
