@@ -344,45 +344,25 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         text: slice(text, s, e),
     };
 
+    // The hits are not needed once their findings are built, so their strings are moved rather than
+    // cloned (as are the attributions' below, built once the quotes and sourcing profile have used them).
     let loaded_terms: Vec<LoadedTerm> = hits
-        .iter()
+        .into_iter()
         .map(|h| LoadedTerm {
             start: idx.char_of(h.start),
             end: idx.char_of(h.end),
             text: slice(text, h.start, h.end),
-            term: h.term.clone(),
-            category: h.category.clone(),
-            weight: h.weight,
             counted: h.counted(),
+            term: h.term,
+            category: h.category,
+            weight: h.weight,
             voice: h.voice,
             region: h.region,
             attribution: h.attribution,
-            neutral: h.neutral.clone(),
-            group: h.group.clone(),
+            neutral: h.neutral,
+            group: h.group,
             sentence: h.sentence,
-            lexicon: h.lexicon.clone(),
-        })
-        .collect();
-
-    let attributions: Vec<AttributionOut> = atts
-        .iter()
-        .map(|a| AttributionOut {
-            kind: a.kind.clone(),
-            cue: a.cue.map(|c| span(c.start, c.end)),
-            cue_lemma: a.cue_lemma.clone(),
-            source: a.source.map(|s| span(s.start, s.end)),
-            content: span(a.content.start, a.content.end),
-            speaker: SpeakerOut {
-                name: a.speaker.name.clone(),
-                kind: a.speaker.kind.clone(),
-                side: a.speaker.side.clone(),
-                resolved_from: a.speaker.resolved_from.clone(),
-                role: a.speaker.role.clone(),
-            },
-            verb_class: a.verb_class.clone(),
-            words: count_tokens(&model, a.content.start, a.content.end),
-            quoted_words: count_quoted_tokens(&model, a.content.start, a.content.end),
-            continues: a.continues,
+            lexicon: h.lexicon,
         })
         .collect();
 
@@ -426,16 +406,31 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         &engine.sourcing,
         &idx,
     );
+    let attributions: Vec<AttributionOut> = atts
+        .into_iter()
+        .map(|a| AttributionOut {
+            kind: a.kind,
+            cue: a.cue.map(|c| span(c.start, c.end)),
+            cue_lemma: a.cue_lemma,
+            source: a.source.map(|s| span(s.start, s.end)),
+            content: span(a.content.start, a.content.end),
+            speaker: SpeakerOut {
+                name: a.speaker.name,
+                kind: a.speaker.kind,
+                side: a.speaker.side,
+                resolved_from: a.speaker.resolved_from,
+                role: a.speaker.role,
+            },
+            verb_class: a.verb_class,
+            words: count_tokens(&model, a.content.start, a.content.end),
+            quoted_words: count_quoted_tokens(&model, a.content.start, a.content.end),
+            continues: a.continues,
+        })
+        .collect();
+
     let balance = crate::metrics::balance(&attributions);
-    let metrics = crate::metrics::compute(
-        engine,
-        &model,
-        &loaded_terms,
-        &attributions,
-        &profile,
-        &hits,
-    );
-    let unsourced_loaded = crate::metrics::unsourced_sentences(&model, &profile, &hits)
+    let metrics = crate::metrics::compute(engine, &model, &loaded_terms, &attributions, &profile);
+    let unsourced_loaded = crate::metrics::unsourced_sentences(&model, &profile, &loaded_terms)
         .into_iter()
         .filter_map(|i| model.sentences.get(i))
         .map(|s| span(s.start, s.end))
