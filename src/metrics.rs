@@ -2,9 +2,7 @@
 //! section; names are fixed per run (per-category rates follow the loaded lexicon's categories) so the
 //! article table has a stable header.
 
-use crate::analyze::{
-    loaded::Hit, sourcing::Profile, AttributionOut, BalanceOut, Engine, LoadedTerm, SideOut,
-};
+use crate::analyze::{sourcing::Profile, AttributionOut, BalanceOut, Engine, LoadedTerm, SideOut};
 use crate::text::{Region, TextModel, Voice};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -82,7 +80,6 @@ pub fn compute(
     terms: &[LoadedTerm],
     atts: &[AttributionOut],
     profile: &Profile,
-    hits: &[Hit],
 ) -> BTreeMap<String, Option<f64>> {
     let sources = &profile.sources;
     let mut m: BTreeMap<String, Option<f64>> = BTreeMap::new();
@@ -182,7 +179,7 @@ pub fn compute(
     );
 
     let attributed = profile.attributed_sentences.len();
-    let unsourced = unsourced_sentences(model, profile, hits).len();
+    let unsourced = unsourced_sentences(model, profile, terms).len();
     let body_sentences = model
         .sentences
         .iter()
@@ -209,11 +206,15 @@ pub fn compute(
 /// Body sentences (indices, in text order) with a counted loaded term in authorial voice and no
 /// attribution: no attribution's source, cue or content touches them and no standalone anonymous source
 /// is in them.
-pub fn unsourced_sentences(model: &TextModel, profile: &Profile, hits: &[Hit]) -> Vec<usize> {
-    let set: BTreeSet<usize> = hits
+pub fn unsourced_sentences(
+    model: &TextModel,
+    profile: &Profile,
+    terms: &[LoadedTerm],
+) -> Vec<usize> {
+    let set: BTreeSet<usize> = terms
         .iter()
-        .filter(|h| h.region == Region::Body && h.voice == Voice::Authorial && h.counted())
-        .filter_map(|h| h.sentence)
+        .filter(|t| t.region == Region::Body && t.voice == Voice::Authorial && t.counted)
+        .filter_map(|t| t.sentence)
         .filter(|s| {
             !profile.attributed_sentences.contains(s)
                 && model.sentences.get(*s).map(|x| x.region) == Some(Region::Body)

@@ -124,7 +124,7 @@ pub struct Recorded {
     metrics: BTreeMap<String, Option<f64>>,
     /// Attributions per side, for the sides a speaker was placed on.
     sides: Vec<(String, usize)>,
-    keyness_words: Vec<(String, u64)>,
+    keyness_words: analyze::WordCounts,
     /// The loaded terms in the outlet's own voice.
     authorial_terms: Vec<String>,
     warned: bool,
@@ -198,10 +198,9 @@ impl Collector {
         self.agg.add(&r.outlet, r.word_count, &r.metrics)?;
         self.agg
             .add_sides(&r.outlet, r.sides.iter().map(|(s, n)| (s.as_str(), *n)));
-        self.agg.words.add_article_counts(
-            &r.outlet,
-            r.keyness_words.iter().map(|(w, n)| (w.as_str(), *n)),
-        );
+        self.agg
+            .words
+            .add_article_counts(&r.outlet, r.keyness_words.iter());
         self.agg
             .terms
             .add_article(&r.outlet, r.authorial_terms.iter().map(String::as_str));

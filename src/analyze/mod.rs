@@ -11,6 +11,7 @@ use crate::lexicon::{LexiconSet, MatchView};
 use crate::text::{self, CharIndex, LineRule, Region, TextModel, TextRules, Voice};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A span of the document text; offsets are Unicode code points (Python `str` indexing).
@@ -191,7 +192,35 @@ pub struct ArticleRecord {
     /// once, for keyness; not written out. Counted here, in the worker, so that the single thread that
     /// records articles only adds one count per distinct word.
     #[serde(skip)]
-    pub keyness_words: Vec<(String, u64)>,
+    pub keyness_words: WordCounts,
+}
+
+/// Distinct words, each with its number of occurrences, held in one String (so that dropping them, on the
+/// thread that records articles in input order, frees two buffers rather than one String per word).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WordCounts {
+    /// The words, one after the other.
+    text: String,
+    /// Where each word ends in `text`, and its count.
+    words: Vec<(usize, u64)>,
+}
+
+impl WordCounts {
+    /// Append a word that is not yet in the list.
+    fn push(&mut self, word: &str, count: u64) {
+        self.text.push_str(word);
+        self.words.push((self.text.len(), count));
+    }
+
+    /// The words with their counts, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
+        let mut start = 0;
+        self.words.iter().map(move |&(end, count)| {
+            let word = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            (word, count)
+        })
+    }
 }
 
 /// Everything compiled from the lexicons once per run.
@@ -315,45 +344,25 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         text: slice(text, s, e),
     };
 
+    // The hits are not needed once their findings are built, so their strings are moved rather than
+    // cloned (as are the attributions' below, built once the quotes and sourcing profile have used them).
     let loaded_terms: Vec<LoadedTerm> = hits
-        .iter()
+        .into_iter()
         .map(|h| LoadedTerm {
             start: idx.char_of(h.start),
             end: idx.char_of(h.end),
             text: slice(text, h.start, h.end),
-            term: h.term.clone(),
-            category: h.category.clone(),
-            weight: h.weight,
             counted: h.counted(),
+            term: h.term,
+            category: h.category,
+            weight: h.weight,
             voice: h.voice,
             region: h.region,
             attribution: h.attribution,
-            neutral: h.neutral.clone(),
-            group: h.group.clone(),
+            neutral: h.neutral,
+            group: h.group,
             sentence: h.sentence,
-            lexicon: h.lexicon.clone(),
-        })
-        .collect();
-
-    let attributions: Vec<AttributionOut> = atts
-        .iter()
-        .map(|a| AttributionOut {
-            kind: a.kind.clone(),
-            cue: a.cue.map(|c| span(c.start, c.end)),
-            cue_lemma: a.cue_lemma.clone(),
-            source: a.source.map(|s| span(s.start, s.end)),
-            content: span(a.content.start, a.content.end),
-            speaker: SpeakerOut {
-                name: a.speaker.name.clone(),
-                kind: a.speaker.kind.clone(),
-                side: a.speaker.side.clone(),
-                resolved_from: a.speaker.resolved_from.clone(),
-                role: a.speaker.role.clone(),
-            },
-            verb_class: a.verb_class.clone(),
-            words: count_tokens(&model, a.content.start, a.content.end),
-            quoted_words: count_quoted_tokens(&model, a.content.start, a.content.end),
-            continues: a.continues,
+            lexicon: h.lexicon,
         })
         .collect();
 
@@ -397,16 +406,31 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         &engine.sourcing,
         &idx,
     );
+    let attributions: Vec<AttributionOut> = atts
+        .into_iter()
+        .map(|a| AttributionOut {
+            kind: a.kind,
+            cue: a.cue.map(|c| span(c.start, c.end)),
+            cue_lemma: a.cue_lemma,
+            source: a.source.map(|s| span(s.start, s.end)),
+            content: span(a.content.start, a.content.end),
+            speaker: SpeakerOut {
+                name: a.speaker.name,
+                kind: a.speaker.kind,
+                side: a.speaker.side,
+                resolved_from: a.speaker.resolved_from,
+                role: a.speaker.role,
+            },
+            verb_class: a.verb_class,
+            words: count_tokens(&model, a.content.start, a.content.end),
+            quoted_words: count_quoted_tokens(&model, a.content.start, a.content.end),
+            continues: a.continues,
+        })
+        .collect();
+
     let balance = crate::metrics::balance(&attributions);
-    let metrics = crate::metrics::compute(
-        engine,
-        &model,
-        &loaded_terms,
-        &attributions,
-        &profile,
-        &hits,
-    );
-    let unsourced_loaded = crate::metrics::unsourced_sentences(&model, &profile, &hits)
+    let metrics = crate::metrics::compute(engine, &model, &loaded_terms, &attributions, &profile);
+    let unsourced_loaded = crate::metrics::unsourced_sentences(&model, &profile, &loaded_terms)
         .into_iter()
         .filter_map(|i| model.sentences.get(i))
         .map(|s| span(s.start, s.end))
@@ -489,7 +513,7 @@ pub(crate) fn token_voices(model: &TextModel) -> impl Iterator<Item = (&text::To
 /// Lower-cased word tokens in authorial voice in the headline and body that contain a letter (numbers are
 /// left out of keyness), counted: each distinct word once with its number of occurrences, in no particular
 /// order (the keyness statistics do not depend on it).
-fn keyness_words(text: &str, model: &TextModel) -> Vec<(String, u64)> {
+fn keyness_words(text: &str, model: &TextModel) -> WordCounts {
     let words = token_voices(model)
         .filter(|(t, voice)| {
             matches!(
@@ -499,10 +523,15 @@ fn keyness_words(text: &str, model: &TextModel) -> Vec<(String, u64)> {
         })
         .filter_map(|(t, _)| text.get(t.start..t.end))
         .filter(|w| w.chars().any(char::is_alphabetic));
-    let mut counts: FxHashMap<String, u64> = FxHashMap::default();
-    // Lower-cased into one reused buffer; a String is allocated only for a word not seen before.
+    // A word that is already lower case is counted as the slice of the text; the others are lower-cased
+    // into one reused buffer, and a String is allocated only for such a word not seen before.
+    let mut counts: FxHashMap<Cow<str>, u64> = FxHashMap::default();
     let mut lower = String::new();
     for w in words {
+        if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            *counts.entry(Cow::Borrowed(w)).or_default() += 1;
+            continue;
+        }
         lower.clear();
         if w.is_ascii() {
             lower.push_str(w);
@@ -513,11 +542,18 @@ fn keyness_words(text: &str, model: &TextModel) -> Vec<(String, u64)> {
         match counts.get_mut(lower.as_str()) {
             Some(n) => *n += 1,
             None => {
-                counts.insert(lower.clone(), 1);
+                counts.insert(Cow::Owned(lower.clone()), 1);
             }
         }
     }
-    counts.into_iter().collect()
+    let mut out = WordCounts {
+        text: String::with_capacity(counts.keys().map(|w| w.len()).sum()),
+        words: Vec::with_capacity(counts.len()),
+    };
+    for (w, n) in counts {
+        out.push(&w, n);
+    }
+    out
 }
 
 /// Finds the attributions whose content contains a span without scanning every attribution per query
@@ -592,5 +628,21 @@ impl ContentIndex {
         end: usize,
     ) -> Option<usize> {
         self.containing(atts, start, end).into_iter().min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_counts_iterate_in_order() {
+        let mut w = WordCounts::default();
+        assert_eq!(w.iter().count(), 0);
+        w.push("regime", 2);
+        w.push("naïve", 1);
+        w.push("a", 5);
+        let got: Vec<(&str, u64)> = w.iter().collect();
+        assert_eq!(got, [("regime", 2), ("naïve", 1), ("a", 5)]);
     }
 }

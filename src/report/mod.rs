@@ -103,20 +103,43 @@ pub static COMMIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// worker thread that analyzed it, so that the thread writing the files in input order only copies bytes.
 #[derive(Debug, Clone, Default)]
 pub struct Encoded {
-    jsonl: Vec<u8>,
-    rows: tables::EncodedRows,
+    /// The JSONL line, then the rows of each per-article table (one allocation, freed at once).
+    bytes: Vec<u8>,
+    /// Where the JSONL line and each table's rows end in `bytes`.
+    ends: [usize; 5],
+}
+
+thread_local! {
+    /// The buffer each thread encodes into before copying the bytes out at their exact size, so that its
+    /// capacity is reused from article to article instead of growing anew for each one.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Encoded {
     /// Encode `rec`; `metric_names` are the metric columns of `articles.csv` (as given to
     /// [`OutputWriter::create`]).
     pub fn new(rec: &ArticleRecord, metric_names: &[String]) -> Result<Self> {
-        let mut jsonl = serde_json::to_vec(rec)
-            .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
-        jsonl.push(b'\n');
-        Ok(Encoded {
-            jsonl,
-            rows: tables::encode(rec, metric_names)?,
+        SCRATCH.with_borrow_mut(|buf| {
+            buf.clear();
+            serde_json::to_writer(&mut *buf, rec)
+                .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
+            buf.push(b'\n');
+            let jsonl = buf.len();
+            let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, buf)?;
+            Ok(Encoded {
+                bytes: buf.to_vec(),
+                ends: [jsonl, articles, hits, attributions, sources],
+            })
+        })
+    }
+
+    /// The JSONL line and the rows of each table.
+    fn parts(&self) -> [&[u8]; 5] {
+        let mut start = 0;
+        self.ends.map(|end| {
+            let part = self.bytes.get(start..end).unwrap_or_default();
+            start = end;
+            part
         })
     }
 }
@@ -156,10 +179,11 @@ impl OutputWriter {
 
     /// Append one article's encoded outputs.
     pub fn write(&mut self, enc: &Encoded) -> Result<()> {
+        let [jsonl, articles, hits, attributions, sources] = enc.parts();
         self.jsonl
-            .write_all(&enc.jsonl)
+            .write_all(jsonl)
             .map_err(|e| Error::io(self.staging.join("articles.jsonl"), e))?;
-        self.tables.append(&enc.rows)
+        self.tables.append([articles, hits, attributions, sources])
     }
 
     /// Write `report.json`, flush everything and move the files into `out` (report.json last).

@@ -8,12 +8,30 @@ use std::path::{Path, PathBuf};
 
 /// Shortest round-trip float text (deterministic); empty for null.
 pub fn fmt_f64(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.is_finite() => {
-            let s = format!("{v}");
-            s
+    let mut s = String::new();
+    push_f64(&mut s, v);
+    s
+}
+
+/// Append [`fmt_f64`]'s text to `out` (without allocating a String of its own).
+fn push_f64(out: &mut String, v: Option<f64>) {
+    use std::fmt::Write as _;
+    if let Some(v) = v.filter(|v| v.is_finite()) {
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{v}");
+    }
+}
+
+/// The decimal digits of `n` (as `n.to_string()`), written at the end of `buf`.
+fn fmt_usize(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
         }
-        _ => String::new(),
     }
 }
 
@@ -48,9 +66,11 @@ impl Table {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        let mut one = Rows::new();
-        encode_row(&mut one, fields)?;
-        self.append(&one.into_bytes()?)
+        let mut one = Vec::new();
+        let mut rows = Rows::new(&mut one);
+        rows.record(fields);
+        rows.finish()?;
+        self.append(&one)
     }
 
     fn finish(mut self) -> Result<String> {
@@ -63,43 +83,101 @@ impl Table {
     }
 }
 
-/// CSV rows encoded in memory (no header), to be appended to a table's file.
-struct Rows(csv::Writer<Vec<u8>>);
+/// CSV rows encoded in memory (no header), appended to a buffer, to be appended to a table's file. A row
+/// is written field by field: text is borrowed and numbers are formatted into small reused buffers, so no
+/// field allocates a String.
+struct Rows<'a> {
+    w: csv::Writer<&'a mut Vec<u8>>,
+    /// The text of the float field being written.
+    float: String,
+    /// The first encoding error, returned by [`Rows::finish`] (so that a row is one chain of calls).
+    err: Option<csv::Error>,
+}
 
-impl Rows {
-    fn new() -> Self {
-        Rows(
-            csv::WriterBuilder::new()
-                .buffer_capacity(1 << 10)
-                .from_writer(Vec::new()),
-        )
+impl<'a> Rows<'a> {
+    fn new(out: &'a mut Vec<u8>) -> Self {
+        Rows {
+            // The writer's staging buffer, allocated for each table of each article: kept under glibc's
+            // large-request size (1008 bytes), whose allocation first consolidates all freed small chunks.
+            w: csv::WriterBuilder::new()
+                .buffer_capacity(1 << 9)
+                .from_writer(out),
+            float: String::new(),
+            err: None,
+        }
     }
 
-    fn into_bytes(self) -> Result<Vec<u8>> {
-        self.0
+    fn check(&mut self, r: csv::Result<()>) -> &mut Self {
+        if let Err(e) = r {
+            self.err.get_or_insert(e);
+        }
+        self
+    }
+
+    fn field(&mut self, field: &[u8]) -> &mut Self {
+        let r = self.w.write_field(field);
+        self.check(r)
+    }
+
+    fn text(&mut self, s: &str) -> &mut Self {
+        self.field(s.as_bytes())
+    }
+
+    /// The text, or an empty field for `None`.
+    fn opt(&mut self, s: &Option<String>) -> &mut Self {
+        self.text(opt(s))
+    }
+
+    fn flag(&mut self, b: bool) -> &mut Self {
+        self.text(if b { "true" } else { "false" })
+    }
+
+    fn int(&mut self, n: usize) -> &mut Self {
+        self.field(fmt_usize(n, &mut [0; 20]))
+    }
+
+    /// The number, or an empty field for `None`.
+    fn opt_int(&mut self, n: Option<usize>) -> &mut Self {
+        match n {
+            Some(n) => self.int(n),
+            None => self.field(b""),
+        }
+    }
+
+    /// [`fmt_f64`]'s text.
+    fn float(&mut self, v: Option<f64>) -> &mut Self {
+        self.float.clear();
+        push_f64(&mut self.float, v);
+        let r = self.w.write_field(self.float.as_bytes());
+        self.check(r)
+    }
+
+    /// End the row whose fields were written.
+    fn end(&mut self) {
+        let r = self.w.write_record(None::<&[u8]>);
+        self.check(r);
+    }
+
+    /// Write a whole row.
+    fn record<I, T>(&mut self, fields: I)
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        let r = self.w.write_record(fields);
+        self.check(r);
+    }
+
+    /// Flush the rows into the buffer.
+    fn finish(self) -> Result<()> {
+        if let Some(e) = self.err {
+            return Err(Error::Other(format!("cannot encode CSV row: {e}")));
+        }
+        self.w
             .into_inner()
+            .map(drop)
             .map_err(|e| Error::Other(format!("cannot encode CSV rows: {e}")))
     }
-}
-
-fn encode_row<I, T>(rows: &mut Rows, fields: I) -> Result<()>
-where
-    I: IntoIterator<Item = T>,
-    T: AsRef<[u8]>,
-{
-    rows.0
-        .write_record(fields)
-        .map_err(|e| Error::Other(format!("cannot encode CSV row: {e}")))
-}
-
-/// One article's rows of the per-article tables, CSV-encoded by [`encode`] (on the worker thread that
-/// analyzed it) and appended to the files by [`Tables::append`].
-#[derive(Debug, Clone, Default)]
-pub struct EncodedRows {
-    articles: Vec<u8>,
-    hits: Vec<u8>,
-    attributions: Vec<u8>,
-    sources: Vec<u8>,
 }
 
 pub struct Tables {
@@ -189,12 +267,13 @@ impl Tables {
         })
     }
 
-    /// Append one article's encoded rows.
-    pub fn append(&mut self, rows: &EncodedRows) -> Result<()> {
-        self.articles.append(&rows.articles)?;
-        self.hits.append(&rows.hits)?;
-        self.attributions.append(&rows.attributions)?;
-        self.sources.append(&rows.sources)
+    /// Append one article's rows encoded by [`encode`].
+    pub fn append(&mut self, rows: [&[u8]; 4]) -> Result<()> {
+        let [articles, hits, attributions, sources] = rows;
+        self.articles.append(articles)?;
+        self.hits.append(hits)?;
+        self.attributions.append(attributions)?;
+        self.sources.append(sources)
     }
 
     /// Flush all tables; returns their file names.
@@ -209,110 +288,100 @@ impl Tables {
 }
 
 /// Encode one article's rows of the per-article tables (`metric_names` are the article table's metric
-/// columns, as given to [`Tables::create`]).
-pub fn encode(r: &ArticleRecord, metric_names: &[String]) -> Result<EncodedRows> {
-    let (mut articles, mut hits, mut attributions, mut sources) =
-        (Rows::new(), Rows::new(), Rows::new(), Rows::new());
-    let mut fields: Vec<String> = vec![
-        r.id.clone(),
-        r.outlet.clone(),
-        r.outlet_source.clone(),
-        opt(&r.title).to_string(),
-        opt(&r.date).to_string(),
-        opt(&r.url).to_string(),
-        r.word_count.to_string(),
-        opt(&r.balance.first_voice).to_string(),
-        opt(&r.balance.last_word).to_string(),
-        r.warnings.join("; "),
-    ];
-    fields.extend(
-        metric_names
-            .iter()
-            .map(|m| fmt_f64(r.metrics.get(m).copied().flatten())),
-    );
-    encode_row(&mut articles, &fields)?;
-    for h in &r.loaded_terms {
-        encode_row(
-            &mut hits,
-            [
-                r.id.as_str(),
-                &r.outlet,
-                &h.category,
-                &h.term,
-                &h.text,
-                &h.start.to_string(),
-                &h.end.to_string(),
-                h.voice.as_str(),
-                h.region.as_str(),
-                &fmt_f64(Some(h.weight)),
-                if h.counted { "true" } else { "false" },
-                &h.attribution.map(|a| a.to_string()).unwrap_or_default(),
-                opt(&h.neutral),
-                opt(&h.group),
-                &h.lexicon,
-            ],
-        )?;
-    }
-    for (i, a) in r.attributions.iter().enumerate() {
-        let (src, ss, se) = match &a.source {
-            Some(s) => (s.text.clone(), s.start.to_string(), s.end.to_string()),
-            None => Default::default(),
-        };
-        encode_row(
-            &mut attributions,
-            [
-                r.id.as_str(),
-                &r.outlet,
-                &i.to_string(),
-                &a.kind,
-                a.cue.as_ref().map(|c| c.text.as_str()).unwrap_or(""),
-                opt(&a.cue_lemma),
-                opt(&a.verb_class),
-                &src,
-                &ss,
-                &se,
-                &a.content.start.to_string(),
-                &a.content.end.to_string(),
-                &a.words.to_string(),
-                &a.quoted_words.to_string(),
-                &a.continues.map(|c| c.to_string()).unwrap_or_default(),
-                &a.speaker.name,
-                &a.speaker.kind,
-                opt(&a.speaker.side),
-                &a.speaker.resolved_from,
-                opt(&a.speaker.role),
-            ],
-        )?;
-    }
-    for s in &r.sources {
-        encode_row(
-            &mut sources,
-            [
-                r.id.as_str(),
-                &r.outlet,
-                &s.name,
-                &s.kind,
-                opt(&s.side),
-                &s.attributions.to_string(),
-                if s.named { "true" } else { "false" },
-                opt(&s.role_class),
-                opt(&s.document_class),
-                if s.anonymous { "true" } else { "false" },
-                opt(&s.anonymity),
-                if s.official { "true" } else { "false" },
-                if s.own_outlet { "true" } else { "false" },
-                &s.first_attribution
-                    .map(|a| a.to_string())
-                    .unwrap_or_default(),
-            ],
-        )?;
-    }
-    Ok(EncodedRows {
-        articles: articles.into_bytes()?,
-        hits: hits.into_bytes()?,
-        attributions: attributions.into_bytes()?,
-        sources: sources.into_bytes()?,
-    })
+/// columns, as given to [`Tables::create`]), appending the rows of each table in turn to `out`; returns
+/// where each table's rows end in `out` (in the order [`Tables::append`] takes them).
+pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> Result<[usize; 4]> {
+    Ok([
+        rows_into(out, |rows| {
+            rows.text(&r.id)
+                .text(&r.outlet)
+                .text(&r.outlet_source)
+                .opt(&r.title)
+                .opt(&r.date)
+                .opt(&r.url)
+                .int(r.word_count)
+                .opt(&r.balance.first_voice)
+                .opt(&r.balance.last_word)
+                .text(&r.warnings.join("; "));
+            for m in metric_names {
+                rows.float(r.metrics.get(m).copied().flatten());
+            }
+            rows.end();
+        })?,
+        rows_into(out, |rows| {
+            for h in &r.loaded_terms {
+                rows.text(&r.id)
+                    .text(&r.outlet)
+                    .text(&h.category)
+                    .text(&h.term)
+                    .text(&h.text)
+                    .int(h.start)
+                    .int(h.end)
+                    .text(h.voice.as_str())
+                    .text(h.region.as_str())
+                    .float(Some(h.weight))
+                    .flag(h.counted)
+                    .opt_int(h.attribution)
+                    .opt(&h.neutral)
+                    .opt(&h.group)
+                    .text(&h.lexicon)
+                    .end();
+            }
+        })?,
+        rows_into(out, |rows| {
+            for (i, a) in r.attributions.iter().enumerate() {
+                let source = a.source.as_ref();
+                rows.text(&r.id)
+                    .text(&r.outlet)
+                    .int(i)
+                    .text(&a.kind)
+                    .text(a.cue.as_ref().map_or("", |c| c.text.as_str()))
+                    .opt(&a.cue_lemma)
+                    .opt(&a.verb_class)
+                    .text(source.map_or("", |s| s.text.as_str()))
+                    .opt_int(source.map(|s| s.start))
+                    .opt_int(source.map(|s| s.end))
+                    .int(a.content.start)
+                    .int(a.content.end)
+                    .int(a.words)
+                    .int(a.quoted_words)
+                    .opt_int(a.continues)
+                    .text(&a.speaker.name)
+                    .text(&a.speaker.kind)
+                    .opt(&a.speaker.side)
+                    .text(&a.speaker.resolved_from)
+                    .opt(&a.speaker.role)
+                    .end();
+            }
+        })?,
+        rows_into(out, |rows| {
+            for s in &r.sources {
+                rows.text(&r.id)
+                    .text(&r.outlet)
+                    .text(&s.name)
+                    .text(&s.kind)
+                    .opt(&s.side)
+                    .int(s.attributions)
+                    .flag(s.named)
+                    .opt(&s.role_class)
+                    .opt(&s.document_class)
+                    .flag(s.anonymous)
+                    .opt(&s.anonymity)
+                    .flag(s.official)
+                    .flag(s.own_outlet)
+                    .opt_int(s.first_attribution)
+                    .end();
+            }
+        })?,
+    ])
+}
+
+/// Append the rows written by `write` to `out`; returns where they end.
+fn rows_into(out: &mut Vec<u8>, write: impl FnOnce(&mut Rows)) -> Result<usize> {
+    let mut rows = Rows::new(out);
+    write(&mut rows);
+    rows.finish()?;
+    Ok(out.len())
 }
 
 /// Write the run-level tables (outlets, comparisons, sides, keyness) from the finished report; returns
@@ -456,4 +525,74 @@ pub fn write_run_tables(dir: &Path, report: &crate::report::Report) -> Result<Ve
         sides.finish()?,
         keyness.finish()?,
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fmt_usize_edges() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX - 1, usize::MAX] {
+            assert_eq!(fmt_usize(n, &mut [0; 20]), n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn floats_are_display_text() {
+        for v in [
+            0.0,
+            -0.0,
+            1.5,
+            22.625448028673834,
+            1e21,
+            1e-7,
+            f64::MAX,
+            -3.0,
+        ] {
+            assert_eq!(fmt_f64(Some(v)), format!("{v}"));
+        }
+        for v in [None, Some(f64::NAN), Some(f64::INFINITY)] {
+            assert_eq!(fmt_f64(v), "");
+        }
+    }
+
+    #[test]
+    fn rows_field_by_field_equal_whole_records() {
+        let mut one = Vec::new();
+        let mut rows = Rows::new(&mut one);
+        for _ in 0..2 {
+            rows.text("a,b")
+                .opt(&None)
+                .opt(&Some("say \"x\"".into()))
+                .int(42)
+                .opt_int(None)
+                .float(Some(0.1))
+                .flag(true)
+                .end();
+        }
+        rows.finish().unwrap();
+        let mut whole = csv::Writer::from_writer(Vec::new());
+        for _ in 0..2 {
+            let row = ["a,b", "", "say \"x\"", "42", "", "0.1", "true"];
+            whole.write_record(row).unwrap();
+        }
+        assert_eq!(one, whole.into_inner().unwrap());
+    }
+
+    proptest! {
+        #[test]
+        fn fmt_usize_is_to_string(n: usize) {
+            let (expected, mut buf) = (n.to_string(), [0; 20]);
+            prop_assert_eq!(fmt_usize(n, &mut buf), expected.as_bytes());
+        }
+
+        #[test]
+        fn fmt_f64_is_display(v: f64) {
+            prop_assume!(v.is_finite());
+            let expected = format!("{v}");
+            prop_assert_eq!(fmt_f64(Some(v)), expected);
+        }
+    }
 }
