@@ -186,7 +186,6 @@ impl OutputWriter {
         self.tables.append([articles, hits, attributions, sources])
     }
 
-    /// Write `report.json`, flush everything and move the files into `out` (report.json last).
     /// Write `report.json`, the run tables and (when `charts` names formats) the charts, then move
     /// everything into `out` (report.json last).
     pub fn finish(
