@@ -687,7 +687,7 @@ fn shared_entity_matches_find_the_same_mentions() {
     let rules = rules();
     for text in [
         "Foreign Minister Anna Berg said the United States would wait, and Senator Tom Reyes agreed.",
-        "The White House press secretary told reporters that Gov. Lena Ortiz's plan had stalled.",
+        "A White House spokeswoman said on Friday that Gov. Lena Ortiz's plan had stalled.",
         "Officials said Prime Minister Ivo Tamm met Secretary of State Ruth Hale in Paris.",
     ] {
         let mut buf = String::new();
