@@ -50,15 +50,9 @@ impl<'r> Cand<'r> {
         fwd_start: usize,
     ) -> Self {
         Cand {
-            cue,
-            info,
-            phrase,
-            source,
             mode: Mode::Forward,
-            antecedent: None,
-            stop,
-            back_end: 0,
             fwd_start,
+            ..Self::backward(cue, info, phrase, source, stop, 0)
         }
     }
 
