@@ -41,7 +41,6 @@ struct TermInfo {
 
 /// Everything compiled from the `sources` (and `entities` media) lexicons once per run.
 pub struct SourcingRules {
-    /// One matcher per term category (role, anonymous, media, document): a word may be in several.
     /// All term categories (role, anonymous, media, document, function, ...) in one grouped matcher: one
     /// scan finds every category's hits, overlaps resolved within each category. `info` by entry.
     terms: TermMatcher,
@@ -62,6 +61,8 @@ pub struct SourcingRules {
     self_cache: std::sync::Mutex<std::collections::HashMap<String, Arc<OutletSelf>>>,
     /// (lower-cased surface form, lower-cased canonical name) of media entities.
     media_names: Vec<(String, String)>,
+    /// Articles dropped from the start of a source's name (`article` category, lower-cased).
+    articles: Vec<String>,
     /// [`SourcingRules::hits`] by phrase: sources are typed from a few short phrases that recur within and
     /// across articles ("he", a person's name, "President X", the words between anonymous phrases), and
     /// matching one costs far more than looking it up. Phrases up to [`PHRASE_CACHE_MAX_LEN`] bytes;
@@ -87,6 +88,7 @@ impl SourcingRules {
         let mut credits = Vec::new();
         let mut self_patterns = Vec::new();
         let mut media_names = Vec::new();
+        let mut articles = Vec::new();
         for l in lex.of_kind("sources") {
             for e in &l.entries {
                 if let Some(p) = &e.pattern {
@@ -120,6 +122,10 @@ impl SourcingRules {
                         }
                         _ => {}
                     }
+                    continue;
+                }
+                if e.category == "article" {
+                    articles.push(e.term.to_lowercase());
                     continue;
                 }
                 if e.category == "role" {
@@ -175,8 +181,22 @@ impl SourcingRules {
             self_patterns,
             self_cache: Default::default(),
             media_names,
+            articles,
             phrase_cache: Default::default(),
         })
+    }
+
+    /// `s` with its whitespace runs collapsed, its outer punctuation trimmed and a leading article
+    /// ("the", "a": the `article` category) dropped: the name a source is listed under.
+    fn strip_article(&self, s: &str) -> String {
+        let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let t = one.trim_matches(|c: char| !c.is_alphanumeric());
+        match t.split_once(' ') {
+            Some((first, rest)) if self.articles.iter().any(|a| first.eq_ignore_ascii_case(a)) => {
+                rest.to_string()
+            }
+            _ => t.to_string(),
+        }
     }
 
     /// Hits of every term category in `text`.
@@ -735,17 +755,6 @@ pub struct Profile {
     pub attributed_sentences: BTreeSet<usize>,
 }
 
-fn strip_det(s: &str) -> String {
-    let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let t = one.trim_matches(|c: char| !c.is_alphanumeric());
-    for d in ["a ", "an ", "the ", "A ", "An ", "The "] {
-        if let Some(r) = t.strip_prefix(d) {
-            return r.to_string();
-        }
-    }
-    t.to_string()
-}
-
 /// Build the sourcing profile of one article. `atts` are the extractor's attributions (byte offsets),
 /// `idx` converts byte offsets to code points, `view` is the match view of `text`.
 pub fn profile(
@@ -835,12 +844,14 @@ pub fn profile(
         let name = match t.kind.as_str() {
             "anonymous" => {
                 let widened = match (t.extent, sen) {
-                    (Some((a0, a1)), Some(_)) => sen_text.get(a0..a1).map(strip_det),
+                    (Some((a0, a1)), Some(_)) => {
+                        sen_text.get(a0..a1).map(|w| rules.strip_article(w))
+                    }
                     _ => None,
                 };
                 widened
                     .filter(|w| !w.is_empty())
-                    .unwrap_or_else(|| strip_det(src_text))
+                    .unwrap_or_else(|| rules.strip_article(src_text))
                     .to_lowercase()
             }
             "document" => {
@@ -851,7 +862,7 @@ pub fn profile(
                 match &t.issuer {
                     Some(who) => format!("{doc} by {who}"),
                     None if src_text.is_empty() => sp.name.clone(),
-                    None => strip_det(src_text),
+                    None => rules.strip_article(src_text),
                 }
             }
             _ => sp.name.clone(),
@@ -925,7 +936,9 @@ pub fn profile(
             if !(c.agentless || c.words >= STANDALONE_MIN_WORDS) {
                 continue;
             }
-            let name = strip_det(st.get(c.start..c.end).unwrap_or_default()).to_lowercase();
+            let name = rules
+                .strip_article(st.get(c.start..c.end).unwrap_or_default())
+                .to_lowercase();
             let m = span(sen.start + c.start, sen.start + c.end);
             p.attributed_sentences.insert(si);
             let key = ("anonymous".to_string(), name.clone());
