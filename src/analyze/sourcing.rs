@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+mod bounded;
+
 /// Role classes whose sources count as official (besides government bodies).
 pub const OFFICIAL_CLASSES: &[&str] = &["government_official", "spokesperson", "military"];
 
@@ -52,7 +54,7 @@ pub struct SourcingRules {
     /// Credit patterns and their kind. The pattern's prefilter rejects almost every paragraph cheaply;
     /// without it the Unicode word boundaries and letter classes in the patterns push the regex engine
     /// to its slowest matcher on every paragraph of non-ASCII text.
-    credits: Vec<(Pattern, String)>,
+    credits: Vec<Credit>,
     /// Literal gate over `credits`.
     credit_gate: Gate,
     self_patterns: Vec<String>,
@@ -68,6 +70,30 @@ pub struct SourcingRules {
     /// matching one costs far more than looking it up. Phrases up to [`PHRASE_CACHE_MAX_LEN`] bytes;
     /// emptied when it holds [`PHRASE_CACHE_MAX`].
     phrase_cache: std::sync::Mutex<FxHashMap<Box<str>, Arc<[TermHit]>>>,
+}
+
+/// A credit pattern, its relaxed form when it has long bounded repetitions (cheaper to compile: see
+/// [`bounded`]) and its kind.
+struct Credit {
+    pattern: Pattern,
+    relaxed: Option<bounded::Relaxed>,
+    kind: String,
+}
+
+impl Credit {
+    /// The captures of every match in `hay` (only named groups may be looked up).
+    fn captures<'h>(&self, hay: &'h str) -> Vec<regex::Captures<'h>> {
+        if self.pattern.prefilter().is_some_and(|f| !f.is_match(hay)) {
+            return Vec::new();
+        }
+        match &self.relaxed {
+            Some(r) => r.captures(hay, || self.pattern.exact()),
+            None => self
+                .pattern
+                .exact()
+                .map_or_else(Vec::new, |re| re.captures_iter(hay).collect()),
+        }
+    }
 }
 
 fn lex_err(origin: &str, e: &Entry, msg: String) -> crate::Error {
@@ -103,7 +129,12 @@ impl SourcingRules {
                                 ));
                             }
                             let kind = e.attr("kind").unwrap_or("contributor").to_string();
-                            credits.push((pattern, kind));
+                            let relaxed = bounded::Relaxed::new(pattern.as_str());
+                            credits.push(Credit {
+                                pattern,
+                                relaxed,
+                                kind,
+                            });
                         }
                         "self_reference" => {
                             let pat = if e.case_sensitive {
@@ -174,7 +205,7 @@ impl SourcingRules {
             credit_gate: Gate::new(
                 &credits
                     .iter()
-                    .map(|(p, _)| p.gate_source())
+                    .map(|c| c.pattern.gate_source())
                     .collect::<Vec<_>>(),
             ),
             credits,
@@ -604,7 +635,7 @@ impl SourcingRules {
                 })
                 .collect()
         };
-        let credit_sources = self.credits.iter().map(|(p, _)| p.gate_source());
+        let credit_sources = self.credits.iter().map(|c| c.pattern.gate_source());
         let gate = Gate::new(
             &credit_sources
                 .filter(|_| with_credits)
@@ -977,11 +1008,11 @@ pub fn profile(
         outlet_self.candidates(rules, pt, own, &mut open, &mut scratch);
         let (credit_open, self_open) = open.split_at(rules.credits.len().min(open.len()));
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        for ((pattern, kind), &may) in rules.credits.iter().zip(credit_open) {
-            let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
+        for (credit, &may) in rules.credits.iter().zip(credit_open) {
+            if !may {
                 continue;
-            };
-            for c in re.captures_iter(pt) {
+            }
+            for c in credit.captures(pt) {
                 let Some(m) = c.name("name") else { continue };
                 let s = m.start();
                 let trimmed = m.as_str().trim_end_matches(|c: char| {
@@ -993,7 +1024,7 @@ pub fn profile(
                 }
                 taken.push((s, e));
                 p.credits.push(CreditOut {
-                    kind: kind.clone(),
+                    kind: credit.kind.clone(),
                     name: trimmed.trim().to_string(),
                     span: span(para.start + s, para.start + e),
                 });

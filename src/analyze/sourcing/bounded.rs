@@ -1,0 +1,295 @@
+//! Credit patterns with long bounded repetitions of one character class, matched without compiling the
+//! repetition's copies.
+//!
+//! `[\p{L}.,' -]{0,60}` compiles to sixty copies of a Unicode class automaton: the two credit patterns
+//! written that way cost as much to compile as all other lexicon patterns together, on every run. A
+//! [`Relaxed`] regex is the pattern with each such repetition written unbounded (`{0,}`) inside a capture
+//! group of its own. Its matches are used when every one of them repeats the class no more often than the
+//! original allows; otherwise (rare: a credit-like line with a long prefix) the original regex with its
+//! long-repeated classes cut down to the characters of the haystack gives the matches.
+//!
+//! Why this is exact: the relaxed regex matches a superset, and at every choice point it offers the
+//! original's choices in the original's order (a repetition at its bound may only exit in the original,
+//! in the relaxed regex it may also go on). Leftmost-first matching picks, at the leftmost start where any
+//! match exists, the first path in that order. So when the relaxed regex's chosen path stays within every
+//! bound, it is a path of the original, the original has no match further left and no earlier path at
+//! that start: both pick the same match with the same captures. Iterating from the same position after the
+//! same match, the next search is the same too, and when the relaxed regex finds nothing the original
+//! cannot either. The group's span tells how often a class (one character per iteration) was repeated
+//! only when it is not itself under a repetition (a group records its last iteration only), so only such
+//! repetitions are relaxed.
+
+use regex::{Captures, Regex};
+use regex_syntax::ast::{Ast, Repetition, RepetitionKind, RepetitionRange};
+use std::sync::OnceLock;
+
+/// Smallest upper bound worth relaxing: small bounds compile to few copies.
+const MIN_BOUND: u32 = 16;
+
+/// Prefix of the capture groups added around relaxed repetitions (patterns using it are left alone).
+const GROUP_PREFIX: &str = "slantscope_bound";
+
+/// The relaxed form of a pattern (see the module docs), compiled on first need.
+#[derive(Debug)]
+pub struct Relaxed {
+    /// The original pattern.
+    original: String,
+    /// The relaxed pattern.
+    source: String,
+    /// The relaxed repetitions, in source order.
+    items: Vec<Item>,
+    /// The relaxed regex and, for each of `items`, its group's index.
+    regex: OnceLock<Option<(Regex, Vec<usize>)>>,
+}
+
+/// A relaxed repetition `C{m,n}` of a class `C` (bracketed, Unicode or Perl).
+#[derive(Debug)]
+struct Item {
+    /// Byte offsets of the repetition and of the end of its class in the original pattern.
+    start: usize,
+    class_end: usize,
+    end: usize,
+    /// Group name in the relaxed pattern.
+    name: String,
+    /// Most characters the original allows.
+    max: usize,
+}
+
+impl Relaxed {
+    /// The relaxed form of `source`, `None` when it has no repetition worth relaxing.
+    pub fn new(source: &str) -> Option<Self> {
+        Self::with_min_bound(source, MIN_BOUND)
+    }
+
+    fn with_min_bound(source: &str, min_bound: u32) -> Option<Self> {
+        if source.contains(GROUP_PREFIX) {
+            return None;
+        }
+        let ast = regex_syntax::ast::parse::Parser::new().parse(source).ok()?;
+        let mut found = Vec::new();
+        relaxable(&ast, false, min_bound, &mut found);
+        if found.is_empty() {
+            return None;
+        }
+        let mut out = String::with_capacity(source.len() + 32 * found.len());
+        let mut items = Vec::new();
+        let mut at = 0;
+        for (k, r) in found.into_iter().enumerate() {
+            let (start, class_end, end) = (
+                r.span.start.offset,
+                r.ast.span().end.offset,
+                r.span.end.offset,
+            );
+            let RepetitionKind::Range(RepetitionRange::Bounded(min, max)) = r.op.kind else {
+                return None;
+            };
+            let name = format!("{GROUP_PREFIX}{k}");
+            out.push_str(source.get(at..start)?);
+            out.push_str(&format!("(?P<{name}>"));
+            out.push_str(source.get(start..class_end)?);
+            out.push_str(&format!("{{{min},}}{})", if r.greedy { "" } else { "?" }));
+            items.push(Item {
+                start,
+                class_end,
+                end,
+                name,
+                max: max as usize,
+            });
+            at = end;
+        }
+        out.push_str(source.get(at..)?);
+        Some(Relaxed {
+            original: source.to_string(),
+            source: out,
+            items,
+            regex: OnceLock::new(),
+        })
+    }
+
+    /// The captures of every match of the original regex in `hay` (as its `captures_iter`): from the
+    /// relaxed regex when its matches stay within the bounds, else from [`Relaxed::restricted`] (or
+    /// `exact()` should that fail to compile). Only named groups of the original may be looked up in
+    /// them (the other regexes number their groups differently).
+    pub fn captures<'h, 'r>(
+        &'r self,
+        hay: &'h str,
+        exact: impl FnOnce() -> Option<&'r Regex>,
+    ) -> Vec<Captures<'h>> {
+        let compiled = self.regex.get_or_init(|| {
+            let re = Regex::new(&self.source).ok()?;
+            let groups = self
+                .items
+                .iter()
+                .map(|it| re.capture_names().position(|n| n == Some(it.name.as_str())))
+                .collect::<Option<Vec<_>>>()?;
+            Some((re, groups))
+        });
+        if let Some((re, groups)) = compiled {
+            let all: Vec<Captures<'h>> = re.captures_iter(hay).collect();
+            let within = |c: &Captures| {
+                groups.iter().zip(&self.items).all(|(&i, it)| {
+                    c.get(i)
+                        .is_none_or(|m| m.as_str().chars().nth(it.max).is_none())
+                })
+            };
+            if all.iter().all(within) {
+                return all;
+            }
+        }
+        match Regex::new(&self.restricted(hay)) {
+            Ok(re) => re.captures_iter(hay).collect(),
+            Err(_) => exact().map_or_else(Vec::new, |re| re.captures_iter(hay).collect()),
+        }
+    }
+
+    /// The original pattern with each relaxed class intersected with the characters of `hay`: the same
+    /// matches in `hay` (a class is only ever tested against characters of the haystack, and the
+    /// intersection, case-folded like the class where it stands, still holds each of them the class
+    /// holds), but copies of a few characters compile far faster than copies of a Unicode class.
+    fn restricted(&self, hay: &str) -> String {
+        let mut chars: Vec<char> = hay.chars().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        let set: String = chars
+            .iter()
+            .map(|c| format!("\\x{{{:x}}}", u32::from(*c)))
+            .collect();
+        let mut out = String::with_capacity(self.original.len() + self.items.len() * set.len());
+        let mut at = 0;
+        for it in &self.items {
+            let class = &self.original[it.start..it.class_end];
+            out.push_str(&self.original[at..it.start]);
+            out.push_str(&format!("[{class}&&[{set}]]"));
+            out.push_str(&self.original[it.class_end..it.end]);
+            at = it.end;
+        }
+        out.push_str(&self.original[at..]);
+        out
+    }
+}
+
+/// Collects, in source order, the repetitions of `ast` worth relaxing: a bounded repetition `{m,n}` with
+/// `n >= min_bound` of one class (bracketed, Unicode or Perl), not under another repetition (`?` aside).
+fn relaxable<'a>(ast: &'a Ast, repeated: bool, min_bound: u32, out: &mut Vec<&'a Repetition>) {
+    match ast {
+        Ast::Repetition(r) => {
+            let class = matches!(
+                *r.ast,
+                Ast::ClassBracketed(_) | Ast::ClassUnicode(_) | Ast::ClassPerl(_)
+            );
+            match (r.op.kind.clone(), class) {
+                (RepetitionKind::Range(RepetitionRange::Bounded(_, n)), true)
+                    if !repeated && n >= min_bound =>
+                {
+                    out.push(r);
+                }
+                // An optional item is matched at most once: its groups still tell all.
+                (
+                    RepetitionKind::ZeroOrOne
+                    | RepetitionKind::Range(
+                        RepetitionRange::Exactly(0 | 1) | RepetitionRange::Bounded(_, 0 | 1),
+                    ),
+                    _,
+                ) => relaxable(&r.ast, repeated, min_bound, out),
+                _ => relaxable(&r.ast, true, min_bound, out),
+            }
+        }
+        Ast::Group(g) => relaxable(&g.ast, repeated, min_bound, out),
+        Ast::Alternation(a) => a
+            .asts
+            .iter()
+            .for_each(|x| relaxable(x, repeated, min_bound, out)),
+        Ast::Concat(c) => c
+            .asts
+            .iter()
+            .for_each(|x| relaxable(x, repeated, min_bound, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// (span, named group spans) of every match, for comparing the relaxed and the original regex.
+    fn spans(re: &Regex, caps: &[Captures]) -> Vec<Vec<Option<(usize, usize)>>> {
+        caps.iter()
+            .map(|c| {
+                let whole = c.get(0).map(|m| (m.start(), m.end()));
+                let named = re
+                    .capture_names()
+                    .flatten()
+                    .map(|n| c.name(n).map(|m| (m.start(), m.end())));
+                std::iter::once(whole).chain(named).collect()
+            })
+            .collect()
+    }
+
+    /// Patterns with small bounds (relaxed from 2 on) so that random text crosses them often.
+    const PATTERNS: &[&str] = &[
+        r"^(?:[\p{Lu}][\p{L}.,' -]{0,3}\s)?\((?P<name>AB|[\p{Lu}][\p{L}&.]*(?:\s[\p{Lu}][\p{L}&.]*){0,2})\)\s*[-–—]",
+        r"\b(?P<name>AB\s+Ph(?:/[\p{L}.'’ -]{1,3})?|(?:[\p{L}.'’-]+(?:\s[\p{L}.'’-]+){0,2}\s*/\s*)?Gy|AB\s*/\s*[\p{L}.'’-]+)",
+        r"(?i)a[b é]{2,4}?(?P<name>b|é)",
+        r"(?P<name>[ab]{1,3})(?P<rest>[b]{0,2}|c)",
+        r"x[^\n]{0,2}y|(?P<name>[a]{2,3})",
+        r"(?:[ab]{0,2}c)+(?P<name>[a]{0,2})",
+        r"(?i)\((?P<name>[^;.()\n]{1,3})\)",
+        r"(?x) (?P<name> [a\ é]{1,3} ) \s* \w{2,3}? \p{Lu}{1,2}",
+    ];
+
+    #[test]
+    fn relaxes_only_long_repetitions_of_a_class() {
+        let r = Relaxed::new(r"^(?:[\p{Lu}][\p{L}.,' -]{0,60}\s)?\((?P<name>x{1,3}|y)\)").unwrap();
+        assert_eq!(
+            r.source,
+            r"^(?:[\p{Lu}](?P<slantscope_bound0>[\p{L}.,' -]{0,})\s)?\((?P<name>x{1,3}|y)\)"
+        );
+        assert!(Relaxed::new(r"(?:a[bc]{0,60})+").is_none());
+        assert!(Relaxed::new(r"(?:a[bc]{0,60}){0,2}").is_none());
+        assert!(Relaxed::new(r"(?:a[bc]{0,60}){0,1}").is_some());
+        assert!(Relaxed::new(r"(?:ab){0,60}").is_none());
+        assert!(Relaxed::new(r"[ab]{0,8}").is_none());
+        assert!(Relaxed::new(r"a{0,60}|.{0,60}").is_none());
+        let r = Relaxed::new(r"\w{2,20}?b").unwrap();
+        assert_eq!(r.source, r"(?P<slantscope_bound0>\w{2,}?)b");
+        assert_eq!(r.restricted("b a"), r"[\w&&[\x{20}\x{61}\x{62}]]{2,20}?b");
+    }
+
+    #[test]
+    fn long_prefix_falls_back_to_the_restricted_original() {
+        let src = r"^(?:[A-Z][a-z ]{0,20}\s)?\((?P<name>[A-Z]+)\)";
+        let (re, relaxed) = (Regex::new(src).unwrap(), Relaxed::new(src).unwrap());
+        for hay in [
+            "Paris (AB) now",
+            "Averyveryverylongplacename (AB)",
+            "(CD) x",
+        ] {
+            // No `exact`: the restricted regex must compile.
+            let got = relaxed.captures(hay, || None);
+            let want: Vec<_> = re.captures_iter(hay).collect();
+            assert_eq!(spans(&re, &got), spans(&re, &want), "{hay}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn same_matches_as_the_original(
+            p in 0..PATTERNS.len(),
+            hay in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "a", "b", "c", "x", "y", "é", "É", "A", "B", "AB", "Ph", "Gy", " ", "  ", "\t",
+                    ".", ",", "'", "’", "/", "(", ")", "-", "—", "&", "\n",
+                ]),
+                0..40,
+            ),
+        ) {
+            let hay = hay.concat();
+            let re = Regex::new(PATTERNS[p]).unwrap();
+            let relaxed = Relaxed::with_min_bound(PATTERNS[p], 2).unwrap();
+            let got = relaxed.captures(&hay, || None);
+            let want: Vec<_> = re.captures_iter(&hay).collect();
+            prop_assert_eq!(spans(&re, &got), spans(&re, &want));
+        }
+    }
+}
