@@ -84,9 +84,13 @@ impl TermMatcher {
             ..
         } = Builder::collect(entries, groups)?;
         let ngroups = groups.iter().max().map_or(1, |&g| g as usize + 1);
-        u32::try_from(patterns.len())
-            .map_err(|_| crate::Error::Other("too many surface forms".into()))?;
-        let trie = (!patterns.is_empty()).then(|| Trie::new(&patterns));
+        let too_many = || crate::Error::Other("too many surface forms".into());
+        u32::try_from(patterns.len()).map_err(|_| too_many())?;
+        let trie = if patterns.is_empty() {
+            None
+        } else {
+            Some(Trie::new(&patterns).ok_or_else(too_many)?)
+        };
         Ok(TermMatcher {
             space_start: trie.as_ref().is_some_and(|t| t.has_first_byte(b' ')),
             trie,

@@ -6,40 +6,36 @@
 //! Layout: the nodes in depth-first order, so that the first child of a node is the next node. Most nodes
 //! past the first letters have one child: a step there compares one label byte. A node with more children
 //! has a dense row of child ids, one per byte class (the bytes that occur in some key, plus one class for
-//! all others): a step there is two table loads.
+//! all others): a step there is two table loads. The first step, from the root, is one table load.
 
 /// Value of a node that ends no surface.
 const NONE: u32 = u32::MAX;
-
-#[derive(Debug, Clone, Copy)]
-enum Next {
-    /// No child.
-    Leaf,
-    /// One child, the next node, reached by this byte.
-    One(u8),
-    /// Several children: the row of `Trie::rows` (at this offset) holding the child of each byte class.
-    Row(u32),
-}
+/// In `Node::next`: the rest is an offset in `Trie::rows`. Otherwise `next` is 0 for a leaf and `label + 1`
+/// for a node whose one child (the next node) is reached by `label`.
+const ROW: u32 = 1 << 31;
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
     /// The surface that ends here, or `NONE`.
     value: u32,
-    next: Next,
+    next: u32,
 }
 
 #[derive(Debug, Clone)]
 pub struct Trie {
     nodes: Vec<Node>,
+    /// The child of the root by each byte (0 = none: the root is nobody's child).
+    first: Box<[u32; 256]>,
     /// Byte class of every byte: 0 for bytes in no key.
     class: [u16; 256],
-    /// Rows of child ids, one per class (0 = no child: the root is nobody's child).
+    /// Rows of child ids, one per class (0 = no child).
     rows: Vec<u32>,
 }
 
 impl Trie {
     /// The trie of `keys`; key `i` gets value `i`. Empty keys are ignored; of equal keys the last wins.
-    pub fn new<K: AsRef<[u8]>>(keys: &[K]) -> Self {
+    /// `None` when it would be too large for 32-bit offsets.
+    pub fn new<K: AsRef<[u8]>>(keys: &[K]) -> Option<Self> {
         // Build with child lists, then lay the nodes out depth-first.
         let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
         let mut values: Vec<u32> = vec![NONE];
@@ -85,20 +81,26 @@ impl Trie {
         }
         let mut trie = Trie {
             nodes: Vec::with_capacity(order.len()),
+            first: Box::new([0; 256]),
             class,
             rows: Vec::new(),
         };
+        for &(l, c) in &children[0] {
+            trie.first[l as usize] = new_id[c as usize];
+        }
         for &n in &order {
             let next = match children[n].as_slice() {
-                [] => Next::Leaf,
-                &[(l, _)] => Next::One(l),
+                // The root's children are in `first`.
+                _ if n == 0 => 0,
+                [] => 0,
+                &[(l, _)] => l as u32 + 1,
                 kids => {
                     let row = trie.rows.len();
                     trie.rows.resize(row + width, 0);
                     for &(l, c) in kids {
                         trie.rows[row + class[l as usize] as usize] = new_id[c as usize];
                     }
-                    Next::Row(row as u32)
+                    u32::try_from(row).ok().filter(|&r| r < ROW)? | ROW
                 }
             };
             trie.nodes.push(Node {
@@ -106,49 +108,42 @@ impl Trie {
                 next,
             });
         }
-        trie
+        Some(trie)
     }
 
     /// Calls `f(end, value)` for every key that `hay[start..]` begins with, shortest first (`end` is the
     /// offset in `hay` just after the key).
     #[inline(always)]
     pub fn prefixes_at(&self, hay: &[u8], start: usize, mut f: impl FnMut(usize, u32)) {
-        let mut node = 0usize;
-        let mut i = start;
-        // The root ends no key: its value is `NONE`.
+        let Some(&b) = hay.get(start) else { return };
+        let mut node = self.first[b as usize] as usize;
+        if node == 0 {
+            return;
+        }
+        let mut i = start + 1;
         while let Some(n) = self.nodes.get(node) {
             if n.value != NONE {
                 f(i, n.value);
             }
             let Some(&b) = hay.get(i) else { return };
-            let Some(child) = self.child(node, n.next, b) else {
+            if n.next & ROW != 0 {
+                let at = (n.next & !ROW) as usize + self.class[b as usize] as usize;
+                match self.rows.get(at) {
+                    Some(&c) if c != 0 => node = c as usize,
+                    _ => return,
+                }
+            } else if n.next == b as u32 + 1 {
+                node += 1;
+            } else {
                 return;
-            };
-            node = child;
+            }
             i += 1;
         }
     }
 
     /// Whether some key starts with byte `b`.
     pub fn has_first_byte(&self, b: u8) -> bool {
-        self.nodes
-            .first()
-            .is_some_and(|root| self.child(0, root.next, b).is_some())
-    }
-
-    /// The child of `node` (whose `next` is given) by byte `b`.
-    #[inline(always)]
-    fn child(&self, node: usize, next: Next, b: u8) -> Option<usize> {
-        match next {
-            Next::One(l) if l == b => Some(node + 1),
-            Next::Row(row) => {
-                let c = *self
-                    .rows
-                    .get(row as usize + self.class[b as usize] as usize)?;
-                (c != 0).then_some(c as usize)
-            }
-            _ => None,
-        }
+        self.first[b as usize] != 0
     }
 }
 
@@ -174,7 +169,7 @@ mod tests {
     }
 
     fn check(keys: &[String], hay: &str) {
-        let trie = Trie::new(keys);
+        let trie = Trie::new(keys).unwrap();
         for start in 0..=hay.len() {
             let mut got = Vec::new();
             trie.prefixes_at(hay.as_bytes(), start, |e, v| got.push((e, v)));
@@ -193,19 +188,20 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         check(&keys, "abcabdxab");
-        let trie = Trie::new(&keys);
+        let trie = Trie::new(&keys).unwrap();
         assert!(trie.has_first_byte(b'a') && !trie.has_first_byte(b'c'));
-        assert!(!Trie::new::<&str>(&[]).has_first_byte(b'a'));
+        assert!(!Trie::new::<&str>(&[]).unwrap().has_first_byte(b'a'));
     }
 
     #[test]
     fn rows_and_chains() {
-        // Rows at the root, "x" and "xa"; chains below "xa\u{e9}" and "y".
+        // `first` at the root, rows at "x" and "xa"; chains below "xa\u{e9}" and "y".
         let mut keys: Vec<String> = (b'a'..=b'z').map(|b| (b as char).to_string()).collect();
         keys.extend((b'a'..=b'p').map(|b| format!("x{}", b as char)));
         keys.extend(["xab", "xac", "xa\u{e9}t\u{e9}", "yellow"].map(String::from));
-        let trie = Trie::new(&keys);
-        assert_eq!(trie.rows.len() % 3, 0);
+        let trie = Trie::new(&keys).unwrap();
+        // Two rows of 29 classes: none, "a"-"z" and the two bytes of "\u{e9}".
+        assert_eq!(trie.rows.len(), 2 * 29);
         check(&keys, "xab xa\u{e9}t\u{e9} xq zz yellowy");
     }
 
