@@ -143,9 +143,17 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
                     starts.push(out.len() as u32);
                     view_word = true;
                 }
-                out.push(b.to_ascii_lowercase());
-                map.push(i as u32);
-                i += 1;
+                // The whole run of ASCII letters and digits at once: one length check per run, not
+                // per byte.
+                let run = bytes.get(i..).unwrap_or_default();
+                let len = run
+                    .iter()
+                    .position(|&c| ASCII_CLASS[c as usize] != ALNUM)
+                    .unwrap_or(run.len());
+                let run = run.get(..len).unwrap_or_default();
+                out.extend(run.iter().map(u8::to_ascii_lowercase));
+                map.extend(i as u32..(i + len) as u32);
+                i += len;
             }
             SPACE => {
                 pass.space_at.get_or_insert(i);
