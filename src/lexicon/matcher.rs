@@ -1,14 +1,17 @@
-//! The compiled term matcher: every surface form of every term entry in one Aho–Corasick automaton, run over
-//! the match view of a text (see [`super::normalize`]) and mapped back to byte offsets of the original text.
+//! The compiled term matcher: every surface form of every term entry in one byte trie, walked over the match
+//! view of a text (see [`super::normalize`]) and mapped back to byte offsets of the original text.
 //!
-//! Aho–Corasick knows nothing of words, so boundaries are checked after matching. A leftmost-longest search
-//! would hide a shorter valid match behind a longer one that fails the boundary check ("terror" behind
-//! "terrorist" in "terroristic"), so the automaton reports overlapping matches; only those that start at a
-//! word boundary are kept, and the leftmost-longest valid ones are then chosen.
+//! A surface that starts with a word character needs a word boundary before it, and one that does not
+//! starts with a character that is no word character: either way a match starts at a character that is not
+//! inside a word, which the view lists (its `starts`). The trie is walked from each of those and reports
+//! every surface found there, so a longer match that fails the end boundary check does not hide a shorter
+//! valid one ("terror" behind "terrorist" in "terroristic"); the leftmost-longest valid ones are then
+//! chosen. Surfaces never start with a space (they are trimmed); should a user's term fold to one that does
+//! (an invisible character before a space), the spaces of the view are walked from too.
 
 use super::normalize::{self, is_word_char, normalize};
+use super::trie::Trie;
 use super::Entry;
-use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 
 /// One match: byte offsets into the original text and the index of the entry in the slice given to
@@ -40,13 +43,13 @@ struct Surface {
     check_end: bool,
 }
 
-/// Largest matcher (surface forms) compiled to a DFA; larger ones use the default contiguous NFA.
-const DFA_MAX_PATTERNS: usize = 2000;
-
 /// Compiled matcher for the term entries of one or more lexicons.
 #[derive(Debug, Clone)]
 pub struct TermMatcher {
-    automaton: Option<AhoCorasick>,
+    /// The folded surface forms; a key's value is its index in `surfaces`. `None` when there are none.
+    trie: Option<Trie>,
+    /// Some surface starts with a space.
+    space_start: bool,
     surfaces: Vec<Surface>,
     /// Group of every entry ([`TermMatcher::build_grouped`]); empty when all are in group 0.
     groups: Vec<u32>,
@@ -71,57 +74,26 @@ impl TermMatcher {
     }
 
     /// As [`TermMatcher::build`], for entries in groups (`groups[i]` is entry i's group; missing = 0): one
-    /// automaton, one scan, and the same hits as one matcher per group — overlaps are resolved within a
+    /// trie, one scan, and the same hits as one matcher per group — overlaps are resolved within a
     /// group only, and a surface form shared by two groups belongs to both.
     pub fn build_grouped(entries: &[&Entry], groups: &[u32]) -> crate::Result<Self> {
-        let mut b = Builder {
-            groups: groups.to_vec(),
-            ..Builder::default()
-        };
-        for (i, e) in entries.iter().enumerate() {
-            if e.pattern.is_some() {
-                continue;
-            }
-            let entry = u32::try_from(i)
-                .map_err(|_| crate::Error::Other("too many lexicon entries".into()))?;
-            b.add(&e.term, entry, e.case_sensitive, false);
-            let body = e.term.trim();
-            if e.inflect && !body.ends_with('*') {
-                for form in inflections(body) {
-                    b.add(&form, entry, e.case_sensitive, false);
-                }
-            }
-            for form in &e.forms {
-                b.add(form, entry, e.case_sensitive, false);
-            }
-            for x in &e.except {
-                b.add(x, entry, e.case_sensitive, true);
-            }
-        }
         let Builder {
             patterns,
             surfaces,
             groups,
             ..
-        } = b;
+        } = Builder::collect(entries, groups)?;
         let ngroups = groups.iter().max().map_or(1, |&g| g as usize + 1);
-        let automaton = if patterns.is_empty() {
+        let too_many = || crate::Error::Other("too many surface forms".into());
+        u32::try_from(patterns.len()).map_err(|_| too_many())?;
+        let trie = if patterns.is_empty() {
             None
         } else {
-            let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                // A DFA scans several times faster than the default NFA but costs build time and memory
-                // in proportion to the patterns: worth it for the small lexicons that scan whole texts.
-                .kind(
-                    (patterns.len() <= DFA_MAX_PATTERNS)
-                        .then_some(aho_corasick::AhoCorasickKind::DFA),
-                )
-                .build(&patterns)
-                .map_err(|e| crate::Error::Other(format!("cannot compile term matcher: {e}")))?;
-            Some(ac)
+            Some(Trie::new(&patterns).ok_or_else(too_many)?)
         };
         Ok(TermMatcher {
-            automaton,
+            space_start: trie.as_ref().is_some_and(|t| t.has_first_byte(b' ')),
+            trie,
             surfaces,
             groups,
             ngroups,
@@ -129,13 +101,13 @@ impl TermMatcher {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.automaton.is_none()
+        self.trie.is_none()
     }
 
     /// All matches in `text`, sorted by start, non-overlapping (leftmost, then longest, then first entry).
     pub fn find_all(&self, text: &str) -> Vec<TermHit> {
         let mut out = Vec::new();
-        if self.automaton.is_none() || text.is_empty() {
+        if self.trie.is_none() || text.is_empty() {
             return out;
         }
         // The offset map uses u32; cut larger texts at whitespace into pieces that fit.
@@ -168,31 +140,29 @@ impl TermMatcher {
     }
 
     fn find_in(&self, text: &str, base: usize, out: &mut Vec<TermHit>) {
-        if self.automaton.is_none() {
+        if self.trie.is_none() {
             return;
         }
         // Matchers run on many short strings (sources, names): reuse one view buffer per thread.
         thread_local! {
-            static SCRATCH: std::cell::RefCell<(String, Vec<u32>)> = const {
-                std::cell::RefCell::new((String::new(), Vec::new()))
+            static SCRATCH: std::cell::RefCell<ViewParts> = const {
+                std::cell::RefCell::new(ViewParts::new())
             };
         }
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut guard) => {
-                let (view, map) = &mut *guard;
-                normalize::view_with_map(text, view, map);
-                self.find_in_parts(text, view, map, base, out);
+                let parts = &mut *guard;
+                parts.build(text);
+                self.find_in_parts(text, parts, base, out);
                 // Do not keep a huge buffer alive after one long text.
-                if view.capacity() > 1 << 20 {
-                    *view = String::new();
-                    *map = Vec::new();
+                if parts.view.capacity() > 1 << 20 {
+                    *parts = ViewParts::new();
                 }
             }
             Err(_) => {
-                let mut view = String::new();
-                let mut map: Vec<u32> = Vec::new();
-                normalize::view_with_map(text, &mut view, &mut map);
-                self.find_in_parts(text, &view, &map, base, out);
+                let mut parts = ViewParts::new();
+                parts.build(text);
+                self.find_in_parts(text, &parts, base, out);
             }
         });
     }
@@ -201,36 +171,43 @@ impl TermMatcher {
     pub fn find_in_view(&self, v: &MatchView) -> Vec<TermHit> {
         let mut out = Vec::new();
         match &v.view {
-            Some((view, map)) => self.find_in_parts(v.text, view, map, 0, &mut out),
+            Some(parts) => self.find_in_parts(v.text, parts, 0, &mut out),
             None => out = self.find_all(v.text),
         }
         out
     }
 
-    fn find_in_parts(
-        &self,
-        text: &str,
-        view: &str,
-        map: &[u32],
-        base: usize,
-        out: &mut Vec<TermHit>,
-    ) {
-        let Some(ac) = &self.automaton else { return };
-        let Ok(matches) = ac.try_find_overlapping_iter(view) else {
-            return;
-        };
+    /// Appends to `out` every surface found at a start of the view as `(start, end, surface index)`, in
+    /// no particular order. (Collected before they are checked, so that the walk loop stays small.)
+    fn candidates(&self, parts: &ViewParts, out: &mut Vec<(usize, usize, u32)>) {
+        let Some(trie) = &self.trie else { return };
+        let bytes = parts.view.as_bytes();
+        for &start in &parts.starts {
+            let start = start as usize;
+            trie.prefixes_at(bytes, start, |end, s| out.push((start, end, s)));
+        }
+        if self.space_start {
+            for (start, _) in bytes.iter().enumerate().filter(|&(_, &b)| b == b' ') {
+                trie.prefixes_at(bytes, start, |end, s| out.push((start, end, s)));
+            }
+        }
+    }
 
+    fn find_in_parts(&self, text: &str, parts: &ViewParts, base: usize, out: &mut Vec<TermHit>) {
+        let (view, map) = (parts.view.as_str(), parts.map.as_slice());
         let mut found: Vec<Span> = Vec::new();
         let mut exceptions: Vec<Span> = Vec::new();
         let mut scratch = String::new();
-        for m in matches {
-            let Some(surface) = self.surfaces.get(m.pattern().as_usize()) else {
+        let mut candidates = Vec::new();
+        self.candidates(parts, &mut candidates);
+        for (start, end, s) in candidates {
+            let Some(surface) = self.surfaces.get(s as usize) else {
                 continue;
             };
-            let (start, end) = (m.start(), m.end());
-            if surface.check_start && char_before(view, start).is_some_and(is_word_char) {
-                continue;
-            }
+            // The starts of the view guarantee the boundary before a surface that needs one.
+            debug_assert!(
+                !surface.check_start || !char_before(view, start).is_some_and(is_word_char)
+            );
             let end_ok = !surface.check_end || !char_at(view, end).is_some_and(is_word_char);
             let mut word_end = None;
             let mut accept = |o: &Owner, scratch: &mut String| -> Option<Span> {
@@ -321,16 +298,15 @@ impl TermMatcher {
 pub struct MatchView<'a> {
     text: &'a str,
     /// `None` for a text too long for the u32 offset map: matchers then cut it into pieces themselves.
-    view: Option<(String, Vec<u32>)>,
+    view: Option<ViewParts>,
 }
 
 impl<'a> MatchView<'a> {
     pub fn new(text: &'a str) -> Self {
         let view = (text.len() < u32::MAX as usize).then(|| {
-            let mut view = String::new();
-            let mut map = Vec::new();
-            normalize::view_with_map(text, &mut view, &mut map);
-            (view, map)
+            let mut parts = ViewParts::new();
+            parts.build(text);
+            parts
         });
         MatchView { text, view }
     }
@@ -340,7 +316,28 @@ impl<'a> MatchView<'a> {
     }
 }
 
-/// Collects surface forms: one automaton pattern per distinct folded form, with its owners.
+/// The match view of a text, its offset map and where matches may start ([`normalize::view_with_map`]).
+struct ViewParts {
+    view: String,
+    map: Vec<u32>,
+    starts: Vec<u32>,
+}
+
+impl ViewParts {
+    const fn new() -> Self {
+        ViewParts {
+            view: String::new(),
+            map: Vec::new(),
+            starts: Vec::new(),
+        }
+    }
+
+    fn build(&mut self, text: &str) {
+        normalize::view_with_map(text, &mut self.view, &mut self.map, &mut self.starts);
+    }
+}
+
+/// Collects surface forms: one trie key per distinct folded form, with its owners.
 #[derive(Default)]
 struct Builder {
     index: HashMap<String, usize>,
@@ -351,6 +348,35 @@ struct Builder {
 }
 
 impl Builder {
+    /// The surface forms of the term entries of `entries` (see [`TermMatcher::build_grouped`]).
+    fn collect(entries: &[&Entry], groups: &[u32]) -> crate::Result<Self> {
+        let mut b = Builder {
+            groups: groups.to_vec(),
+            ..Builder::default()
+        };
+        for (i, e) in entries.iter().enumerate() {
+            if e.pattern.is_some() {
+                continue;
+            }
+            let entry = u32::try_from(i)
+                .map_err(|_| crate::Error::Other("too many lexicon entries".into()))?;
+            b.add(&e.term, entry, e.case_sensitive, false);
+            let body = e.term.trim();
+            if e.inflect && !body.ends_with('*') {
+                for form in inflections(body) {
+                    b.add(&form, entry, e.case_sensitive, false);
+                }
+            }
+            for form in &e.forms {
+                b.add(form, entry, e.case_sensitive, false);
+            }
+            for x in &e.except {
+                b.add(x, entry, e.case_sensitive, true);
+            }
+        }
+        Ok(b)
+    }
+
     fn add(&mut self, form: &str, entry: u32, case_sensitive: bool, exception: bool) {
         let (body, wildcard) = split_wildcard(form);
         let folded = normalize(body, true);

@@ -16,6 +16,7 @@ mod native;
 mod normalize;
 pub mod pattern;
 mod plain;
+mod trie;
 
 pub use diag::{Diagnostic, Severity};
 pub use matcher::{MatchView, TermHit, TermMatcher};

@@ -110,15 +110,21 @@ pub fn normalize(term: &str, fold: bool) -> String {
 }
 
 /// The match view of a text with, for every byte of the view, the offset of the original character that
-/// produced it (`map.len() == view.len()`). Offsets are relative to `text` and must fit in `u32`.
-pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>) {
+/// produced it (`map.len() == view.len()`), and the view offsets where a term match may start (`starts`,
+/// ascending): every character that is neither a space nor a word character preceded by a word character.
+/// Offsets are relative to `text` and must fit in `u32`.
+pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: &mut Vec<u32>) {
     // The view is built as bytes (ASCII is copied byte by byte) and checked back into a String at the end.
     let mut out = std::mem::take(view).into_bytes();
     out.clear();
     map.clear();
+    starts.clear();
     out.reserve(text.len() + 8);
     map.reserve(text.len() + 8);
     let mut pass = Pass::default();
+    // The last character of the view is a word character (unlike `pass.prev_word`, which is about the
+    // original character: the view's is what match boundaries are checked on).
+    let mut view_word = false;
     let bytes = text.as_bytes();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -130,11 +136,24 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>) {
                 if let Some(s) = pass.space_at.take() {
                     out.push(b' ');
                     map.push(s as u32);
+                    view_word = false;
                 }
                 pass.prev_word = true;
-                out.push(b.to_ascii_lowercase());
-                map.push(i as u32);
-                i += 1;
+                if !view_word {
+                    starts.push(out.len() as u32);
+                    view_word = true;
+                }
+                // The whole run of ASCII letters and digits at once: one length check per run, not
+                // per byte.
+                let run = bytes.get(i..).unwrap_or_default();
+                let len = run
+                    .iter()
+                    .position(|&c| ASCII_CLASS[c as usize] != ALNUM)
+                    .unwrap_or(run.len());
+                let run = run.get(..len).unwrap_or_default();
+                out.extend(run.iter().map(u8::to_ascii_lowercase));
+                map.extend(i as u32..(i + len) as u32);
+                i += len;
             }
             SPACE => {
                 pass.space_at.get_or_insert(i);
@@ -147,6 +166,8 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>) {
                     map.push(s as u32);
                 }
                 pass.prev_word = false;
+                view_word = false;
+                starts.push(out.len() as u32);
                 out.push(b);
                 map.push(i as u32);
                 i += 1;
@@ -156,6 +177,11 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>) {
                 let Some(c) = rest.next() else { break };
                 let next = rest.next();
                 pass.step(c, i, next, true, &mut |v: char, at| {
+                    let word = is_word_char(v);
+                    if v != ' ' && !(word && view_word) {
+                        starts.push(out.len() as u32);
+                    }
+                    view_word = word;
                     let mut buf = [0u8; 4];
                     let enc = v.encode_utf8(&mut buf).as_bytes();
                     out.extend_from_slice(enc);
@@ -197,11 +223,16 @@ static ASCII_CLASS: [u8; 256] = {
 
 /// The plain definition of [`view_with_map`], to test the fast one against.
 #[cfg(test)]
-fn view_with_map_simple(text: &str, view: &mut String, map: &mut Vec<u32>) {
+fn view_with_map_simple(text: &str, view: &mut String, map: &mut Vec<u32>, starts: &mut Vec<u32>) {
     view.clear();
     map.clear();
+    starts.clear();
     for_each(text, true, |c, at| {
         let before = view.len();
+        let after_word = view.chars().next_back().is_some_and(is_word_char);
+        if c != ' ' && !(after_word && is_word_char(c)) {
+            starts.push(before as u32);
+        }
         view.push(c);
         for _ in before..view.len() {
             map.push(at as u32);
@@ -230,22 +261,24 @@ mod tests {
     #[test]
     fn map_points_at_original_chars() {
         let text = "“A  B’s”";
-        let (mut v, mut m) = (String::new(), Vec::new());
-        view_with_map(text, &mut v, &mut m);
+        let (mut v, mut m, mut s) = (String::new(), Vec::new(), Vec::new());
+        view_with_map(text, &mut v, &mut m, &mut s);
         assert_eq!(v, "“a b's”");
         assert_eq!(m.len(), v.len());
         let b = v.find('b').unwrap();
         assert_eq!(&text[m[b] as usize..], "B’s”");
         let sp = v.find(' ').unwrap();
         assert_eq!(m[sp] as usize, text.find(' ').unwrap());
+        // Every character but the space: each follows a non-word character or is one.
+        assert_eq!(s, [0, 3, 5, 6, 7, 8]);
     }
 
     fn same_as_simple(text: &str) {
-        let (mut v1, mut m1, mut v2, mut m2) =
-            (String::new(), Vec::new(), String::new(), Vec::new());
-        view_with_map(text, &mut v1, &mut m1);
-        view_with_map_simple(text, &mut v2, &mut m2);
-        assert_eq!((v1, m1), (v2, m2), "{text:?}");
+        let (mut v1, mut m1, mut s1) = (String::new(), Vec::new(), Vec::new());
+        let (mut v2, mut m2, mut s2) = (String::new(), Vec::new(), Vec::new());
+        view_with_map(text, &mut v1, &mut m1, &mut s1);
+        view_with_map_simple(text, &mut v2, &mut m2, &mut s2);
+        assert_eq!((v1, m1, s1), (v2, m2, s2), "{text:?}");
     }
 
     #[test]

@@ -381,23 +381,25 @@ mod tests;
 
 /// A literal gate for a list of patterns: for each pattern, a set of literals one of which every match
 /// must contain (found from the pattern's syntax tree, see [`required_literals`]), searched for all
-/// patterns at once with one Aho–Corasick automaton (ASCII case-insensitive). A pattern whose gate
-/// literals are all absent from a haystack cannot match it and is skipped without running any regex.
-/// Patterns without such literals are always candidates. Exact: the gate only skips impossible matches.
+/// patterns at once with one Aho–Corasick DFA (ASCII case-insensitive). A pattern whose gate literals are
+/// all absent from a haystack cannot match it and is skipped without running any regex. Patterns without
+/// such literals are always candidates. Exact: the gate only skips impossible matches.
 #[derive(Debug, Clone)]
 pub struct Gate {
-    automaton: Option<aho_corasick::AhoCorasick>,
+    automaton: Option<aho_corasick::dfa::DFA>,
     /// For every automaton pattern, the gated patterns it opens.
     owners: Vec<Vec<usize>>,
     /// Patterns that are always candidates.
     open: Vec<bool>,
-    /// Some literal came from a case-folded `k` or `s`, which `(?i)` also matches as the Kelvin sign or
-    /// the long s: a haystack containing either opens every pattern.
-    folds_ks: bool,
+    /// Number of patterns that are not always candidates: a scan stops when it has opened them all.
+    gated: usize,
 }
 
 /// Most literals kept for one pattern: a larger set gates too little to be worth it.
 const GATE_MAX_LITERALS: usize = 64;
+
+/// What `(?i)` also matches as a `k` or an `s`: the Kelvin sign and the long s.
+const FOLDS_KS: [&str; 2] = ["\u{212A}", "\u{17F}"];
 
 impl Gate {
     /// A gate for `sources` (regex sources as compiled, flags inline).
@@ -431,10 +433,21 @@ impl Gate {
                 }
             }
         }
-        let automaton = aho_corasick::AhoCorasick::builder()
+        let gated: Vec<usize> = (0..open.len()).filter(|&i| !open[i]).collect();
+        if folds_ks {
+            // Some literal came from a case-folded `k` or `s`: a haystack with the Kelvin sign or the
+            // long s opens every pattern (the literals are non-ASCII, so no ASCII folding applies).
+            for c in FOLDS_KS {
+                literals.push(c.to_string());
+                owners.push(gated.clone());
+            }
+        }
+        let automaton = aho_corasick::dfa::DFA::builder()
             .ascii_case_insensitive(true)
-            // A few hundred short literals: the DFA is small and scans fastest.
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .start_kind(aho_corasick::StartKind::Unanchored)
+            // The scan below steps the DFA itself, without a prefilter.
+            .prefilter(false)
             .build(&literals)
             .ok();
         if automaton.is_none() {
@@ -444,29 +457,47 @@ impl Gate {
             automaton,
             owners,
             open,
-            folds_ks,
+            gated: gated.len(),
         }
     }
 
     /// Marks in `out` (resized to the number of patterns) the patterns that may match `hay`.
     pub fn candidates(&self, hay: &str, out: &mut Vec<bool>) {
+        use aho_corasick::automaton::Automaton;
+        use aho_corasick::Anchored;
         out.clear();
         out.extend_from_slice(&self.open);
-        let Some(ac) = &self.automaton else { return };
-        if self.folds_ks && (hay.contains('\u{212A}') || hay.contains('\u{17F}')) {
+        let Some(dfa) = &self.automaton else { return };
+        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
             out.iter_mut().for_each(|o| *o = true);
             return;
-        }
-        for m in ac.find_overlapping_iter(hay) {
-            for &i in self
-                .owners
-                .get(m.pattern().as_usize())
-                .into_iter()
-                .flatten()
-            {
-                if let Some(o) = out.get_mut(i) {
-                    *o = true;
+        };
+        let mut closed = self.gated;
+        for &b in hay.as_bytes() {
+            sid = dfa.next_state(Anchored::No, sid, b);
+            if !dfa.is_special(sid) {
+                continue;
+            }
+            if dfa.is_dead(sid) {
+                return;
+            }
+            if !dfa.is_match(sid) {
+                continue;
+            }
+            // Overlapping semantics: a match state holds every literal that ends here.
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k).as_usize();
+                for &i in self.owners.get(pid).into_iter().flatten() {
+                    if let Some(o) = out.get_mut(i) {
+                        if !*o {
+                            *o = true;
+                            closed -= 1;
+                        }
+                    }
                 }
+            }
+            if closed == 0 {
+                return;
             }
         }
     }

@@ -268,20 +268,14 @@ fn timing() {
         h.len()
     );
     let t = std::time::Instant::now();
-    let (mut v, mut map) = (String::new(), Vec::new());
-    normalize::view_with_map(&text, &mut v, &mut map);
+    let mut parts = ViewParts::new();
+    parts.build(&text);
     eprintln!("view only: {:?}", t.elapsed());
     let t = std::time::Instant::now();
-    let n = m
-        .automaton
-        .as_ref()
-        .unwrap()
-        .find_overlapping_iter(v.as_str())
-        .count();
-    eprintln!(
-        "overlapping search only: {:?} ({n} raw matches)",
-        t.elapsed()
-    );
+    let mut raw = Vec::new();
+    m.candidates(&parts, &mut raw);
+    let n = raw.len();
+    eprintln!("trie walks only: {:?} ({n} raw matches)", t.elapsed());
     // Sparse hits: prose where 1 word in 50 is a term.
     let mut prose = String::new();
     let mut i = 0;
@@ -322,7 +316,7 @@ fn timing() {
     );
     eprintln!(
         "view of prose, best of 5: {:?}",
-        best(&|| normalize::view_with_map(&prose, &mut String::new(), &mut Vec::new()))
+        best(&|| ViewParts::new().build(&prose))
     );
     let big = prose.repeat(10);
     let t = std::time::Instant::now();
@@ -389,5 +383,109 @@ proptest! {
         want.sort_unstable();
         got.sort_unstable();
         prop_assert_eq!(got, want);
+    }
+}
+
+/// What the matcher scanned with before the trie: an overlapping Aho–Corasick search of the whole view,
+/// keeping the matches with a boundary before them where the surface needs one. `(start, end, surface)`,
+/// sorted.
+fn overlapping_candidates(entries: &[Entry], text: &str) -> Vec<(usize, usize, usize)> {
+    let refs: Vec<&Entry> = entries.iter().collect();
+    let b = Builder::collect(&refs, &[]).unwrap();
+    let mut parts = ViewParts::new();
+    parts.build(text);
+    let mut out = Vec::new();
+    if b.patterns.is_empty() {
+        return out;
+    }
+    let ac = aho_corasick::AhoCorasick::new(&b.patterns).unwrap();
+    for m in ac.find_overlapping_iter(parts.view.as_str()) {
+        let s = m.pattern().as_usize();
+        if b.surfaces[s].check_start
+            && char_before(&parts.view, m.start()).is_some_and(is_word_char)
+        {
+            continue;
+        }
+        out.push((m.start(), m.end(), s));
+    }
+    out.sort_unstable();
+    out
+}
+
+fn trie_candidates(entries: &[Entry], text: &str) -> Vec<(usize, usize, usize)> {
+    let refs: Vec<&Entry> = entries.iter().collect();
+    let m = TermMatcher::build(&refs).unwrap();
+    let mut parts = ViewParts::new();
+    parts.build(text);
+    let mut out = Vec::new();
+    m.candidates(&parts, &mut out);
+    let mut out: Vec<(usize, usize, usize)> = out
+        .into_iter()
+        .map(|(s, e, i)| (s, e, i as usize))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn trie_walks_find_what_the_overlapping_scan_found() {
+    let e: Vec<Entry> = [
+        "terror*",
+        "terrorist",
+        "'s",
+        "#metoo",
+        "war-torn",
+        "café",
+        "\u{ad} spaced",
+        "a",
+        "9/11",
+    ]
+    .iter()
+    .map(|t| entry(t))
+    .collect();
+    let text = "Terroristic café's war–torn #MeToo  spaced a 9/11 counterterror, spaced-out";
+    assert_eq!(trie_candidates(&e, text), overlapping_candidates(&e, text));
+    assert!(!trie_candidates(&e, text).is_empty());
+}
+
+/// Every built-in term surface, joined by random separators in random case.
+fn builtin_entries() -> &'static [Entry] {
+    static ENTRIES: std::sync::OnceLock<Vec<Entry>> = std::sync::OnceLock::new();
+    ENTRIES.get_or_init(|| {
+        let set = crate::lexicon::LexiconSet::builtin().unwrap();
+        set.lexicons
+            .iter()
+            .flat_map(|l| l.entries.iter())
+            .filter(|e| e.pattern.is_none())
+            .cloned()
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn trie_equals_overlapping_scan_on_random_text(
+        text in "[abs' \\-–’.éİK\u{212a}\u{17f}\u{ad}\u{300}1#]{0,40}",
+        terms in proptest::collection::vec("[abs' \\-.é\u{ad}1#]{1,5}\\*?", 1..12),
+    ) {
+        let e: Vec<Entry> = terms.iter().map(|t| entry(t)).collect();
+        prop_assert_eq!(trie_candidates(&e, &text), overlapping_candidates(&e, &text));
+    }
+
+    #[test]
+    fn trie_equals_overlapping_scan_on_builtin_surfaces(
+        picks in proptest::collection::vec((0usize..100_000, 0usize..8, proptest::bool::ANY), 1..400),
+    ) {
+        let entries = builtin_entries();
+        let seps = [" ", "-", ", ", "\n", "’", "", "–", ". "];
+        let mut text = String::new();
+        for (i, s, upper) in picks {
+            let term = entries[i % entries.len()].term.trim_end_matches('*');
+            text.push_str(&if upper { term.to_uppercase() } else { term.to_string() });
+            text.push_str(seps[s]);
+        }
+        prop_assert_eq!(trie_candidates(entries, &text), overlapping_candidates(entries, &text));
     }
 }

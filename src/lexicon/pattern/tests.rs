@@ -171,3 +171,44 @@ fn required_literals_and_gate() {
         }
     }
 }
+
+/// The plain definition of [`Gate::candidates`]: a pattern is a candidate when it has no gate literals,
+/// when one of them occurs in `hay` (ASCII case-insensitively), or when some literal of any pattern holds
+/// a `k` or an `s` and `hay` holds the Kelvin sign or the long s.
+fn candidates_simple(sources: &[&str], hay: &str) -> Vec<bool> {
+    let reqs: Vec<Option<Vec<RequiredLiteral>>> = sources
+        .iter()
+        .map(|src| {
+            let ast = regex_syntax::ast::parse::Parser::new().parse(src).ok()?;
+            required_literals(&ast)
+                .filter(|r| !r.is_empty() && r.iter().all(|l| !l.text.is_empty()))
+        })
+        .collect();
+    let folds_ks = reqs.iter().flatten().flatten().any(|l| l.folds_ks);
+    let special = folds_ks && hay.contains(['\u{212A}', '\u{17F}']);
+    let lower = hay.to_ascii_lowercase();
+    reqs.iter()
+        .map(|r| match r {
+            None => true,
+            Some(r) => {
+                special
+                    || r.iter()
+                        .any(|l| lower.contains(&l.text.to_ascii_lowercase()))
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn gate_candidates_equal_simple_candidates(
+        sources in proptest::collection::vec("(\\(\\?i\\))?([abks]{1,3}|\\[ab\\]|\\w|(a|bk)|é)+", 0..8),
+        hay in "[abkcsABKS\u{212a}\u{17f}é ]{0,30}",
+    ) {
+        let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let gate = Gate::new(&refs);
+        let mut open = Vec::new();
+        gate.candidates(&hay, &mut open);
+        prop_assert_eq!(open, candidates_simple(&refs, &hay));
+    }
+}
