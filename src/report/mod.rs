@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod human;
+mod json;
 pub mod schema;
 mod tables;
 
@@ -121,7 +122,7 @@ impl Encoded {
     pub fn new(rec: &ArticleRecord, metric_names: &[String]) -> Result<Self> {
         SCRATCH.with_borrow_mut(|buf| {
             buf.clear();
-            serde_json::to_writer(&mut *buf, rec)
+            json::write(buf, rec)
                 .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
             buf.push(b'\n');
             let jsonl = buf.len();
