@@ -126,7 +126,7 @@ impl Encoded {
                 .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
             buf.push(b'\n');
             let jsonl = buf.len();
-            let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, buf)?;
+            let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, buf);
             Ok(Encoded {
                 bytes: buf.to_vec(),
                 ends: [jsonl, articles, hits, attributions, sources],
