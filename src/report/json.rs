@@ -331,11 +331,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
     fn serialize_tuple(self, _len: usize) -> Result<Compound<'s, 'a>> {
         Ok(self.open(b'['))
     }
-    fn serialize_tuple_struct(
-        self,
-        _name: &'static str,
-        _len: usize,
-    ) -> Result<Compound<'s, 'a>> {
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'s, 'a>> {
         Ok(self.open(b'['))
     }
     fn serialize_tuple_variant(
@@ -675,7 +671,10 @@ mod tests {
 
     /// Calls `serialize_bytes`, which no derived impl does on its own.
     mod serde_bytes_as_seq {
-        pub fn serialize<S: serde::Serializer>(v: &[u8], s: S) -> std::result::Result<S::Ok, S::Error> {
+        pub fn serialize<S: serde::Serializer>(
+            v: &[u8],
+            s: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
             s.serialize_bytes(v)
         }
     }
@@ -688,10 +687,7 @@ mod tests {
                 Shape::Dot,
                 Shape::Circle(-0.0),
                 Shape::Pair(7, i64::MIN),
-                Shape::Box {
-                    w: 1.1,
-                    h: Some(3),
-                },
+                Shape::Box { w: 1.1, h: Some(3) },
                 Shape::Box {
                     w: f32::NAN,
                     h: None,
@@ -720,7 +716,7 @@ mod tests {
             0.1,
             1e21,
             1e-7,
-            74077294433664.625,
+            74_077_294_433_664.63,
             f64::MAX,
             f64::MIN_POSITIVE,
             5e-324,
@@ -740,8 +736,16 @@ mod tests {
             for k in 0..8 {
                 let mut word = [b'a'; 8];
                 word[k] = b;
-                let expected = if ESCAPE[b as usize] != 0 { 0x80 << (8 * k) } else { 0 };
-                assert_eq!(escapes(u64::from_le_bytes(word)), expected, "byte {b} at {k}");
+                let expected = if ESCAPE[b as usize] != 0 {
+                    0x80 << (8 * k)
+                } else {
+                    0
+                };
+                assert_eq!(
+                    escapes(u64::from_le_bytes(word)),
+                    expected,
+                    "byte {b} at {k}"
+                );
             }
         }
     }
@@ -780,7 +784,10 @@ mod tests {
                     s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
                 }
             }
-            (serde_json::to_vec(&M(v)).is_err(), write(&mut Vec::new(), &M(v)).is_err())
+            (
+                serde_json::to_vec(&M(v)).is_err(),
+                write(&mut Vec::new(), &M(v)).is_err(),
+            )
         };
         assert_eq!(as_map(&nan), (true, true));
         assert_eq!(as_map(&vec![(2.5, 1)]), (false, false));

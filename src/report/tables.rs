@@ -632,7 +632,7 @@ mod tests {
             Just(-0.0),
             Just(f64::NAN),
             Just(f64::INFINITY),
-            Just(74077294433664.625),
+            Just(74_077_294_433_664.63),
             (-1e6f64..1e6),
         ];
         prop::collection::vec(
