@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod human;
+mod json;
 pub mod schema;
 mod tables;
 
@@ -121,11 +122,11 @@ impl Encoded {
     pub fn new(rec: &ArticleRecord, metric_names: &[String]) -> Result<Self> {
         SCRATCH.with_borrow_mut(|buf| {
             buf.clear();
-            serde_json::to_writer(&mut *buf, rec)
+            json::write(buf, rec)
                 .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
             buf.push(b'\n');
             let jsonl = buf.len();
-            let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, buf)?;
+            let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, buf);
             Ok(Encoded {
                 bytes: buf.to_vec(),
                 ends: [jsonl, articles, hits, attributions, sources],

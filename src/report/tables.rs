@@ -22,19 +22,6 @@ fn push_f64(out: &mut String, v: Option<f64>) {
     }
 }
 
-/// The decimal digits of `n` (as `n.to_string()`), written at the end of `buf`.
-fn fmt_usize(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[i..];
-        }
-    }
-}
-
 fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
@@ -67,9 +54,7 @@ impl Table {
         T: AsRef<[u8]>,
     {
         let mut one = Vec::new();
-        let mut rows = Rows::new(&mut one);
-        rows.record(fields);
-        rows.finish()?;
+        Rows::new(&mut one).record(fields);
         self.append(&one)
     }
 
@@ -84,39 +69,81 @@ impl Table {
 }
 
 /// CSV rows encoded in memory (no header), appended to a buffer, to be appended to a table's file. A row
-/// is written field by field: text is borrowed and numbers are formatted into small reused buffers, so no
-/// field allocates a String.
+/// is written field by field straight into the buffer: text is copied (quoted where needed) and numbers
+/// are formatted in place, so no field allocates.
+///
+/// The bytes are those of the `csv` crate's default writer (`QuoteStyle::Necessary`, `,`, `\n`): a field
+/// is quoted, with its quotes doubled, when it holds `,`, `"`, `\r` or `\n`, and a row that would be
+/// empty (one empty field) is written as `""`.
 struct Rows<'a> {
-    w: csv::Writer<&'a mut Vec<u8>>,
-    /// The text of the float field being written.
-    float: String,
-    /// The first encoding error, returned by [`Rows::finish`] (so that a row is one chain of calls).
-    err: Option<csv::Error>,
+    out: &'a mut Vec<u8>,
+    /// Where the current row starts in `out`.
+    row_start: usize,
+    /// No field has been written in the current row yet.
+    first: bool,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `w` is `,`, `"`, `\r` or `\n` (exact for "any").
+#[inline]
+fn word_needs_quotes(w: u64) -> bool {
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    has_zero(w ^ (ONES * b',' as u64))
+        || has_zero(w ^ (ONES * b'"' as u64))
+        || has_zero(w ^ (ONES * b'\n' as u64))
+        || has_zero(w ^ (ONES * b'\r' as u64))
+}
+
+/// Whether the `csv` crate quotes `field`.
+fn needs_quotes(field: &[u8]) -> bool {
+    let mut words = field.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        if word_needs_quotes(w) {
+            return true;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
 }
 
 impl<'a> Rows<'a> {
     fn new(out: &'a mut Vec<u8>) -> Self {
+        let row_start = out.len();
         Rows {
-            // The writer's staging buffer, allocated for each table of each article: kept under glibc's
-            // large-request size (1008 bytes), whose allocation first consolidates all freed small chunks.
-            w: csv::WriterBuilder::new()
-                .buffer_capacity(1 << 9)
-                .from_writer(out),
-            float: String::new(),
-            err: None,
+            out,
+            row_start,
+            first: true,
         }
     }
 
-    fn check(&mut self, r: csv::Result<()>) -> &mut Self {
-        if let Err(e) = r {
-            self.err.get_or_insert(e);
+    /// The `,` before every field of a row but the first.
+    #[inline]
+    fn sep(&mut self) {
+        if !std::mem::take(&mut self.first) {
+            self.out.push(b',');
         }
-        self
     }
 
     fn field(&mut self, field: &[u8]) -> &mut Self {
-        let r = self.w.write_field(field);
-        self.check(r)
+        self.sep();
+        if needs_quotes(field) {
+            self.out.push(b'"');
+            for (i, part) in field.split(|&b| b == b'"').enumerate() {
+                if i > 0 {
+                    self.out.extend_from_slice(b"\"\"");
+                }
+                self.out.extend_from_slice(part);
+            }
+            self.out.push(b'"');
+        } else {
+            self.out.extend_from_slice(field);
+        }
+        self
     }
 
     fn text(&mut self, s: &str) -> &mut Self {
@@ -132,8 +159,12 @@ impl<'a> Rows<'a> {
         self.text(if b { "true" } else { "false" })
     }
 
+    /// Digits never need quotes.
     fn int(&mut self, n: usize) -> &mut Self {
-        self.field(fmt_usize(n, &mut [0; 20]))
+        self.sep();
+        self.out
+            .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        self
     }
 
     /// The number, or an empty field for `None`.
@@ -144,18 +175,24 @@ impl<'a> Rows<'a> {
         }
     }
 
-    /// [`fmt_f64`]'s text.
+    /// [`fmt_f64`]'s text (digits, `-`, `.` and `e` only: never quoted).
     fn float(&mut self, v: Option<f64>) -> &mut Self {
-        self.float.clear();
-        push_f64(&mut self.float, v);
-        let r = self.w.write_field(self.float.as_bytes());
-        self.check(r)
+        self.sep();
+        if let Some(v) = v.filter(|v| v.is_finite()) {
+            // Writing into a Vec cannot fail.
+            let _ = write!(self.out, "{v}");
+        }
+        self
     }
 
     /// End the row whose fields were written.
     fn end(&mut self) {
-        let r = self.w.write_record(None::<&[u8]>);
-        self.check(r);
+        if self.out.len() == self.row_start {
+            self.out.extend_from_slice(b"\"\"");
+        }
+        self.out.push(b'\n');
+        self.row_start = self.out.len();
+        self.first = true;
     }
 
     /// Write a whole row.
@@ -164,19 +201,10 @@ impl<'a> Rows<'a> {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        let r = self.w.write_record(fields);
-        self.check(r);
-    }
-
-    /// Flush the rows into the buffer.
-    fn finish(self) -> Result<()> {
-        if let Some(e) = self.err {
-            return Err(Error::Other(format!("cannot encode CSV row: {e}")));
+        for f in fields {
+            self.field(f.as_ref());
         }
-        self.w
-            .into_inner()
-            .map(drop)
-            .map_err(|e| Error::Other(format!("cannot encode CSV rows: {e}")))
+        self.end();
     }
 }
 
@@ -290,8 +318,8 @@ impl Tables {
 /// Encode one article's rows of the per-article tables (`metric_names` are the article table's metric
 /// columns, as given to [`Tables::create`]), appending the rows of each table in turn to `out`; returns
 /// where each table's rows end in `out` (in the order [`Tables::append`] takes them).
-pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> Result<[usize; 4]> {
-    Ok([
+pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> [usize; 4] {
+    [
         rows_into(out, |rows| {
             rows.text(&r.id)
                 .text(&r.outlet)
@@ -307,7 +335,7 @@ pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> 
                 rows.float(r.metrics.get(m).copied().flatten());
             }
             rows.end();
-        })?,
+        }),
         rows_into(out, |rows| {
             for h in &r.loaded_terms {
                 rows.text(&r.id)
@@ -327,7 +355,7 @@ pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> 
                     .text(&h.lexicon)
                     .end();
             }
-        })?,
+        }),
         rows_into(out, |rows| {
             for (i, a) in r.attributions.iter().enumerate() {
                 let source = a.source.as_ref();
@@ -353,7 +381,7 @@ pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> 
                     .opt(&a.speaker.role)
                     .end();
             }
-        })?,
+        }),
         rows_into(out, |rows| {
             for s in &r.sources {
                 rows.text(&r.id)
@@ -372,16 +400,14 @@ pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> 
                     .opt_int(s.first_attribution)
                     .end();
             }
-        })?,
-    ])
+        }),
+    ]
 }
 
 /// Append the rows written by `write` to `out`; returns where they end.
-fn rows_into(out: &mut Vec<u8>, write: impl FnOnce(&mut Rows)) -> Result<usize> {
-    let mut rows = Rows::new(out);
-    write(&mut rows);
-    rows.finish()?;
-    Ok(out.len())
+fn rows_into(out: &mut Vec<u8>, write: impl FnOnce(&mut Rows)) -> usize {
+    write(&mut Rows::new(out));
+    out.len()
 }
 
 /// Write the run-level tables (outlets, comparisons, sides, keyness) from the finished report; returns
@@ -533,13 +559,6 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn fmt_usize_edges() {
-        for n in [0, 1, 9, 10, 99, 100, 12345, usize::MAX - 1, usize::MAX] {
-            assert_eq!(fmt_usize(n, &mut [0; 20]), n.to_string().as_bytes());
-        }
-    }
-
-    #[test]
     fn floats_are_display_text() {
         for v in [
             0.0,
@@ -572,7 +591,6 @@ mod tests {
                 .flag(true)
                 .end();
         }
-        rows.finish().unwrap();
         let mut whole = csv::Writer::from_writer(Vec::new());
         for _ in 0..2 {
             let row = ["a,b", "", "say \"x\"", "42", "", "0.1", "true"];
@@ -581,11 +599,90 @@ mod tests {
         assert_eq!(one, whole.into_inner().unwrap());
     }
 
+    #[derive(Debug, Clone)]
+    enum Field {
+        Text(String),
+        Int(usize),
+        Float(Option<f64>),
+    }
+
+    /// Text built from the bytes that matter to quoting (and to the 8-byte skipping).
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just(','),
+                Just('"'),
+                Just('\n'),
+                Just('\r'),
+                Just(' '),
+                Just('\t'),
+                Just('é'),
+                Just('😀'),
+                any::<char>(),
+                prop::char::range('a', 'z'),
+            ],
+            0..30,
+        )
+        .prop_map(|c| c.into_iter().collect())
+    }
+
+    fn record() -> impl Strategy<Value = Vec<Field>> {
+        let float = prop_oneof![
+            any::<f64>(),
+            Just(-0.0),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(74_077_294_433_664.63),
+            (-1e6f64..1e6),
+        ];
+        prop::collection::vec(
+            prop_oneof![
+                text().prop_map(Field::Text),
+                Just(Field::Text(String::new())),
+                any::<usize>().prop_map(Field::Int),
+                prop::option::of(float).prop_map(Field::Float),
+            ],
+            0..5,
+        )
+    }
+
     proptest! {
         #[test]
-        fn fmt_usize_is_to_string(n: usize) {
-            let (expected, mut buf) = (n.to_string(), [0; 20]);
-            prop_assert_eq!(fmt_usize(n, &mut buf), expected.as_bytes());
+        fn rows_equal_the_csv_crate(records in prop::collection::vec(record(), 0..6)) {
+            let mut ours = Vec::new();
+            let mut rows = Rows::new(&mut ours);
+            let mut theirs = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+            for fields in &records {
+                let mut texts = Vec::new();
+                for f in fields {
+                    match f {
+                        Field::Text(t) => {
+                            rows.text(t);
+                            texts.push(t.clone());
+                        }
+                        Field::Int(n) => {
+                            rows.int(*n);
+                            texts.push(n.to_string());
+                        }
+                        Field::Float(v) => {
+                            rows.float(*v);
+                            texts.push(fmt_f64(*v));
+                        }
+                    }
+                }
+                rows.end();
+                theirs.write_record(&texts).unwrap();
+            }
+            let theirs = theirs.into_inner().unwrap();
+            prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+        }
+
+        #[test]
+        fn quoting_is_the_csv_crate_s(s in text()) {
+            let mut theirs = csv::Writer::from_writer(Vec::new());
+            theirs.write_record([&s, "x"]).unwrap();
+            let quoted = theirs.into_inner().unwrap().first() == Some(&b'"');
+            prop_assert_eq!(needs_quotes(s.as_bytes()), quoted);
         }
 
         #[test]

@@ -1,0 +1,887 @@
+//! A compact JSON serializer that appends to a `Vec<u8>`, for the `articles.jsonl` line that every worker
+//! encodes per article. Its output is byte for byte that of `serde_json::to_writer` (compact formatter):
+//! the same string escapes, numbers through the same crates (`itoa`, `zmij`) and `null` for non-finite
+//! floats. It exists because serde_json's generic `io::Write` + `Formatter` layers cost a measurable share
+//! of the per-article work; writing straight into the buffer lets escaping copy whole runs of plain text.
+
+use serde::ser::{self, Serialize};
+use std::fmt;
+
+/// An encoding error (a map key that is not a string or number, or one raised by a `Serialize` impl).
+#[derive(Debug)]
+pub struct Error(String);
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, Error>;
+
+/// Append the compact JSON text of `value` to `out` (on error, `out` may hold part of it).
+pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result {
+    value.serialize(&mut Serializer { out })
+}
+
+/// Escape sequences by byte, as serde_json writes them: `b'u'` means `\u00XX`, 0 means the byte is
+/// copied as it is (everything from 0x20 up except `"` and `\`; non-ASCII text is not escaped).
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = b'u';
+        i += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0A] = b'n';
+    t[0x0C] = b'f';
+    t[0x0D] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` (little-endian: bit 8k+7 for the k-th byte) that needs an escape: a
+/// control character, `"` or `\`. Exact per byte: no sum carries into the next byte.
+#[inline]
+fn escapes(w: u64) -> u64 {
+    let low = w & !HIGH;
+    // A byte is below 0x20 when its high bit is clear and its low seven bits plus 0x60 stay below 0x80.
+    let control = !((low + ONES * 0x60) | w);
+    // A byte of `x` is zero when its high bit is clear and its low seven bits plus 0x7f stay below 0x80.
+    let zero = |x: u64| !(((x & !HIGH) + ONES * 0x7f) | x);
+    (control | zero(w ^ (ONES * b'"' as u64)) | zero(w ^ (ONES * b'\\' as u64))) & HIGH
+}
+
+/// The first `n` bytes of `b` (`n` < 8, `n` <= `b.len()`) as a little-endian word, zero above them.
+#[inline]
+fn short_word(b: &[u8], n: usize) -> u64 {
+    let byte = |i: usize| b[i] as u64;
+    let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as u64;
+    match n {
+        0 => 0,
+        // Overlapping reads put the same bytes in the same places, so or-ing them is exact.
+        1..=3 => byte(0) | byte(n / 2) << (n / 2 * 8) | byte(n - 1) << ((n - 1) * 8),
+        _ => u32_at(0) | u32_at(n - 4) << ((n - 4) * 8),
+    }
+}
+
+/// Append `s` as a JSON string. Text is scanned and copied 8 bytes at a time, as whole words (no
+/// `memcpy` call per run: most strings are short and have nothing to escape).
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    // Room for the quotes and for the whole last word written before it is cut to length.
+    out.reserve(bytes.len() + 10);
+    out.push(b'"');
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let word = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        if escapes(word) == 0 {
+            out.extend_from_slice(&word.to_le_bytes());
+        } else {
+            write_escaped(out, chunk);
+        }
+    }
+    let rest = words.remainder();
+    let n = rest.len();
+    let word = short_word(rest, n);
+    // `short_word` is zero past the text, and zero bytes are control characters: mask them out.
+    if escapes(word) & ((1u64 << (n * 8)) - 1) == 0 {
+        let len = out.len() + n;
+        out.extend_from_slice(&word.to_le_bytes());
+        out.truncate(len);
+    } else {
+        write_escaped(out, rest);
+    }
+    out.push(b'"');
+}
+
+/// Append `bytes`, some of which need an escape.
+#[cold]
+fn write_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    for &byte in bytes {
+        if ESCAPE[byte as usize] == 0 {
+            out.push(byte);
+        } else {
+            write_escape(out, byte);
+        }
+    }
+}
+
+/// The escape of a byte that needs one, as serde_json writes it.
+fn write_escape(out: &mut Vec<u8>, byte: u8) {
+    let esc = ESCAPE[byte as usize];
+    if esc == b'u' {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[(byte >> 4) as usize],
+            HEX[(byte & 0xF) as usize],
+        ]);
+    } else {
+        out.extend_from_slice(&[b'\\', esc]);
+    }
+}
+
+fn write_int<I: itoa::Integer>(out: &mut Vec<u8>, n: I) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+/// A finite float as serde_json writes it, non-finite ones as `null`.
+fn write_float<F: zmij::Float + Copy>(out: &mut Vec<u8>, v: F, finite: bool) {
+    if finite {
+        out.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+struct Serializer<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+/// An array or object being written; `first` until its first element.
+pub struct Compound<'s, 'a> {
+    ser: &'s mut Serializer<'a>,
+    first: bool,
+}
+
+impl Compound<'_, '_> {
+    /// The `,` before every element but the first.
+    #[inline]
+    fn sep(&mut self) {
+        if !std::mem::take(&mut self.first) {
+            self.ser.out.push(b',');
+        }
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result {
+        self.sep();
+        write_str(self.ser.out, key);
+        self.ser.out.push(b':');
+        value.serialize(&mut *self.ser)
+    }
+
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.sep();
+        value.serialize(&mut *self.ser)
+    }
+
+    fn close(self, byte: u8) -> Result {
+        self.ser.out.push(byte);
+        Ok(())
+    }
+}
+
+impl<'s, 'a> Serializer<'a> {
+    fn open(&'s mut self, byte: u8) -> Compound<'s, 'a> {
+        self.out.push(byte);
+        Compound {
+            ser: self,
+            first: true,
+        }
+    }
+
+    /// `{"variant":` of an enum variant with data (closed by [`Variant`]'s `end`).
+    fn open_variant(&'s mut self, variant: &str, byte: u8) -> Compound<'s, 'a> {
+        self.out.push(b'{');
+        write_str(self.out, variant);
+        self.out.push(b':');
+        self.open(byte)
+    }
+}
+
+impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Compound<'s, 'a>;
+    type SerializeTuple = Compound<'s, 'a>;
+    type SerializeTupleStruct = Compound<'s, 'a>;
+    type SerializeTupleVariant = Variant<'s, 'a>;
+    type SerializeMap = Compound<'s, 'a>;
+    type SerializeStruct = Compound<'s, 'a>;
+    type SerializeStructVariant = Variant<'s, 'a>;
+
+    fn serialize_bool(self, v: bool) -> Result {
+        self.out
+            .extend_from_slice(if v { b"true" } else { b"false" });
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_i16(self, v: i16) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_i32(self, v: i32) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_i64(self, v: i64) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_i128(self, v: i128) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_u16(self, v: u16) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_u32(self, v: u32) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_u64(self, v: u64) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_u128(self, v: u128) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result {
+        write_float(self.out, v, v.is_finite());
+        Ok(())
+    }
+    fn serialize_f64(self, v: f64) -> Result {
+        write_float(self.out, v, v.is_finite());
+        Ok(())
+    }
+    fn serialize_char(self, v: char) -> Result {
+        write_str(self.out, v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result {
+        write_str(self.out, v);
+        Ok(())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result {
+        let mut seq = self.open(b'[');
+        for b in v {
+            seq.element(b)?;
+        }
+        seq.close(b']')
+    }
+    fn serialize_none(self) -> Result {
+        self.serialize_unit()
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result {
+        self.out.extend_from_slice(b"null");
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(self, _name: &'static str, _i: u32, variant: &'static str) -> Result {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result {
+        self.out.push(b'{');
+        write_str(self.out, variant);
+        self.out.push(b':');
+        value.serialize(&mut *self)?;
+        self.out.push(b'}');
+        Ok(())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'s, 'a>> {
+        Ok(self.open(b'['))
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Compound<'s, 'a>> {
+        Ok(self.open(b'['))
+    }
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'s, 'a>> {
+        Ok(self.open(b'['))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Variant<'s, 'a>> {
+        Ok(Variant(self.open_variant(variant, b'[')))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'s, 'a>> {
+        Ok(self.open(b'{'))
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'s, 'a>> {
+        Ok(self.open(b'{'))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        variant: &'static str,
+        _len: usize,
+    ) -> Result<Variant<'s, 'a>> {
+        Ok(Variant(self.open_variant(variant, b'{')))
+    }
+}
+
+impl ser::SerializeSeq for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        self.close(b']')
+    }
+}
+
+impl ser::SerializeTuple for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        self.close(b']')
+    }
+}
+
+impl ser::SerializeTupleStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.element(value)
+    }
+    fn end(self) -> Result {
+        self.close(b']')
+    }
+}
+
+impl ser::SerializeMap for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
+        self.sep();
+        key.serialize(KeySerializer {
+            out: &mut *self.ser.out,
+        })
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.ser.out.push(b':');
+        value.serialize(&mut *self.ser)
+    }
+    fn end(self) -> Result {
+        self.close(b'}')
+    }
+}
+
+impl ser::SerializeStruct for Compound<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
+        self.field(key, value)
+    }
+    fn end(self) -> Result {
+        self.close(b'}')
+    }
+}
+
+/// The array or object of an enum variant, inside the `{"variant":…}` object that names it.
+pub struct Variant<'s, 'a>(Compound<'s, 'a>);
+
+impl Variant<'_, '_> {
+    fn close(self, byte: u8) -> Result {
+        let out = &mut *self.0.ser.out;
+        out.push(byte);
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleVariant for Variant<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.0.element(value)
+    }
+    fn end(self) -> Result {
+        self.close(b']')
+    }
+}
+
+impl ser::SerializeStructVariant for Variant<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
+        self.0.field(key, value)
+    }
+    fn end(self) -> Result {
+        self.close(b'}')
+    }
+}
+
+/// Object keys, which JSON requires to be strings: as serde_json, strings and chars are written as they
+/// are, and booleans, integers and finite floats as quoted text; anything else is an error.
+struct KeySerializer<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+impl KeySerializer<'_> {
+    fn quoted(self, write: impl FnOnce(&mut Vec<u8>)) -> Result {
+        self.out.push(b'"');
+        write(self.out);
+        self.out.push(b'"');
+        Ok(())
+    }
+}
+
+fn key_must_be_a_string() -> Error {
+    Error("key must be a string".into())
+}
+
+impl ser::Serializer for KeySerializer<'_> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<(), Error>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = ser::Impossible<(), Error>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_bool(self, v: bool) -> Result {
+        self.quoted(|out| out.extend_from_slice(if v { b"true" } else { b"false" }))
+    }
+    fn serialize_i8(self, v: i8) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_i16(self, v: i16) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_i32(self, v: i32) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_i64(self, v: i64) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_i128(self, v: i128) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_u8(self, v: u8) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_u16(self, v: u16) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_u32(self, v: u32) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_u64(self, v: u64) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_u128(self, v: u128) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+    fn serialize_f32(self, v: f32) -> Result {
+        if !v.is_finite() {
+            return Err(Error("float key must be finite (got NaN or +/-inf)".into()));
+        }
+        self.quoted(|out| write_float(out, v, true))
+    }
+    fn serialize_f64(self, v: f64) -> Result {
+        if !v.is_finite() {
+            return Err(Error("float key must be finite (got NaN or +/-inf)".into()));
+        }
+        self.quoted(|out| write_float(out, v, true))
+    }
+    fn serialize_char(self, v: char) -> Result {
+        write_str(self.out, v.encode_utf8(&mut [0; 4]));
+        Ok(())
+    }
+    fn serialize_str(self, v: &str) -> Result {
+        write_str(self.out, v);
+        Ok(())
+    }
+    fn serialize_bytes(self, _v: &[u8]) -> Result {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_none(self) -> Result {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit(self) -> Result {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_unit_variant(self, _name: &'static str, _i: u32, variant: &'static str) -> Result {
+        self.serialize_str(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        _i: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct> {
+        Err(key_must_be_a_string())
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        _i: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        Err(key_must_be_a_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde::Serialize;
+    use std::collections::BTreeMap;
+
+    fn ours<T: Serialize + ?Sized>(v: &T) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(&mut out, v).unwrap();
+        out
+    }
+
+    fn same<T: Serialize + ?Sized>(v: &T) {
+        let expected = serde_json::to_vec(v).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&ours(v)),
+            String::from_utf8_lossy(&expected)
+        );
+    }
+
+    #[derive(Serialize)]
+    enum Shape {
+        Dot,
+        Circle(f64),
+        Pair(u8, i64),
+        Box { w: f32, h: Option<u32> },
+    }
+
+    #[derive(Serialize)]
+    struct Unit;
+
+    #[derive(Serialize)]
+    struct Wrapped(String);
+
+    #[derive(Serialize)]
+    struct Point(i32, i32);
+
+    #[derive(Serialize)]
+    struct Everything {
+        #[serde(rename = "type")]
+        kind: String,
+        shapes: Vec<Shape>,
+        empty: Vec<u8>,
+        nothing: Option<String>,
+        unit: Unit,
+        unit_value: (),
+        wrapped: Wrapped,
+        point: Point,
+        tuple: (char, bool, i128, u128),
+        int_keys: BTreeMap<i64, &'static str>,
+        bool_keys: BTreeMap<bool, u8>,
+        empty_map: BTreeMap<String, u8>,
+        #[serde(with = "serde_bytes_as_seq")]
+        bytes: Vec<u8>,
+    }
+
+    /// Calls `serialize_bytes`, which no derived impl does on its own.
+    mod serde_bytes_as_seq {
+        pub fn serialize<S: serde::Serializer>(
+            v: &[u8],
+            s: S,
+        ) -> std::result::Result<S::Ok, S::Error> {
+            s.serialize_bytes(v)
+        }
+    }
+
+    #[test]
+    fn every_kind_of_value_matches_serde_json() {
+        same(&Everything {
+            kind: "mixed \"kinds\"".into(),
+            shapes: vec![
+                Shape::Dot,
+                Shape::Circle(-0.0),
+                Shape::Pair(7, i64::MIN),
+                Shape::Box { w: 1.1, h: Some(3) },
+                Shape::Box {
+                    w: f32::NAN,
+                    h: None,
+                },
+            ],
+            empty: vec![],
+            nothing: None,
+            unit: Unit,
+            unit_value: (),
+            wrapped: Wrapped("inner".into()),
+            point: Point(-4, 9),
+            tuple: ('\u{7}', true, i128::MIN, u128::MAX),
+            int_keys: [(-3, "minus three"), (12, "twelve")].into(),
+            bool_keys: [(false, 0), (true, 1)].into(),
+            empty_map: BTreeMap::new(),
+            bytes: vec![0, 127, 255],
+        });
+    }
+
+    #[test]
+    fn floats_match_serde_json() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            1e21,
+            1e-7,
+            74_077_294_433_664.63,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            same(&v);
+            same(&Some(v));
+            same(&(v as f32));
+        }
+    }
+
+    #[test]
+    fn escape_masks_are_exact_per_byte() {
+        for b in 0..=255u8 {
+            for k in 0..8 {
+                let mut word = [b'a'; 8];
+                word[k] = b;
+                let expected = if ESCAPE[b as usize] != 0 {
+                    0x80 << (8 * k)
+                } else {
+                    0
+                };
+                assert_eq!(
+                    escapes(u64::from_le_bytes(word)),
+                    expected,
+                    "byte {b} at {k}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn short_words_hold_the_bytes() {
+        let b = b"1234567";
+        for n in 0..8 {
+            let mut word = [0; 8];
+            word[..n].copy_from_slice(&b[..n]);
+            assert_eq!(short_word(b, n), u64::from_le_bytes(word));
+        }
+    }
+
+    #[test]
+    fn escapes_match_serde_json() {
+        let all_ascii: String = (0u8..128).map(char::from).collect();
+        same(&all_ascii);
+        same("plain words, no escapes at all in this sentence");
+        same("tab\tafter eight bytes \"quoted\" \\ back\u{1f}\u{7f} é ünïcode “curly” 😀");
+    }
+
+    #[test]
+    fn non_string_keys_are_errors_like_serde_json() {
+        let map: BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into();
+        assert!(serde_json::to_vec(&map).is_err());
+        assert!(write(&mut Vec::new(), &map).is_err());
+        let nan: Vec<(f64, u8)> = vec![(f64::NAN, 1)];
+        let as_map = |v: &Vec<(f64, u8)>| {
+            struct M<'a>(&'a [(f64, u8)]);
+            impl Serialize for M<'_> {
+                fn serialize<S: serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> std::result::Result<S::Ok, S::Error> {
+                    s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+                }
+            }
+            (
+                serde_json::to_vec(&M(v)).is_err(),
+                write(&mut Vec::new(), &M(v)).is_err(),
+            )
+        };
+        assert_eq!(as_map(&nan), (true, true));
+        assert_eq!(as_map(&vec![(2.5, 1)]), (false, false));
+        same(&vec![(2.5f64, 1u8)]);
+    }
+
+    /// Strings built from the characters that matter to escaping (and to the 8-byte skipping).
+    fn tricky_string() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just('"'),
+                Just('\\'),
+                Just('\n'),
+                Just('\u{0}'),
+                Just('\u{1f}'),
+                Just(' '),
+                Just('\u{7f}'),
+                Just('é'),
+                Just('—'),
+                Just('😀'),
+                any::<char>(),
+                prop::char::range('a', 'z'),
+            ],
+            0..40,
+        )
+        .prop_map(|c| c.into_iter().collect())
+    }
+
+    #[derive(Serialize, Debug, Clone)]
+    struct Record {
+        text: String,
+        n: usize,
+        i: i64,
+        f: f64,
+        maybe: Option<f64>,
+        flag: bool,
+        list: Vec<String>,
+        map: BTreeMap<String, Option<f64>>,
+    }
+
+    fn float() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            any::<f64>(),
+            Just(-0.0),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            (-1e6f64..1e6),
+            (0.0f64..1.0),
+        ]
+    }
+
+    fn record() -> impl Strategy<Value = Record> {
+        (
+            tricky_string(),
+            any::<usize>(),
+            any::<i64>(),
+            float(),
+            prop::option::of(float()),
+            any::<bool>(),
+            prop::collection::vec(tricky_string(), 0..4),
+            prop::collection::btree_map(tricky_string(), prop::option::of(float()), 0..4),
+        )
+            .prop_map(|(text, n, i, f, maybe, flag, list, map)| Record {
+                text,
+                n,
+                i,
+                f,
+                maybe,
+                flag,
+                list,
+                map,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn strings_match_serde_json(s in tricky_string()) {
+            prop_assert_eq!(ours(&s), serde_json::to_vec(&s).unwrap());
+        }
+
+        #[test]
+        fn any_strings_match_serde_json(s: String) {
+            prop_assert_eq!(ours(&s), serde_json::to_vec(&s).unwrap());
+        }
+
+        #[test]
+        fn records_match_serde_json(r in record()) {
+            prop_assert_eq!(ours(&r), serde_json::to_vec(&r).unwrap());
+        }
+
+        #[test]
+        fn float_bits_match_serde_json(bits: u64) {
+            let v = f64::from_bits(bits);
+            prop_assert_eq!(ours(&v), serde_json::to_vec(&v).unwrap());
+        }
+    }
+}
