@@ -154,6 +154,29 @@ fn write_float<F: zmij::Float + Copy>(out: &mut Vec<u8>, v: F, finite: bool) {
     }
 }
 
+/// The ten integer methods of a serde `Serializer`, each handing its integer to the type's own `int`.
+macro_rules! int_methods {
+    () => {
+        int_methods!(
+            serialize_i8: i8,
+            serialize_i16: i16,
+            serialize_i32: i32,
+            serialize_i64: i64,
+            serialize_i128: i128,
+            serialize_u8: u8,
+            serialize_u16: u16,
+            serialize_u32: u32,
+            serialize_u64: u64,
+            serialize_u128: u128
+        );
+    };
+    ($($method:ident: $t:ty),*) => {$(
+        fn $method(self, v: $t) -> Result {
+            self.int(v)
+        }
+    )*};
+}
+
 struct Serializer<'a> {
     out: &'a mut Vec<u8>,
 }
@@ -192,6 +215,12 @@ impl Compound<'_, '_> {
 }
 
 impl<'s, 'a> Serializer<'a> {
+    #[inline]
+    fn int(&mut self, v: impl itoa::Integer) -> Result {
+        write_int(self.out, v);
+        Ok(())
+    }
+
     fn open(&'s mut self, byte: u8) -> Compound<'s, 'a> {
         self.out.push(byte);
         Compound {
@@ -225,46 +254,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
             .extend_from_slice(if v { b"true" } else { b"false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
-    fn serialize_i64(self, v: i64) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
-    fn serialize_i128(self, v: i128) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
-    fn serialize_u64(self, v: u64) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
-    fn serialize_u128(self, v: u128) -> Result {
-        write_int(self.out, v);
-        Ok(())
-    }
+    int_methods!();
     fn serialize_f32(self, v: f32) -> Result {
         write_float(self.out, v, v.is_finite());
         Ok(())
@@ -360,38 +350,27 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.close(b']')
-    }
+/// serde's three array traits differ only in their names: one implementation for all of them.
+macro_rules! array_like {
+    ($($name:ident::$method:ident),*) => {$(
+        impl ser::$name for Compound<'_, '_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+                self.element(value)
+            }
+            fn end(self) -> Result {
+                self.close(b']')
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.close(b']')
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        self.close(b']')
-    }
-}
+array_like!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
@@ -463,6 +442,10 @@ struct KeySerializer<'a> {
 }
 
 impl KeySerializer<'_> {
+    fn int(self, v: impl itoa::Integer) -> Result {
+        self.quoted(|out| write_int(out, v))
+    }
+
     fn quoted(self, write: impl FnOnce(&mut Vec<u8>)) -> Result {
         self.out.push(b'"');
         write(self.out);
@@ -489,36 +472,7 @@ impl ser::Serializer for KeySerializer<'_> {
     fn serialize_bool(self, v: bool) -> Result {
         self.quoted(|out| out.extend_from_slice(if v { b"true" } else { b"false" }))
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
-    fn serialize_i64(self, v: i64) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
-    fn serialize_i128(self, v: i128) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
-    fn serialize_u64(self, v: u64) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
-    fn serialize_u128(self, v: u128) -> Result {
-        self.quoted(|out| write_int(out, v))
-    }
+    int_methods!();
     fn serialize_f32(self, v: f32) -> Result {
         if !v.is_finite() {
             return Err(Error("float key must be finite (got NaN or +/-inf)".into()));
