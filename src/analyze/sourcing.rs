@@ -83,10 +83,8 @@ struct Credit {
 impl Credit {
     /// The captures of every match in `hay` (only named groups may be looked up).
     fn captures<'h>(&self, hay: &'h str) -> Vec<regex::Captures<'h>> {
-        if self.pattern.prefilter().is_some_and(|f| !f.is_match(hay)) {
-            return Vec::new();
-        }
         match &self.relaxed {
+            _ if !self.pattern.may_match(hay) => Vec::new(),
             Some(r) => r.captures(hay, || self.pattern.exact()),
             None => self
                 .pattern

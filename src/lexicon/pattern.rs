@@ -67,9 +67,14 @@ impl Pattern {
             .as_ref()
     }
 
+    /// Whether `hay` may match: its prefilter (when there is one) accepts it.
+    pub fn may_match(&self, hay: &str) -> bool {
+        self.prefilter().is_none_or(|f| f.is_match(hay))
+    }
+
     /// The exact regex when `hay` may match (its prefilter accepts it), else `None`.
     pub fn candidate(&self, hay: &str) -> Option<&Regex> {
-        if self.prefilter().is_some_and(|f| !f.is_match(hay)) {
+        if !self.may_match(hay) {
             return None;
         }
         self.exact()
