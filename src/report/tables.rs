@@ -8,16 +8,16 @@ use std::path::{Path, PathBuf};
 
 /// Shortest round-trip float text (deterministic); empty for null.
 pub fn fmt_f64(v: Option<f64>) -> String {
-    let mut s = String::new();
+    let mut s = Vec::new();
     push_f64(&mut s, v);
-    s
+    // Display of a float is ASCII.
+    String::from_utf8(s).unwrap_or_default()
 }
 
 /// Append [`fmt_f64`]'s text to `out` (without allocating a String of its own).
-fn push_f64(out: &mut String, v: Option<f64>) {
-    use std::fmt::Write as _;
+fn push_f64(out: &mut Vec<u8>, v: Option<f64>) {
     if let Some(v) = v.filter(|v| v.is_finite()) {
-        // Writing into a String cannot fail.
+        // Writing into a Vec cannot fail.
         let _ = write!(out, "{v}");
     }
 }
@@ -178,10 +178,7 @@ impl<'a> Rows<'a> {
     /// [`fmt_f64`]'s text (digits, `-`, `.` and `e` only: never quoted).
     fn float(&mut self, v: Option<f64>) -> &mut Self {
         self.sep();
-        if let Some(v) = v.filter(|v| v.is_finite()) {
-            // Writing into a Vec cannot fail.
-            let _ = write!(self.out, "{v}");
-        }
+        push_f64(self.out, v);
         self
     }
 
