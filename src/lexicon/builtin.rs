@@ -1,27 +1,22 @@
-//! The default lexicons, compiled into the binary from `lexicons/`. Add a file there and list it here.
+//! The default lexicons, compiled into the binary from `lexicons/` (the list is in `builtin/files.rs`).
+//! Runs use the copy that `build.rs` parsed at build time ([`parsed`]); `lexicon check` and the tests parse
+//! the embedded TOML again ([`load_all`]) to report every diagnostic.
 
-use super::{Format, Lexicon, Loaded};
+use super::{packed, Format, Lexicon, Loaded};
 use std::path::Path;
 
-/// (file name, content) of every built-in lexicon, in load order.
-pub const FILES: &[(&str, &str)] = &[
-    ("loaded.toml", include_str!("../../lexicons/loaded.toml")),
-    (
-        "abbreviations.toml",
-        include_str!("../../lexicons/abbreviations.toml"),
-    ),
-    (
-        "boilerplate.toml",
-        include_str!("../../lexicons/boilerplate.toml"),
-    ),
-    ("outlets.toml", include_str!("../../lexicons/outlets.toml")),
-    ("cues.toml", include_str!("../../lexicons/cues.toml")),
-    (
-        "entities.toml",
-        include_str!("../../lexicons/entities.toml"),
-    ),
-    ("sources.toml", include_str!("../../lexicons/sources.toml")),
-];
+mod files;
+pub use files::FILES;
+
+/// The built-in lexicons as `build.rs` parsed them, in the binary form of [`packed`].
+static PACKED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/builtin-lexicons.bin"));
+
+/// The built-in lexicons, decoded from their precompiled form: the same values [`load_all`] parses (a
+/// test checks it), without the cost of parsing TOML at every start.
+pub fn parsed() -> crate::Result<Vec<Lexicon>> {
+    packed::decode(PACKED)
+        .ok_or_else(|| crate::Error::Other("the precompiled built-in lexicons are damaged".into()))
+}
 
 /// Parses every built-in file; diagnostics name the file as `loaded.toml`, the origin is `builtin:loaded.toml`.
 pub fn load_all() -> Vec<Loaded> {

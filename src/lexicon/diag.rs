@@ -1,4 +1,5 @@
-//! Lexicon diagnostics: `file:line:col: message`, as data (the CLI prints them).
+//! Lexicon diagnostics: `file:line:col: message`, as data (the CLI prints them). Free of `crate::` paths:
+//! `build.rs` compiles this file with the native parser.
 
 use serde::Serialize;
 
@@ -38,17 +39,6 @@ impl Diagnostic {
             line,
             col,
             message: message.into(),
-        }
-    }
-
-    pub fn into_error(self) -> crate::Error {
-        crate::Error::Lexicon {
-            location: crate::error::Location {
-                file: self.file,
-                line: self.line,
-                col: self.col,
-            },
-            message: self.message,
         }
     }
 }

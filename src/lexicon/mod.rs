@@ -12,62 +12,18 @@ mod builtin;
 mod diag;
 mod liwc;
 pub mod matcher;
+mod model;
 mod native;
 mod normalize;
+mod packed;
 pub mod pattern;
 mod plain;
 mod trie;
 
 pub use diag::{Diagnostic, Severity};
 pub use matcher::{MatchView, TermHit, TermMatcher};
+pub use model::{Category, Entry, Lexicon, KINDS};
 pub use pattern::Pattern;
-
-/// The lexicon kinds a native file may declare.
-pub const KINDS: &[&str] = &[
-    "terms",
-    "abbreviations",
-    "boilerplate",
-    "outlets",
-    "cues",
-    "entities",
-    "sources",
-];
-
-/// One category of a term lexicon.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Category {
-    pub id: String,
-    pub description: String,
-}
-
-/// One lexicon entry after parsing (one per `[[entry]]`, or one per term of `terms = [...]`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Entry {
-    /// The term as written (may end in `*` for a prefix wildcard). Empty when `pattern` is used.
-    pub term: String,
-    /// A regular expression instead of a term (used by line-oriented kinds such as `boilerplate`).
-    pub pattern: Option<String>,
-    pub category: String,
-    pub weight: f64,
-    pub neutral: Option<String>,
-    pub note: Option<String>,
-    pub case_sensitive: bool,
-    /// Generate plural / -ed / -ing forms.
-    pub inflect: bool,
-    /// Extra explicit surface forms.
-    pub forms: Vec<String>,
-    /// Longer phrases that cancel a match they cover.
-    pub except: Vec<String>,
-    /// Where the entry applies: "any" (default), "headline", "body", "quote".
-    pub scope: String,
-    /// Contested-pair group ("regime/government"): members of a pair share a group.
-    pub group: Option<String>,
-    /// Kind-specific string attributes (e.g. `class` for cues, `side`/`kind` for entities,
-    /// `region` for boilerplate, `outlet` for outlets). Unknown keys for the kind are errors.
-    pub attrs: BTreeMap<String, String>,
-    /// 1-based line of the entry in its file, for diagnostics.
-    pub line: usize,
-}
 
 impl Entry {
     /// A term entry with default settings (weight 1, scope `any`), for tests and programmatic lexicons.
@@ -120,20 +76,18 @@ fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<regex::Regex, 
     }
 }
 
-/// One lexicon file.
-#[derive(Debug, Clone, Serialize)]
-pub struct Lexicon {
-    pub name: String,
-    pub version: String,
-    /// What the lexicon is for: `terms`, `abbreviations`, `boilerplate`, `outlets`, `cues`, `entities`, ...
-    pub kind: String,
-    pub description: String,
-    /// `builtin:loaded.toml` or the file path it came from.
-    pub origin: String,
-    /// sha256 of the file bytes, lowercase hex.
-    pub sha256: String,
-    pub categories: Vec<Category>,
-    pub entries: Vec<Entry>,
+impl Diagnostic {
+    /// The diagnostic as the crate's error (a run stops at the first error of a lexicon).
+    pub fn into_error(self) -> crate::Error {
+        crate::Error::Lexicon {
+            location: crate::error::Location {
+                file: self.file,
+                line: self.line,
+                col: self.col,
+            },
+            message: self.message,
+        }
+    }
 }
 
 /// File formats, chosen by extension.
@@ -340,11 +294,9 @@ pub struct LexiconSet {
 impl LexiconSet {
     /// The defaults compiled into the binary from `lexicons/`.
     pub fn builtin() -> crate::Result<Self> {
-        let mut lexicons = Vec::new();
-        for loaded in builtin::load_all() {
-            lexicons.push(loaded.into_result()?);
-        }
-        Ok(LexiconSet { lexicons })
+        Ok(LexiconSet {
+            lexicons: builtin::parsed()?,
+        })
     }
 
     /// Built-ins plus the files of `dir` (a file whose lexicon `name` equals a built-in's replaces it).

@@ -492,6 +492,22 @@ fn builtins_load_cleanly() {
     assert_eq!(summary[0].entries, set.lexicons[0].entries.len());
 }
 
+/// The lexicons a run uses are the ones `build.rs` precompiled; they must be exactly what parsing the
+/// embedded TOML gives (a stale or mis-encoded copy would silently change every result).
+#[test]
+fn precompiled_builtins_equal_parsed_ones() {
+    let parsed: Vec<Lexicon> = builtin::load_all()
+        .into_iter()
+        .map(|l| l.into_result().unwrap())
+        .collect();
+    let precompiled = builtin::parsed().unwrap();
+    assert_eq!(precompiled.len(), builtin::FILES.len());
+    for (a, b) in precompiled.iter().zip(&parsed) {
+        assert_eq!(a, b, "{}", b.origin);
+    }
+    assert_eq!(LexiconSet::builtin().unwrap().lexicons, parsed);
+}
+
 #[test]
 fn user_dir_overrides_by_name_and_check_collects_everything() {
     let dir = tempfile::tempdir().unwrap();
