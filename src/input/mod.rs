@@ -116,9 +116,28 @@ pub enum Item {
 }
 
 /// Outlet signatures from `outlets` lexicons: a regex matched against lines of the text → outlet name.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct OutletRules {
-    pub signatures: Vec<(crate::lexicon::Pattern, String)>,
+    signatures: Vec<(crate::lexicon::Pattern, String)>,
+    /// The signatures' literal gate: a signature none of whose required literals occurs anywhere in a text
+    /// cannot match any of its lines, so its regexes are neither compiled nor run for that text (most
+    /// signatures name their outlet, and most texts name few outlets).
+    gate: crate::lexicon::pattern::Gate,
+}
+
+impl OutletRules {
+    /// Rules for `signatures` (pattern, outlet name), tried in this order.
+    pub fn new(signatures: Vec<(crate::lexicon::Pattern, String)>) -> Self {
+        let sources: Vec<&str> = signatures.iter().map(|(p, _)| p.gate_source()).collect();
+        let gate = crate::lexicon::pattern::Gate::new(&sources);
+        OutletRules { signatures, gate }
+    }
+}
+
+impl Default for OutletRules {
+    fn default() -> Self {
+        OutletRules::new(Vec::new())
+    }
 }
 
 /// Reader settings (from the CLI).

@@ -39,9 +39,17 @@ pub(crate) fn resolve_outlet(
 }
 
 /// The first rule (in rule order) whose regex matches any line of the text, scanned from the last line
-/// (signatures and footers) to the first, then `extra_lines`.
+/// (signatures and footers) to the first, then `extra_lines`. Rules whose gate literals occur nowhere in
+/// the text or the extra lines are skipped: every line is part of the text, so they cannot match one.
 pub fn detect_outlet(text: &str, extra_lines: &[&str], rules: &OutletRules) -> Option<String> {
-    for (re, name) in &rules.signatures {
+    let mut open = Vec::new();
+    rules.gate.candidates(text, &mut open);
+    let mut more = Vec::new();
+    for line in extra_lines {
+        rules.gate.candidates(line, &mut more);
+        open.iter_mut().zip(&more).for_each(|(o, &m)| *o |= m);
+    }
+    for ((re, name), _) in rules.signatures.iter().zip(open).filter(|(_, o)| *o) {
         let hit = text
             .lines()
             .rev()
@@ -62,18 +70,16 @@ mod tests {
     use crate::lexicon::Pattern;
 
     fn rules() -> OutletRules {
-        OutletRules {
-            signatures: vec![
-                (
-                    Pattern::new(r"(?i)^\s*©.*harbor herald", true).unwrap(),
-                    "harbor-herald".into(),
-                ),
-                (
-                    Pattern::new(r"Patriot Wire", true).unwrap(),
-                    "patriot-wire".into(),
-                ),
-            ],
-        }
+        OutletRules::new(vec![
+            (
+                Pattern::new(r"(?i)^\s*©.*harbor herald", true).unwrap(),
+                "harbor-herald".into(),
+            ),
+            (
+                Pattern::new(r"Patriot Wire", true).unwrap(),
+                "patriot-wire".into(),
+            ),
+        ])
     }
 
     #[test]
@@ -116,5 +122,53 @@ mod tests {
             Some("patriot-wire")
         );
         assert_eq!(detect_outlet("x", &[], &OutletRules::default()), None);
+    }
+
+    /// Detection without the gate: every rule's regex against every line.
+    fn detect_ungated(text: &str, extra: &[&str], rules: &OutletRules) -> Option<String> {
+        rules.signatures.iter().find_map(|(re, name)| {
+            let mut lines = text.lines().rev().chain(extra.iter().copied());
+            lines
+                .any(|line| re.is_match(line))
+                .then(|| clean_name(Some(name)))
+                .flatten()
+        })
+    }
+
+    fn builtin_rules() -> OutletRules {
+        let set = crate::lexicon::LexiconSet::builtin().unwrap();
+        let mut signatures = Vec::new();
+        for l in set.of_kind("outlets") {
+            for e in &l.entries {
+                let outlet = e.attr("outlet").unwrap_or_default().to_string();
+                signatures.push((l.pattern_of(e).unwrap(), outlet));
+            }
+        }
+        OutletRules::new(signatures)
+    }
+
+    proptest::proptest! {
+        /// The gate changes nothing: on texts made of footer-like pieces (outlet names, copyright marks,
+        /// case variants, the Kelvin sign and long s that `(?i)` folds to k and s) gated detection finds
+        /// what trying every rule on every line finds.
+        #[test]
+        fn gate_is_exact_on_builtin_rules(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "© 2025 ", "Copyright ", "(c) ", "BBC", "bbc news", "Press TV", "PRESSTV", "Reuters",
+                "Thomson Reuters", "Associated Press", "AP", "TV-Novosti", "Al Jazeera", "Xinhua",
+                "All rights reserved", "\u{212A}", "\u{17F}", "\n", "\n\n", " ", "word", ".com",
+                "Reporting by Ann Lee; editing by Bo Ray", "Sources: Al Jazeera and news agencies",
+                "Lakeside, Jan. 3 (Xinhua) -- ", "cnn's Dana Roe contributed to this report",
+            ]), 0..12),
+            extra in proptest::option::of(proptest::sample::select(vec!["BBC", "Reuters", "x"])),
+        ) {
+            let rules = builtin_rules();
+            let text: String = pieces.concat();
+            let extra: Vec<&str> = extra.into_iter().collect();
+            proptest::prop_assert_eq!(
+                detect_outlet(&text, &extra, &rules),
+                detect_ungated(&text, &extra, &rules)
+            );
+        }
     }
 }

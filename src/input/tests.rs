@@ -149,12 +149,10 @@ fn outlet_flag_beats_folder_and_detection() {
     let root = dir.path().join("c");
     write(&root, "nyt/a.txt", b"Head\nBody\n(c) Signature Times");
     write(&root, "b.txt", b"Head\nBody\n(c) Signature Times");
-    let rules = OutletRules {
-        signatures: vec![(
-            Pattern::new(r"Signature Times$", true).unwrap(),
-            "sigtimes".into(),
-        )],
-    };
+    let rules = OutletRules::new(vec![(
+        Pattern::new(r"Signature Times$", true).unwrap(),
+        "sigtimes".into(),
+    )]);
     let opts = InputOptions {
         outlet_rules: rules.clone(),
         ..InputOptions::default()
@@ -558,12 +556,10 @@ dam should release during the dry season, officials from both delegations said a
 and that the technical teams would meet again within a fortnight to compare their flow measurements.</p>
 </article><footer>Share this article. Subscribe to our newsletter.</footer></body></html>"#;
     let p = write(dir.path(), "page.htm", page.as_bytes());
-    let rules = OutletRules {
-        signatures: vec![(
-            Pattern::new("^Example Post$", true).unwrap(),
-            "example-post".into(),
-        )],
-    };
+    let rules = OutletRules::new(vec![(
+        Pattern::new("^Example Post$", true).unwrap(),
+        "example-post".into(),
+    )]);
     let opts = InputOptions {
         outlet_rules: rules,
         ..InputOptions::default()
