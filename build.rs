@@ -75,6 +75,6 @@ fn main() {
     }
     let out = std::path::Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("builtin-lexicons.bin");
-    std::fs::write(&out, packed::encode(&lexicons))
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let blob = packed::encode(&lexicons).expect("a built-in lexicon too large for the packed form");
+    std::fs::write(&out, blob).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

@@ -14,10 +14,14 @@ use std::collections::BTreeMap;
 /// Marks the format and its version: a blob from another version is refused, not misread.
 pub const MAGIC: &[u8] = b"slantscope-lexicons-1\n";
 
-/// The binary form of `lexicons`. Only `build.rs` and the tests write blobs.
+/// The binary form of `lexicons`; `None` when a string or list is longer than a `u32` can count. Only
+/// `build.rs` and the tests write blobs.
 #[cfg_attr(not(test), allow(dead_code))]
-pub fn encode(lexicons: &[Lexicon]) -> Vec<u8> {
-    let mut w = Writer(MAGIC.to_vec());
+pub fn encode(lexicons: &[Lexicon]) -> Option<Vec<u8>> {
+    let mut w = Writer {
+        out: MAGIC.to_vec(),
+        too_long: false,
+    };
     w.len(lexicons.len());
     for l in lexicons {
         for s in [
@@ -40,7 +44,7 @@ pub fn encode(lexicons: &[Lexicon]) -> Vec<u8> {
             w.entry(e);
         }
     }
-    w.0
+    (!w.too_long).then_some(w.out)
 }
 
 /// The lexicons of a blob written by [`encode`]; `None` when it is not one (wrong magic, cut short,
@@ -71,26 +75,33 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<Lexicon>> {
 }
 
 #[cfg_attr(not(test), allow(dead_code))]
-struct Writer(Vec<u8>);
+struct Writer {
+    out: Vec<u8>,
+    /// A length did not fit in a `u32`: the blob is unusable.
+    too_long: bool,
+}
 
 impl Writer {
     fn len(&mut self, n: usize) {
-        let n = u32::try_from(n).expect("lexicon list longer than u32::MAX");
-        self.0.extend_from_slice(&n.to_le_bytes());
+        let n = u32::try_from(n).unwrap_or_else(|_| {
+            self.too_long = true;
+            0
+        });
+        self.out.extend_from_slice(&n.to_le_bytes());
     }
 
     fn str(&mut self, s: &str) {
         self.len(s.len());
-        self.0.extend_from_slice(s.as_bytes());
+        self.out.extend_from_slice(s.as_bytes());
     }
 
     fn opt(&mut self, s: &Option<String>) {
         match s {
             Some(s) => {
-                self.0.push(1);
+                self.out.push(1);
                 self.str(s);
             }
-            None => self.0.push(0),
+            None => self.out.push(0),
         }
     }
 
@@ -105,11 +116,12 @@ impl Writer {
         self.str(&e.term);
         self.opt(&e.pattern);
         self.str(&e.category);
-        self.0.extend_from_slice(&e.weight.to_bits().to_le_bytes());
+        self.out
+            .extend_from_slice(&e.weight.to_bits().to_le_bytes());
         self.opt(&e.neutral);
         self.opt(&e.note);
-        self.0.push(u8::from(e.case_sensitive));
-        self.0.push(u8::from(e.inflect));
+        self.out.push(u8::from(e.case_sensitive));
+        self.out.push(u8::from(e.inflect));
         self.strs(&e.forms);
         self.strs(&e.except);
         self.str(&e.scope);
@@ -119,7 +131,7 @@ impl Writer {
             self.str(k);
             self.str(v);
         }
-        self.0.extend_from_slice(&(e.line as u64).to_le_bytes());
+        self.out.extend_from_slice(&(e.line as u64).to_le_bytes());
     }
 }
 
@@ -289,7 +301,7 @@ mod tests {
     proptest! {
         #[test]
         fn round_trip(lexicons in proptest::collection::vec(lexicon(), 0..4)) {
-            let bytes = encode(&lexicons);
+            let bytes = encode(&lexicons).unwrap();
             let back = decode(&bytes).expect("decodes");
             prop_assert!(same(&lexicons, &back));
         }
@@ -303,7 +315,7 @@ mod tests {
             flip in any::<prop::sample::Index>(),
             byte in any::<u8>(),
         ) {
-            let bytes = encode(&lexicons);
+            let bytes = encode(&lexicons).unwrap();
             let cut_at = cut.index(bytes.len());
             prop_assert!(decode(&bytes[..cut_at]).is_none());
             let mut changed = bytes.clone();
@@ -316,7 +328,7 @@ mod tests {
     fn refuses_other_blobs() {
         assert!(decode(b"").is_none());
         assert!(decode(b"slantscope-lexicons-0\n\0\0\0\0").is_none());
-        let mut ok = encode(&[]);
+        let mut ok = encode(&[]).unwrap();
         assert_eq!(decode(&ok), Some(Vec::new()));
         ok.push(0);
         assert!(decode(&ok).is_none(), "trailing bytes");
