@@ -6,7 +6,7 @@
 
 use super::attribution::{Attribution, ByteSpan, Speaker};
 use super::{slice, SourceOut, Span};
-use crate::lexicon::pattern::Gate;
+use crate::lexicon::pattern::{gate_literals, Gate, GateLiterals};
 use crate::lexicon::{Entry, LexiconSet, MatchView, Pattern, TermHit, TermMatcher};
 use crate::text::{CharIndex, Region, TextModel};
 use rustc_hash::FxHashMap;
@@ -57,6 +57,8 @@ pub struct SourcingRules {
     credits: Vec<Credit>,
     /// Literal gate over `credits`.
     credit_gate: Gate,
+    /// The gate literals of `credits`, read once for the outlet gates that cover them too.
+    credit_literals: Vec<GateLiterals>,
     self_patterns: Vec<String>,
     /// Self-reference patterns per outlet name, compiled on first use: compiling them costs far more than
     /// analysing an article, and a corpus has few outlets. Bounded by [`SELF_CACHE_MAX`].
@@ -86,9 +88,12 @@ impl Credit {
         match &self.relaxed {
             _ if !self.pattern.may_match(hay) => Vec::new(),
             Some(r) => r.captures(hay, || self.pattern.exact()),
+            // Most haystacks here passed a short gate literal but hold no match: finding that out
+            // costs less than setting up captures.
             None => self
                 .pattern
                 .exact()
+                .filter(|re| re.is_match(hay))
                 .map_or_else(Vec::new, |re| re.captures_iter(hay).collect()),
         }
     }
@@ -195,17 +200,17 @@ impl SourcingRules {
             all_entries.extend(entries);
             all_info.extend(info);
         }
+        let credit_literals: Vec<GateLiterals> = credits
+            .iter()
+            .map(|c| gate_literals(c.pattern.gate_source()))
+            .collect();
         Ok(SourcingRules {
             terms: TermMatcher::build_grouped(&all_entries, &groups)?,
             info: all_info,
             anonymous,
             class_rank,
-            credit_gate: Gate::new(
-                &credits
-                    .iter()
-                    .map(|c| c.pattern.gate_source())
-                    .collect::<Vec<_>>(),
-            ),
+            credit_gate: Gate::from_literals(&credit_literals),
+            credit_literals,
             credits,
             self_patterns,
             self_cache: Default::default(),
@@ -368,8 +373,12 @@ impl SourcingRules {
     /// The role class of a role phrase ("US State Department spokesman" → spokesperson): of all role
     /// words in it, the class listed first in the lexicon.
     pub fn role_class(&self, phrase: &str) -> Option<String> {
-        self.hits(phrase)
-            .iter()
+        self.role_class_in(&self.hits(phrase))
+    }
+
+    /// [`SourcingRules::role_class`] of the phrase whose hits are `hits`.
+    fn role_class_in(&self, hits: &PhraseHits) -> Option<String> {
+        hits.iter()
             .filter(|(_, i)| i.category == "role")
             .filter_map(|(_, i)| i.class.clone())
             .min_by_key(|c| self.class_rank.get(c).copied().unwrap_or(usize::MAX))
@@ -483,11 +492,16 @@ impl SourcingRules {
         } else if media {
             kind = "media".into();
         }
+        let role = speaker.and_then(|s| s.role.as_deref()).unwrap_or_default();
         let role_class = if kind == "media" {
             None
+        } else if role.is_empty() && !self.terms.walks_spaces() {
+            // The phrase would be " {source}", whose hits are those of `source` one byte later (matches
+            // start at word starts of the view, and a leading space only shifts the view): the same role
+            // classes, without matching the phrase again.
+            self.role_class_in(&src_hits)
         } else {
             // "{role} {source}", without the cost of `format!`.
-            let role = speaker.and_then(|s| s.role.as_deref()).unwrap_or_default();
             let mut role_phrase = String::with_capacity(role.len() + 1 + source.len());
             role_phrase.push_str(role);
             role_phrase.push(' ');
@@ -633,11 +647,11 @@ impl SourcingRules {
                 })
                 .collect()
         };
-        let credit_sources = self.credits.iter().map(|c| c.pattern.gate_source());
-        let gate = Gate::new(
-            &credit_sources
+        let credit_literals = self.credit_literals.iter().cloned();
+        let gate = Gate::from_literals(
+            &credit_literals
                 .filter(|_| with_credits)
-                .chain(regexes.iter().map(Pattern::gate_source))
+                .chain(regexes.iter().map(|r| gate_literals(r.gate_source())))
                 .collect::<Vec<_>>(),
         );
         OutletSelf {
@@ -1159,6 +1173,55 @@ mod tests {
         assert!(a[r.credits.len()..].contains(&true));
     }
 
+    #[test]
+    fn outlet_gate_from_read_literals_equals_gate_from_sources() {
+        let r = rules();
+        let outlet = r.build_outlet_self("Harbour Gazette", true);
+        let mut sources: Vec<&str> = r.credits.iter().map(|c| c.pattern.gate_source()).collect();
+        sources.extend(outlet.regexes.iter().map(Pattern::gate_source));
+        let plain = Gate::new(&sources);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for pt in [
+            "The mayor told the Harbour Gazette on Monday that the ferry would run.",
+            "HARBOUR (Reuters) - The port reopened after the storm.",
+            "Photo: Lena Okafor / Harbour Gazette",
+            "(Additional reporting by Tomas Berg; editing by Ana Ruiz)",
+            "It will happen, said the stupid tassel vendor.",
+            "",
+        ] {
+            outlet.gate.candidates(pt, &mut a);
+            plain.candidates(pt, &mut b);
+            assert_eq!(a, b, "{pt:?}");
+        }
+    }
+
+    /// [`SourcingRules::role_class`] of `source` with an empty role as `classify` finds it: from the hits
+    /// of `source` alone.
+    fn role_class_of_bare_source(r: &SourcingRules, source: &str) -> Option<String> {
+        r.role_class_in(&r.hits(source))
+    }
+
+    #[test]
+    fn bare_source_role_class_equals_role_class_of_spaced_phrase() {
+        let r = rules();
+        assert!(!r.terms.walks_spaces());
+        for source in [
+            "the spokeswoman",
+            "a State Department spokesman",
+            "senior military officials",
+            "\u{a0}minister",
+            " - spokesman",
+            "\u{ad}official",
+            "",
+        ] {
+            assert_eq!(
+                role_class_of_bare_source(r, source),
+                r.role_class(&format!(" {source}")),
+                "{source:?}"
+            );
+        }
+    }
+
     proptest::proptest! {
         #[test]
         fn cached_hits_equal_fresh_hits_prop(
@@ -1174,6 +1237,23 @@ mod tests {
                 let hits: Vec<_> = r.hits(&text).iter().collect();
                 proptest::prop_assert!(same_hits(&hits, &fresh));
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bare_source_role_class_prop(
+            words in proptest::collection::vec(
+                "(spokesman|Spokeswoman|military|official|minister|senior|State|Department|a|the|-|–|’s|\u{a0}|\u{ad}|,|\\.|é| |  |\t)",
+                0..8,
+            )
+        ) {
+            let r = rules();
+            let source = words.concat();
+            let spaced = format!(" {source}");
+            proptest::prop_assert_eq!(role_class_of_bare_source(r, &source), r.role_class(&spaced));
+            let entries = |t: &str| r.match_phrase(t).into_iter().map(|h| h.entry).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(entries(&source), entries(&spaced));
         }
     }
 }

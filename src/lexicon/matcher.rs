@@ -104,6 +104,12 @@ impl TermMatcher {
         self.trie.is_none()
     }
 
+    /// Whether some surface starts with a space, so that matches may start at spaces too (see the module
+    /// docs): only then can a space put before a text change which terms it holds.
+    pub fn walks_spaces(&self) -> bool {
+        self.space_start
+    }
+
     /// All matches in `text`, sorted by start, non-overlapping (leftmost, then longest, then first entry).
     pub fn find_all(&self, text: &str) -> Vec<TermHit> {
         let mut out = Vec::new();
@@ -194,13 +200,45 @@ impl TermMatcher {
     }
 
     fn find_in_parts(&self, text: &str, parts: &ViewParts, base: usize, out: &mut Vec<TermHit>) {
+        // Matchers run on many short phrases: reuse the work buffers of one thread.
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+        }
+        BUFFERS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut guard) => {
+                let bufs = &mut *guard;
+                self.find_with(text, parts, base, out, bufs);
+                // Do not keep huge buffers alive after one long text.
+                if bufs.candidates.capacity() > 1 << 16 {
+                    *bufs = Buffers::default();
+                }
+            }
+            Err(_) => self.find_with(text, parts, base, out, &mut Buffers::default()),
+        });
+    }
+
+    /// [`TermMatcher::find_in_parts`] with the given work buffers (their contents are replaced).
+    fn find_with(
+        &self,
+        text: &str,
+        parts: &ViewParts,
+        base: usize,
+        out: &mut Vec<TermHit>,
+        bufs: &mut Buffers,
+    ) {
         let (view, map) = (parts.view.as_str(), parts.map.as_slice());
-        let mut found: Vec<Span> = Vec::new();
-        let mut exceptions: Vec<Span> = Vec::new();
-        let mut scratch = String::new();
-        let mut candidates = Vec::new();
-        self.candidates(parts, &mut candidates);
-        for (start, end, s) in candidates {
+        let Buffers {
+            candidates,
+            found,
+            exceptions,
+            scratch,
+            last_end,
+        } = bufs;
+        candidates.clear();
+        found.clear();
+        exceptions.clear();
+        self.candidates(parts, candidates);
+        for &(start, end, s) in candidates.iter() {
             let Some(surface) = self.surfaces.get(s as usize) else {
                 continue;
             };
@@ -238,12 +276,12 @@ impl TermMatcher {
                 })
             };
             for o in &surface.terms {
-                if let Some(span) = accept(o, &mut scratch) {
+                if let Some(span) = accept(o, scratch) {
                     found.push(span);
                 }
             }
             for o in &surface.exceptions {
-                if let Some(span) = accept(o, &mut scratch) {
+                if let Some(span) = accept(o, scratch) {
                     exceptions.push(span);
                 }
             }
@@ -272,8 +310,9 @@ impl TermMatcher {
                 .then(a.entry.cmp(&b.entry))
         });
         // Leftmost-longest non-overlapping hits, within each group.
-        let mut last_end = vec![0usize; self.ngroups];
-        for f in found {
+        last_end.clear();
+        last_end.resize(self.ngroups, 0);
+        for f in found.iter() {
             let g = self.groups.get(f.entry as usize).copied().unwrap_or(0) as usize;
             let Some(last) = last_end.get_mut(g) else {
                 continue;
@@ -291,6 +330,19 @@ impl TermMatcher {
             }
         }
     }
+}
+
+/// The work buffers of [`TermMatcher::find_in_parts`].
+#[derive(Default)]
+struct Buffers {
+    /// Surfaces found at the starts of the view: (start, end, surface index).
+    candidates: Vec<(usize, usize, u32)>,
+    found: Vec<Span>,
+    exceptions: Vec<Span>,
+    /// The unfolded form of a case-sensitive match.
+    scratch: String,
+    /// End of the last hit taken, by group.
+    last_end: Vec<usize>,
 }
 
 /// A text with its match view (folded text and offset map), built once and shared by every matcher that

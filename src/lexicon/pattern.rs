@@ -409,21 +409,20 @@ const FOLDS_KS: [&str; 2] = ["\u{212A}", "\u{17F}"];
 impl Gate {
     /// A gate for `sources` (regex sources as compiled, flags inline).
     pub fn new(sources: &[&str]) -> Self {
+        let sets: Vec<GateLiterals> = sources.iter().map(|s| gate_literals(s)).collect();
+        Self::from_literals(&sets)
+    }
+
+    /// A gate for patterns given by their [`gate_literals`]: for callers that gate the same patterns in
+    /// several gates and so read each pattern's literals once.
+    pub fn from_literals(sets: &[GateLiterals]) -> Self {
         let mut literals: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut index: std::collections::HashMap<String, usize> = Default::default();
-        let mut open = vec![true; sources.len()];
+        let mut open = vec![true; sets.len()];
         let mut folds_ks = false;
-        for (i, src) in sources.iter().enumerate() {
-            let Ok(ast) = regex_syntax::ast::parse::Parser::new().parse(src) else {
-                continue;
-            };
-            let Some(req) = required_literals(&ast) else {
-                continue;
-            };
-            if req.is_empty() || req.iter().any(|l| l.text.is_empty()) {
-                continue;
-            }
+        for (i, req) in sets.iter().enumerate() {
+            let Some(req) = req else { continue };
             open[i] = false;
             for l in req {
                 folds_ks |= l.folds_ks;
@@ -506,6 +505,16 @@ impl Gate {
             }
         }
     }
+}
+
+/// The gate literals of one pattern ([`gate_literals`]): `None` when it is always a candidate.
+pub type GateLiterals = Option<Vec<RequiredLiteral>>;
+
+/// The literals a [`Gate`] checks for the regex source `src` (one of them is in every match), `None`
+/// when the pattern has no usable set (it is then always a candidate).
+pub fn gate_literals(src: &str) -> GateLiterals {
+    let ast = regex_syntax::ast::parse::Parser::new().parse(src).ok()?;
+    required_literals(&ast).filter(|req| !req.is_empty() && req.iter().all(|l| !l.text.is_empty()))
 }
 
 /// A literal every match must contain (compared ASCII case-insensitively) and whether it holds a `k` or

@@ -38,6 +38,9 @@ pub struct Relaxed {
     source: String,
     /// The relaxed repetitions, in source order.
     items: Vec<Item>,
+    /// Byte spans of every class of the original pattern (bracketed, Unicode or Perl, not inside another
+    /// class), in source order: [`Relaxed::restricted`] cuts each down to the haystack's characters.
+    classes: Vec<(usize, usize)>,
     /// The relaxed regex and, for each of `items`, its group's index.
     regex: OnceLock<Option<(Regex, Vec<usize>)>>,
 }
@@ -45,10 +48,6 @@ pub struct Relaxed {
 /// A relaxed repetition `C{m,n}` of a class `C` (bracketed, Unicode or Perl).
 #[derive(Debug)]
 struct Item {
-    /// Byte offsets of the repetition and of the end of its class in the original pattern.
-    start: usize,
-    class_end: usize,
-    end: usize,
     /// Group name in the relaxed pattern.
     name: String,
     /// Most characters the original allows.
@@ -89,19 +88,19 @@ impl Relaxed {
             out.push_str(source.get(start..class_end)?);
             out.push_str(&format!("{{{min},}}{})", if r.greedy { "" } else { "?" }));
             items.push(Item {
-                start,
-                class_end,
-                end,
                 name,
                 max: max as usize,
             });
             at = end;
         }
         out.push_str(source.get(at..)?);
+        let mut classes = Vec::new();
+        class_spans(&ast, &mut classes);
         Some(Relaxed {
             original: source.to_string(),
             source: out,
             items,
+            classes,
             regex: OnceLock::new(),
         })
     }
@@ -142,10 +141,11 @@ impl Relaxed {
         }
     }
 
-    /// The original pattern with each relaxed class intersected with the characters of `hay`: the same
+    /// The original pattern with each of its classes intersected with the characters of `hay`: the same
     /// matches in `hay` (a class is only ever tested against characters of the haystack, and the
     /// intersection, case-folded like the class where it stands, still holds each of them the class
-    /// holds), but copies of a few characters compile far faster than copies of a Unicode class.
+    /// holds), but copies of a few characters compile far faster than copies of a Unicode class, and
+    /// the classes that are not repeated are cheaper to compile too.
     fn restricted(&self, hay: &str) -> String {
         let mut chars: Vec<char> = hay.chars().collect();
         chars.sort_unstable();
@@ -154,17 +154,31 @@ impl Relaxed {
             .iter()
             .map(|c| format!("\\x{{{:x}}}", u32::from(*c)))
             .collect();
-        let mut out = String::with_capacity(self.original.len() + self.items.len() * set.len());
+        let mut out = String::with_capacity(self.original.len() + self.classes.len() * set.len());
         let mut at = 0;
-        for it in &self.items {
-            let class = &self.original[it.start..it.class_end];
-            out.push_str(&self.original[at..it.start]);
+        for &(start, end) in &self.classes {
+            let class = &self.original[start..end];
+            out.push_str(&self.original[at..start]);
             out.push_str(&format!("[{class}&&[{set}]]"));
-            out.push_str(&self.original[it.class_end..it.end]);
-            at = it.end;
+            at = end;
         }
         out.push_str(&self.original[at..]);
         out
+    }
+}
+
+/// Collects, in source order, the byte spans of the classes of `ast` (bracketed, Unicode or Perl; the
+/// members of a bracketed class are part of it).
+fn class_spans(ast: &Ast, out: &mut Vec<(usize, usize)>) {
+    match ast {
+        Ast::ClassBracketed(c) => out.push((c.span.start.offset, c.span.end.offset)),
+        Ast::ClassUnicode(c) => out.push((c.span.start.offset, c.span.end.offset)),
+        Ast::ClassPerl(c) => out.push((c.span.start.offset, c.span.end.offset)),
+        Ast::Repetition(r) => class_spans(&r.ast, out),
+        Ast::Group(g) => class_spans(&g.ast, out),
+        Ast::Alternation(a) => a.asts.iter().for_each(|x| class_spans(x, out)),
+        Ast::Concat(c) => c.asts.iter().for_each(|x| class_spans(x, out)),
+        _ => {}
     }
 }
 
@@ -254,6 +268,11 @@ mod tests {
         let r = Relaxed::new(r"\w{2,20}?b").unwrap();
         assert_eq!(r.source, r"(?P<slantscope_bound0>\w{2,}?)b");
         assert_eq!(r.restricted("b a"), r"[\w&&[\x{20}\x{61}\x{62}]]{2,20}?b");
+        let r = Relaxed::new(r"(?i)\b[\p{Lu}][^;.\n]{1,120}\s\d").unwrap();
+        assert_eq!(
+            r.restricted("Ab."),
+            r"(?i)\b[[\p{Lu}]&&[\x{2e}\x{41}\x{62}]][[^;.\n]&&[\x{2e}\x{41}\x{62}]]{1,120}[\s&&[\x{2e}\x{41}\x{62}]][\d&&[\x{2e}\x{41}\x{62}]]"
+        );
     }
 
     #[test]

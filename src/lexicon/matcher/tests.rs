@@ -489,3 +489,28 @@ proptest! {
         prop_assert_eq!(trie_candidates(entries, &text), overlapping_candidates(entries, &text));
     }
 }
+
+proptest! {
+    /// The thread's reused work buffers give what fresh ones give, whatever the texts before (with
+    /// exceptions, case-sensitive entries and groups, so that every buffer is used).
+    #[test]
+    fn reused_buffers_equal_fresh_buffers(
+        texts in proptest::collection::vec("(Spokesman|spokesman|spokesmen|the|US|us|for|man|Ab|ab|-|,| )*", 1..6),
+    ) {
+        let mut cased = entry("US");
+        cased.case_sensitive = true;
+        let mut excepted = entry("man");
+        excepted.except = vec!["spokesman for".into()];
+        let entries = [entry("spokes*"), cased, excepted, entry("the us")];
+        let refs: Vec<&Entry> = entries.iter().collect();
+        let m = TermMatcher::build_grouped(&refs, &[0, 1, 1, 0]).unwrap();
+        for text in &texts {
+            let got = m.find_all(text);
+            let mut parts = ViewParts::new();
+            parts.build(text);
+            let mut want = Vec::new();
+            m.find_with(text, &parts, 0, &mut want, &mut Buffers::default());
+            prop_assert_eq!(got, want);
+        }
+    }
+}
