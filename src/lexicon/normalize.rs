@@ -236,6 +236,13 @@ fn plain_run(
                     starts.push((view_at + j - i) as u32);
                     word = true;
                 }
+                // The rest of the word in a tight loop.
+                let rest = bytes.get(j + 1..).unwrap_or_default();
+                j += 1 + rest
+                    .iter()
+                    .position(|&c| ASCII_CLASS[c as usize] != ALNUM)
+                    .unwrap_or(rest.len());
+                continue;
             }
             PUNCT => {
                 starts.push((view_at + j - i) as u32);
