@@ -22,7 +22,9 @@ impl CharIndex {
                 }
                 b += 8;
             }
-            let Some(skip) = bytes.get(b..).and_then(|r| r.iter().position(|&c| !c.is_ascii()))
+            let Some(skip) = bytes
+                .get(b..)
+                .and_then(|r| r.iter().position(|&c| !c.is_ascii()))
             else {
                 break;
             };
