@@ -93,6 +93,21 @@ pub(crate) fn find_char(s: &str, from: usize, class: &CharClass) -> Option<(usiz
     }
 }
 
+/// `u8::is_ascii_alphanumeric` as one table lookup (the token scan's innermost loop).
+#[inline(always)]
+pub(crate) fn is_ascii_word(b: u8) -> bool {
+    static WORD: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            t[b] = (b as u8).is_ascii_alphanumeric();
+            b += 1;
+        }
+        t
+    };
+    WORD[b as usize]
+}
+
 /// Characters that end a line (and therefore a paragraph).
 pub(crate) const fn is_line_break(c: char) -> bool {
     matches!(
@@ -308,6 +323,13 @@ mod tests {
             from in any::<prop::sample::Index>(),
         ) {
             find_char_matches_char_indices(&t, from)?;
+        }
+    }
+
+    #[test]
+    fn ascii_word_table() {
+        for b in 0..=255u8 {
+            assert_eq!(is_ascii_word(b), b.is_ascii_alphanumeric(), "{b}");
         }
     }
 

@@ -12,13 +12,33 @@ impl CharIndex {
     pub fn new(text: &str) -> Self {
         let mut multibyte = Vec::new();
         let mut extra = 0usize;
-        for (b, c) in text.char_indices() {
-            let l = c.len_utf8();
-            if l > 1 {
-                extra += l - 1;
-                // After this char, char offset = byte offset - extra.
-                multibyte.push((b + l, extra));
+        let bytes = text.as_bytes();
+        let mut b = 0;
+        loop {
+            // Skip ASCII eight bytes at a time: news text is almost all ASCII.
+            while let Some(w) = bytes.get(b..).and_then(<[u8]>::first_chunk::<8>) {
+                if u64::from_ne_bytes(*w) & 0x8080_8080_8080_8080 != 0 {
+                    break;
+                }
+                b += 8;
             }
+            let Some(skip) = bytes
+                .get(b..)
+                .and_then(|r| r.iter().position(|&c| !c.is_ascii()))
+            else {
+                break;
+            };
+            b += skip;
+            // `b` starts a multibyte char (ASCII bytes only precede it): its lead byte gives its length.
+            let l = match bytes.get(b) {
+                Some(0xF0..) => 4,
+                Some(0xE0..) => 3,
+                _ => 2,
+            };
+            extra += l - 1;
+            // After this char, char offset = byte offset - extra.
+            multibyte.push((b + l, extra));
+            b += l;
         }
         CharIndex {
             multibyte,
@@ -42,6 +62,32 @@ impl CharIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table as `char_indices` gives it, to test the byte scan against.
+    fn multibyte_by_chars(text: &str) -> Vec<(usize, usize)> {
+        let mut extra = 0;
+        let mut out = Vec::new();
+        for (b, c) in text.char_indices() {
+            let l = c.len_utf8();
+            if l > 1 {
+                extra += l - 1;
+                out.push((b + l, extra));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn table_matches_char_indices(t in "[a-z .\n’“é\u{a0}\u{1F600}\u{10FFFF}\u{7ff}\u{800}]{0,60}") {
+            proptest::prop_assert_eq!(CharIndex::new(&t).multibyte, multibyte_by_chars(&t));
+        }
+
+        #[test]
+        fn table_matches_char_indices_any(t in proptest::prelude::any::<String>()) {
+            proptest::prop_assert_eq!(CharIndex::new(&t).multibyte, multibyte_by_chars(&t));
+        }
+    }
 
     #[test]
     fn matches_char_indices() {

@@ -30,8 +30,8 @@ use std::collections::HashSet;
 use unicode_segmentation::GraphemeCursor;
 
 use super::chars::{
-    find_char, is_apostrophe, is_hyphen, is_sentence_closer, is_space, is_terminator,
-    is_unspaced_terminator, starts_sentence, TERMINATORS,
+    find_char, is_apostrophe, is_ascii_word, is_hyphen, is_sentence_closer, is_space,
+    is_terminator, is_unspaced_terminator, starts_sentence, TERMINATORS,
 };
 
 /// Longest token (bytes) looked at when checking for an abbreviation before a period.
@@ -285,11 +285,14 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
     let mut cursor = GraphemeCursor::new(0, seg.len(), true);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
-        if b.is_ascii_alphanumeric() {
-            let mut e = i + 1;
-            while bytes.get(e).is_some_and(u8::is_ascii_alphanumeric) {
-                e += 1;
-            }
+        if is_ascii_word(b) {
+            let rest = bytes.get(i + 1..).unwrap_or_default();
+            let mut e = i
+                + 1
+                + rest
+                    .iter()
+                    .position(|&c| !is_ascii_word(c))
+                    .unwrap_or(rest.len());
             // The last one is left to the segmenter when a non-ASCII character follows it.
             if !alone(e - 1) {
                 e -= 1;
