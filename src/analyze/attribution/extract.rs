@@ -170,6 +170,47 @@ pub(crate) fn extract(
 /// else indirect.
 fn kind_of(text: &str, c: ByteSpan, quotes: &[(usize, usize)]) -> &'static str {
     let first = quotes.partition_point(|q| q.1 <= c.start);
+    let rest = &quotes[first..];
+    let overlapping = &rest[..rest.iter().take_while(|q| q.0 < c.end).count()];
+    if overlapping.is_empty() {
+        return "indirect";
+    }
+    let Some(slice) = text.get(c.start..c.end) else {
+        return "indirect";
+    };
+    // The alphanumeric chars in order: each is inside the first quotation (from `qi` on) that has not
+    // ended before it, when that one has opened. Every char before that quotation's end is then inside
+    // it too, so the scan resumes at its end.
+    let mut qi = 0;
+    let mut from = 0;
+    while let Some((i, _)) = slice
+        .get(from..)
+        .and_then(|r| r.char_indices().find(|&(_, ch)| scan::is_alnum(ch)))
+    {
+        let b = c.start + from + i;
+        while qi < overlapping.len() && overlapping[qi].1 <= b {
+            qi += 1;
+        }
+        let inside = qi < overlapping.len() && overlapping[qi].0 <= b;
+        if !inside {
+            return "mixed";
+        }
+        // (A quotation end that is not a char boundary of the slice: go on with the next char.)
+        let next_char = from + i + slice[from + i..].chars().next().map_or(1, char::len_utf8);
+        let end = overlapping[qi].1 - c.start;
+        from = if slice.is_char_boundary(end.min(slice.len())) {
+            end.max(next_char)
+        } else {
+            next_char
+        };
+    }
+    "direct"
+}
+
+/// [`kind_of`] char by char (the definition; tests compare the two).
+#[cfg(test)]
+fn kind_of_plain(text: &str, c: ByteSpan, quotes: &[(usize, usize)]) -> &'static str {
+    let first = quotes.partition_point(|q| q.1 <= c.start);
     let overlapping: Vec<(usize, usize)> = quotes[first..]
         .iter()
         .take_while(|q| q.0 < c.end)
@@ -1572,4 +1613,48 @@ fn colon_cand<'r>(cx: &Ctx<'_, 'r>, headline: bool) -> Option<Cand<'r>> {
         None,
         c + 1,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn kind_of_agrees_with_the_char_scan(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec!['a', '7', ' ', '“', '”', ',', 'é', '—']),
+                0..30,
+            ),
+            bounds in proptest::collection::vec((0usize..70, 0usize..20), 0..5),
+            (start, len) in (0usize..70, 0usize..40),
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut quotes: Vec<(usize, usize)> = bounds.iter().map(|&(s, n)| (s, s + n)).collect();
+            quotes.sort_unstable();
+            let c = ByteSpan { start, end: start + len };
+            proptest::prop_assert_eq!(kind_of(&text, c, &quotes), kind_of_plain(&text, c, &quotes));
+        }
+    }
+
+    #[test]
+    fn kind_of_tells_direct_mixed_and_indirect_apart() {
+        let t = "He said “we will go, now” and “they left”.";
+        let q = |from: usize| {
+            let s = from + t[from..].find('“').unwrap_or(0);
+            (s, s + t[s..].find('”').unwrap_or(0) + '”'.len_utf8())
+        };
+        let (a, b) = (q(0), q(q(0).1));
+        let quotes = [a, b];
+        let span = |s, e| ByteSpan { start: s, end: e };
+        for (c, want) in [
+            (span(a.0, a.1), "direct"),
+            (span(a.0, b.1), "mixed"),
+            (span(0, a.0), "indirect"),
+            (span(a.0 + 3, a.1 - 3), "direct"),
+        ] {
+            assert_eq!(kind_of(t, c, &quotes), want);
+            assert_eq!(kind_of_plain(t, c, &quotes), want);
+        }
+    }
 }

@@ -61,7 +61,6 @@ fn is_role_entity(e: &EntityInfo) -> bool {
 
 fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
     let mut p = Parts::default();
-    let mut covered = vec![false; toks.len()];
     let mut i = 0;
     let mut depth = 0i32;
     while i < toks.len() {
@@ -76,9 +75,6 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
         }
         if let Some((n, e)) = rules.entity_at(toks, i) {
             p.entities.push((i, i + n, e));
-            for c in covered.iter_mut().skip(i).take(n) {
-                *c = true;
-            }
             i += n;
             continue;
         }
@@ -88,6 +84,9 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
         i += 1;
     }
     let has_role = p.entities.iter().any(|(_, _, e)| is_role_entity(e));
+    // Is token `j` inside an entity? (Few entities per phrase: a look through them costs less than a
+    // vector of flags.)
+    let covered = |j: usize| p.entities.iter().any(|&(s, e, _)| s <= j && j < e);
     // Name runs.
     let mut best: Option<(usize, usize)> = None;
     let mut k = 0;
@@ -102,7 +101,7 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
         let name_word = |t: &Tok, j: usize| {
             t.word
                 && t.upper
-                && !covered[j]
+                && !covered(j)
                 && !rules.is(t, w::DETERMINER)
                 && !rules.is(t, w::BOUNDARY)
                 && rules.cue_nouns.match_at(toks, j).is_none()
@@ -318,12 +317,12 @@ impl<'a> Resolver<'a> {
 
     fn resolve_phrase(&mut self, toks: &[Tok], pos: usize, depth: u8) -> Speaker {
         let rules = self.rules;
-        let words: Vec<&Tok> = toks.iter().filter(|t| t.word).collect();
-        if words.is_empty() {
+        let mut words = toks.iter().filter(|t| t.word);
+        let Some(first_word) = words.next() else {
             return Self::unknown("");
-        }
+        };
         // Pronoun.
-        if words.len() == 1 {
+        if words.next().is_none() {
             if let Some((1, e)) =
                 rules.entity_at(toks, toks.iter().position(|t| t.word).unwrap_or(0))
             {
@@ -377,7 +376,7 @@ impl<'a> Resolver<'a> {
                         }
                     }
                     _ => {
-                        let definite = rules.is(words[0], w::DEFINITE);
+                        let definite = rules.is(first_word, w::DEFINITE);
                         match self.docs.last() {
                             Some(prev) if definite => Speaker {
                                 resolved_from: "role".into(),
@@ -424,7 +423,7 @@ impl<'a> Resolver<'a> {
             .find(|(_, _, e)| is_role_entity(e));
         if let Some((rs, re, _)) = role_word {
             let role_text = join(&toks[*rs..*re]).to_lowercase();
-            let definite = rules.is(words[0], w::DEFINITE);
+            let definite = rules.is(first_word, w::DEFINITE);
             if definite {
                 let found = self.history().rev().find(|h| {
                     h.kind == "person"

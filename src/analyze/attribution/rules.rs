@@ -162,11 +162,12 @@ fn pack(s: &str) -> Option<u128> {
         }
         // The first four and the last four bytes overlap on the same values.
         4..=7 => u128::from(le32(0) | (le32(n - 4) << (8 * (n - 4)))),
-        _ => {
-            u128::from(b[0])
-                | (u128::from(b[n / 2]) << (8 * (n / 2)))
-                | (u128::from(b[n - 1]) << (8 * (n - 1)))
-        }
+        // (In 64-bit arithmetic: shifts of a `u128` cost several instructions each.)
+        _ => u128::from(
+            u64::from(b[0])
+                | (u64::from(b[n / 2]) << (8 * (n / 2)))
+                | (u64::from(b[n - 1]) << (8 * (n - 1))),
+        ),
     };
     Some(bytes | ((n as u128) << 120))
 }

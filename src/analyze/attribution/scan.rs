@@ -131,14 +131,12 @@ impl Iterator for Spans<'_> {
                 word,
                 class,
             };
-            let found = if is_alnum(c) {
+            // (An ASCII byte is a letter or digit exactly when its class is not 0.)
+            let first_class = ASCII_CLASS[usize::from(b)];
+            let found = if first_class != 0 || (!c.is_ascii() && is_alnum(c)) {
                 let mut q = p + cl;
                 // The classes seen (`ASCII_CLASS`, `OTHER`).
-                let mut seen = if c.is_ascii() {
-                    ASCII_CLASS[usize::from(b)]
-                } else {
-                    OTHER
-                };
+                let mut seen = if c.is_ascii() { first_class } else { OTHER };
                 loop {
                     while let Some(&k) = bytes.get(q).map(|&x| &ASCII_CLASS[usize::from(x)]) {
                         if k == 0 {
@@ -146,6 +144,13 @@ impl Iterator for Spans<'_> {
                         }
                         seen |= k;
                         q += 1;
+                    }
+                    // The word mostly ends at an ASCII byte that is not a connector (a space, a
+                    // comma): no letter or digit follows it inside the word.
+                    match bytes.get(q) {
+                        None => break,
+                        Some(&x) if x < 0x80 && !matches!(x, b'\'' | b'-' | b'.' | b'&') => break,
+                        _ => {}
                     }
                     let Some(cj) = char_at(slice, q) else {
                         break;
@@ -402,7 +407,7 @@ pub(crate) fn quote_spans(text: &str, model: &TextModel) -> Vec<(usize, usize)> 
             .collect();
         v.sort_unstable();
         // Add '' … '' quotations the model does not know about.
-        let extra: Vec<(usize, usize)> = own_quotes(text, model, true)
+        let extra: Vec<(usize, usize)> = double_apostrophe_quotes(text, model)
             .into_iter()
             .filter(|q| {
                 let i = v.partition_point(|m| m.1 <= q.0);
@@ -416,6 +421,47 @@ pub(crate) fn quote_spans(text: &str, model: &TextModel) -> Vec<(usize, usize)> 
         return v;
     }
     own_quotes(text, model, false)
+}
+
+/// `own_quotes(text, model, true)`: the '' … '' quotations of each paragraph. Most texts have no `''` at
+/// all: one search of the whole text (`str::contains` is vectorized; `str::find` is not) skips them;
+/// inside a paragraph with one the marks pair up in the order of their non-overlapping matches, as the
+/// char scan of [`own_quotes`] pairs them.
+fn double_apostrophe_quotes(text: &str, model: &TextModel) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if !text.contains("''") {
+        return out;
+    }
+    for p in &model.paragraphs {
+        let Some(slice) = text.get(p.start..p.end) else {
+            continue;
+        };
+        if !slice.contains("''") {
+            continue;
+        }
+        let bytes = slice.as_bytes();
+        let mut open = None;
+        let mut i = 0;
+        while i + 1 < bytes.len() {
+            if bytes[i] != b'\'' || bytes[i + 1] != b'\'' {
+                i += 1;
+                continue;
+            }
+            let b = p.start + i;
+            match open {
+                None => open = Some(b),
+                Some(s) => {
+                    out.push((s, b + 2));
+                    open = None;
+                }
+            }
+            i += 2;
+        }
+        if let Some(s) = open {
+            out.push((s, p.end));
+        }
+    }
+    out
 }
 
 fn own_quotes(text: &str, model: &TextModel, only_double_apostrophe: bool) -> Vec<(usize, usize)> {
@@ -483,26 +529,39 @@ pub(crate) fn quote_containing(quotes: &[(usize, usize)], pos: usize) -> Option<
     (q.0 < pos && pos < q.1).then_some(i - 1)
 }
 
-/// For each token, is it strictly inside a quotation ([`quote_containing`])? Token starts mostly increase,
-/// so one walk over the quotes replaces a binary search per token; a start before the previous one
-/// searches again.
+/// For each token, is it strictly inside a quotation ([`quote_containing`])? `quotes` is sorted by start.
+/// The answer is constant over runs of token starts: from a start `pos`, up to the next quote's opening,
+/// and within the current quote up to its end (a start equal to a quote's opening is not inside, so it
+/// is a run of its own). Starts mostly increase, so each run's answer is found by one walk over the
+/// quotes; a start before the previous one searches again.
 pub(crate) fn inside_quotes(toks: &[Tok], quotes: &[(usize, usize)]) -> Vec<bool> {
-    // `i`: the number of quotes that open at or before the previous token's start.
-    let mut i = 0;
-    let mut prev = 0;
-    toks.iter()
-        .map(|t| {
-            let pos = t.start;
-            if pos < prev {
-                i = quotes.partition_point(|q| q.0 <= pos);
-            }
-            prev = pos;
-            while i < quotes.len() && quotes[i].0 <= pos {
-                i += 1;
-            }
-            i > 0 && quotes[i - 1].0 < pos && pos < quotes[i - 1].1
-        })
-        .collect()
+    let mut out = Vec::with_capacity(toks.len());
+    // `i`: the number of quotes that open at or before `at`.
+    let (mut i, mut at) = (0, 0);
+    let mut k = 0;
+    while let Some(t) = toks.get(k) {
+        let pos = t.start;
+        if pos < at {
+            i = quotes.partition_point(|q| q.0 <= pos);
+        }
+        at = pos;
+        while i < quotes.len() && quotes[i].0 <= pos {
+            i += 1;
+        }
+        let next_open = quotes.get(i).map_or(usize::MAX, |q| q.0);
+        let (inside, limit) = match i.checked_sub(1).map(|j| quotes[j]) {
+            Some(q) if q.0 == pos => (false, pos + 1),
+            Some(q) if pos < q.1 => (true, q.1.min(next_open)),
+            _ => (false, next_open),
+        };
+        let run = toks[k..]
+            .iter()
+            .take_while(|u| u.start >= pos && u.start < limit)
+            .count();
+        out.resize(out.len() + run, inside);
+        k += run;
+    }
+    out
 }
 
 /// A stretch of text treated as one sentence: the model's sentences, further split at sentence-final
@@ -772,6 +831,140 @@ mod tests {
             assert_eq!((tok.bare, tok.possessive), (bare, possessive), "{bare:?}");
             assert_eq!(tok.norm, normalize(bare), "{bare:?}");
             assert_eq!(tok.upper, is_upper(bare), "{bare:?}");
+        }
+    }
+
+    /// A model with the given paragraphs (byte ranges, possibly unsorted, overlapping or off the text).
+    fn model_with(paragraphs: &[(usize, usize)]) -> TextModel {
+        TextModel {
+            paragraphs: paragraphs
+                .iter()
+                .map(|&(start, end)| crate::text::Paragraph {
+                    start,
+                    end,
+                    region: Region::Body,
+                })
+                .collect(),
+            ..TextModel::default()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn double_apostrophe_quotes_agree_with_the_char_scan(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec!['\'', 'a', ' ', '’', '“', '”', '"']),
+                0..40,
+            ),
+            cuts in proptest::collection::vec((0usize..50, 0usize..50), 0..6),
+        ) {
+            let text: String = chars.into_iter().collect();
+            let model = model_with(&cuts);
+            proptest::prop_assert_eq!(
+                double_apostrophe_quotes(&text, &model),
+                own_quotes(&text, &model, true)
+            );
+        }
+    }
+
+    #[test]
+    fn double_apostrophe_quotes_pair_within_paragraphs() {
+        let t = "He said ''yes'' and '''no'' then ''open\nNext ''one'' here";
+        let nl = t.find('\n').unwrap_or(0);
+        for paras in [
+            vec![(0, nl), (nl + 1, t.len())],
+            vec![(nl + 1, t.len()), (0, nl)],
+            vec![],
+        ] {
+            let model = model_with(&paras);
+            let got = double_apostrophe_quotes(t, &model);
+            assert_eq!(got, own_quotes(t, &model, true));
+            assert_eq!(got.len(), if paras.is_empty() { 0 } else { 4 });
+        }
+    }
+
+    /// The token spans by their definition, char by char: (start, end, word).
+    fn spans_plain(s: &str) -> Vec<(usize, usize, bool)> {
+        let chars: Vec<(usize, char)> = s.char_indices().collect();
+        let end_of = |j: usize| chars.get(j).map_or(s.len(), |c| c.0);
+        let mut out = Vec::new();
+        let mut j = 0;
+        while j < chars.len() {
+            let (p, c) = chars[j];
+            if c.is_alphanumeric() {
+                let mut k = j + 1;
+                loop {
+                    match chars.get(k) {
+                        Some(&(_, x)) if x.is_alphanumeric() => k += 1,
+                        Some(&(_, x))
+                            if is_connector(x)
+                                && chars.get(k + 1).is_some_and(|y| y.1.is_alphanumeric()) =>
+                        {
+                            k += 2
+                        }
+                        _ => break,
+                    }
+                }
+                out.push((p, end_of(k), true));
+                j = k;
+            } else if c.is_whitespace() {
+                j += 1;
+            } else if c == '\'' && chars.get(j + 1).is_some_and(|y| y.1 == '\'') {
+                out.push((p, p + 2, false));
+                j += 2;
+            } else {
+                out.push((p, end_of(j + 1), false));
+                j += 1;
+            }
+        }
+        out
+    }
+
+    fn toks_at(starts: &[usize]) -> Vec<Tok<'static>> {
+        starts
+            .iter()
+            .map(|&start| Tok {
+                start,
+                end: start + 1,
+                word: true,
+                possessive: false,
+                upper: false,
+                id: super::super::rules::NO_ID,
+                norm: "",
+                bare: "",
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_agree_with_the_char_definition(
+            chars in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    'a', 'Z', '7', ' ', ' ', '\'', '’', '-', '.', '&', ',', '“', 'é', 'Σ', '\n', '\u{a0}', '—',
+                ]),
+                0..40,
+            ),
+        ) {
+            let text: String = chars.into_iter().collect();
+            let got: Vec<(usize, usize, bool)> =
+                spans(&text).map(|sp| (sp.start, sp.end, sp.word)).collect();
+            proptest::prop_assert_eq!(got, spans_plain(&text));
+        }
+
+        #[test]
+        fn inside_quotes_agrees_with_quote_containing_on_any_starts(
+            starts in proptest::collection::vec(0usize..60, 0..40),
+            bounds in proptest::collection::vec((0usize..60, 0usize..12), 0..6),
+        ) {
+            let mut quotes: Vec<(usize, usize)> = bounds.iter().map(|&(s, n)| (s, s + n)).collect();
+            quotes.sort_unstable();
+            let toks = toks_at(&starts);
+            let want: Vec<bool> = toks
+                .iter()
+                .map(|t| quote_containing(&quotes, t.start).is_some())
+                .collect();
+            proptest::prop_assert_eq!(inside_quotes(&toks, &quotes), want);
         }
     }
 
