@@ -24,7 +24,6 @@ mod packed;
 
 use diag::{Diagnostic, Severity};
 use model::{Category, Entry, Lexicon, KINDS};
-use sha2::Digest;
 
 /// The native parser checks regex syntax only for users' lexicons (the built-ins' patterns are compiled by
 /// a test), so the script needs no regex engine.
@@ -59,11 +58,7 @@ fn main() {
                 .map(Diagnostic::to_string),
         );
         if let Some(mut l) = lexicon {
-            l.origin = format!("builtin:{name}");
-            l.sha256 = sha2::Sha256::digest(src.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
+            l.set_source(&format!("builtin:{name}"), src.as_bytes());
             lexicons.push(l);
         }
     }

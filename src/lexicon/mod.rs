@@ -151,8 +151,7 @@ impl Lexicon {
         diagnostics.sort_by_key(|d| (d.line, d.col));
         let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
         let lexicon = lexicon.filter(|_| !has_errors).map(|mut l| {
-            l.origin = origin.to_string();
-            l.sha256 = sha256_hex(bytes);
+            l.set_source(origin, bytes);
             l
         });
         Loaded {
@@ -249,12 +248,6 @@ impl Loaded {
         self.lexicon
             .ok_or_else(|| crate::Error::Other("lexicon could not be read".to_string()))
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// One row of `slantscope lexicon list`.

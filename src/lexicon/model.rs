@@ -2,6 +2,7 @@
 //! (with the native parser) to precompile the built-in lexicons.
 
 use serde::Serialize;
+use sha2::Digest;
 use std::collections::BTreeMap;
 
 /// The lexicon kinds a native file may declare.
@@ -65,4 +66,16 @@ pub struct Lexicon {
     pub sha256: String,
     pub categories: Vec<Category>,
     pub entries: Vec<Entry>,
+}
+
+impl Lexicon {
+    /// Records where the lexicon came from: `origin` as given, and the sha256 (lowercase hex) of the
+    /// file's bytes as read, before any BOM is skipped.
+    pub fn set_source(&mut self, origin: &str, bytes: &[u8]) {
+        self.origin = origin.to_string();
+        self.sha256 = sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+    }
 }
