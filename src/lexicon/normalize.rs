@@ -193,6 +193,23 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
             _ => {
                 let mut rest = text.get(i..).unwrap_or_default().chars();
                 let Some(c) = rest.next() else { break };
+                if is_plain_punctuation(c) {
+                    // The general step for punctuation, inline (curly quotes are most non-ASCII text).
+                    if let Some(s) = pass.space_at.take() {
+                        out.push(b' ');
+                        map.push(s as u32);
+                    }
+                    pass.prev_word = false;
+                    view_word = false;
+                    starts.push(out.len() as u32);
+                    let v = if is_apostrophe(c) { '\'' } else { c };
+                    let mut buf = [0u8; 4];
+                    let enc = v.encode_utf8(&mut buf).as_bytes();
+                    out.extend_from_slice(enc);
+                    map.extend(std::iter::repeat_n(i as u32, enc.len()));
+                    i += c.len_utf8();
+                    continue;
+                }
                 let next = rest.next();
                 pass.step(c, i, next, true, &mut |v: char, at| {
                     let word = is_word_char(v);
@@ -212,6 +229,15 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
     // Only whole characters were written, so this never fails; stay total anyway.
     *view = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+}
+
+/// Typographic punctuation that [`Pass::step`] keeps as it is (an apostrophe becomes `'`): U+2016..=U+205E
+/// (curly quotes, the ellipsis, daggers, primes), which holds no word character, dash, whitespace other
+/// than the line and paragraph separators and the narrow no-break space, ignorable character or cased
+/// letter.
+#[inline]
+fn is_plain_punctuation(c: char) -> bool {
+    ('\u{2016}'..='\u{205e}').contains(&c) && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{202f}')
 }
 
 /// The end of the *plain run* of `bytes` at `i`: ASCII letters, digits and punctuation other than the
@@ -374,6 +400,27 @@ mod tests {
     }
 
     #[test]
+    fn plain_punctuation_is_kept_by_the_general_step() {
+        for c in '\u{2000}'..='\u{2070}' {
+            if !is_plain_punctuation(c) {
+                continue;
+            }
+            assert!(
+                !c.is_whitespace() && !is_word_char(c) && !is_dash(c) && !is_ignorable(c),
+                "{c:?}"
+            );
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+            for t in [
+                format!("a{c}b"),
+                format!("x {c} {c}y"),
+                format!("{c}-\u{2019}"),
+            ] {
+                same_as_simple(&t);
+            }
+        }
+    }
+
+    #[test]
     fn ascii_classes_agree_with_the_char_predicates() {
         for b in 0u8..128 {
             let c = b as char;
@@ -406,7 +453,8 @@ mod tests {
             pieces in proptest::collection::vec(
                 proptest::sample::select(vec![
                     "Word", "a", "7", " ", "  ", ".", ",", "\"", "(", "-", "\n", "\t", "’", "“", "é",
-                    "\u{a0}", "\u{ad}", "—", "İ", "x-y", "U.S.", " - ",
+                    "\u{a0}", "\u{ad}", "—", "İ", "x-y", "U.S.", " - ", "”", "‘", "…", "\u{2028}",
+                    "\u{202f}", "\u{2016}", "\u{205f}",
                 ]),
                 0..60,
             )

@@ -118,6 +118,7 @@ pub(crate) const fn is_line_break(c: char) -> bool {
 
 /// Whitespace for trimming and sentence gaps: Unicode White_Space (incl. no-break space) plus the byte order
 /// mark and zero-width space, which pasted web text often carries.
+#[inline]
 pub(crate) fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{FEFF}' | '\u{200B}')
 }

@@ -25,7 +25,7 @@
 //! "www.example.com") between word characters, and across a comma between digits ("1,000"). Leading and
 //! trailing joiners are not part of a token ("'90s" → "90s", "students'" → "students", "U.S." → "U.S").
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use unicode_segmentation::GraphemeCursor;
 
@@ -40,12 +40,14 @@ const MAX_ABBREVIATION_LOOKBACK: usize = 64;
 /// Abbreviations compiled for lookup (stored without their final period).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Abbreviations {
-    set: HashSet<String>,
+    set: FxHashSet<String>,
+    /// Length of the longest one: longer tokens need no lookup.
+    longest: usize,
 }
 
 impl Abbreviations {
     pub(crate) fn new(list: &[String]) -> Self {
-        let set = list
+        let set: FxHashSet<String> = list
             .iter()
             .map(|a| {
                 let a = a.trim();
@@ -53,11 +55,12 @@ impl Abbreviations {
             })
             .filter(|a| !a.is_empty())
             .collect();
-        Abbreviations { set }
+        let longest = set.iter().map(String::len).max().unwrap_or(0);
+        Abbreviations { set, longest }
     }
 
     fn contains(&self, token: &str) -> bool {
-        self.set.contains(token)
+        token.len() <= self.longest && self.set.contains(token)
     }
 }
 
@@ -273,14 +276,23 @@ impl TokenScan {
 /// word cluster. The segmenter only runs from any other cluster start (a non-ASCII character, which may be a
 /// prefix or start an emoji or Hangul sequence, or an ASCII character followed by a non-ASCII one, which
 /// may be a combining mark: "e\u{301}"); cluster starts are boundaries, so it decides exactly as it would
-/// over the whole sentence.
+/// over the whole sentence. Typographic punctuation ([`general_punctuation`]: curly quotes, dashes, the
+/// ellipsis) counts as ASCII here: it is no Extend, ZWJ, SpacingMark or Prepend character either, so it
+/// neither joins the cluster before it nor the one after it.
 pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(usize, usize)) {
     let Some(seg) = text.get(start..end) else {
         return;
     };
     let push = &mut |s: usize, e: usize| push(start + s, start + e);
     let bytes = seg.as_bytes();
-    let alone = |k: usize| bytes.get(k + 1).is_none_or(u8::is_ascii);
+    // Whether the character that ends just before `k` is a cluster of its own (when it starts one and is
+    // neither CR nor a Prepend character).
+    let ends_cluster = |k: usize| {
+        bytes
+            .get(k)
+            .is_none_or(|b| b.is_ascii() || general_punctuation(bytes, k).is_some())
+    };
+    let alone = |k: usize| ends_cluster(k + 1);
     let mut scan = TokenScan::default();
     let mut cursor = GraphemeCursor::new(0, seg.len(), true);
     let mut i = 0;
@@ -303,10 +315,19 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
                 i = e;
                 continue;
             }
-        } else if b.is_ascii() && b != b'\r' && alone(i) {
-            scan.other(joiner(char::from(b)), push);
-            i += 1;
-            continue;
+        } else if b.is_ascii() {
+            if b != b'\r' && alone(i) {
+                scan.other(joiner(char::from(b)), push);
+                i += 1;
+                continue;
+            }
+        } else if let Some(c) = general_punctuation(bytes, i) {
+            // Never alphanumeric: a joiner or a token end, as `TokenScan::cluster` would find.
+            if ends_cluster(i + 3) {
+                scan.other(joiner(c), push);
+                i += 3;
+                continue;
+            }
         }
         cursor.set_cursor(i);
         let e = match cursor.next_boundary(seg, 0) {
@@ -319,6 +340,20 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
         i = e;
     }
     scan.finish(push);
+}
+
+/// The character U+2010..=U+205F (General Punctuation up to the invisible operators: dashes, curly
+/// quotes, the ellipsis, primes) when its three-byte encoding starts at `bytes[k]`.
+#[inline]
+fn general_punctuation(bytes: &[u8], k: usize) -> Option<char> {
+    match *bytes.get(k..k + 3)? {
+        [0xE2, b1 @ (0x80 | 0x81), b2]
+            if (b1 == 0x80 && b2 >= 0x90) || (b1 == 0x81 && b2 < 0xA0) =>
+        {
+            char::from_u32(0x2000 | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -502,13 +537,50 @@ mod tests {
         }
     }
 
+    #[test]
+    fn general_punctuation_is_decoded_and_stands_alone() {
+        use unicode_segmentation::UnicodeSegmentation;
+        for c in '\u{2000}'..='\u{2070}' {
+            let mut buf = [0u8; 4];
+            let enc = c.encode_utf8(&mut buf).as_bytes();
+            let want = ('\u{2010}'..='\u{205f}').contains(&c).then_some(c);
+            assert_eq!(general_punctuation(enc, 0), want, "{c:?}");
+            if want.is_none() {
+                continue;
+            }
+            assert!(!c.is_alphanumeric(), "{c:?}");
+            // Its own cluster between ASCII characters and next to its kind, whatever the neighbours.
+            for t in [
+                format!("a{c}b"),
+                format!(" {c}\r\n"),
+                format!("{c}{c}"),
+                format!("1{c}\u{2019}x"),
+            ] {
+                let clusters: Vec<&str> = t.graphemes(true).collect();
+                let alone: Vec<String> = t.chars().map(String::from).collect();
+                let alone: Vec<&str> = alone.iter().map(String::as_str).collect();
+                let want: Vec<&str> = if t.ends_with("\r\n") {
+                    let mut w = alone[..alone.len() - 2].to_vec();
+                    w.push("\r\n");
+                    w
+                } else {
+                    alone
+                };
+                assert_eq!(clusters, want, "{t:?}");
+            }
+        }
+        assert_eq!(general_punctuation("\u{2019}".as_bytes(), 1), None);
+        assert_eq!(general_punctuation(&[0xE2, 0x80], 0), None);
+    }
+
     /// Mostly ASCII with the characters that join clusters across an ASCII neighbour.
     fn mixed() -> impl Strategy<Value = String> {
         let pieces = prop::sample::select(vec![
             "a", "Z", "7", " ", ".", "'", ",", "-", "\r", "\n", "\t", "\u{7f}", "word", "\u{301}",
             "\u{200d}", "\u{903}", "\u{600}", "\u{d4e}", "\u{94d}", "क", "🇫", "👩", "😀",
             "\u{fe0f}", "\u{1100}", "\u{1161}", "\u{11a8}", "’", "é", "—", "\u{a0}", "٣", "²",
-            "U.S", "don't", "1,0",
+            "U.S", "don't", "1,0", "\u{2010}", "“", "”", "…", "‼", "\u{2028}", "\u{205f}",
+            "\u{2060}", "\u{200f}", "‘",
         ]);
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }
