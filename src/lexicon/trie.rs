@@ -30,6 +30,11 @@ pub struct Trie {
     class: [u16; 256],
     /// Rows of child ids, one per class (0 = no child).
     rows: Vec<u32>,
+    /// The node reached from the root by two bytes, at `class[b0] * width + class[b1]` (0 = none): most
+    /// walks end within a few bytes, and the first two steps are one load here.
+    pairs: Vec<u32>,
+    /// Number of byte classes.
+    width: usize,
 }
 
 impl Trie {
@@ -84,9 +89,15 @@ impl Trie {
             first: Box::new([0; 256]),
             class,
             rows: Vec::new(),
+            pairs: vec![0; width * width],
+            width,
         };
         for &(l, c) in &children[0] {
             trie.first[l as usize] = new_id[c as usize];
+            for &(l1, c1) in &children[c as usize] {
+                trie.pairs[class[l as usize] as usize * width + class[l1 as usize] as usize] =
+                    new_id[c1 as usize];
+            }
         }
         for &n in &order {
             let next = match children[n].as_slice() {
@@ -116,11 +127,25 @@ impl Trie {
     #[inline(always)]
     pub fn prefixes_at(&self, hay: &[u8], start: usize, mut f: impl FnMut(usize, u32)) {
         let Some(&b) = hay.get(start) else { return };
-        let mut node = self.first[b as usize] as usize;
-        if node == 0 {
+        let first = self.first[b as usize] as usize;
+        if first == 0 {
             return;
         }
-        let mut i = start + 1;
+        // The node after one byte only matters for a one-byte key; `pairs` takes both steps.
+        if let Some(n) = self.nodes.get(first) {
+            if n.value != NONE {
+                f(start + 1, n.value);
+            }
+        }
+        let Some(&b1) = hay.get(start + 1) else {
+            return;
+        };
+        let at = self.class[b as usize] as usize * self.width + self.class[b1 as usize] as usize;
+        let mut node = match self.pairs.get(at) {
+            Some(&c) if c != 0 => c as usize,
+            _ => return,
+        };
+        let mut i = start + 2;
         while let Some(n) = self.nodes.get(node) {
             if n.value != NONE {
                 f(i, n.value);

@@ -305,6 +305,13 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
                     .iter()
                     .position(|&c| !is_ascii_word(c))
                     .unwrap_or(rest.len());
+            // No token open and a plain separator (a space, punctuation other than a joiner) after the
+            // run: the run is a whole token, as the scan below would find it with two more steps.
+            if scan.cur.is_none() && bytes.get(e).is_some_and(|&s| is_separator(s)) && alone(e) {
+                push(i, e);
+                i = e + 1;
+                continue;
+            }
             // The last one is left to the segmenter when a non-ASCII character follows it.
             if !alone(e - 1) {
                 e -= 1;
@@ -340,6 +347,13 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
         i = e;
     }
     scan.finish(push);
+}
+
+/// An ASCII character other than a letter, a digit, CR (which joins a following LF) or a [`joiner`]: it
+/// ends the token before it.
+#[inline]
+fn is_separator(b: u8) -> bool {
+    b.is_ascii() && !is_ascii_word(b) && !matches!(b, b'\r' | b'\'' | b'-' | b'.' | b',')
 }
 
 /// The character U+2010..=U+205F (General Punctuation up to the invisible operators: dashes, curly
@@ -534,6 +548,15 @@ mod tests {
             "\u{1100}\u{1161}\u{11a8}z",
         ] {
             assert_eq!(toks(t), toks_by_segmenter(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn separators_end_tokens_and_join_nothing() {
+        for b in 0..=255u8 {
+            let c = char::from(b);
+            let want = b.is_ascii() && !c.is_alphanumeric() && c != '\r' && joiner(c).is_none();
+            assert_eq!(is_separator(b), want, "{b}");
         }
     }
 
