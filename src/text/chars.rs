@@ -8,6 +8,9 @@ pub(crate) struct CharClass {
     /// The ASCII characters the predicate accepts, the last one repeated to fill the array (any
     /// non-ASCII byte when there is none: those are candidates anyway).
     pub(crate) ascii: [u8; CLASS_MAX_ASCII],
+    /// When every ASCII member is a control character: one more than the largest, else 0. The eight-byte
+    /// test is then one has-less-than test (tabs and other controls below it are false candidates).
+    pub(crate) below: u8,
     pub(crate) test: fn(char) -> bool,
 }
 
@@ -36,6 +39,23 @@ macro_rules! char_class {
                 }
                 ascii
             },
+            below: {
+                let (mut any, mut control, mut max) = (false, true, 0u8);
+                let mut b = 0u8;
+                while b < 128 {
+                    if $test(b as char) {
+                        any = true;
+                        control &= b < 0x20;
+                        max = b;
+                    }
+                    b += 1;
+                }
+                if any && control {
+                    max + 1
+                } else {
+                    0
+                }
+            },
             test: $test,
         }
     };
@@ -62,9 +82,14 @@ impl CharClass {
         const LO: u64 = u64::from_ne_bytes([0x01; 8]);
         const HI: u64 = u64::from_ne_bytes([0x80; 8]);
         let mut hit = w & HI;
-        for m in self.ascii {
-            let x = w ^ (LO * u64::from(m));
-            hit |= x.wrapping_sub(LO) & !x & HI;
+        if self.below != 0 {
+            // Has a byte below `below` (ASCII bytes only: the others are candidates already).
+            hit |= w.wrapping_sub(LO * u64::from(self.below)) & !w & HI;
+        } else {
+            for m in self.ascii {
+                let x = w ^ (LO * u64::from(m));
+                hit |= x.wrapping_sub(LO) & !x & HI;
+            }
         }
         hit != 0
     }
@@ -84,7 +109,18 @@ pub(crate) fn find_char(s: &str, from: usize, class: &CharClass) -> Option<(usiz
             }
             i += 8;
         }
-        i += bytes.get(i..)?.iter().position(|&b| class.may_start(b))?;
+        // The candidate in these eight bytes (or in the shorter rest); a false one goes on to the next
+        // eight.
+        let rest = bytes.get(i..)?;
+        let chunk = rest.get(..8).unwrap_or(rest);
+        match chunk.iter().position(|&b| class.may_start(b)) {
+            Some(k) => i += k,
+            None if chunk.len() < 8 => return None,
+            None => {
+                i += 8;
+                continue;
+            }
+        }
         let c = s.get(i..)?.chars().next()?;
         if (class.test)(c) {
             return Some((i, c));
@@ -291,6 +327,10 @@ mod tests {
         matches!(c, '“' | '”')
     }
 
+    const fn is_low_control(c: char) -> bool {
+        matches!(c, '\0' | '\u{3}' | '\u{85}')
+    }
+
     fn find_char_matches_char_indices(
         t: &str,
         from: prop::sample::Index,
@@ -302,6 +342,7 @@ mod tests {
             LINE_BREAKS,
             char_class!(is_digit_or_quote),
             char_class!(is_curly),
+            char_class!(is_low_control),
         ] {
             let want = t[from..]
                 .char_indices()
@@ -320,7 +361,7 @@ mod tests {
 
         #[test]
         fn find_char_on_mostly_ascii(
-            t in "[ a-z.!?\n\r\u{b}\"'09“”…٣\u{2029}]{0,80}",
+            t in "[ a-z.!?\n\r\u{b}\u{c}\t\u{0}\u{1}\u{3}\u{85}\"'09“”…٣\u{2029}]{0,80}",
             from in any::<prop::sample::Index>(),
         ) {
             find_char_matches_char_indices(&t, from)?;
@@ -344,6 +385,9 @@ mod tests {
         assert_eq!(find_char(t, t.len(), &TERMINATORS), None);
         assert_eq!(LINE_BREAKS.ascii, [b'\n', 0x0b, 0x0c, b'\r']);
         assert_eq!(TERMINATORS.ascii, [b'!', b'.', b'?', b'?']);
+        assert_eq!((LINE_BREAKS.below, TERMINATORS.below), (0x0e, 0));
+        assert_eq!(char_class!(is_curly).below, 0);
+        assert_eq!(char_class!(is_low_control).below, 4);
         assert_eq!(char_class!(is_curly).ascii, [0x80; CLASS_MAX_ASCII]);
     }
 }
