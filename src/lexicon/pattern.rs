@@ -387,17 +387,28 @@ mod tests;
 /// A literal gate for a list of patterns: for each pattern, a set of literals one of which every match
 /// must contain (found from the pattern's syntax tree, see [`required_literals`]), searched for all
 /// patterns at once with one Aho–Corasick DFA (ASCII case-insensitive). A pattern whose gate literals are
-/// all absent from a haystack cannot match it and is skipped without running any regex. Patterns without
-/// such literals are always candidates. Exact: the gate only skips impossible matches.
+/// all absent from a haystack cannot match it and is skipped without running any regex. A literal of a
+/// pattern that never folds case must occur with its exact case ("AP" does not open on "happen"). Patterns
+/// without such literals are always candidates. Exact: the gate only skips impossible matches.
 #[derive(Debug, Clone)]
 pub struct Gate {
+    /// The literals' DFA, `None` when it could not be built (every pattern is then a candidate).
     automaton: Option<aho_corasick::dfa::DFA>,
-    /// For every automaton pattern, the gated patterns it opens.
-    owners: Vec<Vec<usize>>,
+    /// For every literal (an automaton pattern), the gated patterns it opens.
+    owners: Vec<Vec<Owner>>,
+    /// Length in bytes of every literal.
+    lens: Vec<usize>,
     /// Patterns that are always candidates.
     open: Vec<bool>,
     /// Number of patterns that are not always candidates: a scan stops when it has opened them all.
     gated: usize,
+}
+
+/// A gated pattern a literal opens, and the literal's exact bytes when the pattern never folds case.
+#[derive(Debug, Clone)]
+struct Owner {
+    pattern: usize,
+    exact: Option<Box<[u8]>>,
 }
 
 /// Most literals kept for one pattern: a larger set gates too little to be worth it.
@@ -417,7 +428,7 @@ impl Gate {
     /// several gates and so read each pattern's literals once.
     pub fn from_literals(sets: &[GateLiterals]) -> Self {
         let mut literals: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut index: std::collections::HashMap<String, usize> = Default::default();
         let mut open = vec![true; sets.len()];
         let mut folds_ks = false;
@@ -433,7 +444,10 @@ impl Gate {
                     owners.len() - 1
                 });
                 if let Some(o) = owners.get_mut(slot) {
-                    o.push(i);
+                    o.push(Owner {
+                        pattern: i,
+                        exact: l.exact.then(|| l.text.as_bytes().into()),
+                    });
                 }
             }
         }
@@ -443,7 +457,15 @@ impl Gate {
             // long s opens every pattern (the literals are non-ASCII, so no ASCII folding applies).
             for c in FOLDS_KS {
                 literals.push(c.to_string());
-                owners.push(gated.clone());
+                owners.push(
+                    gated
+                        .iter()
+                        .map(|&pattern| Owner {
+                            pattern,
+                            exact: None,
+                        })
+                        .collect(),
+                );
             }
         }
         let automaton = aho_corasick::dfa::DFA::builder()
@@ -459,6 +481,7 @@ impl Gate {
         }
         Gate {
             automaton,
+            lens: literals.iter().map(String::len).collect(),
             owners,
             open,
             gated: gated.len(),
@@ -477,33 +500,88 @@ impl Gate {
             return;
         };
         let mut closed = self.gated;
-        for &b in hay.as_bytes() {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if !dfa.is_special(sid) {
-                continue;
-            }
-            if dfa.is_dead(sid) {
-                return;
-            }
-            if !dfa.is_match(sid) {
-                continue;
-            }
-            // Overlapping semantics: a match state holds every literal that ends here.
-            for k in 0..dfa.match_len(sid) {
-                let pid = dfa.match_pattern(sid, k).as_usize();
-                for &i in self.owners.get(pid).into_iter().flatten() {
-                    if let Some(o) = out.get_mut(i) {
-                        if !*o {
-                            *o = true;
-                            closed -= 1;
-                        }
-                    }
+        if closed == 0 {
+            return;
+        }
+        let bytes = hay.as_bytes();
+        let step = |sid, b| dfa.next_state(Anchored::No, sid, b);
+        // Special states (matches, the dead state) are rare: four steps at a time, and only when one of
+        // them reaches a special state are the four bytes stepped again one by one.
+        let mut chunks = bytes.chunks_exact(4);
+        let mut at = 0;
+        for chunk in &mut chunks {
+            if let [b0, b1, b2, b3] = *chunk {
+                let s0 = step(sid, b0);
+                let s1 = step(s0, b1);
+                let s2 = step(s1, b2);
+                let s3 = step(s2, b3);
+                if !(dfa.is_special(s0)
+                    | dfa.is_special(s1)
+                    | dfa.is_special(s2)
+                    | dfa.is_special(s3))
+                {
+                    sid = s3;
+                    at += 4;
+                    continue;
                 }
             }
-            if closed == 0 {
+            for (k, &b) in chunk.iter().enumerate() {
+                sid = step(sid, b);
+                if dfa.is_special(sid) && self.visit(dfa, sid, bytes, at + k, out, &mut closed) {
+                    return;
+                }
+            }
+            at += 4;
+        }
+        for (k, &b) in chunks.remainder().iter().enumerate() {
+            sid = step(sid, b);
+            if dfa.is_special(sid) && self.visit(dfa, sid, bytes, at + k, out, &mut closed) {
                 return;
             }
         }
+    }
+
+    /// Opens in `out` the patterns of the literals that end at byte `i` of `bytes` when `sid` (the special
+    /// state after it) is a match state; a literal of a pattern that never folds case only when it is
+    /// there in its exact case. True when the scan can stop: the dead state, or every gated pattern open
+    /// (`closed` counts those still closed).
+    #[cold]
+    #[inline(never)]
+    fn visit(
+        &self,
+        dfa: &aho_corasick::dfa::DFA,
+        sid: aho_corasick::automaton::StateID,
+        bytes: &[u8],
+        i: usize,
+        out: &mut [bool],
+        closed: &mut usize,
+    ) -> bool {
+        use aho_corasick::automaton::Automaton;
+        if dfa.is_dead(sid) {
+            return true;
+        }
+        if !dfa.is_match(sid) {
+            return false;
+        }
+        // Overlapping semantics: a match state holds every literal that ends here.
+        for k in 0..dfa.match_len(sid) {
+            let lit = dfa.match_pattern(sid, k).as_usize();
+            let found = self
+                .lens
+                .get(lit)
+                .and_then(|&n| (i + 1).checked_sub(n))
+                .and_then(|s| bytes.get(s..=i));
+            for o in self.owners.get(lit).into_iter().flatten() {
+                if let Some(slot) = out.get_mut(o.pattern) {
+                    if *slot || o.exact.as_deref().is_some_and(|e| found != Some(e)) {
+                        continue;
+                    }
+                    *slot = true;
+                    *closed -= 1;
+                }
+            }
+        }
+        *closed == 0
     }
 }
 
@@ -514,15 +592,47 @@ pub type GateLiterals = Option<Vec<RequiredLiteral>>;
 /// when the pattern has no usable set (it is then always a candidate).
 pub fn gate_literals(src: &str) -> GateLiterals {
     let ast = regex_syntax::ast::parse::Parser::new().parse(src).ok()?;
-    required_literals(&ast).filter(|req| !req.is_empty() && req.iter().all(|l| !l.text.is_empty()))
+    let mut req = required_literals(&ast)
+        .filter(|req| !req.is_empty() && req.iter().all(|l| !l.text.is_empty()))?;
+    if !folds_case(&ast) {
+        // Case-sensitive throughout: every match holds one literal exactly as written.
+        for l in &mut req {
+            l.exact = true;
+            l.folds_ks = false;
+        }
+    }
+    Some(req)
 }
 
-/// A literal every match must contain (compared ASCII case-insensitively) and whether it holds a `k` or
-/// an `s`.
+/// Whether any part of `ast` may match case-insensitively: an `i` flag anywhere (set or cleared, to stay
+/// on the safe side).
+fn folds_case(ast: &regex_syntax::ast::Ast) -> bool {
+    use regex_syntax::ast::{Ast, Flag, Flags, FlagsItemKind, GroupKind};
+    let has_i = |f: &Flags| {
+        f.items
+            .iter()
+            .any(|it| matches!(it.kind, FlagsItemKind::Flag(Flag::CaseInsensitive)))
+    };
+    match ast {
+        Ast::Flags(f) => has_i(&f.flags),
+        Ast::Group(g) => {
+            matches!(&g.kind, GroupKind::NonCapturing(f) if has_i(f)) || folds_case(&g.ast)
+        }
+        Ast::Repetition(r) => folds_case(&r.ast),
+        Ast::Alternation(a) => a.asts.iter().any(folds_case),
+        Ast::Concat(c) => c.asts.iter().any(folds_case),
+        _ => false,
+    }
+}
+
+/// A literal every match must contain (compared ASCII case-insensitively, or exactly with `exact`) and
+/// whether it holds a `k` or an `s` that may fold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequiredLiteral {
     pub text: String,
     pub folds_ks: bool,
+    /// The pattern never folds case: a match holds the literal exactly as written.
+    pub exact: bool,
 }
 
 /// A set of literals one of which every match of the pattern `ast` contains, compared ASCII
@@ -627,5 +737,6 @@ fn literal_of(text: &str) -> Option<RequiredLiteral> {
     Some(RequiredLiteral {
         text: text.to_string(),
         folds_ks: text.contains(['k', 's', 'K', 'S']),
+        exact: false,
     })
 }

@@ -115,7 +115,7 @@ impl Relaxed {
         exact: impl FnOnce() -> Option<&'r Regex>,
     ) -> Vec<Captures<'h>> {
         let compiled = self.regex.get_or_init(|| {
-            let re = Regex::new(&self.source).ok()?;
+            let re = without_lazy_dfa(&self.source).ok()?;
             let groups = self
                 .items
                 .iter()
@@ -135,7 +135,7 @@ impl Relaxed {
                 return all;
             }
         }
-        match Regex::new(&self.restricted(hay)) {
+        match without_lazy_dfa(&self.restricted(hay)) {
             Ok(re) => re.captures_iter(hay).collect(),
             Err(_) => exact().map_or_else(Vec::new, |re| re.captures_iter(hay).collect()),
         }
@@ -165,6 +165,15 @@ impl Relaxed {
         out.push_str(&self.original[at..]);
         out
     }
+}
+
+/// `src` compiled without its lazy DFA (a cache capacity of zero is below any minimum, so the regex
+/// crate leaves it out). The relaxed and restricted regexes only run on haystacks a prefilter accepted,
+/// most of which they match; to find a match's start, the lazy DFA would run a reverse pass whose states
+/// (over large Unicode classes) it builds one by one as new haystacks need them, at far more cost than
+/// the bounded backtracker (or PikeVM) that then only has the paragraph to search.
+fn without_lazy_dfa(src: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(src).dfa_size_limit(0).build()
 }
 
 /// Collects, in source order, the byte spans of the classes of `ast` (bracketed, Unicode or Perl; the

@@ -173,17 +173,11 @@ fn required_literals_and_gate() {
 }
 
 /// The plain definition of [`Gate::candidates`]: a pattern is a candidate when it has no gate literals,
-/// when one of them occurs in `hay` (ASCII case-insensitively), or when some literal of any pattern holds
-/// a `k` or an `s` and `hay` holds the Kelvin sign or the long s.
+/// when one of them occurs in `hay` (ASCII case-insensitively, or exactly when the pattern never folds
+/// case), or when some literal of any pattern holds a `k` or an `s` that may fold and `hay` holds the
+/// Kelvin sign or the long s.
 fn candidates_simple(sources: &[&str], hay: &str) -> Vec<bool> {
-    let reqs: Vec<Option<Vec<RequiredLiteral>>> = sources
-        .iter()
-        .map(|src| {
-            let ast = regex_syntax::ast::parse::Parser::new().parse(src).ok()?;
-            required_literals(&ast)
-                .filter(|r| !r.is_empty() && r.iter().all(|l| !l.text.is_empty()))
-        })
-        .collect();
+    let reqs: Vec<GateLiterals> = sources.iter().map(|src| gate_literals(src)).collect();
     let folds_ks = reqs.iter().flatten().flatten().any(|l| l.folds_ks);
     let special = folds_ks && hay.contains(['\u{212A}', '\u{17F}']);
     let lower = hay.to_ascii_lowercase();
@@ -192,17 +186,27 @@ fn candidates_simple(sources: &[&str], hay: &str) -> Vec<bool> {
             None => true,
             Some(r) => {
                 special
-                    || r.iter()
-                        .any(|l| lower.contains(&l.text.to_ascii_lowercase()))
+                    || r.iter().any(|l| {
+                        if l.exact {
+                            hay.contains(&l.text)
+                        } else {
+                            lower.contains(&l.text.to_ascii_lowercase())
+                        }
+                    })
             }
         })
         .collect()
 }
 
+/// Random patterns for the gate proptests: case-sensitive or not (as a whole or in a group), with
+/// literals, classes and alternations.
+const GATE_SOURCES: &str =
+    "(\\(\\?i\\))?([abks]{1,3}|[AB]{1,2}|\\[ab\\]|\\w|(a|bk)|\\(\\?i:ab\\)|é)+";
+
 proptest! {
     #[test]
     fn gate_candidates_equal_simple_candidates(
-        sources in proptest::collection::vec("(\\(\\?i\\))?([abks]{1,3}|\\[ab\\]|\\w|(a|bk)|é)+", 0..8),
+        sources in proptest::collection::vec(GATE_SOURCES, 0..8),
         hay in "[abkcsABKS\u{212a}\u{17f}é ]{0,30}",
     ) {
         let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
@@ -211,4 +215,35 @@ proptest! {
         gate.candidates(&hay, &mut open);
         prop_assert_eq!(open, candidates_simple(&refs, &hay));
     }
+
+    /// The gate never closes a pattern on a haystack its regex matches.
+    #[test]
+    fn gate_opens_every_matching_pattern(
+        sources in proptest::collection::vec(GATE_SOURCES, 1..6),
+        hay in "[abkcsABKS\u{212a}\u{17f}é ]{0,30}",
+    ) {
+        let refs: Vec<&str> = sources.iter().map(String::as_str).collect();
+        let gate = Gate::new(&refs);
+        let mut open = Vec::new();
+        gate.candidates(&hay, &mut open);
+        for (i, src) in refs.iter().enumerate() {
+            let re = Regex::new(src).unwrap();
+            prop_assert!(!re.is_match(&hay) || open[i], "{} closed on {:?}", src, hay);
+        }
+    }
+}
+
+#[test]
+fn case_sensitive_literals_open_only_on_their_exact_case() {
+    let gate = Gate::new(&[r"^(?P<n>AP|Reuters)\s*$", r"(?i)\bap\b", r"x(?i:ap)"]);
+    let mut open = Vec::new();
+    // The third pattern folds case only in its group, but that is where its literal is.
+    gate.candidates("it will happen", &mut open);
+    assert_eq!(open, [false, true, true]);
+    gate.candidates("AP", &mut open);
+    assert_eq!(open, [true, true, true]);
+    gate.candidates("by REUTERS and reuters", &mut open);
+    assert_eq!(open, [false, false, false]);
+    gate.candidates("xAp", &mut open);
+    assert_eq!(open, [false, true, true]);
 }
