@@ -277,6 +277,9 @@ pub(crate) fn tokenize_owned(phrase: &str) -> Vec<OwnedTok> {
     out
 }
 
+/// The lower-case forms of the one-letter capital words.
+const LOWER_LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+
 /// A token whose `norm` lives in the per-article buffer: (token index, buffer start, buffer end).
 pub(crate) type Fixup = (usize, usize, usize);
 
@@ -315,36 +318,41 @@ impl<'t> Tokens<'t> {
         } in spans(slice)
         {
             let raw = &slice[b..e];
-            // A word of ASCII letters and digits: no possessive, upper-case when its first letter is.
-            let ascii_word = word && class & OTHER == 0;
-            let (bare, possessive) = if ascii_word {
-                (raw, false)
-            } else {
-                strip_possessive(raw, word)
-            };
-            let upper = if ascii_word {
-                ASCII_CLASS[usize::from(raw.as_bytes()[0])] == UPPER
-            } else {
-                is_upper(bare)
-            };
-            let lower = if ascii_word {
-                class == LOWER
-            } else {
-                is_lower_ascii(bare)
-            };
-            let (norm, id) = if lower {
-                (bare, vocab.id(bare))
-            } else {
-                // Lower-case into the buffer (same result as `normalize`).
-                let s = buf.len();
-                if ascii_word {
-                    push_ascii_lowercase(buf, bare);
+            let first = raw.as_bytes()[0];
+            let (bare, possessive, upper, norm, id) = if !word && e == b + 1 {
+                // ASCII punctuation: its own normalized form.
+                (raw, false, false, raw, vocab.ascii_id(raw))
+            } else if word && class & OTHER == 0 {
+                // ASCII letters and digits: no possessive, upper-case when its first letter is.
+                let upper = ASCII_CLASS[usize::from(first)] == UPPER;
+                let (norm, id) = if class == LOWER {
+                    (raw, vocab.id(raw))
+                } else if raw.len() == 1 {
+                    // One capital letter ("I", "A"): its lower-case form is a static string.
+                    let i = usize::from(first.wrapping_sub(b'A'));
+                    let norm = LOWER_LETTERS.get(i..=i).unwrap_or("");
+                    (norm, vocab.ascii_id(norm))
                 } else {
+                    let s = buf.len();
+                    push_ascii_lowercase(buf, raw);
+                    let id = vocab.id_ascii_lowercase(raw, buf.get(s..).unwrap_or(""));
+                    self.fixups.push((self.toks.len(), s, buf.len()));
+                    ("", id)
+                };
+                (raw, false, upper, norm, id)
+            } else {
+                let (bare, possessive) = strip_possessive(raw, word);
+                let (norm, id) = if is_lower_ascii(bare) {
+                    (bare, vocab.id(bare))
+                } else {
+                    // Lower-case into the buffer (same result as `normalize`).
+                    let s = buf.len();
                     push_normalized(buf, bare);
-                }
-                let id = vocab.id(buf.get(s..).unwrap_or(""));
-                self.fixups.push((self.toks.len(), s, buf.len()));
-                ("", id)
+                    let id = vocab.id(buf.get(s..).unwrap_or(""));
+                    self.fixups.push((self.toks.len(), s, buf.len()));
+                    ("", id)
+                };
+                (bare, possessive, is_upper(bare), norm, id)
             };
             self.toks.push(Tok {
                 start: start + b,
@@ -965,6 +973,64 @@ mod tests {
                 .map(|t| quote_containing(&quotes, t.start).is_some())
                 .collect();
             proptest::prop_assert_eq!(inside_quotes(&toks, &quotes), want);
+        }
+    }
+
+    /// A sealed vocabulary of some of the words (and marks) the pieces below make.
+    fn small_vocab() -> Vocab {
+        let mut v = Vocab::default();
+        for w in [
+            "a",
+            "i",
+            "as",
+            "said",
+            "ab",
+            ",",
+            ".",
+            "'",
+            "“",
+            "x1",
+            "s",
+            "é",
+            "σa",
+            "counterintelligence",
+            "u.s",
+            "ab-c",
+            "it's",
+        ] {
+            v.intern(w);
+        }
+        v.seal();
+        v
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn token_fields_agree_with_the_plain_definitions_on_any_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "I", "A", "a", "As", "AS", "aS", "Said", "SAID", "said", "Ab", "ab's", "Ab’s", "AB'S",
+                    ",", ".", "“", "''", "'", " ", " ", "  ", "É", "Σa", "x1", "X1", "U.S", "Ab-C", "It's",
+                    "Counterintelligence", "COUNTERINTELLIGENCE", "-", "’", "\n", "Z", "z9Z",
+                ]),
+                0..24,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            let vocab = small_vocab();
+            let mut buf = String::new();
+            let toks = tokenize(&text, 0, text.len(), &vocab, &mut buf);
+            let plain = spans_plain(&text);
+            proptest::prop_assert_eq!(toks.len(), plain.len());
+            for (tok, &(s, e, word)) in toks.iter().zip(&plain) {
+                let (bare, possessive) = strip_possessive(&text[s..e], word);
+                let norm = normalize(bare);
+                proptest::prop_assert_eq!((tok.start, tok.end, tok.word), (s, e, word));
+                proptest::prop_assert_eq!((tok.bare, tok.possessive), (bare, possessive));
+                proptest::prop_assert_eq!(tok.norm, &*norm);
+                proptest::prop_assert_eq!(tok.upper, is_upper(bare));
+                proptest::prop_assert_eq!(tok.id, vocab.id(&norm), "{:?}", bare);
+            }
         }
     }
 
