@@ -108,8 +108,10 @@ pub(crate) fn extract(
         return Vec::new();
     }
     let quotes = scan::quote_spans(text, model);
-    let mut buf = String::new();
+    let mut buf = Vec::new();
     let (tokens, segs) = scan::segments(text, model, &quotes, rules, &mut buf);
+    // (The buffer holds whole normalized forms only: it is valid UTF-8 and borrowed as it is.)
+    let buf = String::from_utf8_lossy(&buf);
     let toks = tokens.finish(&buf);
     let inq = scan::inside_quotes(&toks, &quotes);
     let mut raws: Vec<Raw> = Vec::new();

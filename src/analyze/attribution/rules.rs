@@ -189,6 +189,12 @@ fn ascii_lowercase_key(key: u128) -> u128 {
     u128::from(lower(key as u64)) | (u128::from(lower((key >> 64) as u64)) << 64)
 }
 
+/// The [`pack`]ed key of `ascii` (ASCII text) lower-cased, which is the key of its lower-case form.
+#[inline(always)]
+pub(crate) fn lowercase_key(ascii: &str) -> Option<u128> {
+    pack(ascii).map(ascii_lowercase_key)
+}
+
 #[inline]
 fn slot_of(key: u128, mask: usize) -> usize {
     let h = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(FX_K);
@@ -214,15 +220,21 @@ impl Vocab {
     pub fn id(&self, s: &str) -> u32 {
         if !self.short.is_empty() {
             if let Some(key) = pack(s) {
-                return self.id_of_key(key);
+                return self.probe(key);
             }
         }
         self.id_in_map(s)
     }
 
+    /// The id of the word whose [`pack`]ed key is `key`, when the vocabulary is sealed.
+    #[inline(always)]
+    pub fn id_of_key(&self, key: u128) -> Option<u32> {
+        (!self.short.is_empty()).then(|| self.probe(key))
+    }
+
     /// The id of the word whose [`pack`]ed key is `key` (the vocabulary is sealed).
     #[inline(always)]
-    fn id_of_key(&self, key: u128) -> u32 {
+    fn probe(&self, key: u128) -> u32 {
         let mask = self.short.len() - 1;
         let mut i = slot_of(key, mask);
         loop {
@@ -235,18 +247,6 @@ impl Vocab {
             }
             i = (i + 1) & mask;
         }
-    }
-
-    /// `self.id(lower)` where `lower` is `ascii` (ASCII text) lower-cased: probes with `ascii`'s key
-    /// lower-cased, which is `lower`'s key.
-    #[inline]
-    pub fn id_ascii_lowercase(&self, ascii: &str, lower: &str) -> u32 {
-        if !self.short.is_empty() {
-            if let Some(key) = pack(ascii) {
-                return self.id_of_key(ascii_lowercase_key(key));
-            }
-        }
-        self.id(lower)
     }
 
     /// `self.id(s)` for a one-byte ASCII string `s`.
@@ -791,13 +791,10 @@ mod tests {
                 let s = char::from(b).encode_utf8(&mut c);
                 assert_eq!(v.ascii_id(s), v.id(s), "{s:?}");
             }
-            for (w, lower) in [
-                ("SAID", "said"),
-                ("Said", "said"),
-                ("SAIDS", "saids"),
-                ("A1", "a1"),
-            ] {
-                assert_eq!(v.id_ascii_lowercase(w, lower), v.id(lower), "{w}");
+            for w in ["SAID", "Said", "said", "SAIDS", "A1", ","] {
+                let key = lowercase_key(w).unwrap_or(0);
+                let want = v.id(&w.to_ascii_lowercase());
+                assert_eq!(v.id_of_key(key), sealed.then_some(want), "{w}");
             }
         }
     }
