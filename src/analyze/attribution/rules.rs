@@ -738,9 +738,14 @@ impl AttributionRules {
         out.resize(toks.len(), None);
         let mut k = 0;
         while k < toks.len() {
-            let m = self.entity_at(toks, k);
-            out[k] = m;
-            k += m.map_or(1, |(len, _)| len.max(1));
+            // (Most tokens start no entity: their `None` is in place already.)
+            match self.entity_at(toks, k) {
+                Some(m) => {
+                    out[k] = Some(m);
+                    k += m.0.max(1);
+                }
+                None => k += 1,
+            }
         }
     }
 }

@@ -695,7 +695,13 @@ fn split_range(
     let mut seg_start = 0;
     for i in 0..toks.len() {
         let t = &toks[i];
-        if t.word {
+        // A segment ends only at a mark before a capitalized word or an opening quotation mark: that
+        // test is the cheapest, so it goes first (every test below is free of side effects).
+        if t.word
+            || !toks
+                .get(i + 1)
+                .is_some_and(|n| n.upper || (!n.word && is_open_quote(n.bare)))
+        {
             continue;
         }
         let after_final = i > 0
@@ -708,9 +714,6 @@ fn split_range(
             || (is_close_quote(t.bare)
                 && after_final
                 && quote_containing(quotes, t.start).is_some_and(|q| quotes[q].1 == t.end)))
-            && toks
-                .get(i + 1)
-                .is_some_and(|n| n.upper || (!n.word && is_open_quote(n.bare)))
             && !rules.is_title_abbrev(toks, i);
         if ends {
             out.push(Segment {
