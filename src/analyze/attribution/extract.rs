@@ -108,9 +108,12 @@ pub(crate) fn extract(
         return Vec::new();
     }
     let quotes = scan::quote_spans(text, model);
-    let mut buf = String::new();
+    let mut buf = Vec::new();
     let (tokens, segs) = scan::segments(text, model, &quotes, rules, &mut buf);
-    let toks = tokens.finish(&buf);
+    // The buffer holds whole normalized forms only, so it is valid UTF-8. (`str::from_utf8` checks ASCII
+    // a word at a time; `String::from_utf8_lossy` checks byte by byte.)
+    let buf = std::str::from_utf8(&buf).unwrap_or_default();
+    let toks = tokens.finish(buf);
     let inq = scan::inside_quotes(&toks, &quotes);
     let mut raws: Vec<Raw> = Vec::new();
     let mut mentions = Vec::new();

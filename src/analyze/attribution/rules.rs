@@ -134,12 +134,15 @@ pub(crate) struct Vocab {
     /// open-addressing table of a power-of-two size (empty slots hold key 0); built by `seal`. Looking a
     /// token up is then one multiply and an integer comparison or two.
     short: Vec<(u128, u32)>,
+    /// The ids of the 128 one-byte ASCII strings (punctuation tokens, one-letter words); built by `seal`.
+    ascii: Vec<u32>,
 }
 
 /// `s` packed into a `u128` when it is at most 15 bytes long (never 0): its bytes in little-endian order,
 /// zero-padded, with the length in the top byte. Built from two overlapping loads rather than a copy of
-/// variable length (which costs a call to `memcpy` per token).
-#[inline]
+/// variable length (which costs a call to `memcpy` per token). Always inlined: the tokenizer calls it for
+/// nearly every token.
+#[inline(always)]
 fn pack(s: &str) -> Option<u128> {
     let b = s.as_bytes();
     let n = b.len();
@@ -172,6 +175,26 @@ fn pack(s: &str) -> Option<u128> {
     Some(bytes | ((n as u128) << 120))
 }
 
+/// A [`pack`]ed key of ASCII text with its letters lower-cased. The length byte (at most 15) and the
+/// zero padding are no upper-case letters, so they stay as they are.
+#[inline]
+fn ascii_lowercase_key(key: u128) -> u128 {
+    // Per byte of ASCII (< 0x80): adding 0x3f sets the top bit from 'A' (0x41) up, adding 0x25 from
+    // '[' (0x5b) up; no sum carries into the next byte.
+    let lower = |x: u64| {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        let upper = (x.wrapping_add(0x3f * ONES) & !x.wrapping_add(0x25 * ONES)) & (0x80 * ONES);
+        x | (upper >> 2)
+    };
+    u128::from(lower(key as u64)) | (u128::from(lower((key >> 64) as u64)) << 64)
+}
+
+/// The [`pack`]ed key of `ascii` (ASCII text) lower-cased, which is the key of its lower-case form.
+#[inline(always)]
+pub(crate) fn lowercase_key(ascii: &str) -> Option<u128> {
+    pack(ascii).map(ascii_lowercase_key)
+}
+
 #[inline]
 fn slot_of(key: u128, mask: usize) -> usize {
     let h = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(FX_K);
@@ -184,32 +207,58 @@ impl Vocab {
             return i;
         }
         self.short.clear();
+        self.ascii.clear();
         let i = u32::try_from(self.flags.len()).unwrap_or(NO_ID - 1);
         self.ids.insert(s.to_string(), i);
         self.flags.push(0);
         i
     }
 
-    /// Inlined into the tokenizer; the hash map (long words, or before `seal`) stays out of line.
-    #[inline]
+    /// Inlined into the tokenizer (always: otherwise it is not); the hash map (long words, or before
+    /// `seal`) stays out of line.
+    #[inline(always)]
     pub fn id(&self, s: &str) -> u32 {
         if !self.short.is_empty() {
             if let Some(key) = pack(s) {
-                let mask = self.short.len() - 1;
-                let mut i = slot_of(key, mask);
-                loop {
-                    let (k, id) = self.short[i];
-                    if k == key {
-                        return id;
-                    }
-                    if k == 0 {
-                        return NO_ID;
-                    }
-                    i = (i + 1) & mask;
-                }
+                return self.probe(key);
             }
         }
         self.id_in_map(s)
+    }
+
+    /// The id of the word whose [`pack`]ed key is `key`, when the vocabulary is sealed.
+    #[inline(always)]
+    pub fn id_of_key(&self, key: u128) -> Option<u32> {
+        (!self.short.is_empty()).then(|| self.probe(key))
+    }
+
+    /// The id of the word whose [`pack`]ed key is `key` (the vocabulary is sealed).
+    #[inline(always)]
+    fn probe(&self, key: u128) -> u32 {
+        let mask = self.short.len() - 1;
+        let mut i = slot_of(key, mask);
+        loop {
+            let (k, id) = self.short[i];
+            if k == key {
+                return id;
+            }
+            if k == 0 {
+                return NO_ID;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// `self.id(s)` for a one-byte ASCII string `s`.
+    #[inline(always)]
+    pub fn ascii_id(&self, s: &str) -> u32 {
+        match s.as_bytes() {
+            [b] => match self.ascii.get(usize::from(*b)) {
+                Some(&id) => id,
+                None => self.id(s),
+            },
+            _ => self.id(s),
+        }
     }
 
     #[inline(never)]
@@ -233,6 +282,12 @@ impl Vocab {
             short[i] = (key, id);
         }
         self.short = short;
+        let mut ascii = vec![NO_ID; 128];
+        for (b, id) in (0u8..).zip(ascii.iter_mut()) {
+            let mut c = [0u8; 4];
+            *id = self.id(char::from(b).encode_utf8(&mut c));
+        }
+        self.ascii = ascii;
     }
 
     fn flag(&mut self, s: &str, f: u32) {
@@ -683,9 +738,14 @@ impl AttributionRules {
         out.resize(toks.len(), None);
         let mut k = 0;
         while k < toks.len() {
-            let m = self.entity_at(toks, k);
-            out[k] = m;
-            k += m.map_or(1, |(len, _)| len.max(1));
+            // (Most tokens start no entity: their `None` is in place already.)
+            match self.entity_at(toks, k) {
+                Some(m) => {
+                    out[k] = Some(m);
+                    k += m.0.max(1);
+                }
+                None => k += 1,
+            }
         }
     }
 }
@@ -706,6 +766,41 @@ mod tests {
                 u128::from_le_bytes(w)
             });
             assert_eq!(pack(s), expect, "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lowercased_keys_are_the_keys_of_the_lowercased_text(
+            s in "[ -~]{0,18}",
+        ) {
+            proptest::prop_assert_eq!(
+                pack(&s).map(ascii_lowercase_key),
+                pack(&s.to_ascii_lowercase())
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_ids_agree_with_id_before_and_after_sealing() {
+        let mut v = Vocab::default();
+        for w in [",", "a", "i", "\"", "said"] {
+            v.intern(w);
+        }
+        for sealed in [false, true] {
+            if sealed {
+                v.seal();
+            }
+            for b in 0u8..128 {
+                let mut c = [0u8; 4];
+                let s = char::from(b).encode_utf8(&mut c);
+                assert_eq!(v.ascii_id(s), v.id(s), "{s:?}");
+            }
+            for w in ["SAID", "Said", "said", "SAIDS", "A1", ","] {
+                let key = lowercase_key(w).unwrap_or(0);
+                let want = v.id(&w.to_ascii_lowercase());
+                assert_eq!(v.id_of_key(key), sealed.then_some(want), "{w}");
+            }
         }
     }
 

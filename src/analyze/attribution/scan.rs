@@ -6,7 +6,7 @@
 //! already lower-case ASCII, else from one per-article buffer; `id` is `norm` interned in the rules'
 //! vocabulary, so lexicon lookups compare integers and never hash strings twice.
 
-use super::rules::{AttributionRules, Vocab};
+use super::rules::{lowercase_key, AttributionRules, Vocab};
 use crate::text::{Region, TextModel};
 use std::borrow::Cow;
 
@@ -212,32 +212,54 @@ fn is_lower_ascii(s: &str) -> bool {
 
 /// Append the normalized form of `bare` to `buf`: `bare.to_lowercase().replace('’', "'")`, without the
 /// two temporary strings.
-fn push_normalized(buf: &mut String, bare: &str) {
-    if bare.is_ascii() {
-        push_ascii_lowercase(buf, bare);
-    } else if bare.contains('Σ') {
+fn push_normalized(buf: &mut Vec<u8>, bare: &str) {
+    if bare.contains('Σ') {
         // A final capital sigma lower-cases by its context: leave it to `str::to_lowercase`.
-        buf.push_str(&bare.to_lowercase().replace('’', "'"));
+        buf.extend_from_slice(bare.to_lowercase().replace('’', "'").as_bytes());
     } else {
         // Otherwise `str::to_lowercase` maps each char on its own, and no other char lower-cases to `’`.
         for c in bare.chars() {
-            if c == '’' {
-                buf.push('\'');
+            if c.is_ascii() {
+                buf.push(c.to_ascii_lowercase() as u8);
+            } else if c == '’' {
+                buf.push(b'\'');
             } else {
-                buf.extend(c.to_lowercase());
+                for l in c.to_lowercase() {
+                    buf.extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
+                }
             }
         }
     }
 }
 
-/// Append `ascii` (ASCII text) lower-cased to `buf`.
-#[inline]
-fn push_ascii_lowercase(buf: &mut String, ascii: &str) {
+/// Append `ascii` (ASCII text) lower-cased to `buf`; returns the vocabulary id of the lower-cased text.
+#[inline(always)]
+fn push_ascii_lowercase(buf: &mut Vec<u8>, ascii: &str, vocab: &Vocab) -> u32 {
     let s = buf.len();
-    buf.push_str(ascii);
-    if let Some(x) = buf.get_mut(s..) {
-        x.make_ascii_lowercase();
-    }
+    let id = match lowercase_key(ascii) {
+        // The key's first bytes are the lower-cased text: a copy of fixed size (no call to `memcpy`),
+        // cut back to the text's length.
+        Some(key) => {
+            buf.extend_from_slice(&key.to_le_bytes());
+            buf.truncate(s + ascii.len());
+            vocab.id_of_key(key)
+        }
+        None => {
+            buf.extend_from_slice(ascii.as_bytes());
+            if let Some(x) = buf.get_mut(s..) {
+                x.make_ascii_lowercase();
+            }
+            None
+        }
+    };
+    id.unwrap_or_else(|| vocab.id(text_from(buf, s)))
+}
+
+/// `buf[s..]` as text (it only ever holds whole normalized forms).
+fn text_from(buf: &[u8], s: usize) -> &str {
+    buf.get(s..)
+        .and_then(|b| std::str::from_utf8(b).ok())
+        .unwrap_or("")
 }
 
 /// The normalized form of `bare`: borrowed when it already is lower-case ASCII.
@@ -245,9 +267,7 @@ fn normalize(bare: &str) -> Cow<'_, str> {
     if is_lower_ascii(bare) {
         Cow::Borrowed(bare)
     } else {
-        let mut s = String::new();
-        push_normalized(&mut s, bare);
-        Cow::Owned(s)
+        Cow::Owned(bare.to_lowercase().replace('’', "'"))
     }
 }
 
@@ -277,6 +297,9 @@ pub(crate) fn tokenize_owned(phrase: &str) -> Vec<OwnedTok> {
     out
 }
 
+/// The lower-case forms of the one-letter capital words.
+const LOWER_LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
+
 /// A token whose `norm` lives in the per-article buffer: (token index, buffer start, buffer end).
 pub(crate) type Fixup = (usize, usize, usize);
 
@@ -302,7 +325,7 @@ impl<'t> Tokens<'t> {
         start: usize,
         end: usize,
         vocab: &Vocab,
-        buf: &mut String,
+        buf: &mut Vec<u8>,
     ) {
         let Some(slice) = text.get(start..end) else {
             return;
@@ -315,36 +338,44 @@ impl<'t> Tokens<'t> {
         } in spans(slice)
         {
             let raw = &slice[b..e];
-            // A word of ASCII letters and digits: no possessive, upper-case when its first letter is.
-            let ascii_word = word && class & OTHER == 0;
-            let (bare, possessive) = if ascii_word {
-                (raw, false)
-            } else {
-                strip_possessive(raw, word)
-            };
-            let upper = if ascii_word {
-                ASCII_CLASS[usize::from(raw.as_bytes()[0])] == UPPER
-            } else {
-                is_upper(bare)
-            };
-            let lower = if ascii_word {
-                class == LOWER
-            } else {
-                is_lower_ascii(bare)
-            };
-            let (norm, id) = if lower {
-                (bare, vocab.id(bare))
-            } else {
-                // Lower-case into the buffer (same result as `normalize`).
-                let s = buf.len();
-                if ascii_word {
-                    push_ascii_lowercase(buf, bare);
+            let first = raw.as_bytes()[0];
+            let (bare, possessive, upper, norm, id) = if !word && e == b + 1 {
+                // ASCII punctuation: its own normalized form.
+                (raw, false, false, raw, vocab.ascii_id(raw))
+            } else if word && class & OTHER == 0 {
+                // ASCII letters and digits: no possessive, upper-case when its first letter is.
+                let upper = ASCII_CLASS[usize::from(first)] == UPPER;
+                let (norm, id) = if class == LOWER {
+                    (raw, vocab.id(raw))
+                } else if raw.len() == 1 {
+                    // One capital letter ("I", "A"): its lower-case form is a static string.
+                    let i = usize::from(first.wrapping_sub(b'A'));
+                    let norm = LOWER_LETTERS.get(i..=i).unwrap_or("");
+                    (norm, vocab.ascii_id(norm))
                 } else {
-                    push_normalized(buf, bare);
-                }
-                let id = vocab.id(buf.get(s..).unwrap_or(""));
-                self.fixups.push((self.toks.len(), s, buf.len()));
-                ("", id)
+                    let s = buf.len();
+                    let id = push_ascii_lowercase(buf, raw, vocab);
+                    self.fixups.push((self.toks.len(), s, buf.len()));
+                    ("", id)
+                };
+                (raw, false, upper, norm, id)
+            } else {
+                let (bare, possessive) = strip_possessive(raw, word);
+                let (norm, id) = if is_lower_ascii(bare) {
+                    (bare, vocab.id(bare))
+                } else {
+                    // Lower-case into the buffer (same result as `normalize`).
+                    let s = buf.len();
+                    let id = if bare.is_ascii() {
+                        push_ascii_lowercase(buf, bare, vocab)
+                    } else {
+                        push_normalized(buf, bare);
+                        vocab.id(text_from(buf, s))
+                    };
+                    self.fixups.push((self.toks.len(), s, buf.len()));
+                    ("", id)
+                };
+                (bare, possessive, is_upper(bare), norm, id)
             };
             self.toks.push(Tok {
                 start: start + b,
@@ -387,11 +418,12 @@ pub(crate) fn tokenize<'b>(
     start: usize,
     end: usize,
     vocab: &Vocab,
-    buf: &'b mut String,
+    buf: &'b mut Vec<u8>,
 ) -> Vec<Tok<'b>> {
     let mut t = Tokens::new();
     t.push_range(text, start, end, vocab, buf);
-    t.finish(buf)
+    let buf: &'b Vec<u8> = buf;
+    t.finish(std::str::from_utf8(buf).unwrap_or(""))
 }
 
 /// Outermost quotation spans (byte ranges including the marks), sorted. Uses the text model's quotes when
@@ -582,7 +614,7 @@ pub(crate) fn segments<'t>(
     model: &TextModel,
     quotes: &[(usize, usize)],
     rules: &AttributionRules,
-    buf: &mut String,
+    buf: &mut Vec<u8>,
 ) -> (Tokens<'t>, Vec<Segment>) {
     let vocab = &rules.vocab;
     let mut tokens = Tokens::new();
@@ -663,7 +695,13 @@ fn split_range(
     let mut seg_start = 0;
     for i in 0..toks.len() {
         let t = &toks[i];
-        if t.word {
+        // A segment ends only at a mark before a capitalized word or an opening quotation mark: that
+        // test is the cheapest, so it goes first (every test below is free of side effects).
+        if t.word
+            || !toks
+                .get(i + 1)
+                .is_some_and(|n| n.upper || (!n.word && is_open_quote(n.bare)))
+        {
             continue;
         }
         let after_final = i > 0
@@ -676,9 +714,6 @@ fn split_range(
             || (is_close_quote(t.bare)
                 && after_final
                 && quote_containing(quotes, t.start).is_some_and(|q| quotes[q].1 == t.end)))
-            && toks
-                .get(i + 1)
-                .is_some_and(|n| n.upper || (!n.word && is_open_quote(n.bare)))
             && !rules.is_title_abbrev(toks, i);
         if ends {
             out.push(Segment {
@@ -710,11 +745,12 @@ pub(crate) fn is_close_quote(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::rules::NO_ID;
     use super::*;
 
     fn bares(t: &str) -> Vec<(String, String, bool)> {
         let vocab = Vocab::default();
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         tokenize(t, 0, t.len(), &vocab, &mut buf)
             .iter()
             .map(|t| (t.bare.to_string(), t.norm.to_string(), t.possessive))
@@ -769,9 +805,15 @@ mod tests {
         ] {
             let want = s.to_lowercase().replace('’', "'");
             assert_eq!(normalize(s), want, "{s:?}");
-            let mut buf = String::from("x");
+            let mut buf = b"x".to_vec();
             push_normalized(&mut buf, s);
-            assert_eq!(buf, format!("x{want}"), "{s:?}");
+            assert_eq!(buf, format!("x{want}").into_bytes(), "{s:?}");
+            if s.is_ascii() {
+                let mut buf = b"x".to_vec();
+                let vocab = Vocab::default();
+                assert_eq!(push_ascii_lowercase(&mut buf, s, &vocab), NO_ID);
+                assert_eq!(buf, format!("x{want}").into_bytes(), "{s:?}");
+            }
             assert_eq!(is_lower_ascii(s), s.is_ascii() && want == s, "{s:?}");
         }
     }
@@ -780,7 +822,7 @@ mod tests {
     fn inside_quotes_agrees_with_quote_containing() {
         let t = "He said “we will go” and then “they left” after “that” day.";
         let vocab = Vocab::default();
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         let mut toks = tokenize(t, 0, t.len(), &vocab, &mut buf);
         let open = |from: usize| from + t[from..].find('“').unwrap_or(0);
         let close = |from: usize| from + t[from..].find('”').unwrap_or(0) + '”'.len_utf8();
@@ -822,7 +864,7 @@ mod tests {
         let t = "The Senator’s aides said 42 times: ''No.'' NASA's iPhone x2 Ünal’s état-major \
                  O'Neill ÉTAT R-Utah don’t ΣΑΣ Straße.";
         let vocab = Vocab::default();
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         let toks = tokenize(t, 0, t.len(), &vocab, &mut buf);
         assert_eq!(toks.len(), spans(t).count());
         for (tok, sp) in toks.iter().zip(spans(t)) {
@@ -929,7 +971,7 @@ mod tests {
                 word: true,
                 possessive: false,
                 upper: false,
-                id: super::super::rules::NO_ID,
+                id: NO_ID,
                 norm: "",
                 bare: "",
             })
@@ -965,6 +1007,64 @@ mod tests {
                 .map(|t| quote_containing(&quotes, t.start).is_some())
                 .collect();
             proptest::prop_assert_eq!(inside_quotes(&toks, &quotes), want);
+        }
+    }
+
+    /// A sealed vocabulary of some of the words (and marks) the pieces below make.
+    fn small_vocab() -> Vocab {
+        let mut v = Vocab::default();
+        for w in [
+            "a",
+            "i",
+            "as",
+            "said",
+            "ab",
+            ",",
+            ".",
+            "'",
+            "“",
+            "x1",
+            "s",
+            "é",
+            "σa",
+            "counterintelligence",
+            "u.s",
+            "ab-c",
+            "it's",
+        ] {
+            v.intern(w);
+        }
+        v.seal();
+        v
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn token_fields_agree_with_the_plain_definitions_on_any_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "I", "A", "a", "As", "AS", "aS", "Said", "SAID", "said", "Ab", "ab's", "Ab’s", "AB'S",
+                    ",", ".", "“", "''", "'", " ", " ", "  ", "É", "Σa", "x1", "X1", "U.S", "Ab-C", "It's",
+                    "Counterintelligence", "COUNTERINTELLIGENCE", "-", "’", "\n", "Z", "z9Z",
+                ]),
+                0..24,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            let vocab = small_vocab();
+            let mut buf = Vec::new();
+            let toks = tokenize(&text, 0, text.len(), &vocab, &mut buf);
+            let plain = spans_plain(&text);
+            proptest::prop_assert_eq!(toks.len(), plain.len());
+            for (tok, &(s, e, word)) in toks.iter().zip(&plain) {
+                let (bare, possessive) = strip_possessive(&text[s..e], word);
+                let norm = normalize(bare);
+                proptest::prop_assert_eq!((tok.start, tok.end, tok.word), (s, e, word));
+                proptest::prop_assert_eq!((tok.bare, tok.possessive), (bare, possessive));
+                proptest::prop_assert_eq!(tok.norm, &*norm);
+                proptest::prop_assert_eq!(tok.upper, is_upper(bare));
+                proptest::prop_assert_eq!(tok.id, vocab.id(&norm), "{:?}", bare);
+            }
         }
     }
 

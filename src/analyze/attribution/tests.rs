@@ -690,7 +690,7 @@ fn shared_entity_matches_find_the_same_mentions() {
         "A White House spokeswoman said on Friday that Gov. Lena Ortiz's plan had stalled.",
         "Officials said Prime Minister Ivo Tamm met Secretary of State Ruth Hale in Paris.",
     ] {
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         let toks = scan::tokenize(text, 0, text.len(), &rules.vocab, &mut buf);
         let mut shared = Vec::new();
         rules.entity_matches(&toks, &mut shared);
