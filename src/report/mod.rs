@@ -104,54 +104,33 @@ pub static COMMIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// worker thread that analyzed it, so that the thread writing the files in input order only copies bytes.
 #[derive(Debug, Clone, Default)]
 pub struct Encoded {
-    /// The JSONL line, then the rows of each per-article table (one buffer; back to [`BUFFERS`] on drop).
+    /// The JSONL line, then the rows of each per-article table (one allocation, freed at once).
     bytes: Vec<u8>,
     /// Where the JSONL line and each table's rows end in `bytes`.
     ends: [usize; 5],
 }
 
-/// Buffers of articles already written, for encoding the next ones: each keeps the capacity it grew to,
-/// so articles are encoded without growing a buffer anew or copying it out at its exact size.
-static BUFFERS: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
-
-/// Buffers larger than this are freed rather than kept (an unusually long article's buffer would
-/// otherwise hold its memory for the rest of the run).
-const MAX_KEPT_BUFFER: usize = 1 << 18;
-
-/// Buffers kept at most (more than the articles in flight at once, which is what they are reused by).
-const MAX_KEPT_BUFFERS: usize = 1 << 11;
-
-impl Drop for Encoded {
-    fn drop(&mut self) {
-        if self.bytes.capacity() > MAX_KEPT_BUFFER {
-            return;
-        }
-        if let Ok(mut kept) = BUFFERS.lock() {
-            if kept.len() < MAX_KEPT_BUFFERS {
-                kept.push(std::mem::take(&mut self.bytes));
-            }
-        }
-    }
+thread_local! {
+    /// The buffer each thread encodes into before copying the bytes out at their exact size, so that its
+    /// capacity is reused from article to article instead of growing anew for each one.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl Encoded {
     /// Encode `rec`; `metric_names` are the metric columns of `articles.csv` (as given to
     /// [`OutputWriter::create`]).
     pub fn new(rec: &ArticleRecord, metric_names: &[String]) -> Result<Self> {
-        let mut buf = BUFFERS
-            .lock()
-            .ok()
-            .and_then(|mut kept| kept.pop())
-            .unwrap_or_default();
-        buf.clear();
-        json::write(&mut buf, rec)
-            .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
-        buf.push(b'\n');
-        let jsonl = buf.len();
-        let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, &mut buf);
-        Ok(Encoded {
-            bytes: buf,
-            ends: [jsonl, articles, hits, attributions, sources],
+        SCRATCH.with_borrow_mut(|buf| {
+            buf.clear();
+            json::write(buf, rec)
+                .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
+            buf.push(b'\n');
+            let jsonl = buf.len();
+            let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, buf);
+            Ok(Encoded {
+                bytes: buf.to_vec(),
+                ends: [jsonl, articles, hits, attributions, sources],
+            })
         })
     }
 
