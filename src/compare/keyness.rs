@@ -63,41 +63,63 @@ pub struct TermCountsRepr {
 
 /// Writes exactly what serializing [`TermCountsRepr`] writes (outlets and terms in sorted order, terms with
 /// count 0 omitted), without building that nested copy of the whole vocabulary: only one outlet's
-/// `(term, count)` list is held at a time.
+/// `(rank, count)` list is held at a time. The vocabulary is sorted once, and each outlet's terms are then
+/// put in order by their rank in it (integer comparisons), rather than each outlet sorting its own terms by
+/// string comparisons (most words are in several outlets' lists).
 impl Serialize for TermCounts {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeStruct};
-        struct Outlet<'a>(&'a OutletTerms, &'a [&'a str]);
+        struct Outlet<'a> {
+            terms: &'a OutletTerms,
+            rank: &'a [u32],
+            sorted: &'a [&'a str],
+        }
         impl Serialize for Outlet<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut terms: Vec<(&str, u64)> = self
-                    .0
+                let mut ranked: Vec<(u32, u64)> = self
+                    .terms
                     .counts
                     .iter()
                     .filter(|(_, &n)| n > 0)
-                    .filter_map(|(&id, &n)| self.1.get(id as usize).map(|t| (*t, n)))
+                    .filter_map(|(&id, &n)| self.rank.get(id as usize).map(|&r| (r, n)))
                     .collect();
-                terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                let mut m = s.serialize_map(Some(terms.len()))?;
-                for (t, n) in terms {
-                    m.serialize_entry(t, &n)?;
+                ranked.sort_unstable_by_key(|&(r, _)| r);
+                let mut m = s.serialize_map(Some(ranked.len()))?;
+                for (r, n) in ranked {
+                    if let Some(t) = self.sorted.get(r as usize) {
+                        m.serialize_entry(t, &n)?;
+                    }
                 }
                 m.end()
             }
         }
-        struct Counts<'a>(&'a TermCounts, &'a [&'a str]);
+        struct Counts<'a> {
+            counts: &'a TermCounts,
+            rank: &'a [u32],
+            sorted: &'a [&'a str],
+        }
         impl Serialize for Counts<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(self.0.outlets.len()))?;
-                for (outlet, o) in &self.0.outlets {
-                    m.serialize_entry(outlet, &Outlet(o, self.1))?;
+                let mut m = s.serialize_map(Some(self.counts.outlets.len()))?;
+                for (outlet, terms) in &self.counts.outlets {
+                    let o = Outlet {
+                        terms,
+                        rank: self.rank,
+                        sorted: self.sorted,
+                    };
+                    m.serialize_entry(outlet, &o)?;
                 }
                 m.end()
             }
         }
-        let terms = self.terms_by_id();
+        let (sorted, rank) = self.sorted_terms();
+        let counts = Counts {
+            counts: self,
+            rank: &rank,
+            sorted: &sorted,
+        };
         let mut st = s.serialize_struct("TermCountsRepr", 2)?;
-        st.serialize_field("counts", &Counts(self, &terms))?;
+        st.serialize_field("counts", &counts)?;
         st.serialize_field("totals", &self.totals())?;
         st.end()
     }
@@ -284,6 +306,38 @@ impl TermCounts {
                 (outlet.clone(), m)
             })
             .collect()
+    }
+
+    /// The vocabulary in string order, and each term id's position in it.
+    fn sorted_terms(&self) -> (Vec<&str>, Vec<u32>) {
+        let terms = self.terms_by_id();
+        // The first eight bytes, big-endian and zero-padded, order terms as their strings do wherever
+        // they differ (a term that is a prefix of another pads with zeros, which sort first); only terms
+        // sharing all eight need a string comparison.
+        let prefix = |t: &str| {
+            let mut head = [0u8; 8];
+            for (h, b) in head.iter_mut().zip(t.bytes()) {
+                *h = b;
+            }
+            u64::from_be_bytes(head)
+        };
+        let mut order: Vec<(u64, u32)> = (0..terms.len())
+            .map(|id| (prefix(terms[id]), id as u32))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| terms[a.1 as usize].cmp(terms[b.1 as usize]))
+        });
+        let mut rank = vec![0u32; terms.len()];
+        let sorted = order
+            .iter()
+            .enumerate()
+            .map(|(r, &(_, id))| {
+                rank[id as usize] = r as u32;
+                terms[id as usize]
+            })
+            .collect();
+        (sorted, rank)
     }
 
     fn terms_by_id(&self) -> Vec<&str> {
@@ -710,7 +764,8 @@ mod tests {
         fn prop_serialization_equals_nested_repr(
             docs in proptest::collection::vec(
                 (0u8..4, proptest::collection::vec(proptest::sample::select(
-                    vec!["a", "b", "B", "ä", "é", "z", "aa", "Ωmega", "10", "9"]), 0..20)),
+                    vec!["a", "b", "B", "ä", "é", "z", "aa", "Ωmega", "10", "9", "overwatch",
+                        "overwatchers", "overwatched", "overwat", "overwat\0", "überwachung"]), 0..20)),
                 0..12),
         ) {
             let mut c = TermCounts::new();

@@ -200,7 +200,9 @@ impl OutputWriter {
         let mut names = self.tables.finish()?;
         names.extend(tables::write_run_tables(&self.staging, report)?);
         let vpath = self.staging.join(VOCABULARY_FILE);
-        let body = serde_json::to_vec(vocabulary).map_err(|e| Error::Other(e.to_string()))?;
+        // The same bytes as `serde_json::to_vec`, through the faster encoder of `articles.jsonl`.
+        let mut body = Vec::new();
+        json::write(&mut body, vocabulary).map_err(|e| Error::Other(e.to_string()))?;
         fs::write(&vpath, body).map_err(|e| Error::io(&vpath, e))?;
         names.push(VOCABULARY_FILE.to_string());
         for (name, body) in schema::all() {

@@ -17,8 +17,133 @@ pub fn fmt_f64(v: Option<f64>) -> String {
 /// Append [`fmt_f64`]'s text to `out` (without allocating a String of its own).
 fn push_f64(out: &mut Vec<u8>, v: Option<f64>) {
     if let Some(v) = v.filter(|v| v.is_finite()) {
-        // Writing into a Vec cannot fail.
-        let _ = write!(out, "{v}");
+        let mut buf = zmij::Buffer::new();
+        let text = buf.format_finite(v).as_bytes();
+        if may_break_a_tie_differently(v, text) {
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, "{v}");
+        } else if text.iter().rev().take(5).any(|&b| b == b'e') {
+            // An exponent is within the last five bytes (`e-324`, `e+308`).
+            push_display(out, text);
+        } else {
+            // Without an exponent zmij writes what `Display` does, but for the `.0` of whole numbers.
+            out.extend_from_slice(text.strip_suffix(b".0").unwrap_or(text));
+        }
+    }
+}
+
+/// Whether `v` may lie exactly halfway between the two shortest decimals that read back as it, where
+/// `Display` rounds the last digit up and zmij to even (74077294433664.625 is `…664.63` and `…664.62`).
+///
+/// Such a tie needs the exact decimal expansion of `v` to be one digit longer than `text`'s digits. A
+/// value with a fraction is `m · 2^-k` (m odd), whose expansion is the digits of `m · 5^k`; with k > 26
+/// that has 19 digits or more, more than one beyond the 17 at most of a shortest text, so only values
+/// with a short binary fraction are checked. Whole numbers below 2^53 are written exactly (no tie);
+/// larger ones are all left to `Display`.
+fn may_break_a_tie_differently(v: f64, text: &[u8]) -> bool {
+    let bits = v.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (m, e) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | 1 << 52, biased - 1075)
+    };
+    if m == 0 {
+        return false;
+    }
+    let zeros = m.trailing_zeros();
+    let (m, e) = (m >> zeros, e + zeros as i32);
+    if e >= 0 {
+        return v.abs() >= 9_007_199_254_740_992.0;
+    }
+    if e < -26 {
+        return false;
+    }
+    let exact = u128::from(m) * 5u128.pow(e.unsigned_abs());
+    let exact_digits = exact.checked_ilog10().unwrap_or(0) + 1;
+    exact_digits <= 18 && exact_digits == significant_digits(text) + 1
+}
+
+/// The significant digits in a float's text (those from the first non-zero digit to the last one).
+fn significant_digits(text: &[u8]) -> u32 {
+    let mantissa = text.split(|&b| b == b'e').next().unwrap_or_default();
+    let (mut count, mut zeros) = (0, 0);
+    for &b in mantissa.iter().filter(|b| b.is_ascii_digit()) {
+        if b != b'0' {
+            count += zeros + 1;
+            zeros = 0;
+        } else if count > 0 {
+            // Counted only if a non-zero digit follows.
+            zeros += 1;
+        }
+    }
+    count
+}
+
+/// Append the `Display` text of a finite float given its shortest round-trip text from `zmij`. Both choose
+/// the same digits (the shortest that read back as the value, the closest of those) except for exact ties
+/// (see [`may_break_a_tie_differently`]), but `zmij` writes `1.0`, `1e+21` and `1e-7` where `Display`
+/// writes `1`, `1000000000000000000000` and `0.0000001`; going through `zmij` costs a fraction of
+/// `fmt::write` and its float formatting.
+fn push_display(out: &mut Vec<u8>, text: &[u8]) {
+    let (negative, text) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match text.iter().position(|&b| b == b'e') {
+        Some(e) => {
+            let (digits, negative_exponent) = match text.get(e + 1..).unwrap_or_default() {
+                [b'-', digits @ ..] => (digits, true),
+                [b'+', digits @ ..] => (digits, false),
+                digits => (digits, false),
+            };
+            let n = digits
+                .iter()
+                .fold(0i32, |n, &d| n * 10 + i32::from(d - b'0'));
+            (&text[..e], if negative_exponent { -n } else { n })
+        }
+        None => (text, 0),
+    };
+    // The significant digits and where the decimal point goes among them: the value is
+    // 0.DIGITS × 10^point.
+    let mut digits = [0u8; 24];
+    let mut len = 0;
+    let mut point = exponent;
+    let mut before_point = true;
+    for &b in mantissa {
+        if b == b'.' {
+            before_point = false;
+        } else if len == 0 && b == b'0' {
+            // A leading zero: after the point it moves the first digit one place down.
+            point -= i32::from(!before_point);
+        } else if let Some(slot) = digits.get_mut(len) {
+            *slot = b;
+            len += 1;
+            point += i32::from(before_point);
+        }
+    }
+    while len > 0 && digits[len - 1] == b'0' {
+        len -= 1;
+    }
+    let digits = &digits[..len];
+    if negative {
+        out.push(b'-');
+    }
+    if digits.is_empty() {
+        out.push(b'0');
+    } else if point <= 0 {
+        out.extend_from_slice(b"0.");
+        out.resize(out.len() + point.unsigned_abs() as usize, b'0');
+        out.extend_from_slice(digits);
+    } else if (point as usize) < digits.len() {
+        let (int, frac) = digits.split_at(point as usize);
+        out.extend_from_slice(int);
+        out.push(b'.');
+        out.extend_from_slice(frac);
+    } else {
+        out.extend_from_slice(digits);
+        out.resize(out.len() + (point as usize - digits.len()), b'0');
     }
 }
 
@@ -565,7 +690,16 @@ mod tests {
             1e21,
             1e-7,
             f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
             -3.0,
+            100.0,
+            0.001,
+            123.456,
+            1e15,
+            1e16,
+            1.5e-5,
+            74_077_294_433_664.63,
         ] {
             assert_eq!(fmt_f64(Some(v)), format!("{v}"));
         }
@@ -687,6 +821,42 @@ mod tests {
             prop_assume!(v.is_finite());
             let expected = format!("{v}");
             prop_assert_eq!(fmt_f64(Some(v)), expected);
+        }
+
+        /// Every bit pattern (subnormals, both zeros, extremes), and the values metrics take: ratios,
+        /// rates, whole numbers and numbers near powers of ten.
+        #[test]
+        fn fmt_f64_is_display_for_any_bits(
+            bits: u64,
+            n in 0u32..100_000,
+            d in 1u32..10_000,
+            p in -30i32..30,
+            odd in 0u64..1 << 52,
+            k in 0i32..30,
+        ) {
+            // `odd · 2^-k`: short binary fractions, among which are the ties zmij and `Display` break
+            // differently.
+            let short_fraction = (odd | 1) as f64 * 2f64.powi(-k);
+            for v in [
+                f64::from_bits(bits),
+                short_fraction,
+                -short_fraction,
+                f64::from(n) / f64::from(d),
+                f64::from(n) * 10f64.powi(p),
+                f64::from(n),
+                -f64::from(n) / 7.0,
+            ] {
+                if v.is_finite() {
+                    prop_assert_eq!(fmt_f64(Some(v)), format!("{v}"));
+                    // The general conversion, which `push_f64` uses only for exponents, on every form.
+                    let text = zmij::Buffer::new().format_finite(v).as_bytes().to_vec();
+                    if !may_break_a_tie_differently(v, &text) {
+                        let mut general = Vec::new();
+                        push_display(&mut general, &text);
+                        prop_assert_eq!(String::from_utf8_lossy(&general), format!("{v}"));
+                    }
+                }
+            }
         }
     }
 }
