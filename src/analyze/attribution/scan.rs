@@ -338,7 +338,10 @@ impl<'t> Tokens<'t> {
         } in spans(slice)
         {
             let raw = &slice[b..e];
-            let first = raw.as_bytes()[0];
+            // Spans are never empty; an empty one would have no token to push.
+            let Some(&first) = raw.as_bytes().first() else {
+                continue;
+            };
             let (bare, possessive, upper, norm, id) = if !word && e == b + 1 {
                 // ASCII punctuation: its own normalized form.
                 (raw, false, false, raw, vocab.ascii_id(raw))
