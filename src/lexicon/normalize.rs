@@ -37,6 +37,18 @@ struct Pass {
 }
 
 impl Pass {
+    /// A punctuation character of the view's fast paths starts at view offset `out.len()`, after the
+    /// pending space if there is one: it begins a view token of its own and is no word character.
+    #[inline(always)]
+    fn start_punctuation(&mut self, out: &mut Vec<u8>, map: &mut Vec<u32>, starts: &mut Vec<u32>) {
+        if let Some(s) = self.space_at.take() {
+            out.push(b' ');
+            map.push(s as u32);
+        }
+        self.prev_word = false;
+        starts.push(out.len() as u32);
+    }
+
     /// Feed character `c` at byte `i`; `next` is the character after it. Calls `emit(c, at)` for each
     /// character of the view it produces.
     #[inline]
@@ -179,13 +191,8 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
                 i += 1;
             }
             PUNCT => {
-                if let Some(s) = pass.space_at.take() {
-                    out.push(b' ');
-                    map.push(s as u32);
-                }
-                pass.prev_word = false;
+                pass.start_punctuation(&mut out, map, starts);
                 view_word = false;
-                starts.push(out.len() as u32);
                 out.push(b);
                 map.push(i as u32);
                 i += 1;
@@ -195,13 +202,8 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
                 let Some(c) = rest.next() else { break };
                 if is_plain_punctuation(c) {
                     // The general step for punctuation, inline (curly quotes are most non-ASCII text).
-                    if let Some(s) = pass.space_at.take() {
-                        out.push(b' ');
-                        map.push(s as u32);
-                    }
-                    pass.prev_word = false;
+                    pass.start_punctuation(&mut out, map, starts);
                     view_word = false;
-                    starts.push(out.len() as u32);
                     let v = if is_apostrophe(c) { '\'' } else { c };
                     let mut buf = [0u8; 4];
                     let enc = v.encode_utf8(&mut buf).as_bytes();
