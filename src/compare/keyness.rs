@@ -311,28 +311,14 @@ impl TermCounts {
     /// The vocabulary in string order, and each term id's position in it.
     fn sorted_terms(&self) -> (Vec<&str>, Vec<u32>) {
         let terms = self.terms_by_id();
-        // The first eight bytes, big-endian and zero-padded, order terms as their strings do wherever
-        // they differ (a term that is a prefix of another pads with zeros, which sort first); only terms
-        // sharing all eight need a string comparison.
-        let prefix = |t: &str| {
-            let mut head = [0u8; 8];
-            for (h, b) in head.iter_mut().zip(t.bytes()) {
-                *h = b;
-            }
-            u64::from_be_bytes(head)
-        };
-        let mut order: Vec<(u64, u32)> = (0..terms.len())
-            .map(|id| (prefix(terms[id]), id as u32))
-            .collect();
-        order.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| terms[a.1 as usize].cmp(terms[b.1 as usize]))
-        });
+        // Once per run, at the end: a plain string sort.
+        let mut order: Vec<u32> = (0..terms.len() as u32).collect();
+        order.sort_unstable_by_key(|&id| terms[id as usize]);
         let mut rank = vec![0u32; terms.len()];
         let sorted = order
             .iter()
             .enumerate()
-            .map(|(r, &(_, id))| {
+            .map(|(r, &id)| {
                 rank[id as usize] = r as u32;
                 terms[id as usize]
             })
