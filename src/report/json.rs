@@ -181,6 +181,10 @@ struct Serializer<'a> {
     out: &'a mut Vec<u8>,
 }
 
+/// Struct keys up to this length are checked for escapes byte by byte where they are written, a check
+/// that folds away for a literal key (longer ones take [`write_str`]).
+const MAX_PLAIN_KEY: usize = 32;
+
 /// An array or object being written; `first` until its first element.
 pub struct Compound<'s, 'a> {
     ser: &'s mut Serializer<'a>,
@@ -196,10 +200,26 @@ impl Compound<'_, '_> {
         }
     }
 
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result {
-        self.sep();
-        write_str(self.ser.out, key);
-        self.ser.out.push(b':');
+    /// A struct field. Inlined into each field of a derived `Serialize` impl, where `key` is a literal:
+    /// the check that it needs no escape then folds away and `,"key":` is copied as one short constant.
+    #[inline(always)]
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
+        let k = key.as_bytes();
+        if k.len() <= MAX_PLAIN_KEY && k.iter().all(|&b| ESCAPE[b as usize] == 0) {
+            let out = &mut *self.ser.out;
+            out.reserve(k.len() + 4);
+            out.extend_from_slice(if std::mem::take(&mut self.first) {
+                b"\""
+            } else {
+                b",\""
+            });
+            out.extend_from_slice(k);
+            out.extend_from_slice(b"\":");
+        } else {
+            self.sep();
+            write_str(self.ser.out, key);
+            self.ser.out.push(b':');
+        }
         value.serialize(&mut *self.ser)
     }
 
@@ -393,6 +413,7 @@ impl ser::SerializeMap for Compound<'_, '_> {
 impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
+    #[inline(always)]
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
         self.field(key, value)
     }
