@@ -68,7 +68,7 @@ fn escapes(w: u64) -> u64 {
 
 /// The first `n` bytes of `b` (`n` < 8, `n` <= `b.len()`) as a little-endian word, zero above them.
 #[inline]
-fn short_word(b: &[u8], n: usize) -> u64 {
+pub(super) fn short_word(b: &[u8], n: usize) -> u64 {
     let byte = |i: usize| b[i] as u64;
     let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as u64;
     match n {
