@@ -54,16 +54,16 @@ static ESCAPE: [u8; 256] = {
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
-/// The high bit of each byte of `w` (little-endian: bit 8k+7 for the k-th byte) that needs an escape: a
-/// control character, `"` or `\`. Exact per byte: no sum carries into the next byte.
+/// Whether a byte of `w` needs an escape (a control character, `"` or `\\`): zero if none does; else the
+/// high bit of the first such byte (little-endian: bit 8k+7 for the k-th byte) is set, with maybe some
+/// bits of later bytes (a borrow carries only upwards), so a mask that keeps whole leading bytes is exact.
 #[inline]
 fn escapes(w: u64) -> u64 {
-    let low = w & !HIGH;
-    // A byte is below 0x20 when its high bit is clear and its low seven bits plus 0x60 stay below 0x80.
-    let control = !((low + ONES * 0x60) | w);
-    // A byte of `x` is zero when its high bit is clear and its low seven bits plus 0x7f stay below 0x80.
-    let zero = |x: u64| !(((x & !HIGH) + ONES * 0x7f) | x);
-    (control | zero(w ^ (ONES * b'"' as u64)) | zero(w ^ (ONES * b'\\' as u64))) & HIGH
+    // The high bit of `v - 0x01…` and not of `v` marks the lowest zero byte of `v` (and `v - 0x20…` the
+    // lowest byte below 0x20): one subtraction per test, no test per byte.
+    let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v;
+    (below(w, 0x20) | below(w ^ (ONES * b'"' as u64), 1) | below(w ^ (ONES * b'\\' as u64), 1))
+        & HIGH
 }
 
 /// The first `n` bytes of `b` (`n` < 8, `n` <= `b.len()`) as a little-endian word, zero above them.
@@ -705,22 +705,40 @@ mod tests {
         }
     }
 
+    /// Bytes at which a word's escape mask may start: each of them needs an escape or not.
+    fn word_byte() -> impl Strategy<Value = u8> {
+        prop_oneof![
+            Just(b'"'),
+            Just(b'\\'),
+            Just(0u8),
+            Just(0x1f),
+            Just(0x20),
+            Just(0x21),
+            Just(0x23),
+            Just(0x5b),
+            Just(0x5d),
+            Just(0x7f),
+            Just(0x80),
+            Just(0xa2),
+            Just(0xdc),
+            any::<u8>(),
+        ]
+    }
+
     #[test]
-    fn escape_masks_are_exact_per_byte() {
+    fn escape_masks_flag_the_first_byte_exactly() {
         for b in 0..=255u8 {
             for k in 0..8 {
                 let mut word = [b'a'; 8];
                 word[k] = b;
+                let mask = escapes(u64::from_le_bytes(word));
+                let low = mask & (0x80u64 << (8 * k)).wrapping_mul(2).wrapping_sub(1);
                 let expected = if ESCAPE[b as usize] != 0 {
                     0x80 << (8 * k)
                 } else {
                     0
                 };
-                assert_eq!(
-                    escapes(u64::from_le_bytes(word)),
-                    expected,
-                    "byte {b} at {k}"
-                );
+                assert_eq!(low, expected, "byte {b} at {k}");
             }
         }
     }
@@ -851,6 +869,14 @@ mod tests {
         #[test]
         fn records_match_serde_json(r in record()) {
             prop_assert_eq!(ours(&r), serde_json::to_vec(&r).unwrap());
+        }
+
+        /// Cut anywhere, a word's mask says whether the bytes before the cut need an escape.
+        #[test]
+        fn escape_masks_are_exact_up_to_any_cut(bytes in prop::array::uniform8(word_byte()), n in 1usize..=8) {
+            let keep = if n == 8 { u64::MAX } else { (1u64 << (n * 8)) - 1 };
+            let needed = bytes[..n].iter().any(|&b| ESCAPE[b as usize] != 0);
+            prop_assert_eq!(escapes(u64::from_le_bytes(bytes)) & keep != 0, needed);
         }
 
         #[test]
