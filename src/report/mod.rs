@@ -111,26 +111,31 @@ pub struct Encoded {
 }
 
 thread_local! {
-    /// The buffer each thread encodes into before copying the bytes out at their exact size, so that its
-    /// capacity is reused from article to article instead of growing anew for each one.
-    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The size of the last article this thread encoded. The next one is encoded straight into a buffer
+    /// with room for half as much again (most articles then fit without growing it), rather than into a
+    /// reused scratch buffer whose bytes would all be copied out.
+    static LAST_SIZE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 impl Encoded {
     /// Encode `rec`; `metric_names` are the metric columns of `articles.csv` (as given to
     /// [`OutputWriter::create`]).
     pub fn new(rec: &ArticleRecord, metric_names: &[String]) -> Result<Self> {
-        SCRATCH.with_borrow_mut(|buf| {
-            buf.clear();
-            json::write(buf, rec)
-                .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
-            buf.push(b'\n');
-            let jsonl = buf.len();
-            let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, buf);
-            Ok(Encoded {
-                bytes: buf.to_vec(),
-                ends: [jsonl, articles, hits, attributions, sources],
-            })
+        let last = LAST_SIZE.get();
+        let mut bytes = Vec::with_capacity(last + last / 2);
+        json::write(&mut bytes, rec)
+            .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
+        bytes.push(b'\n');
+        let jsonl = bytes.len();
+        let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, &mut bytes);
+        LAST_SIZE.set(bytes.len());
+        // Without a copy unless more than half of the room is spare (mimalloc then keeps the block as it
+        // is): only an article much smaller than the one before is copied, where the scratch buffer this
+        // replaces copied every one (peak RSS on 20 MB with 2 jobs: 72 -> 78 MB).
+        bytes.shrink_to_fit();
+        Ok(Encoded {
+            bytes,
+            ends: [jsonl, articles, hits, attributions, sources],
         })
     }
 
