@@ -111,27 +111,36 @@ pub struct Encoded {
 }
 
 thread_local! {
-    /// The size of the last article this thread encoded. The next one is encoded straight into a buffer
-    /// with room for half as much again (most articles then fit without growing it), rather than into a
-    /// reused scratch buffer whose bytes would all be copied out.
-    static LAST_SIZE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// The bytes this thread has encoded and the words (plus one per article) of those articles: an
+    /// article is encoded straight into a buffer with room for half as much again as their ratio gives for
+    /// its words (most articles then fit without growing it), rather than into a reused scratch buffer
+    /// whose bytes would all be copied out.
+    static ENCODED_PER_WORD: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
 }
+
+/// No article starts with more room than this (it grows as needed).
+const MAX_ROOM: f64 = (1 << 26) as f64;
 
 impl Encoded {
     /// Encode `rec`; `metric_names` are the metric columns of `articles.csv` (as given to
     /// [`OutputWriter::create`]).
     pub fn new(rec: &ArticleRecord, metric_names: &[String]) -> Result<Self> {
-        let last = LAST_SIZE.get();
-        let mut bytes = Vec::with_capacity(last + last / 2);
+        let (seen_bytes, seen_words) = ENCODED_PER_WORD.get();
+        let words = rec.word_count.saturating_add(1);
+        let per_word = seen_bytes as f64 / seen_words.max(1) as f64;
+        let mut bytes = Vec::with_capacity((per_word * words as f64 * 1.5).min(MAX_ROOM) as usize);
         json::write(&mut bytes, rec)
             .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
         bytes.push(b'\n');
         let jsonl = bytes.len();
         let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, &mut bytes);
-        LAST_SIZE.set(bytes.len());
+        ENCODED_PER_WORD.set((
+            seen_bytes.saturating_add(bytes.len()),
+            seen_words.saturating_add(words),
+        ));
         // Without a copy unless more than half of the room is spare (mimalloc then keeps the block as it
-        // is): only an article much smaller than the one before is copied, where the scratch buffer this
-        // replaces copied every one (peak RSS on 20 MB with 2 jobs: 72 -> 78 MB).
+        // is): only an article much shorter than its words foretold is copied, where the scratch buffer
+        // this replaces copied every one.
         bytes.shrink_to_fit();
         Ok(Encoded {
             bytes,
