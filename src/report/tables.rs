@@ -81,10 +81,6 @@ fn significant_digits(text: &[u8]) -> u32 {
     count
 }
 
-fn opt(s: &Option<String>) -> &str {
-    s.as_deref().unwrap_or("")
-}
-
 struct Table {
     path: PathBuf,
     w: BufWriter<File>,
@@ -240,11 +236,24 @@ impl<'a> Rows<'a> {
 
     /// The text, or an empty field for `None`.
     fn opt(&mut self, s: &Option<String>) -> &mut Self {
-        self.text(opt(s))
+        match s {
+            Some(s) => self.text(s),
+            None => self.empty(),
+        }
     }
 
+    /// An empty field: nothing but its separator.
+    fn empty(&mut self) -> &mut Self {
+        self.sep();
+        self
+    }
+
+    /// `true` or `false` (never quoted).
     fn flag(&mut self, b: bool) -> &mut Self {
-        self.text(if b { "true" } else { "false" })
+        self.sep();
+        self.out
+            .extend_from_slice(if b { b"true" } else { b"false" });
+        self
     }
 
     /// Digits never need quotes.
@@ -259,7 +268,7 @@ impl<'a> Rows<'a> {
     fn opt_int(&mut self, n: Option<usize>) -> &mut Self {
         match n {
             Some(n) => self.int(n),
-            None => self.field(b""),
+            None => self.empty(),
         }
     }
 
