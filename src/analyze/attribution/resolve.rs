@@ -1,7 +1,7 @@
 //! Speaker resolution: names, surnames, pronouns, role nominals, organizations and documents; sides.
 
 use super::extract::Raw;
-use super::rules::{w, AttributionRules, EntityInfo};
+use super::rules::{w, AttributionRules, EntityInfo, EntityMatch};
 use super::scan::Tok;
 use super::Speaker;
 
@@ -16,14 +16,14 @@ pub(crate) struct Mention {
 
 /// What a source phrase contains.
 #[derive(Default)]
-struct Parts<'t> {
+pub(super) struct Parts<'t> {
     /// The longest run of capitalized words that no lexicon knows (a person's name).
     name: Option<(usize, usize)>,
-    entities: Vec<(usize, usize, &'t EntityInfo)>,
+    pub entities: Vec<(usize, usize, &'t EntityInfo)>,
     doc_noun: Option<usize>,
 }
 
-fn join(toks: &[Tok]) -> String {
+pub(super) fn join(toks: &[Tok]) -> String {
     let mut s = String::with_capacity(toks.iter().map(|t| t.bare.len() + 1).sum());
     for (i, t) in toks.iter().enumerate() {
         if let Some(p) = i.checked_sub(1).map(|j| &toks[j]) {
@@ -59,7 +59,7 @@ fn is_role_entity(e: &EntityInfo) -> bool {
     matches!(e.category.as_str(), "role" | "title")
 }
 
-fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
+pub(super) fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
     let mut p = Parts::default();
     let mut i = 0;
     let mut depth = 0i32;
@@ -141,59 +141,59 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
 
 /// The people named with a title or role in `toks` (one segment), appended to `out`.
 ///
-/// `entities`: the [`AttributionRules::entity_matches`] of `toks`. The scan below looks entities up only
+/// `entities`: the [`AttributionRules::entity_matches`] of `toks`. The scan below looks at entities only
 /// where that scan stops: it skips each match as that one does, goes on after a title or role with the
-/// token after it, and after a name with a token that is not inside an entity.
+/// match after it, and after a name with the first match after the name.
 pub(crate) fn collect_mentions(
     toks: &[Tok],
-    entities: &[Option<(usize, &EntityInfo)>],
+    entities: &[EntityMatch],
     rules: &AttributionRules,
     out: &mut Vec<Mention>,
 ) {
-    let entity_at = |k: usize| entities.get(k).copied().flatten();
     // "Title/role [entity...] Name Name": a title or role word followed by a capitalized run.
-    let mut i = 0;
-    while i < toks.len() {
-        if let Some((n, e)) = entity_at(i) {
-            if is_role_entity(e) {
-                let mut s = i;
-                while s > 0 && toks[s - 1].word && toks[s - 1].upper && i - s < 4 {
-                    s -= 1;
-                }
-                let mut j = i + n;
-                // more titles/roles: "Foreign Minister"
-                while let Some((m, e2)) = entity_at(j) {
-                    if !is_role_entity(e2) {
-                        break;
-                    }
-                    j += m;
-                }
-                let ns = j;
-                while j < toks.len() && toks[j].word && toks[j].upper && entity_at(j).is_none() {
-                    j += 1;
-                    if toks[j - 1].possessive {
-                        break;
-                    }
-                }
-                if j > ns && j - ns <= 4 {
-                    let name = join(&toks[ns..j]);
-                    let pre = &toks[s..ns];
-                    let parts = analyze(pre, rules);
-                    let side = parts.entities.iter().find_map(|(_, _, e)| e.side.clone());
-                    out.push(Mention {
-                        pos: toks[ns].start,
-                        name,
-                        role: Some(join(pre)),
-                        side,
-                    });
-                    i = j;
-                    continue;
-                }
-            }
-            i += n;
+    let mut mi = 0;
+    while let Some(&(i, n, e)) = entities.get(mi) {
+        mi += 1;
+        if !is_role_entity(e) {
             continue;
         }
-        i += 1;
+        let mut s = i;
+        while s > 0 && toks[s - 1].word && toks[s - 1].upper && i - s < 4 {
+            s -= 1;
+        }
+        let mut j = i + n;
+        // more titles/roles: "Foreign Minister". `next`: the first match not before `j` (matches do
+        // not overlap, so a match that starts at `j` is that one).
+        let mut next = mi;
+        while let Some(&(ms, m, e2)) = entities.get(next) {
+            if ms != j || !is_role_entity(e2) {
+                break;
+            }
+            j += m;
+            next += 1;
+        }
+        let ns = j;
+        let starts_at = |k: usize| entities.get(next).is_some_and(|m| m.0 == k);
+        while j < toks.len() && toks[j].word && toks[j].upper && !starts_at(j) {
+            j += 1;
+            if toks[j - 1].possessive {
+                break;
+            }
+        }
+        if j > ns && j - ns <= 4 {
+            let name = join(&toks[ns..j]);
+            let pre = &toks[s..ns];
+            let parts = analyze(pre, rules);
+            let side = parts.entities.iter().find_map(|(_, _, e)| e.side.clone());
+            out.push(Mention {
+                pos: toks[ns].start,
+                name,
+                role: Some(join(pre)),
+                side,
+            });
+            // No match starts inside the name: go on after it.
+            mi = next;
+        }
     }
 }
 

@@ -726,29 +726,27 @@ impl AttributionRules {
         self.entities.match_at(toks, i)
     }
 
-    /// The entities of `toks` found by one scan from left to right that skips over each match: `out[k]` is
-    /// [`entity_at`](Self::entity_at)`(toks, k)` at every position the scan stops at, `None` inside a
-    /// longer match. Computed once per segment for the cue search and the mention collection.
-    pub(crate) fn entity_matches<'r>(
-        &'r self,
-        toks: &[Tok],
-        out: &mut Vec<Option<(usize, &'r EntityInfo)>>,
-    ) {
+    /// The entities of `toks` found by one scan from left to right that skips over each match, as
+    /// `(position, number of tokens, entity)` in text order: every position the scan stops at where
+    /// [`entity_at`](Self::entity_at) finds one. Computed once per segment for the cue search and the
+    /// mention collection; a list of the matches rather than a slot per token, since few tokens start one.
+    pub(crate) fn entity_matches<'r>(&'r self, toks: &[Tok], out: &mut Vec<EntityMatch<'r>>) {
         out.clear();
-        out.resize(toks.len(), None);
         let mut k = 0;
         while k < toks.len() {
-            // (Most tokens start no entity: their `None` is in place already.)
             match self.entity_at(toks, k) {
-                Some(m) => {
-                    out[k] = Some(m);
-                    k += m.0.max(1);
+                Some((n, e)) => {
+                    out.push((k, n, e));
+                    k += n.max(1);
                 }
                 None => k += 1,
             }
         }
     }
 }
+
+/// An entity found by [`AttributionRules::entity_matches`]: (first token, number of tokens, entity).
+pub(crate) type EntityMatch<'r> = (usize, usize, &'r EntityInfo);
 
 #[cfg(test)]
 mod tests {
