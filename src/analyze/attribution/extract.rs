@@ -302,7 +302,6 @@ struct Ctx<'a, 'r> {
 #[derive(Default)]
 struct Scratch<'r> {
     cands: Vec<Cand<'r>>,
-    in_entity: Vec<bool>,
     stops: Vec<usize>,
     participial: Vec<usize>,
 }
@@ -1047,7 +1046,6 @@ fn find_in_segment<'r>(
     }
     let Scratch {
         cands,
-        in_entity,
         stops,
         participial,
     } = scratch;
@@ -1056,28 +1054,29 @@ fn find_in_segment<'r>(
         inq: &all_inq[seg.lo..seg.hi],
         rules,
     };
-    // Tokens inside a known name ("United States", "Secretary of State") are never cues.
-    in_entity.clear();
-    in_entity.resize(n, false);
-    for &(k, len, _) in entities {
-        if len > 1 {
-            for f in in_entity.iter_mut().skip(k).take(len) {
-                *f = true;
-            }
-        }
-    }
     cands.clear();
     if let Some(c) = colon_cand(&cx, seg.headline) {
         cands.push(c);
     }
+    // `entities[e..]`: the entity matches that do not end before token `i`.
+    let mut e = 0;
     let mut i = 0;
     while i < n {
-        // A capitalized cue word is a verb only at the start of a segment or in a title-case headline.
-        if toks[i].word && (in_entity[i] || (toks[i].upper && i > 0 && !seg.headline)) {
+        let t = &toks[i];
+        // Most tokens start no cue: one flag test skips them.
+        if !t.word || !rules.is(t, w::CUE_HEAD) {
             i += 1;
             continue;
         }
-        if !toks[i].word || cx.inq[i] {
+        while entities.get(e).is_some_and(|&(s, len, _)| s + len <= i) {
+            e += 1;
+        }
+        // Tokens inside a known name ("United States", "Secretary of State") are never cues.
+        let in_entity = entities
+            .get(e)
+            .is_some_and(|&(s, len, _)| len > 1 && s <= i);
+        // A capitalized cue word is a verb only at the start of a segment or in a title-case headline.
+        if in_entity || (t.upper && i > 0 && !seg.headline) || cx.inq[i] {
             i += 1;
             continue;
         }

@@ -122,6 +122,9 @@ pub(crate) mod w {
     pub const RATIO_PREPOSITION: u32 = 1 << 20;
     pub const NUMBER_WORD: u32 = 1 << 21;
     pub const QUANTITY_MODIFIER: u32 = 1 << 22;
+    /// Not a lexicon class: the word starts a cue or phrase cue (so that the cue search skips every other
+    /// word with one test).
+    pub const CUE_HEAD: u32 = 1 << 23;
 }
 
 /// Every normalized word the lexicons use, interned: tokens carry the id of their `norm`, so phrase and
@@ -291,8 +294,12 @@ impl Vocab {
     }
 
     fn flag(&mut self, s: &str, f: u32) {
-        let i = self.intern(s) as usize;
-        if let Some(x) = self.flags.get_mut(i) {
+        let i = self.intern(s);
+        self.flag_id(i, f);
+    }
+
+    fn flag_id(&mut self, id: u32, f: u32) {
+        if let Some(x) = self.flags.get_mut(id as usize) {
             *x |= f;
         }
     }
@@ -469,6 +476,14 @@ impl<T: Clone> PhraseTable<T> {
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
+
+    /// The ids of the words some phrase starts with.
+    fn heads(&self) -> impl Iterator<Item = u32> + '_ {
+        (0u32..)
+            .zip(&self.head)
+            .filter(|&(_, &h)| h != u32::MAX)
+            .map(|(id, _)| id)
+    }
 }
 
 /// `bare.replace('’', "'") == want`, without allocating.
@@ -526,6 +541,11 @@ impl AttributionRules {
         }
         for l in lex.of_kind("entities") {
             r.add_entities(l);
+        }
+        for table in [&r.cues, &r.phrase_cues] {
+            for id in table.heads() {
+                r.vocab.flag_id(id, w::CUE_HEAD);
+            }
         }
         r.vocab.seal();
         Ok(r)
