@@ -339,6 +339,9 @@ struct Slot<T> {
     pairs: Vec<(u32, Vec<Phrase<T>>)>,
     /// One-token phrases.
     singles: Vec<Phrase<T>>,
+    /// The slot holds one phrase, of one word, matched in any case (as most do: "he", "said"): every
+    /// token with that word's id matches it.
+    lone: bool,
 }
 
 /// Multi-token phrases indexed by the vocabulary ids of their first two tokens' normalized forms; longest
@@ -348,6 +351,9 @@ pub(crate) struct PhraseTable<T> {
     /// Index into `slots` by the first token's id (`u32::MAX`: no phrase starts with that word).
     head: Vec<u32>,
     slots: Vec<Slot<T>>,
+    /// `second[id]`: the word `id` is the second token of some phrase (a word after "the" that is not
+    /// rules out every phrase of "the" without a search).
+    second: Vec<bool>,
 }
 
 impl<T> Default for PhraseTable<T> {
@@ -355,6 +361,7 @@ impl<T> Default for PhraseTable<T> {
         PhraseTable {
             head: Vec::new(),
             slots: Vec::new(),
+            second: Vec::new(),
         }
     }
 }
@@ -389,7 +396,15 @@ impl<T: Clone> PhraseTable<T> {
             self.slots.push(Slot {
                 pairs: Vec::new(),
                 singles: Vec::new(),
+                lone: false,
             });
+        }
+        if let Some(&second) = ids.get(1) {
+            let at = second as usize;
+            if self.second.len() <= at {
+                self.second.resize(at + 1, false);
+            }
+            self.second[at] = true;
         }
         let Some(slot) = self.slots.get_mut(self.head[first] as usize) else {
             return;
@@ -420,6 +435,9 @@ impl<T: Clone> PhraseTable<T> {
             value,
         });
         list.sort_by_key(|p| std::cmp::Reverse(p.key.len()));
+        slot.lone = slot.pairs.is_empty()
+            && slot.singles.len() == 1
+            && slot.singles.iter().all(|p| !p.case_sensitive);
     }
 
     /// Longest phrase starting at `toks[i]`: (number of tokens, value). A possessive is allowed only on the
@@ -427,14 +445,31 @@ impl<T: Clone> PhraseTable<T> {
     ///
     /// Inlined: most tokens start no phrase and fail on the `head` lookup; only the others pay for the call
     /// to [`Self::match_in`] (which, inlined here, made every lookup save and restore its registers).
+    /// The two commonest cases are settled here too: a lone word (the token matches it) and a word that
+    /// only starts longer phrases, none with the next token second (no match).
     #[inline(always)]
     pub fn match_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
         let first = toks.get(i)?;
         let h = *self.head.get(first.id as usize)?;
-        if h == u32::MAX {
-            return None;
+        // (`u32::MAX`, no phrase, is no index.)
+        let slot = self.slots.get(h as usize)?;
+        if slot.lone {
+            return slot.singles.first().map(|p| (1, &p.value));
         }
-        self.match_in(&self.slots[h as usize], toks, i)
+        if slot.singles.is_empty() {
+            let next = toks.get(i + 1)?;
+            if !self.second.get(next.id as usize).copied().unwrap_or(false) {
+                return None;
+            }
+        }
+        self.match_in(slot, toks, i)
+    }
+
+    /// [`Self::match_at`] without its shortcuts (tests compare the two).
+    #[cfg(test)]
+    pub fn match_at_general(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
+        let h = *self.head.get(toks.get(i)?.id as usize)?;
+        self.match_in(self.slots.get(h as usize)?, toks, i)
     }
 
     #[inline(never)]

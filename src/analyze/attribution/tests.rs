@@ -794,3 +794,57 @@ proptest::proptest! {
         check_entity_matches(&pieces.join(" "), rules());
     }
 }
+
+/// Every phrase table's `match_at` (with its shortcuts) agrees with the general matcher at every token.
+fn check_phrase_tables(text: &str, rules: &AttributionRules) {
+    let mut buf = Vec::new();
+    let toks = scan::tokenize(text, 0, text.len(), &rules.vocab, &mut buf);
+    for i in 0..=toks.len() {
+        macro_rules! same {
+            ($($table:ident),*) => {$(
+                let t = &rules.$table;
+                assert_eq!(
+                    format!("{:?}", t.match_at(&toks, i)),
+                    format!("{:?}", t.match_at_general(&toks, i)),
+                    "{} at {i} of {text:?}",
+                    stringify!($table)
+                );
+            )*};
+        }
+        same!(
+            cues,
+            phrase_cues,
+            cue_nouns,
+            comma_adverbs,
+            time_words,
+            object_heads,
+            entities
+        );
+    }
+}
+
+#[test]
+fn phrase_table_shortcuts_agree_with_the_general_matcher() {
+    check_phrase_tables(
+        "He said the White House and the Kremlin's spokesman told The New York Times, according to \
+         Reuters, that she and Trump's aides said so on Friday.",
+        rules(),
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn phrase_table_shortcuts_agree_on_any_text(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "he", "He", "HE", "he's", "said", "Said", "says", "the", "The", "White", "white", "House",
+                "House's", "Kremlin", "kremlin", "according", "to", "Trump", "Trump's", "TRUMP", "New", "York",
+                "Times", "spokesman", "Friday", "last", "week", "poll", "statement", ",", ".", "“", "\n\n\n",
+                "United", "States", "state", "officials", "Reuters", "told", "reporters", "in", "a",
+            ]),
+            0..20,
+        ),
+    ) {
+        check_phrase_tables(&pieces.join(" "), rules());
+    }
+}
