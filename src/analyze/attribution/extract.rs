@@ -144,7 +144,7 @@ pub(crate) fn extract(
             r
         })
         .collect();
-    let mut resolver = Resolver::new(rules, mentions);
+    let mut resolver = Resolver::new(rules, mentions, sorted.len());
     for r in &sorted {
         resolver.resolve(r, &toks);
     }

@@ -23,10 +23,18 @@ pub(super) struct Parts<'t> {
     doc_noun: Option<usize>,
 }
 
-pub(super) fn join(toks: &[Tok]) -> String {
-    let mut s = String::with_capacity(toks.iter().map(|t| t.bare.len() + 1).sum());
-    for (i, t) in toks.iter().enumerate() {
-        if let Some(p) = i.checked_sub(1).map(|j| &toks[j]) {
+/// The text of `toks` (a slice, or some of its tokens in order), with a space between words and before a
+/// mark set off from the previous token (except `,` `.` `)`).
+pub(super) fn join<'a, 't: 'a, I>(toks: I) -> String
+where
+    I: IntoIterator<Item = &'a Tok<'t>>,
+    I::IntoIter: Clone,
+{
+    let toks = toks.into_iter();
+    let mut s = String::with_capacity(toks.clone().map(|t| t.bare.len() + 1).sum());
+    let mut prev: Option<&Tok> = None;
+    for t in toks {
+        if let Some(p) = prev {
             let word_gap = t.word && (p.word || p.end < t.start);
             let punct_gap =
                 !t.word && t.start > p.end && !(t.bare == "," || t.bare == "." || t.bare == ")");
@@ -35,6 +43,7 @@ pub(super) fn join(toks: &[Tok]) -> String {
             }
         }
         s.push_str(t.bare);
+        prev = Some(t);
     }
     s
 }
@@ -213,13 +222,20 @@ fn last_word(s: &str) -> &str {
     s.split_whitespace().last().unwrap_or(s)
 }
 
+/// `full.contains(' ') && last_word(full) == word`; most names end otherwise, which one comparison of
+/// their ends tells (the last word of `full` equals `word` only if `full` ends with it, spaces aside).
+fn ends_with_word(full: &str, word: &str) -> bool {
+    full.trim_end().ends_with(word) && full.contains(' ') && last_word(full) == word
+}
+
 impl<'a> Resolver<'a> {
-    pub fn new(rules: &'a AttributionRules, mentions: Vec<Mention>) -> Self {
+    /// A resolver for `n` attributions.
+    pub fn new(rules: &'a AttributionRules, mentions: Vec<Mention>, n: usize) -> Self {
         Resolver {
             rules,
             mentions,
-            speakers: Vec::new(),
-            history: Vec::new(),
+            speakers: Vec::with_capacity(n),
+            history: Vec::with_capacity(n),
             docs: Vec::new(),
         }
     }
@@ -399,13 +415,12 @@ impl<'a> Resolver<'a> {
         // Named person.
         if let Some((s, e)) = parts.name {
             let name = join(&toks[s..e]);
-            let role_toks: Vec<Tok> = toks
+            let role_toks = toks
                 .iter()
                 .enumerate()
                 .filter(|(i, t)| (*i < s || *i >= e) && t.word && !rules.is(t, w::DETERMINER))
-                .map(|(_, t)| *t)
-                .collect();
-            let role = (!role_toks.is_empty()).then(|| join(&role_toks));
+                .map(|(_, t)| t);
+            let role = role_toks.clone().next().is_some().then(|| join(role_toks));
             let (canon, from, known_role, known_side) = self.known_person(&name, pos);
             let side = side_desc.clone().or(known_side);
             return Speaker {
@@ -462,17 +477,17 @@ impl<'a> Resolver<'a> {
                     };
                 }
             }
-            let mut name: Vec<Tok> = toks
+            let content = toks
                 .iter()
-                .filter(|t| t.word && !rules.is(t, w::DETERMINER))
-                .cloned()
-                .collect();
-            if name.is_empty() {
+                .filter(|t| t.word && !rules.is(t, w::DETERMINER));
+            let name = if content.clone().next().is_some() {
+                join(content)
+            } else {
                 // A quantifier standing alone ("Some say"): the phrase itself.
-                name = toks.iter().filter(|t| t.word).cloned().collect();
-            }
+                join(toks.iter().filter(|t| t.word))
+            };
             return Speaker {
-                name: join(&name).to_lowercase(),
+                name: name.to_lowercase(),
                 kind: if definite {
                     "person".into()
                 } else {
@@ -492,12 +507,10 @@ impl<'a> Resolver<'a> {
         {
             // A common organization noun ("the city's finance office") is named by its phrase.
             let name = if e.category == "org_noun" {
-                let words: Vec<Tok> = toks
-                    .iter()
-                    .filter(|t| t.word && !rules.is(t, w::DETERMINER))
-                    .cloned()
-                    .collect();
-                join(&words)
+                join(
+                    toks.iter()
+                        .filter(|t| t.word && !rules.is(t, w::DETERMINER)),
+                )
             } else {
                 e.canonical.clone()
             };
@@ -530,7 +543,7 @@ impl<'a> Resolver<'a> {
             if h.name == name {
                 return (h.name.clone(), "name", h.role.clone(), h.side.clone());
             }
-            if single && h.name.contains(' ') && last_word(&h.name) == name {
+            if single && ends_with_word(&h.name, name) {
                 return (h.name.clone(), "surname", h.role.clone(), h.side.clone());
             }
         }
@@ -538,7 +551,7 @@ impl<'a> Resolver<'a> {
             if m.name == name {
                 return (m.name.clone(), "name", m.role.clone(), m.side.clone());
             }
-            if single && m.name.contains(' ') && last_word(&m.name) == name {
+            if single && ends_with_word(&m.name, name) {
                 return (m.name.clone(), "surname", m.role.clone(), m.side.clone());
             }
         }
