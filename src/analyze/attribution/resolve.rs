@@ -612,3 +612,21 @@ impl<'a> Resolver<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn ends_with_word_agrees_with_its_definition(
+            full in "[ab \u{a0}\t.]{0,8}",
+            word in "[ab.]{0,3}",
+        ) {
+            proptest::prop_assert_eq!(
+                ends_with_word(&full, &word),
+                full.contains(' ') && last_word(&full) == word
+            );
+        }
+    }
+}
