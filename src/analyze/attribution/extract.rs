@@ -1,7 +1,7 @@
 //! The extraction rules: find cues, their source noun phrases and their content within each segment.
 
 use super::resolve::Resolver;
-use super::rules::{w, AttributionRules, CueInfo, EntityInfo};
+use super::rules::{w, AttributionRules, CueInfo, EntityMatch};
 use super::scan::{self, is_close_quote, is_open_quote, Segment, Tok};
 use super::{Attribution, ByteSpan};
 
@@ -144,7 +144,7 @@ pub(crate) fn extract(
             r
         })
         .collect();
-    let mut resolver = Resolver::new(rules, mentions);
+    let mut resolver = Resolver::new(rules, mentions, sorted.len());
     for r in &sorted {
         resolver.resolve(r, &toks);
     }
@@ -302,7 +302,6 @@ struct Ctx<'a, 'r> {
 #[derive(Default)]
 struct Scratch<'r> {
     cands: Vec<Cand<'r>>,
-    in_entity: Vec<bool>,
     stops: Vec<usize>,
     participial: Vec<usize>,
 }
@@ -1035,7 +1034,7 @@ fn find_in_segment<'r>(
     all: &[Tok],
     all_inq: &[bool],
     seg: &Segment,
-    entities: &[Option<(usize, &EntityInfo)>],
+    entities: &[EntityMatch],
     rules: &'r AttributionRules,
     scratch: &mut Scratch<'r>,
     raws: &mut Vec<Raw<'r>>,
@@ -1047,7 +1046,6 @@ fn find_in_segment<'r>(
     }
     let Scratch {
         cands,
-        in_entity,
         stops,
         participial,
     } = scratch;
@@ -1056,30 +1054,29 @@ fn find_in_segment<'r>(
         inq: &all_inq[seg.lo..seg.hi],
         rules,
     };
-    // Tokens inside a known name ("United States", "Secretary of State") are never cues.
-    in_entity.clear();
-    in_entity.resize(n, false);
-    for (k, m) in entities.iter().enumerate() {
-        if let Some((len, _)) = *m {
-            if len > 1 {
-                for f in in_entity.iter_mut().skip(k).take(len) {
-                    *f = true;
-                }
-            }
-        }
-    }
     cands.clear();
     if let Some(c) = colon_cand(&cx, seg.headline) {
         cands.push(c);
     }
+    // `entities[e..]`: the entity matches that do not end before token `i`.
+    let mut e = 0;
     let mut i = 0;
     while i < n {
-        // A capitalized cue word is a verb only at the start of a segment or in a title-case headline.
-        if toks[i].word && (in_entity[i] || (toks[i].upper && i > 0 && !seg.headline)) {
+        let t = &toks[i];
+        // Most tokens start no cue: one flag test skips them.
+        if !t.word || !rules.is(t, w::CUE_HEAD) {
             i += 1;
             continue;
         }
-        if !toks[i].word || cx.inq[i] {
+        while entities.get(e).is_some_and(|&(s, len, _)| s + len <= i) {
+            e += 1;
+        }
+        // Tokens inside a known name ("United States", "Secretary of State") are never cues.
+        let in_entity = entities
+            .get(e)
+            .is_some_and(|&(s, len, _)| len > 1 && s <= i);
+        // A capitalized cue word is a verb only at the start of a segment or in a title-case headline.
+        if in_entity || (t.upper && i > 0 && !seg.headline) || cx.inq[i] {
             i += 1;
             continue;
         }
@@ -1111,27 +1108,27 @@ fn find_in_segment<'r>(
     }
     stops.clear();
     stops.extend(cands.iter().filter_map(|c| c.stop));
-    // ", but …" / ", which …" end an indirect content.
-    for k in 1..n {
-        if punct(&toks[k - 1], &[',', ';', '—', '–'])
+    participial.clear();
+    // One pass over the marks followed by a word: ", but …" / ", which …" end an indirect content
+    // (`stops`); commas before a participle that is not a cue (", defying a threat …") go to
+    // `participial`, in text order.
+    for (k, pair) in toks.windows(2).enumerate() {
+        let (t, u) = (&pair[0], &pair[1]);
+        if t.word || !u.word || cx.inq[k + 1] {
+            continue;
+        }
+        if punct(t, &[',', ';', '—', '–']) && rules.is(u, w::CONTENT_END) {
+            stops.push(k);
+        }
+        if punct(t, &[','])
             && !cx.inq[k]
-            && toks[k].word
-            && rules.is(&toks[k], w::CONTENT_END)
+            && !u.upper
+            && u.norm.ends_with("ing")
+            && rules.cues.match_at(toks, k + 1).is_none()
         {
-            stops.push(k - 1);
+            participial.push(k);
         }
     }
-    // Commas before a participle that is not a cue (", defying a threat …"), in text order.
-    participial.clear();
-    participial.extend((0..n.saturating_sub(1)).filter(|&k| {
-        punct(&toks[k], &[','])
-            && !cx.inq[k]
-            && toks[k + 1].word
-            && !toks[k + 1].upper
-            && !cx.inq[k + 1]
-            && toks[k + 1].norm.ends_with("ing")
-            && rules.cues.match_at(toks, k + 1).is_none()
-    }));
     let base = seg.lo;
     for c in cands.iter() {
         let (cs, ce) = match c.mode {
@@ -1326,8 +1323,9 @@ fn verb_cand<'r>(
         && to_ok
         && !comma_next
         && !punct(toks.get(ce).unwrap_or(&toks[ce - 1]), &['.', '!', '?']);
-    let fwd_words = (fwd_start..n).filter(|&k| toks[k].word).count();
-    let fwd_quoted = (fwd_start..n).any(|k| cx.inq[k]);
+    // Few words follow the cue ("…, X said on Friday."): counted only as far as that test needs.
+    let few_fwd_words = || (fwd_start..n).filter(|&k| toks[k].word).take(4).count() <= 3;
+    let fwd_quoted = || (fwd_start..n).any(|k| cx.inq[k]);
     let left = cs.checked_sub(1);
 
     // Participial cue after a comma: ", stressing that ...", ", adding ..." (source = this clause's speaker).
@@ -1527,8 +1525,8 @@ fn verb_cand<'r>(
         && quote_opens_segment
         && ss >= 2
         && (is_close_quote(toks[ss - 1].bare) || is_close_quote(toks[ss - 2].bare));
-    let prefer_back =
-        after_quote || (back_possible && (opens_with_boundary || (fwd_words <= 3 && !fwd_quoted)));
+    let prefer_back = after_quote
+        || (back_possible && (opens_with_boundary || (few_fwd_words() && !fwd_quoted())));
     if fwd_ok && !prefer_back {
         return Some(Cand::forward(
             (cs, ce),

@@ -1,7 +1,7 @@
 //! Speaker resolution: names, surnames, pronouns, role nominals, organizations and documents; sides.
 
 use super::extract::Raw;
-use super::rules::{w, AttributionRules, EntityInfo};
+use super::rules::{w, AttributionRules, EntityInfo, EntityMatch};
 use super::scan::Tok;
 use super::Speaker;
 
@@ -16,17 +16,25 @@ pub(crate) struct Mention {
 
 /// What a source phrase contains.
 #[derive(Default)]
-struct Parts<'t> {
+pub(super) struct Parts<'t> {
     /// The longest run of capitalized words that no lexicon knows (a person's name).
     name: Option<(usize, usize)>,
-    entities: Vec<(usize, usize, &'t EntityInfo)>,
+    pub entities: Vec<(usize, usize, &'t EntityInfo)>,
     doc_noun: Option<usize>,
 }
 
-fn join(toks: &[Tok]) -> String {
-    let mut s = String::with_capacity(toks.iter().map(|t| t.bare.len() + 1).sum());
-    for (i, t) in toks.iter().enumerate() {
-        if let Some(p) = i.checked_sub(1).map(|j| &toks[j]) {
+/// The text of `toks` (a slice, or some of its tokens in order), with a space between words and before a
+/// mark set off from the previous token (except `,` `.` `)`).
+pub(super) fn join<'a, 't: 'a, I>(toks: I) -> String
+where
+    I: IntoIterator<Item = &'a Tok<'t>>,
+    I::IntoIter: Clone,
+{
+    let toks = toks.into_iter();
+    let mut s = String::with_capacity(toks.clone().map(|t| t.bare.len() + 1).sum());
+    let mut prev: Option<&Tok> = None;
+    for t in toks {
+        if let Some(p) = prev {
             let word_gap = t.word && (p.word || p.end < t.start);
             let punct_gap =
                 !t.word && t.start > p.end && !(t.bare == "," || t.bare == "." || t.bare == ")");
@@ -35,6 +43,7 @@ fn join(toks: &[Tok]) -> String {
             }
         }
         s.push_str(t.bare);
+        prev = Some(t);
     }
     s
 }
@@ -59,7 +68,7 @@ fn is_role_entity(e: &EntityInfo) -> bool {
     matches!(e.category.as_str(), "role" | "title")
 }
 
-fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
+pub(super) fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
     let mut p = Parts::default();
     let mut i = 0;
     let mut depth = 0i32;
@@ -141,59 +150,59 @@ fn analyze<'r>(toks: &[Tok], rules: &'r AttributionRules) -> Parts<'r> {
 
 /// The people named with a title or role in `toks` (one segment), appended to `out`.
 ///
-/// `entities`: the [`AttributionRules::entity_matches`] of `toks`. The scan below looks entities up only
+/// `entities`: the [`AttributionRules::entity_matches`] of `toks`. The scan below looks at entities only
 /// where that scan stops: it skips each match as that one does, goes on after a title or role with the
-/// token after it, and after a name with a token that is not inside an entity.
+/// match after it, and after a name with the first match after the name.
 pub(crate) fn collect_mentions(
     toks: &[Tok],
-    entities: &[Option<(usize, &EntityInfo)>],
+    entities: &[EntityMatch],
     rules: &AttributionRules,
     out: &mut Vec<Mention>,
 ) {
-    let entity_at = |k: usize| entities.get(k).copied().flatten();
     // "Title/role [entity...] Name Name": a title or role word followed by a capitalized run.
-    let mut i = 0;
-    while i < toks.len() {
-        if let Some((n, e)) = entity_at(i) {
-            if is_role_entity(e) {
-                let mut s = i;
-                while s > 0 && toks[s - 1].word && toks[s - 1].upper && i - s < 4 {
-                    s -= 1;
-                }
-                let mut j = i + n;
-                // more titles/roles: "Foreign Minister"
-                while let Some((m, e2)) = entity_at(j) {
-                    if !is_role_entity(e2) {
-                        break;
-                    }
-                    j += m;
-                }
-                let ns = j;
-                while j < toks.len() && toks[j].word && toks[j].upper && entity_at(j).is_none() {
-                    j += 1;
-                    if toks[j - 1].possessive {
-                        break;
-                    }
-                }
-                if j > ns && j - ns <= 4 {
-                    let name = join(&toks[ns..j]);
-                    let pre = &toks[s..ns];
-                    let parts = analyze(pre, rules);
-                    let side = parts.entities.iter().find_map(|(_, _, e)| e.side.clone());
-                    out.push(Mention {
-                        pos: toks[ns].start,
-                        name,
-                        role: Some(join(pre)),
-                        side,
-                    });
-                    i = j;
-                    continue;
-                }
-            }
-            i += n;
+    let mut mi = 0;
+    while let Some(&(i, n, e)) = entities.get(mi) {
+        mi += 1;
+        if !is_role_entity(e) {
             continue;
         }
-        i += 1;
+        let mut s = i;
+        while s > 0 && toks[s - 1].word && toks[s - 1].upper && i - s < 4 {
+            s -= 1;
+        }
+        let mut j = i + n;
+        // more titles/roles: "Foreign Minister". `next`: the first match not before `j` (matches do
+        // not overlap, so a match that starts at `j` is that one).
+        let mut next = mi;
+        while let Some(&(ms, m, e2)) = entities.get(next) {
+            if ms != j || !is_role_entity(e2) {
+                break;
+            }
+            j += m;
+            next += 1;
+        }
+        let ns = j;
+        let starts_at = |k: usize| entities.get(next).is_some_and(|m| m.0 == k);
+        while j < toks.len() && toks[j].word && toks[j].upper && !starts_at(j) {
+            j += 1;
+            if toks[j - 1].possessive {
+                break;
+            }
+        }
+        if j > ns && j - ns <= 4 {
+            let name = join(&toks[ns..j]);
+            let pre = &toks[s..ns];
+            let parts = analyze(pre, rules);
+            let side = parts.entities.iter().find_map(|(_, _, e)| e.side.clone());
+            out.push(Mention {
+                pos: toks[ns].start,
+                name,
+                role: Some(join(pre)),
+                side,
+            });
+            // No match starts inside the name: go on after it.
+            mi = next;
+        }
     }
 }
 
@@ -213,13 +222,20 @@ fn last_word(s: &str) -> &str {
     s.split_whitespace().last().unwrap_or(s)
 }
 
+/// `full.contains(' ') && last_word(full) == word`; most names end otherwise, which one comparison of
+/// their ends tells (the last word of `full` equals `word` only if `full` ends with it, spaces aside).
+fn ends_with_word(full: &str, word: &str) -> bool {
+    full.trim_end().ends_with(word) && full.contains(' ') && last_word(full) == word
+}
+
 impl<'a> Resolver<'a> {
-    pub fn new(rules: &'a AttributionRules, mentions: Vec<Mention>) -> Self {
+    /// A resolver for `n` attributions.
+    pub fn new(rules: &'a AttributionRules, mentions: Vec<Mention>, n: usize) -> Self {
         Resolver {
             rules,
             mentions,
-            speakers: Vec::new(),
-            history: Vec::new(),
+            speakers: Vec::with_capacity(n),
+            history: Vec::with_capacity(n),
             docs: Vec::new(),
         }
     }
@@ -399,13 +415,12 @@ impl<'a> Resolver<'a> {
         // Named person.
         if let Some((s, e)) = parts.name {
             let name = join(&toks[s..e]);
-            let role_toks: Vec<Tok> = toks
+            let role_toks = toks
                 .iter()
                 .enumerate()
                 .filter(|(i, t)| (*i < s || *i >= e) && t.word && !rules.is(t, w::DETERMINER))
-                .map(|(_, t)| *t)
-                .collect();
-            let role = (!role_toks.is_empty()).then(|| join(&role_toks));
+                .map(|(_, t)| t);
+            let role = role_toks.clone().next().is_some().then(|| join(role_toks));
             let (canon, from, known_role, known_side) = self.known_person(&name, pos);
             let side = side_desc.clone().or(known_side);
             return Speaker {
@@ -462,17 +477,17 @@ impl<'a> Resolver<'a> {
                     };
                 }
             }
-            let mut name: Vec<Tok> = toks
+            let content = toks
                 .iter()
-                .filter(|t| t.word && !rules.is(t, w::DETERMINER))
-                .cloned()
-                .collect();
-            if name.is_empty() {
+                .filter(|t| t.word && !rules.is(t, w::DETERMINER));
+            let name = if content.clone().next().is_some() {
+                join(content)
+            } else {
                 // A quantifier standing alone ("Some say"): the phrase itself.
-                name = toks.iter().filter(|t| t.word).cloned().collect();
-            }
+                join(toks.iter().filter(|t| t.word))
+            };
             return Speaker {
-                name: join(&name).to_lowercase(),
+                name: name.to_lowercase(),
                 kind: if definite {
                     "person".into()
                 } else {
@@ -492,12 +507,10 @@ impl<'a> Resolver<'a> {
         {
             // A common organization noun ("the city's finance office") is named by its phrase.
             let name = if e.category == "org_noun" {
-                let words: Vec<Tok> = toks
-                    .iter()
-                    .filter(|t| t.word && !rules.is(t, w::DETERMINER))
-                    .cloned()
-                    .collect();
-                join(&words)
+                join(
+                    toks.iter()
+                        .filter(|t| t.word && !rules.is(t, w::DETERMINER)),
+                )
             } else {
                 e.canonical.clone()
             };
@@ -530,7 +543,7 @@ impl<'a> Resolver<'a> {
             if h.name == name {
                 return (h.name.clone(), "name", h.role.clone(), h.side.clone());
             }
-            if single && h.name.contains(' ') && last_word(&h.name) == name {
+            if single && ends_with_word(&h.name, name) {
                 return (h.name.clone(), "surname", h.role.clone(), h.side.clone());
             }
         }
@@ -538,7 +551,7 @@ impl<'a> Resolver<'a> {
             if m.name == name {
                 return (m.name.clone(), "name", m.role.clone(), m.side.clone());
             }
-            if single && m.name.contains(' ') && last_word(&m.name) == name {
+            if single && ends_with_word(&m.name, name) {
                 return (m.name.clone(), "surname", m.role.clone(), m.side.clone());
             }
         }
@@ -596,6 +609,24 @@ impl<'a> Resolver<'a> {
                     role: None,
                 },
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn ends_with_word_agrees_with_its_definition(
+            full in "[ab \u{a0}\t.]{0,8}",
+            word in "[ab.]{0,3}",
+        ) {
+            proptest::prop_assert_eq!(
+                ends_with_word(&full, &word),
+                full.contains(' ') && last_word(&full) == word
+            );
         }
     }
 }

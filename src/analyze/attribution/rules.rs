@@ -122,6 +122,9 @@ pub(crate) mod w {
     pub const RATIO_PREPOSITION: u32 = 1 << 20;
     pub const NUMBER_WORD: u32 = 1 << 21;
     pub const QUANTITY_MODIFIER: u32 = 1 << 22;
+    /// Not a lexicon class: the word starts a cue or phrase cue (so that the cue search skips every other
+    /// word with one test).
+    pub const CUE_HEAD: u32 = 1 << 23;
 }
 
 /// Every normalized word the lexicons use, interned: tokens carry the id of their `norm`, so phrase and
@@ -291,8 +294,12 @@ impl Vocab {
     }
 
     fn flag(&mut self, s: &str, f: u32) {
-        let i = self.intern(s) as usize;
-        if let Some(x) = self.flags.get_mut(i) {
+        let i = self.intern(s);
+        self.flag_id(i, f);
+    }
+
+    fn flag_id(&mut self, id: u32, f: u32) {
+        if let Some(x) = self.flags.get_mut(id as usize) {
             *x |= f;
         }
     }
@@ -332,6 +339,9 @@ struct Slot<T> {
     pairs: Vec<(u32, Vec<Phrase<T>>)>,
     /// One-token phrases.
     singles: Vec<Phrase<T>>,
+    /// The slot holds one phrase, of one word, matched in any case (as most do: "he", "said"): every
+    /// token with that word's id matches it.
+    lone: bool,
 }
 
 /// Multi-token phrases indexed by the vocabulary ids of their first two tokens' normalized forms; longest
@@ -341,6 +351,9 @@ pub(crate) struct PhraseTable<T> {
     /// Index into `slots` by the first token's id (`u32::MAX`: no phrase starts with that word).
     head: Vec<u32>,
     slots: Vec<Slot<T>>,
+    /// `second[id]`: the word `id` is the second token of some phrase (a word after "the" that is not
+    /// rules out every phrase of "the" without a search).
+    second: Vec<bool>,
 }
 
 impl<T> Default for PhraseTable<T> {
@@ -348,6 +361,7 @@ impl<T> Default for PhraseTable<T> {
         PhraseTable {
             head: Vec::new(),
             slots: Vec::new(),
+            second: Vec::new(),
         }
     }
 }
@@ -382,7 +396,15 @@ impl<T: Clone> PhraseTable<T> {
             self.slots.push(Slot {
                 pairs: Vec::new(),
                 singles: Vec::new(),
+                lone: false,
             });
+        }
+        if let Some(&second) = ids.get(1) {
+            let at = second as usize;
+            if self.second.len() <= at {
+                self.second.resize(at + 1, false);
+            }
+            self.second[at] = true;
         }
         let Some(slot) = self.slots.get_mut(self.head[first] as usize) else {
             return;
@@ -413,6 +435,9 @@ impl<T: Clone> PhraseTable<T> {
             value,
         });
         list.sort_by_key(|p| std::cmp::Reverse(p.key.len()));
+        slot.lone = slot.pairs.is_empty()
+            && slot.singles.len() == 1
+            && slot.singles.iter().all(|p| !p.case_sensitive);
     }
 
     /// Longest phrase starting at `toks[i]`: (number of tokens, value). A possessive is allowed only on the
@@ -420,14 +445,31 @@ impl<T: Clone> PhraseTable<T> {
     ///
     /// Inlined: most tokens start no phrase and fail on the `head` lookup; only the others pay for the call
     /// to [`Self::match_in`] (which, inlined here, made every lookup save and restore its registers).
+    /// The two commonest cases are settled here too: a lone word (the token matches it) and a word that
+    /// only starts longer phrases, none with the next token second (no match).
     #[inline(always)]
     pub fn match_at(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
         let first = toks.get(i)?;
         let h = *self.head.get(first.id as usize)?;
-        if h == u32::MAX {
-            return None;
+        // (`u32::MAX`, no phrase, is no index.)
+        let slot = self.slots.get(h as usize)?;
+        if slot.lone {
+            return slot.singles.first().map(|p| (1, &p.value));
         }
-        self.match_in(&self.slots[h as usize], toks, i)
+        if slot.singles.is_empty() {
+            let next = toks.get(i + 1)?;
+            if !self.second.get(next.id as usize).copied().unwrap_or(false) {
+                return None;
+            }
+        }
+        self.match_in(slot, toks, i)
+    }
+
+    /// [`Self::match_at`] without its shortcuts (tests compare the two).
+    #[cfg(test)]
+    pub fn match_at_general(&self, toks: &[Tok], i: usize) -> Option<(usize, &T)> {
+        let h = *self.head.get(toks.get(i)?.id as usize)?;
+        self.match_in(self.slots.get(h as usize)?, toks, i)
     }
 
     #[inline(never)]
@@ -468,6 +510,14 @@ impl<T: Clone> PhraseTable<T> {
 
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
+    }
+
+    /// The ids of the words some phrase starts with.
+    fn heads(&self) -> impl Iterator<Item = u32> + '_ {
+        (0u32..)
+            .zip(&self.head)
+            .filter(|&(_, &h)| h != u32::MAX)
+            .map(|(id, _)| id)
     }
 }
 
@@ -526,6 +576,11 @@ impl AttributionRules {
         }
         for l in lex.of_kind("entities") {
             r.add_entities(l);
+        }
+        for table in [&r.cues, &r.phrase_cues] {
+            for id in table.heads() {
+                r.vocab.flag_id(id, w::CUE_HEAD);
+            }
         }
         r.vocab.seal();
         Ok(r)
@@ -726,29 +781,27 @@ impl AttributionRules {
         self.entities.match_at(toks, i)
     }
 
-    /// The entities of `toks` found by one scan from left to right that skips over each match: `out[k]` is
-    /// [`entity_at`](Self::entity_at)`(toks, k)` at every position the scan stops at, `None` inside a
-    /// longer match. Computed once per segment for the cue search and the mention collection.
-    pub(crate) fn entity_matches<'r>(
-        &'r self,
-        toks: &[Tok],
-        out: &mut Vec<Option<(usize, &'r EntityInfo)>>,
-    ) {
+    /// The entities of `toks` found by one scan from left to right that skips over each match, as
+    /// `(position, number of tokens, entity)` in text order: every position the scan stops at where
+    /// [`entity_at`](Self::entity_at) finds one. Computed once per segment for the cue search and the
+    /// mention collection; a list of the matches rather than a slot per token, since few tokens start one.
+    pub(crate) fn entity_matches<'r>(&'r self, toks: &[Tok], out: &mut Vec<EntityMatch<'r>>) {
         out.clear();
-        out.resize(toks.len(), None);
         let mut k = 0;
         while k < toks.len() {
-            // (Most tokens start no entity: their `None` is in place already.)
             match self.entity_at(toks, k) {
-                Some(m) => {
-                    out[k] = Some(m);
-                    k += m.0.max(1);
+                Some((n, e)) => {
+                    out.push((k, n, e));
+                    k += n.max(1);
                 }
                 None => k += 1,
             }
         }
     }
 }
+
+/// An entity found by [`AttributionRules::entity_matches`]: (first token, number of tokens, entity).
+pub(crate) type EntityMatch<'r> = (usize, usize, &'r EntityInfo);
 
 #[cfg(test)]
 mod tests {

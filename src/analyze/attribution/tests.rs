@@ -682,6 +682,54 @@ fn coordinated_subject_after_a_clause_opener() {
     assert_eq!(by_cue(&f, "believe").source, "Reed and his aides");
 }
 
+/// The mentions of `toks` by the definition: `entity_at` looked up at every position the scan reaches.
+fn mentions_plain(toks: &[scan::Tok], rules: &AttributionRules) -> Vec<resolve::Mention> {
+    let mut out = Vec::new();
+    let entity_at = |k: usize| rules.entity_at(toks, k);
+    let is_role = |e: &rules::EntityInfo| matches!(e.category.as_str(), "role" | "title");
+    let mut i = 0;
+    while i < toks.len() {
+        let Some((n, e)) = entity_at(i) else {
+            i += 1;
+            continue;
+        };
+        if is_role(e) {
+            let mut s = i;
+            while s > 0 && toks[s - 1].word && toks[s - 1].upper && i - s < 4 {
+                s -= 1;
+            }
+            let mut j = i + n;
+            while let Some((m, e2)) = entity_at(j) {
+                if !is_role(e2) {
+                    break;
+                }
+                j += m;
+            }
+            let ns = j;
+            while j < toks.len() && toks[j].word && toks[j].upper && entity_at(j).is_none() {
+                j += 1;
+                if toks[j - 1].possessive {
+                    break;
+                }
+            }
+            if j > ns && j - ns <= 4 {
+                let pre = &toks[s..ns];
+                let parts = resolve::analyze(pre, rules);
+                out.push(resolve::Mention {
+                    pos: toks[ns].start,
+                    name: resolve::join(&toks[ns..j]),
+                    role: Some(resolve::join(pre)),
+                    side: parts.entities.iter().find_map(|(_, _, e)| e.side.clone()),
+                });
+                i = j;
+                continue;
+            }
+        }
+        i += n;
+    }
+    out
+}
+
 #[test]
 fn shared_entity_matches_find_the_same_mentions() {
     let rules = rules();
@@ -690,26 +738,113 @@ fn shared_entity_matches_find_the_same_mentions() {
         "A White House spokeswoman said on Friday that Gov. Lena Ortiz's plan had stalled.",
         "Officials said Prime Minister Ivo Tamm met Secretary of State Ruth Hale in Paris.",
     ] {
+        check_entity_matches(text, rules);
         let mut buf = Vec::new();
         let toks = scan::tokenize(text, 0, text.len(), &rules.vocab, &mut buf);
         let mut shared = Vec::new();
         rules.entity_matches(&toks, &mut shared);
-        // Every position the greedy scan stops at holds `entity_at`; the rest are inside a match.
-        let mut k = 0;
-        while k < toks.len() {
-            let m = rules.entity_at(&toks, k);
-            assert_eq!(shared[k].map(|(n, _)| n), m.map(|(n, _)| n), "{text}: {k}");
-            let next = k + m.map_or(1, |(n, _)| n);
-            assert!(shared[k + 1..next.min(toks.len())].iter().all(Option::is_none));
-            k = next;
-        }
-        assert!(shared.iter().flatten().any(|(n, _)| *n > 1), "{text}");
-        // The mentions are those found with `entity_at` at every position.
-        let every: Vec<_> = (0..toks.len()).map(|k| rules.entity_at(&toks, k)).collect();
-        let (mut a, mut b) = (Vec::new(), Vec::new());
+        assert!(shared.iter().any(|m| m.1 > 1), "{text}");
+        let mut a = Vec::new();
         resolve::collect_mentions(&toks, &shared, rules, &mut a);
-        resolve::collect_mentions(&toks, &every, rules, &mut b);
         assert!(!a.is_empty(), "{text}");
-        assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}");
+    }
+}
+
+/// `entity_matches` holds `entity_at` at every position the greedy scan stops at, and the mentions
+/// found with it are those of [`mentions_plain`].
+fn check_entity_matches(text: &str, rules: &AttributionRules) {
+    let mut buf = Vec::new();
+    let toks = scan::tokenize(text, 0, text.len(), &rules.vocab, &mut buf);
+    let mut shared = Vec::new();
+    rules.entity_matches(&toks, &mut shared);
+    let mut want = Vec::new();
+    let mut k = 0;
+    while k < toks.len() {
+        match rules.entity_at(&toks, k) {
+            Some((n, e)) => {
+                want.push((k, n, e));
+                k += n;
+            }
+            None => k += 1,
+        }
+    }
+    assert_eq!(format!("{shared:?}"), format!("{want:?}"), "{text}");
+    let mut a = Vec::new();
+    resolve::collect_mentions(&toks, &shared, rules, &mut a);
+    assert_eq!(
+        format!("{a:?}"),
+        format!("{:?}", mentions_plain(&toks, rules)),
+        "{text}"
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn entity_matches_and_mentions_agree_with_the_plain_scan(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "Foreign", "Minister", "Secretary", "of", "State", "Senator", "Sen.", "Gov.", "President",
+                "spokeswoman", "the", "The", "White", "House", "United", "States", "Anna", "Berg's", "Tom",
+                "Reyes", "Paris", "he", "said", ",", ".", "“", "”", "Prime", "Kremlin", "spokesman", "Ivo",
+                "Tamm", "A", "J.", "officials", "Reuters",
+            ]),
+            0..24,
+        ),
+    ) {
+        check_entity_matches(&pieces.join(" "), rules());
+    }
+}
+
+/// Every phrase table's `match_at` (with its shortcuts) agrees with the general matcher at every token.
+fn check_phrase_tables(text: &str, rules: &AttributionRules) {
+    let mut buf = Vec::new();
+    let toks = scan::tokenize(text, 0, text.len(), &rules.vocab, &mut buf);
+    for i in 0..=toks.len() {
+        macro_rules! same {
+            ($($table:ident),*) => {$(
+                let t = &rules.$table;
+                assert_eq!(
+                    format!("{:?}", t.match_at(&toks, i)),
+                    format!("{:?}", t.match_at_general(&toks, i)),
+                    "{} at {i} of {text:?}",
+                    stringify!($table)
+                );
+            )*};
+        }
+        same!(
+            cues,
+            phrase_cues,
+            cue_nouns,
+            comma_adverbs,
+            time_words,
+            object_heads,
+            entities
+        );
+    }
+}
+
+#[test]
+fn phrase_table_shortcuts_agree_with_the_general_matcher() {
+    check_phrase_tables(
+        "He said the White House and the Kremlin's spokesman told The New York Times, according to \
+         Reuters, that she and Trump's aides said so on Friday.",
+        rules(),
+    );
+}
+
+proptest::proptest! {
+    #[test]
+    fn phrase_table_shortcuts_agree_on_any_text(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "he", "He", "HE", "he's", "said", "Said", "says", "the", "The", "White", "white", "House",
+                "House's", "Kremlin", "kremlin", "according", "to", "Trump", "Trump's", "TRUMP", "New", "York",
+                "Times", "spokesman", "Friday", "last", "week", "poll", "statement", ",", ".", "“", "\n\n\n",
+                "United", "States", "state", "officials", "Reuters", "told", "reporters", "in", "a",
+            ]),
+            0..20,
+        ),
+    ) {
+        check_phrase_tables(&pieces.join(" "), rules());
     }
 }
