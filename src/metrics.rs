@@ -273,25 +273,39 @@ pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
         let side = a
             .speaker
             .side
-            .clone()
-            .unwrap_or_else(|| crate::analyze::UNKNOWN_SIDE.into());
-        let e = by.entry(side.clone()).or_insert_with(|| SideOut {
-            side,
-            attributions: 0,
-            share: 0.0,
-            quoted_words: 0,
-            paraphrased_words: 0,
-            word_share: None,
-            verb_classes: BTreeMap::new(),
-        });
+            .as_deref()
+            .unwrap_or(crate::analyze::UNKNOWN_SIDE);
+        // Looked up by the borrowed name: a side's and a verb class's name are copied once, when first seen.
+        if !by.contains_key(side) {
+            by.insert(
+                side.to_string(),
+                SideOut {
+                    side: side.to_string(),
+                    attributions: 0,
+                    share: 0.0,
+                    quoted_words: 0,
+                    paraphrased_words: 0,
+                    word_share: None,
+                    verb_classes: BTreeMap::new(),
+                },
+            );
+        }
+        let Some(e) = by.get_mut(side) else {
+            continue;
+        };
         e.quoted_words += a.quoted_words;
         e.paraphrased_words += a.words.saturating_sub(a.quoted_words);
         if a.continues.is_some() {
             continue;
         }
         e.attributions += 1;
-        if let Some(c) = &a.verb_class {
-            *e.verb_classes.entry(c.clone()).or_insert(0) += 1;
+        if let Some(c) = a.verb_class.as_deref() {
+            match e.verb_classes.get_mut(c) {
+                Some(n) => *n += 1,
+                None => {
+                    e.verb_classes.insert(c.to_string(), 1);
+                }
+            }
         }
     }
     let total = atts.iter().filter(|a| a.continues.is_none()).count();

@@ -9,9 +9,9 @@ pub mod sourcing;
 use crate::input::{Document, OutletRules};
 use crate::lexicon::{LexiconSet, MatchView};
 use crate::text::{self, CharIndex, LineRule, Region, TextModel, TextRules, Voice};
-use rustc_hash::FxHashMap;
+use crate::compare::keyness::term_hash;
+use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A span of the document text; offsets are Unicode code points (Python `str` indexing).
@@ -195,30 +195,41 @@ pub struct ArticleRecord {
     pub keyness_words: WordCounts,
 }
 
-/// Distinct words, each with its number of occurrences, held in one String (so that dropping them, on the
-/// thread that records articles in input order, frees two buffers rather than one String per word).
+/// Distinct words, each with its number of occurrences and its [`term_hash`], held in one String (so that
+/// dropping them, on the thread that records articles in input order, frees two buffers rather than one
+/// String per word, and that thread need not hash the words again).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WordCounts {
     /// The words, one after the other.
     text: String,
-    /// Where each word ends in `text`, and its count.
-    words: Vec<(usize, u64)>,
+    /// Where each word ends in `text`, its count and its hash.
+    words: Vec<(usize, u64, u64)>,
 }
 
 impl WordCounts {
     /// Append a word that is not yet in the list.
-    fn push(&mut self, word: &str, count: u64) {
+    fn push(&mut self, word: &str, count: u64, hash: u64) {
         self.text.push_str(word);
-        self.words.push((self.text.len(), count));
+        self.words.push((self.text.len(), count, hash));
     }
 
-    /// The words with their counts, in the order they were added.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
+    /// Word `i` ("" if there is none).
+    fn word(&self, i: usize) -> &str {
+        let start = i
+            .checked_sub(1)
+            .and_then(|prev| self.words.get(prev))
+            .map_or(0, |w| w.0);
+        let end = self.words.get(i).map_or(start, |w| w.0);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The words with their counts and hashes, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u64, u64)> + '_ {
         let mut start = 0;
-        self.words.iter().map(move |&(end, count)| {
+        self.words.iter().map(move |&(end, count, hash)| {
             let word = self.text.get(start..end).unwrap_or_default();
             start = end;
-            (word, count)
+            (word, count, hash)
         })
     }
 }
@@ -556,35 +567,43 @@ fn keyness_words(text: &str, model: &TextModel) -> WordCounts {
         })
         .filter_map(|(t, _)| text.get(t.start..t.end))
         .filter(|w| w.chars().any(char::is_alphabetic));
-    // A word that is already lower case is counted as the slice of the text; the others are lower-cased
-    // into one reused buffer, and a String is allocated only for such a word not seen before.
-    let mut counts: FxHashMap<Cow<str>, u64> = FxHashMap::default();
+    // The counts are built in place: a table of indices into `out`, found by each word's hash (kept for
+    // the collecting thread). A word that is already lower case is looked up as the slice of the text;
+    // the others are lower-cased into one reused buffer. Sized for about one distinct word in two tokens
+    // so that it seldom grows.
+    let capacity = model.tokens.len() / 2;
+    let mut out = WordCounts {
+        text: String::with_capacity(capacity * 6),
+        words: Vec::with_capacity(capacity),
+    };
+    let mut table: HashTable<usize> = HashTable::with_capacity(capacity);
     let mut lower = String::new();
     for w in words {
-        if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-            *counts.entry(Cow::Borrowed(w)).or_default() += 1;
-            continue;
-        }
-        lower.clear();
-        if w.is_ascii() {
-            lower.push_str(w);
-            lower.make_ascii_lowercase();
+        let word = if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            w
         } else {
-            lower.push_str(&w.to_lowercase().replace('\u{2019}', "'"));
-        }
-        match counts.get_mut(lower.as_str()) {
-            Some(n) => *n += 1,
+            lower.clear();
+            if w.is_ascii() {
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&w.to_lowercase().replace('\u{2019}', "'"));
+            }
+            lower.as_str()
+        };
+        let hash = term_hash(word);
+        match table.find(hash, |&i| out.word(i) == word) {
+            Some(&i) => {
+                if let Some(n) = out.words.get_mut(i) {
+                    n.1 += 1;
+                }
+            }
             None => {
-                counts.insert(Cow::Owned(lower.clone()), 1);
+                let i = out.words.len();
+                out.push(word, 1, hash);
+                table.insert_unique(hash, i, |&i| out.words.get(i).map_or(0, |w| w.2));
             }
         }
-    }
-    let mut out = WordCounts {
-        text: String::with_capacity(counts.keys().map(|w| w.len()).sum()),
-        words: Vec::with_capacity(counts.len()),
-    };
-    for (w, n) in counts {
-        out.push(&w, n);
     }
     out
 }
@@ -672,11 +691,12 @@ mod tests {
     fn word_counts_iterate_in_order() {
         let mut w = WordCounts::default();
         assert_eq!(w.iter().count(), 0);
-        w.push("regime", 2);
-        w.push("naïve", 1);
-        w.push("a", 5);
-        let got: Vec<(&str, u64)> = w.iter().collect();
-        assert_eq!(got, [("regime", 2), ("naïve", 1), ("a", 5)]);
+        w.push("regime", 2, 7);
+        w.push("naïve", 1, 8);
+        w.push("a", 5, 9);
+        let got: Vec<(&str, u64, u64)> = w.iter().collect();
+        assert_eq!(got, [("regime", 2, 7), ("naïve", 1, 8), ("a", 5, 9)]);
+        assert_eq!((w.word(0), w.word(1), w.word(2), w.word(3)), ("regime", "naïve", "a", ""));
     }
 
     /// Invented text pieces: words, quotation marks of both kinds, sentence ends and paragraph breaks.
@@ -704,6 +724,34 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The counts built in place equal counting the lower-cased words in an ordered map, each word is
+        /// listed once, and each carries its hash.
+        #[test]
+        fn prop_keyness_words_match_ordered_count(
+            pieces in proptest::collection::vec(0usize..12, 0..80),
+            spans in proptest::collection::vec((0usize..500, 0usize..500), 0..3),
+        ) {
+            let (text, model) = random_model(&pieces, &spans);
+            let mut want: BTreeMap<String, u64> = BTreeMap::new();
+            for (t, voice) in token_voices(&model) {
+                let region = model.sentences.get(t.sentence).map(|s| s.region);
+                let w = &text[t.start..t.end];
+                if matches!(region, Some(Region::Body | Region::Headline))
+                    && voice == Voice::Authorial
+                    && w.chars().any(char::is_alphabetic)
+                {
+                    *want.entry(w.to_lowercase().replace('\u{2019}', "'")).or_default() += 1;
+                }
+            }
+            let counts = keyness_words(&text, &model);
+            let mut got: BTreeMap<String, u64> = BTreeMap::new();
+            for (w, n, hash) in counts.iter() {
+                proptest::prop_assert_eq!(hash, term_hash(w));
+                proptest::prop_assert!(got.insert(w.to_string(), n).is_none(), "{} twice", w);
+            }
+            proptest::prop_assert_eq!(got, want);
+        }
+
         /// The run-walking count equals counting token by token with `voice_at`.
         #[test]
         fn prop_quoted_tokens_match_voice_at(
