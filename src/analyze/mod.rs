@@ -6,10 +6,10 @@ pub mod attribution;
 pub mod loaded;
 pub mod sourcing;
 
+use crate::compare::keyness::term_hash;
 use crate::input::{Document, OutletRules};
 use crate::lexicon::{LexiconSet, MatchView};
 use crate::text::{self, CharIndex, LineRule, Region, TextModel, TextRules, Voice};
-use crate::compare::keyness::term_hash;
 use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -696,7 +696,10 @@ mod tests {
         w.push("a", 5, 9);
         let got: Vec<(&str, u64, u64)> = w.iter().collect();
         assert_eq!(got, [("regime", 2, 7), ("naïve", 1, 8), ("a", 5, 9)]);
-        assert_eq!((w.word(0), w.word(1), w.word(2), w.word(3)), ("regime", "naïve", "a", ""));
+        assert_eq!(
+            (w.word(0), w.word(1), w.word(2), w.word(3)),
+            ("regime", "naïve", "a", "")
+        );
     }
 
     /// Invented text pieces: words, quotation marks of both kinds, sentence ends and paragraph breaks.

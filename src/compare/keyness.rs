@@ -341,7 +341,10 @@ impl TermCounts {
 
     /// Count of `term` in `outlet` (0 if unseen).
     pub fn count(&self, outlet: &str, term: &str) -> u64 {
-        match (self.outlets.get(outlet), self.index.get(term, term_hash(term))) {
+        match (
+            self.outlets.get(outlet),
+            self.index.get(term, term_hash(term)),
+        ) {
             (Some(o), Some(id)) => o.counts.get(&id).copied().unwrap_or(0),
             _ => 0,
         }
