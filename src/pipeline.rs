@@ -200,7 +200,7 @@ impl Collector {
             .add_sides(&r.outlet, r.sides.iter().map(|(s, n)| (s.as_str(), *n)));
         self.agg
             .words
-            .add_article_counts(&r.outlet, r.keyness_words.iter());
+            .add_hashed_counts(&r.outlet, r.keyness_words.iter());
         self.agg
             .terms
             .add_article(&r.outlet, r.authorial_terms.iter().map(String::as_str));

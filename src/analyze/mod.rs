@@ -6,12 +6,12 @@ pub mod attribution;
 pub mod loaded;
 pub mod sourcing;
 
+use crate::compare::keyness::term_hash;
 use crate::input::{Document, OutletRules};
 use crate::lexicon::{LexiconSet, MatchView};
 use crate::text::{self, CharIndex, LineRule, Region, TextModel, TextRules, Voice};
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A span of the document text; offsets are Unicode code points (Python `str` indexing).
@@ -195,30 +195,41 @@ pub struct ArticleRecord {
     pub keyness_words: WordCounts,
 }
 
-/// Distinct words, each with its number of occurrences, held in one String (so that dropping them, on the
-/// thread that records articles in input order, frees two buffers rather than one String per word).
+/// Distinct words, each with its number of occurrences and its [`term_hash`], held in one String (so that
+/// dropping them, on the thread that records articles in input order, frees two buffers rather than one
+/// String per word, and that thread need not hash the words again).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WordCounts {
     /// The words, one after the other.
     text: String,
-    /// Where each word ends in `text`, and its count.
-    words: Vec<(usize, u64)>,
+    /// Where each word ends in `text`, its count and its hash.
+    words: Vec<(usize, u64, u64)>,
 }
 
 impl WordCounts {
     /// Append a word that is not yet in the list.
-    fn push(&mut self, word: &str, count: u64) {
+    fn push(&mut self, word: &str, count: u64, hash: u64) {
         self.text.push_str(word);
-        self.words.push((self.text.len(), count));
+        self.words.push((self.text.len(), count, hash));
     }
 
-    /// The words with their counts, in the order they were added.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> + '_ {
+    /// Word `i` ("" if there is none).
+    fn word(&self, i: usize) -> &str {
+        let start = i
+            .checked_sub(1)
+            .and_then(|prev| self.words.get(prev))
+            .map_or(0, |w| w.0);
+        let end = self.words.get(i).map_or(start, |w| w.0);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The words with their counts and hashes, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u64, u64)> + '_ {
         let mut start = 0;
-        self.words.iter().map(move |&(end, count)| {
+        self.words.iter().map(move |&(end, count, hash)| {
             let word = self.text.get(start..end).unwrap_or_default();
             start = end;
-            (word, count)
+            (word, count, hash)
         })
     }
 }
@@ -491,15 +502,33 @@ pub(crate) fn slice(text: &str, s: usize, e: usize) -> String {
     text.get(s..e).unwrap_or_default().to_string()
 }
 
-/// Word tokens in quoted voice whose start lies in `start..end`.
+/// Word tokens in quoted voice whose start lies in `start..end`. The voice runs are found once and then
+/// walked along with the tokens (both are sorted) rather than searched for each token (same result as
+/// `model.voice_at`).
 fn count_quoted_tokens(model: &TextModel, start: usize, end: usize) -> usize {
     let a = model.tokens.partition_point(|t| t.start < start);
     let b = model.tokens.partition_point(|t| t.start < end);
-    model.tokens.get(a..b).map_or(0, |ts| {
-        ts.iter()
-            .filter(|t| model.voice_at(t.start) == Voice::Quoted)
-            .count()
-    })
+    let Some(tokens) = model.tokens.get(a..b) else {
+        return 0;
+    };
+    let Some(first) = tokens.first() else {
+        return 0;
+    };
+    let mut run = model.voice.partition_point(|r| r.end <= first.start);
+    let mut n = 0;
+    for t in tokens {
+        while model.voice.get(run).is_some_and(|r| r.end <= t.start) {
+            run += 1;
+        }
+        if model
+            .voice
+            .get(run)
+            .is_some_and(|r| r.start <= t.start && r.voice == Voice::Quoted)
+        {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Word tokens whose start lies in `start..end`.
@@ -538,35 +567,43 @@ fn keyness_words(text: &str, model: &TextModel) -> WordCounts {
         })
         .filter_map(|(t, _)| text.get(t.start..t.end))
         .filter(|w| w.chars().any(char::is_alphabetic));
-    // A word that is already lower case is counted as the slice of the text; the others are lower-cased
-    // into one reused buffer, and a String is allocated only for such a word not seen before.
-    let mut counts: FxHashMap<Cow<str>, u64> = FxHashMap::default();
+    // The counts are built in place: a table of indices into `out`, found by each word's hash (kept for
+    // the collecting thread). A word that is already lower case is looked up as the slice of the text;
+    // the others are lower-cased into one reused buffer. Sized for about one distinct word in two tokens
+    // so that it seldom grows.
+    let capacity = model.tokens.len() / 2;
+    let mut out = WordCounts {
+        text: String::with_capacity(capacity * 6),
+        words: Vec::with_capacity(capacity),
+    };
+    let mut table: HashTable<usize> = HashTable::with_capacity(capacity);
     let mut lower = String::new();
     for w in words {
-        if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-            *counts.entry(Cow::Borrowed(w)).or_default() += 1;
-            continue;
-        }
-        lower.clear();
-        if w.is_ascii() {
-            lower.push_str(w);
-            lower.make_ascii_lowercase();
+        let word = if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            w
         } else {
-            lower.push_str(&w.to_lowercase().replace('\u{2019}', "'"));
-        }
-        match counts.get_mut(lower.as_str()) {
-            Some(n) => *n += 1,
+            lower.clear();
+            if w.is_ascii() {
+                lower.push_str(w);
+                lower.make_ascii_lowercase();
+            } else {
+                lower.push_str(&w.to_lowercase().replace('\u{2019}', "'"));
+            }
+            lower.as_str()
+        };
+        let hash = term_hash(word);
+        match table.find(hash, |&i| out.word(i) == word) {
+            Some(&i) => {
+                if let Some(n) = out.words.get_mut(i) {
+                    n.1 += 1;
+                }
+            }
             None => {
-                counts.insert(Cow::Owned(lower.clone()), 1);
+                let i = out.words.len();
+                out.push(word, 1, hash);
+                table.insert_unique(hash, i, |&i| out.words.get(i).map_or(0, |w| w.2));
             }
         }
-    }
-    let mut out = WordCounts {
-        text: String::with_capacity(counts.keys().map(|w| w.len()).sum()),
-        words: Vec::with_capacity(counts.len()),
-    };
-    for (w, n) in counts {
-        out.push(&w, n);
     }
     out
 }
@@ -654,10 +691,87 @@ mod tests {
     fn word_counts_iterate_in_order() {
         let mut w = WordCounts::default();
         assert_eq!(w.iter().count(), 0);
-        w.push("regime", 2);
-        w.push("naïve", 1);
-        w.push("a", 5);
-        let got: Vec<(&str, u64)> = w.iter().collect();
-        assert_eq!(got, [("regime", 2), ("naïve", 1), ("a", 5)]);
+        w.push("regime", 2, 7);
+        w.push("naïve", 1, 8);
+        w.push("a", 5, 9);
+        let got: Vec<(&str, u64, u64)> = w.iter().collect();
+        assert_eq!(got, [("regime", 2, 7), ("naïve", 1, 8), ("a", 5, 9)]);
+        assert_eq!(
+            (w.word(0), w.word(1), w.word(2), w.word(3)),
+            ("regime", "naïve", "a", "")
+        );
+    }
+
+    /// Invented text pieces: words, quotation marks of both kinds, sentence ends and paragraph breaks.
+    const PIECES: [&str; 12] = [
+        "the", "Mayor", "said", "“", "”", "\"", "’", "naïve", ".", "\n\n", "Talks", ",",
+    ];
+
+    fn random_model(pieces: &[usize], spans: &[(usize, usize)]) -> (String, TextModel) {
+        let text: String = pieces
+            .iter()
+            .map(|&i| PIECES[i % PIECES.len()])
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut model = text::build(&text, &TextRules::default(), &text::BuildOptions::default());
+        let spans: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|&(a, b)| {
+                let (a, b) = (a % (text.len() + 1), b % (text.len() + 1));
+                (a.min(b), a.max(b))
+            })
+            .filter(|&(a, b)| text.is_char_boundary(a) && text.is_char_boundary(b))
+            .collect();
+        model.set_paraphrased_all(&spans);
+        (text, model)
+    }
+
+    proptest::proptest! {
+        /// The counts built in place equal counting the lower-cased words in an ordered map, each word is
+        /// listed once, and each carries its hash.
+        #[test]
+        fn prop_keyness_words_match_ordered_count(
+            pieces in proptest::collection::vec(0usize..12, 0..80),
+            spans in proptest::collection::vec((0usize..500, 0usize..500), 0..3),
+        ) {
+            let (text, model) = random_model(&pieces, &spans);
+            let mut want: BTreeMap<String, u64> = BTreeMap::new();
+            for (t, voice) in token_voices(&model) {
+                let region = model.sentences.get(t.sentence).map(|s| s.region);
+                let w = &text[t.start..t.end];
+                if matches!(region, Some(Region::Body | Region::Headline))
+                    && voice == Voice::Authorial
+                    && w.chars().any(char::is_alphabetic)
+                {
+                    *want.entry(w.to_lowercase().replace('\u{2019}', "'")).or_default() += 1;
+                }
+            }
+            let counts = keyness_words(&text, &model);
+            let mut got: BTreeMap<String, u64> = BTreeMap::new();
+            for (w, n, hash) in counts.iter() {
+                proptest::prop_assert_eq!(hash, term_hash(w));
+                proptest::prop_assert!(got.insert(w.to_string(), n).is_none(), "{} twice", w);
+            }
+            proptest::prop_assert_eq!(got, want);
+        }
+
+        /// The run-walking count equals counting token by token with `voice_at`.
+        #[test]
+        fn prop_quoted_tokens_match_voice_at(
+            pieces in proptest::collection::vec(0usize..12, 0..60),
+            spans in proptest::collection::vec((0usize..400, 0usize..400), 0..4),
+            queries in proptest::collection::vec((0usize..400, 0usize..400), 1..8),
+        ) {
+            let (text, model) = random_model(&pieces, &spans);
+            for (a, b) in queries {
+                let (a, b) = (a % (text.len() + 2), b % (text.len() + 2));
+                let want = model
+                    .tokens
+                    .iter()
+                    .filter(|t| t.start >= a && t.start < b && model.voice_at(t.start) == Voice::Quoted)
+                    .count();
+                proptest::prop_assert_eq!(count_quoted_tokens(&model, a, b), want);
+            }
+        }
     }
 }

@@ -29,10 +29,79 @@
 //! outlet keeps a sparse `id → count` map, so per-article streaming and shard merging stay cheap for
 //! vocabularies of hundreds of thousands of terms.
 
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::hash::BuildHasher;
+
+/// The hash of a term in [`TermCounts`]' vocabulary. Word counts computed elsewhere (an article's worker
+/// thread) carry it along, so that adding them does not hash the words again.
+pub fn term_hash(term: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(term)
+}
+
+/// The distinct terms, each stored once in one String, with their ids (positions in the list).
+#[derive(Debug, Clone, Default)]
+struct Vocabulary {
+    /// The terms, one after the other, in id order.
+    text: String,
+    /// Where each term ends in `text`.
+    ends: Vec<usize>,
+    /// Term ids, found by [`term_hash`].
+    table: HashTable<u32>,
+}
+
+impl Vocabulary {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The terms in id order.
+    fn terms(&self) -> impl Iterator<Item = &str> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let t = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            t
+        })
+    }
+
+    /// Id of `term`, whose [`term_hash`] is `hash`, if it is in the vocabulary.
+    fn get(&self, term: &str, hash: u64) -> Option<u32> {
+        self.table
+            .find(hash, |&id| slice_of(&self.text, &self.ends, id) == term)
+            .copied()
+    }
+
+    /// Id of `term` (whose [`term_hash`] is `hash`), adding it if new.
+    fn intern(&mut self, term: &str, hash: u64) -> u32 {
+        if let Some(id) = self.get(term, hash) {
+            return id;
+        }
+        // More than u32::MAX distinct terms cannot be held in memory anyway; saturate rather than panic.
+        let id = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        self.text.push_str(term);
+        self.ends.push(self.text.len());
+        // Growing the table rehashes the terms from their text (rare: no hash is kept per term).
+        let Vocabulary { text, ends, table } = self;
+        table.insert_unique(hash, id, |&id| term_hash(slice_of(text, ends, id)));
+        id
+    }
+}
+
+/// Term `id` of a vocabulary's `text` and `ends` ("" if there is none). A function of the parts rather than
+/// a method, for the table's rehashing, which cannot borrow the whole vocabulary.
+fn slice_of<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
+    let id = id as usize;
+    let start = id
+        .checked_sub(1)
+        .and_then(|prev| ends.get(prev).copied())
+        .unwrap_or(0);
+    let end = ends.get(id).copied().unwrap_or(start);
+    text.get(start..end).unwrap_or_default()
+}
 
 /// Per-outlet term counts, built article by article and mergeable across shards.
 ///
@@ -43,7 +112,7 @@ use std::collections::BTreeMap;
 #[serde(try_from = "TermCountsRepr")]
 pub struct TermCounts {
     /// Interned vocabulary: term → id (each string stored once).
-    index: FxHashMap<Box<str>, u32>,
+    index: Vocabulary,
     outlets: BTreeMap<String, OutletTerms>,
 }
 
@@ -174,24 +243,13 @@ impl PartialEq for TermCounts {
     }
 }
 
-/// Id of `term` in the vocabulary, adding it if new (each string is stored once).
-fn intern(index: &mut FxHashMap<Box<str>, u32>, term: &str) -> u32 {
-    if let Some(&id) = index.get(term) {
-        return id;
-    }
-    // More than u32::MAX distinct terms cannot be held in memory anyway; saturate rather than panic.
-    let id = u32::try_from(index.len()).unwrap_or(u32::MAX);
-    index.insert(term.into(), id);
-    id
-}
-
 impl TermCounts {
     pub fn new() -> Self {
         Self::default()
     }
 
     fn intern(&mut self, term: &str) -> u32 {
-        intern(&mut self.index, term)
+        self.index.intern(term, term_hash(term))
     }
 
     fn ensure_outlet(&mut self, outlet: &str) -> &mut OutletTerms {
@@ -211,13 +269,22 @@ impl TermCounts {
         outlet: &str,
         terms: impl IntoIterator<Item = (&'a str, u64)>,
     ) {
+        self.add_hashed_counts(outlet, terms.into_iter().map(|(t, n)| (t, n, term_hash(t))));
+    }
+
+    /// [`TermCounts::add_article_counts`] from `(term, occurrences, term_hash(term))`.
+    pub fn add_hashed_counts<'a>(
+        &mut self,
+        outlet: &str,
+        terms: impl IntoIterator<Item = (&'a str, u64, u64)>,
+    ) {
         if !self.outlets.contains_key(outlet) {
             self.outlets
                 .insert(outlet.to_string(), OutletTerms::default());
         }
         if let Some(o) = self.outlets.get_mut(outlet) {
-            for (t, n) in terms {
-                let id = intern(&mut self.index, t);
+            for (t, n, hash) in terms {
+                let id = self.index.intern(t, hash);
                 let slot = o.counts.entry(id).or_default();
                 *slot = slot.saturating_add(n);
                 o.total = o.total.saturating_add(n);
@@ -242,13 +309,7 @@ impl TermCounts {
     /// the result does not depend on the order in which shards are merged.
     pub fn merge(&mut self, other: &TermCounts) {
         // Map the other's ids to ours.
-        let mut remap: Vec<u32> = vec![0; other.index.len()];
-        for (term, &oid) in &other.index {
-            let id = self.intern(term);
-            if let Some(slot) = remap.get_mut(oid as usize) {
-                *slot = id;
-            }
-        }
+        let remap: Vec<u32> = other.index.terms().map(|t| self.intern(t)).collect();
         for (outlet, ot) in &other.outlets {
             let o = self.ensure_outlet(outlet);
             for (&oid, &n) in &ot.counts {
@@ -280,8 +341,11 @@ impl TermCounts {
 
     /// Count of `term` in `outlet` (0 if unseen).
     pub fn count(&self, outlet: &str, term: &str) -> u64 {
-        match (self.outlets.get(outlet), self.index.get(term)) {
-            (Some(o), Some(id)) => o.counts.get(id).copied().unwrap_or(0),
+        match (
+            self.outlets.get(outlet),
+            self.index.get(term, term_hash(term)),
+        ) {
+            (Some(o), Some(id)) => o.counts.get(&id).copied().unwrap_or(0),
             _ => 0,
         }
     }
@@ -327,13 +391,7 @@ impl TermCounts {
     }
 
     fn terms_by_id(&self) -> Vec<&str> {
-        let mut terms = vec![""; self.index.len()];
-        for (t, &id) in &self.index {
-            if let Some(slot) = terms.get_mut(id as usize) {
-                *slot = t;
-            }
-        }
-        terms
+        self.index.terms().collect()
     }
 }
 
@@ -471,7 +529,10 @@ pub fn keyness_with_prior(
         chosen.sort_by(cmp_cand);
         for (z, term, delta) in chosen {
             let ci = counts.count(outlet, term);
-            let cw = counts.index.get(term).map_or(0, |&id| corpus[id as usize]);
+            let cw = counts
+                .index
+                .get(term, term_hash(term))
+                .map_or(0, |id| corpus[id as usize]);
             let cr = cw.saturating_sub(ci);
             out.push(KeynessRow {
                 outlet: outlet.clone(),
@@ -763,6 +824,44 @@ mod tests {
             proptest::prop_assert_eq!(serde_json::to_string(&c).unwrap(), want);
             let back: TermCounts = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
             proptest::prop_assert_eq!(back, c);
+        }
+
+        /// Counts through the hashed vocabulary (grown many times over) equal counting in ordered maps,
+        /// whether the hashes are computed here or passed in, and merging shards gives the same counts.
+        #[test]
+        fn prop_counts_equal_ordered_maps(
+            docs in proptest::collection::vec(
+                (0u8..3, proptest::collection::vec((0u16..400, 1u64..4), 0..40)), 0..20),
+        ) {
+            let mut want: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+            let (mut plain, mut hashed, mut half) = (TermCounts::new(), TermCounts::new(), TermCounts::new());
+            let mut other = TermCounts::new();
+            for (i, (o, words)) in docs.iter().enumerate() {
+                let outlet = format!("o{o}");
+                let names: Vec<(String, u64)> = words.iter().map(|&(w, n)| (format!("w{w}é"), n)).collect();
+                let m = want.entry(outlet.clone()).or_default();
+                for (w, n) in &names {
+                    *m.entry(w.clone()).or_default() += n;
+                }
+                plain.add_article_counts(&outlet, names.iter().map(|(w, n)| (w.as_str(), *n)));
+                hashed.add_hashed_counts(
+                    &outlet,
+                    names.iter().map(|(w, n)| (w.as_str(), *n, term_hash(w))),
+                );
+                let shard = if i % 2 == 0 { &mut half } else { &mut other };
+                shard.add_article_counts(&outlet, names.iter().map(|(w, n)| (w.as_str(), *n)));
+            }
+            half.merge(&other);
+            let distinct: std::collections::BTreeSet<&String> = want.values().flat_map(|m| m.keys()).collect();
+            proptest::prop_assert_eq!(plain.vocabulary_size(), distinct.len());
+            for (o, m) in &want {
+                for (w, &n) in m {
+                    proptest::prop_assert_eq!(plain.count(o, w), n);
+                }
+            }
+            proptest::prop_assert_eq!(plain.to_nested(), want.clone());
+            proptest::prop_assert_eq!(hashed.to_nested(), want.clone());
+            proptest::prop_assert_eq!(half.to_nested(), want);
         }
 
         #[test]

@@ -196,6 +196,18 @@ struct SeriesAgg {
     sum: f64,
 }
 
+/// Count one metric value of an article into its series (`None` and non-finite values are left out).
+fn add_value(spill: &mut spill::Spill, s: &mut SeriesAgg, v: Option<f64>) -> crate::Result<()> {
+    if let Some(v) = v.filter(|v| v.is_finite()) {
+        s.n += 1;
+        s.sum += v;
+        if let Err(e) = spill.push(s.id, v) {
+            return Err(crate::Error::io(spill.dir(), e));
+        }
+    }
+    Ok(())
+}
+
 /// `Iterator::sum`'s starting value for `f64`, so running sums match `iter().sum()` bit for bit.
 fn sum_start() -> f64 {
     std::iter::empty::<f64>().sum()
@@ -246,6 +258,17 @@ impl Aggregator {
         };
         o.articles += 1;
         o.words += words as u64;
+        // Every article of a run has the same metric names, so after an outlet's first article its series
+        // are the article's metrics, in the same (sorted) order: they are paired up in one walk, and only
+        // otherwise looked up one by one (same series, values pushed in the same order either way).
+        let same_keys = o.series.len() == metrics.len()
+            && o.series.keys().zip(metrics.keys()).all(|(a, b)| a == b);
+        if same_keys {
+            for (s, v) in o.series.values_mut().zip(metrics.values()) {
+                add_value(&mut self.spill, s, *v)?;
+            }
+            return Ok(());
+        }
         for (k, v) in metrics {
             let s = match o.series.get_mut(k.as_str()) {
                 Some(s) => s,
@@ -255,13 +278,7 @@ impl Aggregator {
                     sum: sum_start(),
                 }),
             };
-            if let Some(v) = v.filter(|v| v.is_finite()) {
-                s.n += 1;
-                s.sum += v;
-                if let Err(e) = self.spill.push(s.id, v) {
-                    return Err(crate::Error::io(self.spill.dir(), e));
-                }
-            }
+            add_value(&mut self.spill, s, *v)?;
         }
         Ok(())
     }
