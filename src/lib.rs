@@ -19,6 +19,7 @@ pub mod lexicon;
 pub mod metrics;
 pub mod pipeline;
 pub mod report;
+mod strlist;
 pub mod text;
 
 #[cfg(test)]

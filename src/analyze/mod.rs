@@ -9,6 +9,7 @@ pub mod sourcing;
 use crate::compare::keyness::term_hash;
 use crate::input::{Document, OutletRules};
 use crate::lexicon::{LexiconSet, MatchView};
+use crate::strlist::StrList;
 use crate::text::{self, CharIndex, LineRule, Region, TextModel, TextRules, Voice};
 use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
@@ -200,37 +201,38 @@ pub struct ArticleRecord {
 /// String per word, and that thread need not hash the words again).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WordCounts {
-    /// The words, one after the other.
-    text: String,
-    /// Where each word ends in `text`, its count and its hash.
-    words: Vec<(usize, u64, u64)>,
+    /// The words, in the order they were added.
+    words: StrList,
+    /// Each word's count and hash, by index.
+    counts: Vec<(u64, u64)>,
 }
 
 impl WordCounts {
+    /// Room for `words` words of about six bytes each.
+    fn with_capacity(words: usize) -> Self {
+        WordCounts {
+            words: StrList::with_capacity(words, words * 6),
+            counts: Vec::with_capacity(words),
+        }
+    }
+
     /// Append a word that is not yet in the list.
     fn push(&mut self, word: &str, count: u64, hash: u64) {
-        self.text.push_str(word);
-        self.words.push((self.text.len(), count, hash));
+        self.words.push(word);
+        self.counts.push((count, hash));
     }
 
     /// Word `i` ("" if there is none).
     fn word(&self, i: usize) -> &str {
-        let start = i
-            .checked_sub(1)
-            .and_then(|prev| self.words.get(prev))
-            .map_or(0, |w| w.0);
-        let end = self.words.get(i).map_or(start, |w| w.0);
-        self.text.get(start..end).unwrap_or_default()
+        self.words.get(i)
     }
 
     /// The words with their counts and hashes, in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64, u64)> + '_ {
-        let mut start = 0;
-        self.words.iter().map(move |&(end, count, hash)| {
-            let word = self.text.get(start..end).unwrap_or_default();
-            start = end;
-            (word, count, hash)
-        })
+        self.words
+            .iter()
+            .zip(&self.counts)
+            .map(|(word, &(count, hash))| (word, count, hash))
     }
 }
 
@@ -572,10 +574,7 @@ fn keyness_words(text: &str, model: &TextModel) -> WordCounts {
     // the others are lower-cased into one reused buffer. Sized for about one distinct word in two tokens
     // so that it seldom grows.
     let capacity = model.tokens.len() / 2;
-    let mut out = WordCounts {
-        text: String::with_capacity(capacity * 6),
-        words: Vec::with_capacity(capacity),
-    };
+    let mut out = WordCounts::with_capacity(capacity);
     let mut table: HashTable<usize> = HashTable::with_capacity(capacity);
     let mut lower = String::new();
     for w in words {
@@ -594,14 +593,14 @@ fn keyness_words(text: &str, model: &TextModel) -> WordCounts {
         let hash = term_hash(word);
         match table.find(hash, |&i| out.word(i) == word) {
             Some(&i) => {
-                if let Some(n) = out.words.get_mut(i) {
-                    n.1 += 1;
+                if let Some(n) = out.counts.get_mut(i) {
+                    n.0 += 1;
                 }
             }
             None => {
-                let i = out.words.len();
+                let i = out.counts.len();
                 out.push(word, 1, hash);
-                table.insert_unique(hash, i, |&i| out.words.get(i).map_or(0, |w| w.2));
+                table.insert_unique(hash, i, |&i| out.counts.get(i).map_or(0, |c| c.1));
             }
         }
     }

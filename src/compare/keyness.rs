@@ -29,6 +29,7 @@
 //! outlet keeps a sparse `id → count` map, so per-article streaming and shard merging stay cheap for
 //! vocabularies of hundreds of thousands of terms.
 
+use crate::strlist::StrList;
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -45,33 +46,26 @@ pub fn term_hash(term: &str) -> u64 {
 /// The distinct terms, each stored once in one String, with their ids (positions in the list).
 #[derive(Debug, Clone, Default)]
 struct Vocabulary {
-    /// The terms, one after the other, in id order.
-    text: String,
-    /// Where each term ends in `text`.
-    ends: Vec<usize>,
+    /// The terms in id order.
+    terms: StrList,
     /// Term ids, found by [`term_hash`].
     table: HashTable<u32>,
 }
 
 impl Vocabulary {
     fn len(&self) -> usize {
-        self.ends.len()
+        self.terms.len()
     }
 
     /// The terms in id order.
     fn terms(&self) -> impl Iterator<Item = &str> + '_ {
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let t = self.text.get(start..end).unwrap_or_default();
-            start = end;
-            t
-        })
+        self.terms.iter()
     }
 
     /// Id of `term`, whose [`term_hash`] is `hash`, if it is in the vocabulary.
     fn get(&self, term: &str, hash: u64) -> Option<u32> {
         self.table
-            .find(hash, |&id| slice_of(&self.text, &self.ends, id) == term)
+            .find(hash, |&id| self.terms.get(id as usize) == term)
             .copied()
     }
 
@@ -82,25 +76,12 @@ impl Vocabulary {
         }
         // More than u32::MAX distinct terms cannot be held in memory anyway; saturate rather than panic.
         let id = u32::try_from(self.len()).unwrap_or(u32::MAX);
-        self.text.push_str(term);
-        self.ends.push(self.text.len());
+        self.terms.push(term);
         // Growing the table rehashes the terms from their text (rare: no hash is kept per term).
-        let Vocabulary { text, ends, table } = self;
-        table.insert_unique(hash, id, |&id| term_hash(slice_of(text, ends, id)));
+        let Vocabulary { terms, table } = self;
+        table.insert_unique(hash, id, |&id| term_hash(terms.get(id as usize)));
         id
     }
-}
-
-/// Term `id` of a vocabulary's `text` and `ends` ("" if there is none). A function of the parts rather than
-/// a method, for the table's rehashing, which cannot borrow the whole vocabulary.
-fn slice_of<'a>(text: &'a str, ends: &[usize], id: u32) -> &'a str {
-    let id = id as usize;
-    let start = id
-        .checked_sub(1)
-        .and_then(|prev| ends.get(prev).copied())
-        .unwrap_or(0);
-    let end = ends.get(id).copied().unwrap_or(start);
-    text.get(start..end).unwrap_or_default()
 }
 
 /// Per-outlet term counts, built article by article and mergeable across shards.
