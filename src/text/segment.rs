@@ -86,50 +86,8 @@ pub(crate) fn split_sentences(
         Some((i, para.get(i..)?.chars().next()?))
     });
     while let Some((i, c)) = next_terminator.by_ref().find(|&(i, _)| i >= from) {
-        let after_c = i + c.len_utf8();
-        let mut it = para
-            .get(after_c..)
-            .unwrap_or("")
-            .char_indices()
-            .map(|(j, d)| (after_c + j, d))
-            .peekable();
-        let mut single_period = c == '.';
-        let mut unspaced = is_unspaced_terminator(c);
-        while let Some(&(_, d)) = it.peek() {
-            if !is_terminator(d) {
-                break;
-            }
-            single_period = false;
-            unspaced |= is_unspaced_terminator(d);
-            it.next();
-        }
-        let mut had_closer = false;
-        let mut after = it.peek().map_or(para.len(), |&(j, _)| j);
-        while let Some(&(j, d)) = it.peek() {
-            if !is_sentence_closer(d) {
-                break;
-            }
-            had_closer = true;
-            after = j + d.len_utf8();
-            it.next();
-        }
-        let mut has_space = false;
-        while let Some(&(_, d)) = it.peek() {
-            if !is_space(d) {
-                break;
-            }
-            has_space = true;
-            it.next();
-        }
-        let Some(&(next_pos, next)) = it.peek() else {
+        let Some((after, next_pos, split)) = boundary(para, i, c, abbr) else {
             break;
-        };
-        let split = if unspaced {
-            true
-        } else {
-            has_space
-                && starts_sentence(next)
-                && !(single_period && !had_closer && is_abbreviation_or_initial(para, i, abbr))
         };
         if split {
             if after > sent_start {
@@ -142,6 +100,82 @@ pub(crate) fn split_sentences(
     if sent_start < para.len() {
         push(start + sent_start, end);
     }
+}
+
+/// What follows the terminator `c` at byte `i` of `para`: the end of the sentence if it ends there (after
+/// the terminator run and closing quotes/brackets), the start of the next character that is no
+/// terminator, closer or space, and whether the sentence ends there; `None` when the paragraph ends first.
+fn boundary(para: &str, i: usize, c: char, abbr: &Abbreviations) -> Option<(usize, usize, bool)> {
+    // Most terminators of ASCII prose are decided from the next two bytes: one inside a token ("3.5",
+    // "U.S") never splits, and one followed by a single space and a letter or digit splits before an
+    // upper-case letter or a digit unless it is an abbreviation's or initial's period.
+    if c.is_ascii() {
+        let bytes = para.as_bytes();
+        match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (None, _) => return None,
+            (Some(b), _) if b.is_ascii_alphanumeric() => return Some((i + 1, i + 1, false)),
+            (Some(b' '), Some(n)) if n.is_ascii_alphanumeric() => {
+                let split = (n.is_ascii_uppercase() || n.is_ascii_digit())
+                    && !(c == '.' && is_abbreviation_or_initial(para, i, abbr));
+                return Some((i + 1, i + 2, split));
+            }
+            _ => {}
+        }
+    }
+    boundary_by_chars(para, i, c, abbr)
+}
+
+/// [`boundary`] in general, character by character.
+fn boundary_by_chars(
+    para: &str,
+    i: usize,
+    c: char,
+    abbr: &Abbreviations,
+) -> Option<(usize, usize, bool)> {
+    let after_c = i + c.len_utf8();
+    let mut it = para
+        .get(after_c..)
+        .unwrap_or("")
+        .char_indices()
+        .map(|(j, d)| (after_c + j, d))
+        .peekable();
+    let mut single_period = c == '.';
+    let mut unspaced = is_unspaced_terminator(c);
+    while let Some(&(_, d)) = it.peek() {
+        if !is_terminator(d) {
+            break;
+        }
+        single_period = false;
+        unspaced |= is_unspaced_terminator(d);
+        it.next();
+    }
+    let mut had_closer = false;
+    let mut after = it.peek().map_or(para.len(), |&(j, _)| j);
+    while let Some(&(j, d)) = it.peek() {
+        if !is_sentence_closer(d) {
+            break;
+        }
+        had_closer = true;
+        after = j + d.len_utf8();
+        it.next();
+    }
+    let mut has_space = false;
+    while let Some(&(_, d)) = it.peek() {
+        if !is_space(d) {
+            break;
+        }
+        has_space = true;
+        it.next();
+    }
+    let &(next_pos, next) = it.peek()?;
+    let split = if unspaced {
+        true
+    } else {
+        has_space
+            && starts_sentence(next)
+            && !(single_period && !had_closer && is_abbreviation_or_initial(para, i, abbr))
+    };
+    Some((after, next_pos, split))
 }
 
 /// True when the token ending at the period at byte `period` of `para` is a listed abbreviation or an
@@ -722,6 +756,21 @@ mod tests {
         Ok(())
     }
 
+    /// The two-byte decisions of `boundary` against the character-by-character ones, at every terminator.
+    fn check_boundaries(t: &str) -> Result<(), TestCaseError> {
+        let abbr = Abbreviations::new(&["Mr.".to_string(), "U.S.".to_string()]);
+        for (i, c) in t.char_indices().filter(|&(_, c)| is_terminator(c)) {
+            prop_assert_eq!(
+                boundary(t, i, c, &abbr),
+                boundary_by_chars(t, i, c, &abbr),
+                "at {} of {:?}",
+                i,
+                t
+            );
+        }
+        Ok(())
+    }
+
     #[test]
     fn paragraph_scan_notes_punctuation_and_says_when_it_needs_sentences() {
         let t = "He said “no.” Then ‘it’s’ 3.5 — ok?! Yes";
@@ -737,6 +786,16 @@ mod tests {
         #[test]
         fn paragraph_scan_on_prose(t in prose()) {
             check_scan_paragraph(&t)?;
+        }
+
+        #[test]
+        fn sentence_boundaries_on_prose(t in prose()) {
+            check_boundaries(&t)?;
+        }
+
+        #[test]
+        fn sentence_boundaries_on_ascii(t in "[ a-zA-Z0-9.!?\"'),]{0,40}") {
+            check_boundaries(&t)?;
         }
 
         #[test]
