@@ -60,11 +60,6 @@ macro_rules! char_class {
         }
     };
 }
-pub(crate) use char_class;
-
-/// [`is_terminator`] as a [`CharClass`].
-pub(crate) const TERMINATORS: CharClass = char_class!(is_terminator);
-
 /// [`is_line_break`] as a [`CharClass`].
 pub(crate) const LINE_BREAKS: CharClass = char_class!(is_line_break);
 
@@ -318,6 +313,9 @@ pub(crate) fn is_apostrophe(c: char) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// [`is_terminator`] as a [`CharClass`].
+    const TERMINATORS: CharClass = char_class!(is_terminator);
 
     const fn is_digit_or_quote(c: char) -> bool {
         matches!(c, '0' | '9' | '٣' | '"' | '“')

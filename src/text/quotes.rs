@@ -39,7 +39,7 @@
 //! `depth` is the number of quotations enclosing a quotation, computed at the end from the (properly
 //! nested) spans; quotes are sorted by `start`.
 
-use super::chars::{char_class, find_char, is_close_context, is_open_context, is_space, CharClass};
+use super::chars::{is_close_context, is_open_context, is_space};
 use super::regions::line_breaks;
 use super::{Paragraph, Quote};
 
@@ -78,12 +78,10 @@ const fn mark(c: char) -> Option<(Family, Glyph)> {
     })
 }
 
-const fn is_mark(c: char) -> bool {
+/// Quotation marks (both families, every glyph).
+pub(crate) const fn is_mark(c: char) -> bool {
     mark(c).is_some()
 }
-
-/// [`is_mark`] as a [`CharClass`].
-const MARKS: CharClass = char_class!(is_mark);
 
 fn role(c: char, fam: Family, glyph: Glyph, prev: Option<char>, next: Option<char>) -> Role {
     let p_alnum = prev.is_some_and(char::is_alphanumeric);
@@ -125,12 +123,24 @@ struct Mark {
     straight: bool,
 }
 
-/// Calls `f` for every quotation mark of `para`, in order, until it returns false. Two straight apostrophes
-/// in a row (`''`, the typewriter spelling of `"`) are one double mark.
-fn for_each_mark(para: &str, mut f: impl FnMut(Mark) -> bool) {
+/// Calls `f` for every quotation mark of `para` (which starts at byte `base` of the text), in order, until
+/// it returns false. `marks` holds the text offsets of the quotation marks, in order (at least those of
+/// `para`). Two straight apostrophes in a row (`''`, the typewriter spelling of `"`) are one double mark.
+fn for_each_mark(para: &str, base: usize, marks: &[usize], mut f: impl FnMut(Mark) -> bool) {
+    let first = marks.partition_point(|&m| m < base);
     let mut from = 0;
-    while let Some((i, c)) = find_char(para, from, &MARKS) {
-        let Some((mut fam, mut glyph)) = mark(c) else {
+    for &m in marks.get(first..).unwrap_or_default() {
+        let Some(i) = m.checked_sub(base).filter(|&i| i < para.len()) else {
+            break;
+        };
+        if i < from {
+            continue;
+        }
+        let Some((c, (mut fam, mut glyph))) = para
+            .get(i..)
+            .and_then(|r| r.chars().next())
+            .and_then(|c| Some((c, mark(c)?)))
+        else {
             break;
         };
         let mut len = c.len_utf8();
@@ -174,6 +184,8 @@ struct OpenQuote {
 
 struct Scanner<'a> {
     text: &'a str,
+    /// Offsets of the text's quotation marks ([`find_quotes`]).
+    mark_pos: &'a [usize],
     stack: Vec<OpenQuote>,
     /// Number of double quotations on the stack.
     doubles: usize,
@@ -280,7 +292,7 @@ impl Scanner<'_> {
             |m: &Mark| m.fam == Family::Double && matches!(m.role, Role::Close | Role::Either);
         let mut marks = std::mem::take(&mut self.marks);
         marks.clear();
-        for_each_mark(para, |m| {
+        for_each_mark(para, base, self.mark_pos, |m| {
             marks.push(m);
             true
         });
@@ -335,7 +347,7 @@ impl Scanner<'_> {
 }
 
 /// Position of the first character of paragraph `p` when it is an opening mark of family `fam`.
-fn continuation_mark(text: &str, p: &Paragraph, fam: Family) -> Option<usize> {
+fn continuation_mark(text: &str, marks: &[usize], p: &Paragraph, fam: Family) -> Option<usize> {
     let para = text.get(p.start..p.end)?;
     // The role of a mark at the start depends on at most the next two characters.
     let head = para
@@ -343,7 +355,7 @@ fn continuation_mark(text: &str, p: &Paragraph, fam: Family) -> Option<usize> {
         .nth(3)
         .map_or(para, |(i, _)| para.get(..i).unwrap_or(para));
     let mut first = None;
-    for_each_mark(head, |m| {
+    for_each_mark(head, p.start, marks, |m| {
         first = Some(m);
         false
     });
@@ -354,7 +366,12 @@ fn continuation_mark(text: &str, p: &Paragraph, fam: Family) -> Option<usize> {
 
 /// True when, within [`MAX_SOFT_LINES`] lines after paragraph `pi` joined by single line breaks in the same
 /// region, the first double quotation mark is a closing one.
-fn closes_after_soft_breaks(text: &str, paragraphs: &[Paragraph], pi: usize) -> bool {
+fn closes_after_soft_breaks(
+    text: &str,
+    marks: &[usize],
+    paragraphs: &[Paragraph],
+    pi: usize,
+) -> bool {
     let Some(region) = paragraphs.get(pi).map(|p| p.region) else {
         return false;
     };
@@ -370,12 +387,17 @@ fn closes_after_soft_breaks(text: &str, paragraphs: &[Paragraph], pi: usize) -> 
             return false;
         }
         let mut first = None;
-        for_each_mark(text.get(p.start..p.end).unwrap_or(""), |m| {
-            if m.fam == Family::Double {
-                first = Some(m.role);
-            }
-            first.is_none()
-        });
+        for_each_mark(
+            text.get(p.start..p.end).unwrap_or(""),
+            p.start,
+            marks,
+            |m| {
+                if m.fam == Family::Double {
+                    first = Some(m.role);
+                }
+                first.is_none()
+            },
+        );
         match first {
             None => continue,
             Some(r) => return matches!(r, Role::Close | Role::Either),
@@ -384,10 +406,12 @@ fn closes_after_soft_breaks(text: &str, paragraphs: &[Paragraph], pi: usize) -> 
     false
 }
 
-/// All quotations of the paragraphs, sorted by start, with depths.
-pub(crate) fn find_quotes(text: &str, paragraphs: &[Paragraph]) -> Vec<Quote> {
+/// All quotations of the paragraphs, sorted by start, with depths. `marks` holds the text offset of every
+/// quotation mark in the paragraphs, in order.
+pub(crate) fn find_quotes(text: &str, paragraphs: &[Paragraph], marks: &[usize]) -> Vec<Quote> {
     let mut sc = Scanner {
         text,
+        mark_pos: marks,
         stack: Vec::new(),
         doubles: 0,
         out: Vec::new(),
@@ -402,11 +426,12 @@ pub(crate) fn find_quotes(text: &str, paragraphs: &[Paragraph]) -> Vec<Quote> {
         let next = paragraphs.get(pi + 1).filter(|n| n.region == p.region);
         let cont = match (sc.stack.first(), next) {
             (Some(b), Some(n)) if b.fam == Family::Double || !b.straight => {
-                continuation_mark(text, n, b.fam)
+                continuation_mark(text, marks, n, b.fam)
             }
             _ => None,
         };
-        if cont.is_none() && sc.doubles > 0 && closes_after_soft_breaks(text, paragraphs, pi) {
+        if cont.is_none() && sc.doubles > 0 && closes_after_soft_breaks(text, marks, paragraphs, pi)
+        {
             // The quotation simply goes on into the next line.
             continue;
         }

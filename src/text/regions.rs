@@ -35,7 +35,8 @@ pub(crate) fn line_breaks(gap: &str) -> usize {
 
 /// Trimmed, non-empty lines of `text` as byte spans.
 pub(crate) fn split_paragraphs(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    // News paragraphs are hundreds of bytes long: one allocation, no regrowth.
+    let mut out = Vec::with_capacity(text.len() / 64);
     let mut line_start = 0;
     while let Some((i, c)) = find_char(text, line_start, &LINE_BREAKS) {
         push_trimmed(text, line_start, i, &mut out);

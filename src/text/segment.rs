@@ -30,9 +30,10 @@ use rustc_hash::FxHashSet;
 use unicode_segmentation::GraphemeCursor;
 
 use super::chars::{
-    find_char, is_apostrophe, is_ascii_word, is_hyphen, is_sentence_closer, is_space,
-    is_terminator, is_unspaced_terminator, starts_sentence, TERMINATORS,
+    is_apostrophe, is_ascii_word, is_hyphen, is_sentence_closer, is_space, is_terminator,
+    is_unspaced_terminator, starts_sentence,
 };
+use super::quotes::is_mark;
 
 /// Longest token (bytes) looked at when checking for an abbreviation before a period.
 const MAX_ABBREVIATION_LOOKBACK: usize = 64;
@@ -65,12 +66,14 @@ impl Abbreviations {
 }
 
 /// Calls `push` with the span (absolute byte offsets) of every sentence of the paragraph `start..end` of
-/// `text`, in order.
+/// `text`, in order. `terminators` holds the absolute offset of every terminator character of the paragraph,
+/// in order ([`scan_paragraph`] finds them).
 pub(crate) fn split_sentences(
     text: &str,
     start: usize,
     end: usize,
     abbr: &Abbreviations,
+    terminators: &[usize],
     mut push: impl FnMut(usize, usize),
 ) {
     let Some(para) = text.get(start..end) else {
@@ -78,51 +81,13 @@ pub(crate) fn split_sentences(
     };
     let mut sent_start = 0usize;
     let mut from = 0usize;
-    while let Some((i, c)) = find_char(para, from, &TERMINATORS) {
-        let after_c = i + c.len_utf8();
-        let mut it = para
-            .get(after_c..)
-            .unwrap_or("")
-            .char_indices()
-            .map(|(j, d)| (after_c + j, d))
-            .peekable();
-        let mut single_period = c == '.';
-        let mut unspaced = is_unspaced_terminator(c);
-        while let Some(&(_, d)) = it.peek() {
-            if !is_terminator(d) {
-                break;
-            }
-            single_period = false;
-            unspaced |= is_unspaced_terminator(d);
-            it.next();
-        }
-        let mut had_closer = false;
-        let mut after = it.peek().map_or(para.len(), |&(j, _)| j);
-        while let Some(&(j, d)) = it.peek() {
-            if !is_sentence_closer(d) {
-                break;
-            }
-            had_closer = true;
-            after = j + d.len_utf8();
-            it.next();
-        }
-        let mut has_space = false;
-        while let Some(&(_, d)) = it.peek() {
-            if !is_space(d) {
-                break;
-            }
-            has_space = true;
-            it.next();
-        }
-        let Some(&(next_pos, next)) = it.peek() else {
+    let mut next_terminator = terminators.iter().filter_map(|&t| {
+        let i = t.checked_sub(start)?;
+        Some((i, para.get(i..)?.chars().next()?))
+    });
+    while let Some((i, c)) = next_terminator.by_ref().find(|&(i, _)| i >= from) {
+        let Some((after, next_pos, split)) = boundary(para, i, c, abbr) else {
             break;
-        };
-        let split = if unspaced {
-            true
-        } else {
-            has_space
-                && starts_sentence(next)
-                && !(single_period && !had_closer && is_abbreviation_or_initial(para, i, abbr))
         };
         if split {
             if after > sent_start {
@@ -135,6 +100,82 @@ pub(crate) fn split_sentences(
     if sent_start < para.len() {
         push(start + sent_start, end);
     }
+}
+
+/// What follows the terminator `c` at byte `i` of `para`: the end of the sentence if it ends there (after
+/// the terminator run and closing quotes/brackets), the start of the next character that is no
+/// terminator, closer or space, and whether the sentence ends there; `None` when the paragraph ends first.
+fn boundary(para: &str, i: usize, c: char, abbr: &Abbreviations) -> Option<(usize, usize, bool)> {
+    // Most terminators of ASCII prose are decided from the next two bytes: one inside a token ("3.5",
+    // "U.S") never splits, and one followed by a single space and a letter or digit splits before an
+    // upper-case letter or a digit unless it is an abbreviation's or initial's period.
+    if c.is_ascii() {
+        let bytes = para.as_bytes();
+        match (bytes.get(i + 1), bytes.get(i + 2)) {
+            (None, _) => return None,
+            (Some(b), _) if b.is_ascii_alphanumeric() => return Some((i + 1, i + 1, false)),
+            (Some(b' '), Some(n)) if n.is_ascii_alphanumeric() => {
+                let split = (n.is_ascii_uppercase() || n.is_ascii_digit())
+                    && !(c == '.' && is_abbreviation_or_initial(para, i, abbr));
+                return Some((i + 1, i + 2, split));
+            }
+            _ => {}
+        }
+    }
+    boundary_by_chars(para, i, c, abbr)
+}
+
+/// [`boundary`] in general, character by character.
+fn boundary_by_chars(
+    para: &str,
+    i: usize,
+    c: char,
+    abbr: &Abbreviations,
+) -> Option<(usize, usize, bool)> {
+    let after_c = i + c.len_utf8();
+    let mut it = para
+        .get(after_c..)
+        .unwrap_or("")
+        .char_indices()
+        .map(|(j, d)| (after_c + j, d))
+        .peekable();
+    let mut single_period = c == '.';
+    let mut unspaced = is_unspaced_terminator(c);
+    while let Some(&(_, d)) = it.peek() {
+        if !is_terminator(d) {
+            break;
+        }
+        single_period = false;
+        unspaced |= is_unspaced_terminator(d);
+        it.next();
+    }
+    let mut had_closer = false;
+    let mut after = it.peek().map_or(para.len(), |&(j, _)| j);
+    while let Some(&(j, d)) = it.peek() {
+        if !is_sentence_closer(d) {
+            break;
+        }
+        had_closer = true;
+        after = j + d.len_utf8();
+        it.next();
+    }
+    let mut has_space = false;
+    while let Some(&(_, d)) = it.peek() {
+        if !is_space(d) {
+            break;
+        }
+        has_space = true;
+        it.next();
+    }
+    let &(next_pos, next) = it.peek()?;
+    let split = if unspaced {
+        true
+    } else {
+        has_space
+            && starts_sentence(next)
+            && !(single_period && !had_closer && is_abbreviation_or_initial(para, i, abbr))
+    };
+    Some((after, next_pos, split))
 }
 
 /// True when the token ending at the period at byte `period` of `para` is a listed abbreviation or an
@@ -279,11 +320,55 @@ impl TokenScan {
 /// over the whole sentence. Typographic punctuation ([`general_punctuation`]: curly quotes, dashes, the
 /// ellipsis) counts as ASCII here: it is no Extend, ZWJ, SpacingMark or Prepend character either, so it
 /// neither joins the cluster before it nor the one after it.
-pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(usize, usize)) {
+pub(crate) fn tokens(text: &str, start: usize, end: usize, push: impl FnMut(usize, usize)) {
+    scan(text, start, end, push, |_, _| {});
+}
+
+/// The word tokens of the paragraph `start..end` of `text` (absolute byte spans) and its sentence
+/// terminators and quotation marks ([`is_noted`]), each passed to `note` with its absolute offset, in
+/// order: one pass instead of one for tokens and one more for each kind of punctuation.
+///
+/// Returns whether the tokens are those [`tokens`] finds in the paragraph's sentences: true when every
+/// character is a cluster of its own (no segmenter was needed). Then every sentence boundary is a cluster
+/// boundary with whitespace between the sentences (a terminator that splits without whitespace is a CJK
+/// one, which needs the segmenter), and the scan is back to its start state after that whitespace. When
+/// false, the caller tokenizes each sentence.
+#[inline(never)]
+pub(crate) fn scan_paragraph(
+    text: &str,
+    start: usize,
+    end: usize,
+    push: impl FnMut(usize, usize),
+    note: impl FnMut(usize, char),
+) -> bool {
+    scan(text, start, end, push, note)
+}
+
+/// Characters [`scan_paragraph`] reports: sentence terminators and quotation marks.
+pub(crate) fn is_noted(c: char) -> bool {
+    is_terminator(c) || is_mark(c)
+}
+
+/// [`is_noted`] for an ASCII byte.
+#[inline]
+fn is_noted_ascii(b: u8) -> bool {
+    matches!(b, b'.' | b'!' | b'?' | b'"' | b'\'')
+}
+
+/// [`tokens`] and [`scan_paragraph`]: true when the segmenter was never needed.
+#[inline(always)]
+fn scan(
+    text: &str,
+    start: usize,
+    end: usize,
+    mut push: impl FnMut(usize, usize),
+    mut note: impl FnMut(usize, char),
+) -> bool {
     let Some(seg) = text.get(start..end) else {
-        return;
+        return true;
     };
     let push = &mut |s: usize, e: usize| push(start + s, start + e);
+    let mut simple = true;
     let bytes = seg.as_bytes();
     // Whether the character that ends just before `k` is a cluster of its own (when it starts one and is
     // neither CR nor a Prepend character).
@@ -309,6 +394,9 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
             // run: the run is a whole token, as the scan below would find it with two more steps.
             if scan.cur.is_none() && bytes.get(e).is_some_and(|&s| is_separator(s)) && alone(e) {
                 push(i, e);
+                if let Some(&s) = bytes.get(e).filter(|&&s| is_noted_ascii(s)) {
+                    note(start + e, char::from(s));
+                }
                 i = e + 1;
                 continue;
             }
@@ -324,6 +412,9 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
             }
         } else if b.is_ascii() {
             if b != b'\r' && alone(i) {
+                if is_noted_ascii(b) {
+                    note(start + i, char::from(b));
+                }
                 scan.other(joiner(char::from(b)), push);
                 i += 1;
                 continue;
@@ -331,22 +422,32 @@ pub(crate) fn tokens(text: &str, start: usize, end: usize, mut push: impl FnMut(
         } else if let Some(c) = general_punctuation(bytes, i) {
             // Never alphanumeric: a joiner or a token end, as `TokenScan::cluster` would find.
             if ends_cluster(i + 3) {
+                if is_noted(c) {
+                    note(start + i, c);
+                }
                 scan.other(joiner(c), push);
                 i += 3;
                 continue;
             }
         }
+        simple = false;
         cursor.set_cursor(i);
         let e = match cursor.next_boundary(seg, 0) {
             Ok(Some(e)) if e > i => e,
             _ => seg.len(),
         };
         if let Some(g) = seg.get(i..e) {
+            for (k, c) in g.char_indices() {
+                if is_noted(c) {
+                    note(start + i + k, c);
+                }
+            }
             scan.cluster(i, g, push);
         }
         i = e;
     }
     scan.finish(push);
+    simple
 }
 
 /// An ASCII character other than a letter, a digit, CR (which joins a following LF) or a [`joiner`]: it
@@ -377,8 +478,15 @@ mod tests {
 
     fn sents(t: &str, abbr: &[&str]) -> Vec<String> {
         let a = Abbreviations::new(&abbr.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let terminators: Vec<usize> = t
+            .char_indices()
+            .filter(|&(_, c)| is_terminator(c))
+            .map(|(i, _)| i)
+            .collect();
         let mut v = Vec::new();
-        split_sentences(t, 0, t.len(), &a, |s, e| v.push(t[s..e].to_string()));
+        split_sentences(t, 0, t.len(), &a, &terminators, |s, e| {
+            v.push(t[s..e].to_string())
+        });
         v
     }
 
@@ -608,7 +716,98 @@ mod tests {
         prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
     }
 
+    /// Sentence-like text: ASCII words, terminators and quotation marks, typographic punctuation, spaces
+    /// that are not ASCII, and characters that join the cluster before them.
+    fn prose() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "He", "said", "U.S", "Mr", "J", "3", ".", ". ", "! ", "? ", "?!", "…", " ", "  ", "\"",
+            "'", "''", "“", "”", "‘", "’", "«", "»", ",", "-", "—", "(", ")", "。", "\u{a0}",
+            "\u{2009}", "\u{301}", "\u{941}", "\u{903}", "é", "\t", "\n",
+        ]);
+        prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+    }
+
+    /// `scan_paragraph` against a filter over the characters and, when it says its tokens are those of
+    /// the sentences, against the token scan of each sentence.
+    fn check_scan_paragraph(t: &str) -> Result<(), TestCaseError> {
+        let abbr = Abbreviations::new(&["Mr.".to_string()]);
+        let (mut toks, mut noted) = (Vec::new(), Vec::new());
+        let simple = scan_paragraph(
+            t,
+            0,
+            t.len(),
+            |s, e| toks.push((s, e)),
+            |i, c| noted.push((i, c)),
+        );
+        let want: Vec<(usize, char)> = t.char_indices().filter(|&(_, c)| is_noted(c)).collect();
+        prop_assert_eq!(&noted, &want);
+        let terminators: Vec<usize> = noted
+            .iter()
+            .filter(|&&(_, c)| is_terminator(c))
+            .map(|&(i, _)| i)
+            .collect();
+        let mut by_sentence = Vec::new();
+        split_sentences(t, 0, t.len(), &abbr, &terminators, |s, e| {
+            tokens(t, s, e, |a, b| by_sentence.push((a, b)))
+        });
+        if simple {
+            prop_assert_eq!(toks, by_sentence);
+        }
+        Ok(())
+    }
+
+    /// The two-byte decisions of `boundary` against the character-by-character ones, at every terminator.
+    fn check_boundaries(t: &str) -> Result<(), TestCaseError> {
+        let abbr = Abbreviations::new(&["Mr.".to_string(), "U.S.".to_string()]);
+        for (i, c) in t.char_indices().filter(|&(_, c)| is_terminator(c)) {
+            prop_assert_eq!(
+                boundary(t, i, c, &abbr),
+                boundary_by_chars(t, i, c, &abbr),
+                "at {} of {:?}",
+                i,
+                t
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn paragraph_scan_notes_punctuation_and_says_when_it_needs_sentences() {
+        let t = "He said “no.” Then ‘it’s’ 3.5 — ok?! Yes";
+        check_scan_paragraph(t).unwrap();
+        assert!(scan_paragraph(t, 0, t.len(), |_, _| {}, |_, _| {}));
+        // A combining mark after a sentence's whitespace starts a sentence of its own.
+        let t = "It ended. \u{941}x";
+        check_scan_paragraph(t).unwrap();
+        assert!(!scan_paragraph(t, 0, t.len(), |_, _| {}, |_, _| {}));
+    }
+
     proptest! {
+        #[test]
+        fn paragraph_scan_on_prose(t in prose()) {
+            check_scan_paragraph(&t)?;
+        }
+
+        #[test]
+        fn sentence_boundaries_on_prose(t in prose()) {
+            check_boundaries(&t)?;
+        }
+
+        #[test]
+        fn sentence_boundaries_on_ascii(t in "[ a-zA-Z0-9.!?\"'),]{0,40}") {
+            check_boundaries(&t)?;
+        }
+
+        #[test]
+        fn paragraph_scan_on_mixed_text(t in mixed()) {
+            check_scan_paragraph(&t)?;
+        }
+
+        #[test]
+        fn paragraph_scan_on_any_string(t in any::<String>()) {
+            check_scan_paragraph(&t)?;
+        }
+
         #[test]
         fn tokens_match_the_segmenter_on_mixed_text(t in mixed()) {
             prop_assert_eq!(toks(&t), toks_by_segmenter(&t));

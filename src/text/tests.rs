@@ -75,6 +75,21 @@ fn check_invariants(t: &str, m: &TextModel) {
 }
 
 fn invariants(t: &str, m: &TextModel) -> Result<(), String> {
+    // Tokens: exactly those the token scan finds in each sentence on its own (the model scans whole
+    // paragraphs when that gives the same tokens).
+    let mut by_sentence = Vec::new();
+    for (si, s) in m.sentences.iter().enumerate() {
+        segment::tokens(t, s.start, s.end, |start, end| {
+            by_sentence.push(Token {
+                start,
+                end,
+                sentence: si,
+            })
+        });
+    }
+    if m.tokens != by_sentence {
+        return Err("tokens differ from those of the sentences".into());
+    }
     let cb = |b: usize| t.is_char_boundary(b);
     let ws = |s: &str| s.chars().all(chars::is_space);
     // Paragraphs: sorted, disjoint, trimmed, non-empty, one line each.
