@@ -20,8 +20,8 @@
 //! repetitions are relaxed.
 
 use regex::{Captures, Regex};
-use std::fmt::Write as _;
 use regex_syntax::ast::{Ast, Repetition, RepetitionKind, RepetitionRange};
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// Smallest upper bound worth relaxing: small bounds compile to few copies.
@@ -121,8 +121,8 @@ impl Relaxed {
 
     /// The captures of every match of the original regex in `hay` (as its `captures_iter`): from the
     /// relaxed regex when its matches stay within the bounds, else from [`Relaxed::restricted`] (or
-    /// `exact()` should that fail to compile). Only named groups of the original may be looked up in
-    /// them (the other regexes number their groups differently).
+    /// `exact()` when there is none or it fails to compile). Only named groups of the original may be
+    /// looked up in them (the other regexes number their groups differently).
     pub fn captures<'h, 'r>(
         &'r self,
         hay: &'h str,
@@ -405,7 +405,10 @@ mod tests {
     fn classes_carry_the_flags_where_they_stand() {
         let r = Relaxed::new(r"[a]{0,20}(?i:[b])(?x)[c]|\d(?-ix)\w").unwrap();
         let flags: Vec<&str> = r.classes.iter().map(|c| c.flags.as_str()).collect();
-        assert_eq!(flags, ["(?u-ix)", "(?iu-x)", "(?ux-i)", "(?ux-i)", "(?u-ix)"]);
+        assert_eq!(
+            flags,
+            ["(?u-ix)", "(?iu-x)", "(?ux-i)", "(?ux-i)", "(?u-ix)"]
+        );
     }
 
     #[test]
