@@ -1358,7 +1358,8 @@ mod tests {
                 source_key(&mut buf, kind, prefix, name, lower);
                 let name = if lower { name.to_lowercase() } else { name.clone() };
                 let full = format!("{prefix}{name}");
-                proptest::prop_assert!(buf.ends_with(&format!("{kind}{full}")));
+                let tail = format!("{kind}{full}");
+                proptest::prop_assert!(buf.ends_with(&tail), "{} / {}", buf, tail);
                 keys.push(buf);
                 named.push((kind.clone(), full));
             }

@@ -46,8 +46,11 @@ pub struct Relaxed {
     regex: OnceLock<Option<(Regex, Vec<usize>)>>,
     /// The characters of each of `classes` (as ranges), translated once on the first fallback; `None`
     /// when one is not a class of Unicode characters (`(?-u)`).
-    members: OnceLock<Option<Vec<Vec<(char, char)>>>>,
+    members: OnceLock<Option<Vec<Ranges>>>,
 }
+
+/// The characters of a class, as sorted inclusive ranges.
+type Ranges = Vec<(char, char)>;
 
 /// A class of the original pattern: its byte span and the flags it is translated under, written as a
 /// flag group (`(?iu-x)`).
@@ -165,7 +168,7 @@ impl Relaxed {
         let members = self
             .members
             .get_or_init(|| {
-                let mut seen: Vec<(&str, &str, Vec<(char, char)>)> = Vec::new();
+                let mut seen: Vec<(&str, &str, Ranges)> = Vec::new();
                 let mut all = Vec::with_capacity(self.classes.len());
                 for c in &self.classes {
                     let text = self.original.get(c.start..c.end)?;
@@ -220,7 +223,7 @@ impl Relaxed {
 
 /// The sorted character ranges of the class `src` (a flag group, then one class), `None` when it does not
 /// translate to a class of Unicode characters (or a single character).
-fn class_ranges(src: &str) -> Option<Vec<(char, char)>> {
+fn class_ranges(src: &str) -> Option<Ranges> {
     use regex_syntax::hir::{Class, HirKind};
     let hir = regex_syntax::ParserBuilder::new().build().parse(src).ok()?;
     match hir.kind() {
