@@ -306,19 +306,20 @@ impl SourcingRules {
     /// Anonymous-phrase hits in `text` grouped into chains: hits that overlap or are separated by at most
     /// [`CHAIN_GAP_WORDS`] words without punctuation ("a person familiar | with | the matter"). Each chain
     /// is (start, end, class of its first hit, longest hit in words, any agentless hit). `anon` are the
-    /// anonymous hits in `text` ([`SourcingRules::anonymous_in`]).
+    /// anonymous hits in `text` ([`AnonIn`]).
     fn anonymous_chains(
         &self,
         text: &str,
-        anon: &[AnonHit],
+        anon: AnonIn,
         extra: Option<(usize, usize)>,
     ) -> Vec<Chain> {
         // Every chain has a hit: none without one (most sentences).
-        if anon.is_empty() {
+        if anon.hits.is_empty() {
             return Vec::new();
         }
-        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> = Vec::with_capacity(anon.len() + 1);
-        pieces.extend(anon.iter().map(|&(s, e, i)| (s, e, Some(i))));
+        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> =
+            Vec::with_capacity(anon.hits.len() + 1);
+        pieces.extend(anon.iter().map(|(s, e, i)| (s, e, Some(i))));
         pieces.extend(extra.map(|(a, b)| (a, b, None)));
         pieces.sort_by_key(|p| (p.0, std::cmp::Reverse(p.1)));
         let mut chains: Vec<Chain> = Vec::new();
@@ -396,7 +397,7 @@ impl SourcingRules {
         speaker: Option<&Speaker>,
     ) -> Typing {
         let anon = self.anonymous_in(sentence);
-        self.classify_with(source, sentence, &anon, at, speaker)
+        self.classify_with(source, sentence, AnonIn::all(&anon), at, speaker)
     }
 
     /// [`SourcingRules::classify`] with the sentence's anonymous hits already found.
@@ -404,10 +405,27 @@ impl SourcingRules {
         &self,
         source: &str,
         sentence: &str,
-        sentence_anon: &[AnonHit],
+        sentence_anon: AnonIn,
         at: Option<(usize, usize)>,
         speaker: Option<&Speaker>,
     ) -> Typing {
+        let (mut t, src_hits) =
+            self.classify_but_role(source, sentence, sentence_anon, at, speaker);
+        self.add_role(&mut t, source, speaker, &src_hits);
+        t
+    }
+
+    /// [`SourcingRules::classify_with`] without the role class (`None`) and with `official` from the kind
+    /// alone, and the hits of `source`: [`SourcingRules::add_role`] completes it. The role class costs a
+    /// match of the role phrase and is only needed for a new source (or one without a role class yet).
+    fn classify_but_role(
+        &self,
+        source: &str,
+        sentence: &str,
+        sentence_anon: AnonIn,
+        at: Option<(usize, usize)>,
+        speaker: Option<&Speaker>,
+    ) -> (Typing, PhraseHits<'_>) {
         let src_hits = self.hits(source);
         let mut anon: Option<String> = None;
         let mut extent = at;
@@ -426,7 +444,7 @@ impl SourcingRules {
             }
             None => {
                 anon = self
-                    .anonymous_chains(source, &self.anonymous_in(source), None)
+                    .anonymous_chains(source, AnonIn::all(&self.anonymous_in(source)), None)
                     .into_iter()
                     .find_map(|c| c.class);
             }
@@ -492,22 +510,6 @@ impl SourcingRules {
         } else if media {
             kind = "media".into();
         }
-        let role = speaker.and_then(|s| s.role.as_deref()).unwrap_or_default();
-        let role_class = if kind == "media" {
-            None
-        } else if role.is_empty() && !self.terms.walks_spaces() {
-            // The phrase would be " {source}", whose hits are those of `source` one byte later (matches
-            // start at word starts of the view, and a leading space only shifts the view): the same role
-            // classes, without matching the phrase again.
-            self.role_class_in(&src_hits)
-        } else {
-            // "{role} {source}", without the cost of `format!`.
-            let mut role_phrase = String::with_capacity(role.len() + 1 + source.len());
-            role_phrase.push_str(role);
-            role_phrase.push(' ');
-            role_phrase.push_str(source);
-            self.role_class(&role_phrase)
-        };
         // A document is named when its issuer is: a resolved proper name that is not itself a document
         // noun ("a statement by John Kirby", not "a report"). Only documents have one.
         let is_document = kind == "document";
@@ -528,14 +530,10 @@ impl SourcingRules {
             } else {
                 proper || (kind == "media" && self.media_in(source).is_some())
             };
-        let official = !anonymous
-            && (kind == "government"
-                || role_class
-                    .as_deref()
-                    .is_some_and(|c| OFFICIAL_CLASSES.contains(&c)));
-        Typing {
+        let official = !anonymous && kind == "government";
+        let t = Typing {
             kind,
-            role_class,
+            role_class: None,
             document_class: doc_class,
             anonymous,
             anonymity: anon.filter(|_| anonymous),
@@ -543,7 +541,39 @@ impl SourcingRules {
             official,
             issuer,
             extent,
-        }
+        };
+        (t, src_hits)
+    }
+
+    /// Completes `t` from [`SourcingRules::classify_but_role`]: the role class of the speaker's role with
+    /// `source` (whose hits are `src_hits`), and whether it makes the source official.
+    fn add_role(
+        &self,
+        t: &mut Typing,
+        source: &str,
+        speaker: Option<&Speaker>,
+        src_hits: &PhraseHits,
+    ) {
+        let role = speaker.and_then(|s| s.role.as_deref()).unwrap_or_default();
+        t.role_class = if t.kind == "media" {
+            None
+        } else if role.is_empty() && !self.terms.walks_spaces() {
+            // The phrase would be " {source}", whose hits are those of `source` one byte later (matches
+            // start at word starts of the view, and a leading space only shifts the view): the same role
+            // classes, without matching the phrase again.
+            self.role_class_in(src_hits)
+        } else {
+            // "{role} {source}", without the cost of `format!`.
+            let mut role_phrase = String::with_capacity(role.len() + 1 + source.len());
+            role_phrase.push_str(role);
+            role_phrase.push(' ');
+            role_phrase.push_str(source);
+            self.role_class(&role_phrase)
+        };
+        t.official |= !t.anonymous
+            && t.role_class
+                .as_deref()
+                .is_some_and(|c| OFFICIAL_CLASSES.contains(&c));
     }
 
     /// Whether `word` is a `function` lexicon word of `class`.
@@ -734,6 +764,33 @@ const PHRASE_CACHE_MAX: usize = 1 << 16;
 /// An anonymous hit: (start, end, entry info), byte offsets in the text it was found in.
 type AnonHit<'a> = (usize, usize, &'a TermInfo);
 
+/// The anonymous hits of a part of a text, borrowed from those of the whole text: the hits that start
+/// in `base..end` (sorted by start) of which those that end by `end` count, at offsets from `base`.
+#[derive(Clone, Copy)]
+struct AnonIn<'a, 'r> {
+    hits: &'a [AnonHit<'r>],
+    base: usize,
+    end: usize,
+}
+
+impl<'a, 'r> AnonIn<'a, 'r> {
+    /// All of `hits` (found in the part itself).
+    fn all(hits: &'a [AnonHit<'r>]) -> Self {
+        AnonIn {
+            hits,
+            base: 0,
+            end: usize::MAX,
+        }
+    }
+
+    fn iter(self) -> impl Iterator<Item = AnonHit<'r>> + 'a {
+        self.hits
+            .iter()
+            .filter(move |h| h.1 <= self.end)
+            .map(move |&(s, e, i)| (s - self.base, e - self.base, i))
+    }
+}
+
 /// Words after a source in which a naming word ("like", "including") must start.
 const NAMING_WINDOW_WORDS: usize = 6;
 
@@ -821,14 +878,16 @@ pub fn profile(
     let variants = &outlet_self.variants;
     // Anonymous phrases of the whole text, found once; a sentence takes the hits inside it.
     let anon_all = rules.anonymous_in_view(view);
-    let anon_in = |s: usize, e: usize| -> Vec<AnonHit> {
+    let anon_in = |s: usize, e: usize| -> AnonIn {
         let from = anon_all.partition_point(|h| h.0 < s);
-        anon_all[from..]
-            .iter()
-            .take_while(|h| h.0 < e)
-            .filter(|h| h.1 <= e)
-            .map(|&(a, b, i)| (a - s, b - s, i))
-            .collect()
+        let rest = anon_all.get(from..).unwrap_or_default();
+        AnonIn {
+            hits: rest
+                .get(..rest.partition_point(|h| h.0 < e))
+                .unwrap_or_default(),
+            base: s,
+            end: e,
+        }
     };
     let own_media = |name: &str| {
         let n = name.to_lowercase();
@@ -841,7 +900,9 @@ pub fn profile(
         })
     };
 
-    // Attributed sentences: any sentence an attribution's source, cue or content touches.
+    // Attributed sentences: any sentence an attribution's source, cue or content touches. Marked by
+    // index (many attributions share a sentence), the set built once at the end.
+    let mut attributed = vec![false; model.sentences.len()];
     for a in atts {
         for s in std::iter::once(a.content).chain(a.source).chain(a.cue) {
             // Sentences are sorted and disjoint: visit only those overlapping the span.
@@ -851,14 +912,18 @@ pub fn profile(
                     break;
                 }
                 if sen.region == Region::Body && s.start < sen.end {
-                    p.attributed_sentences.insert(i);
+                    if let Some(m) = attributed.get_mut(i) {
+                        *m = true;
+                    }
                 }
             }
         }
     }
 
-    // Typed sources, keyed by (kind, lower-cased name) → index into `p.sources`.
-    let mut keys: FxHashMap<(String, String), usize> = FxHashMap::default();
+    // Typed sources, keyed by (kind, lower-cased name) ([`source_key`], written into `kbuf`) → index
+    // into `p.sources`.
+    let mut keys: FxHashMap<String, usize> = FxHashMap::default();
+    let mut kbuf = String::new();
     for (ai, a) in atts.iter().enumerate() {
         let sp = &a.speaker;
         if sp.name == "unknown" && sp.kind == "unknown" && a.source.is_none() {
@@ -880,10 +945,10 @@ pub fn profile(
                     src.end.min(s.end).saturating_sub(s.start),
                 )),
             ),
-            _ => ("", Vec::new(), None),
+            _ => ("", AnonIn::all(&[]), None),
         };
         let src_text = a.source.map_or("", |s| sub(s.start, s.end));
-        let t = rules.classify_with(src_text, sen_text, &sen_anon, at, Some(sp));
+        let (mut t, src_hits) = rules.classify_but_role(src_text, sen_text, sen_anon, at, Some(sp));
         let name = match t.kind.as_str() {
             "anonymous" => {
                 let widened = match (t.extent, sen) {
@@ -916,17 +981,18 @@ pub fn profile(
             name
         };
         // A named issuer's documents are one source ("the statement" after "a statement by X").
-        let key = if let Some(who) = &t.issuer {
-            ("document".to_string(), format!("by {}", who.to_lowercase()))
+        if let Some(who) = &t.issuer {
+            source_key(&mut kbuf, "document", "by ", who, true);
         } else {
-            (t.kind.clone(), name.to_lowercase())
-        };
+            source_key(&mut kbuf, &t.kind, "", &name, true);
+        }
         let mention = a.source.map(|s| span(s.start, s.end));
-        if let Some(&i) = keys.get(&key) {
+        if let Some(&i) = keys.get(kbuf.as_str()) {
             if let Some(s) = p.sources.get_mut(i) {
                 s.attributions += 1;
                 s.mentions.extend(mention);
                 if s.role_class.is_none() {
+                    rules.add_role(&mut t, src_text, Some(sp), &src_hits);
                     s.role_class = t.role_class.clone();
                 }
                 if s.document_class.is_none() && t.kind == "document" {
@@ -935,16 +1001,18 @@ pub fn profile(
             }
             continue;
         }
-        keys.insert(key, p.sources.len());
+        keys.insert(kbuf.clone(), p.sources.len());
+        rules.add_role(&mut t, src_text, Some(sp), &src_hits);
         let own = t.kind == "media" && own_media(&sp.name);
+        let is_document = t.kind == "document";
         p.sources.push(SourceOut {
             name,
-            kind: t.kind.clone(),
+            kind: t.kind,
             side: sp.side.clone(),
             attributions: 1,
             named: t.named,
             role_class: t.role_class,
-            document_class: t.document_class.filter(|_| t.kind == "document"),
+            document_class: t.document_class.filter(|_| is_document),
             anonymous: t.anonymous,
             anonymity: t.anonymity,
             official: t.official,
@@ -971,11 +1039,11 @@ pub fn profile(
             continue;
         }
         let sen_anon = anon_in(sen.start, sen.end);
-        if sen_anon.is_empty() {
+        if sen_anon.hits.is_empty() {
             continue;
         }
         let st = sub(sen.start, sen.end);
-        for c in rules.anonymous_chains(st, &sen_anon, None) {
+        for c in rules.anonymous_chains(st, sen_anon, None) {
             if !(c.agentless || c.words >= STANDALONE_MIN_WORDS) {
                 continue;
             }
@@ -983,15 +1051,17 @@ pub fn profile(
                 .strip_article(st.get(c.start..c.end).unwrap_or_default())
                 .to_lowercase();
             let m = span(sen.start + c.start, sen.start + c.end);
-            p.attributed_sentences.insert(si);
-            let key = ("anonymous".to_string(), name.clone());
-            if let Some(&k) = keys.get(&key) {
+            if let Some(m) = attributed.get_mut(si) {
+                *m = true;
+            }
+            source_key(&mut kbuf, "anonymous", "", &name, false);
+            if let Some(&k) = keys.get(kbuf.as_str()) {
                 if let Some(s) = p.sources.get_mut(k) {
                     s.mentions.push(m);
                 }
                 continue;
             }
-            keys.insert(key, p.sources.len());
+            keys.insert(kbuf.clone(), p.sources.len());
             p.sources.push(SourceOut {
                 name,
                 kind: "anonymous".into(),
@@ -1009,6 +1079,10 @@ pub fn profile(
             });
         }
     }
+
+    p.attributed_sentences = (attributed.iter().enumerate())
+        .filter_map(|(i, &m)| m.then_some(i))
+        .collect();
 
     // Credits in every paragraph (captions and boilerplate included), outlet self-references in the
     // headline and body.
@@ -1074,6 +1148,25 @@ pub fn profile(
         p.self_references = found.into_iter().map(|(s, e)| span(s, e)).collect();
     }
     p
+}
+
+/// Writes into `buf` the key of a source of `kind` named `prefix` and `name` (lower-cased as by
+/// `str::to_lowercase` with `lower`): the pair (kind, name) as one string, the kind's length first (one
+/// character per byte of it) so that no two pairs share a key. Written into a reused buffer, a key costs
+/// no allocation unless it is new (nor any formatting).
+fn source_key(buf: &mut String, kind: &str, prefix: &str, name: &str, lower: bool) {
+    buf.clear();
+    buf.extend(kind.len().to_le_bytes().map(char::from));
+    buf.push_str(kind);
+    buf.push_str(prefix);
+    if !lower {
+        buf.push_str(name);
+    } else if name.is_ascii() {
+        // ASCII lower-cases byte by byte (no context rules apply).
+        buf.extend(name.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        buf.push_str(&name.to_lowercase());
+    }
 }
 
 #[cfg(test)]
@@ -1219,6 +1312,58 @@ mod tests {
                 r.role_class(&format!(" {source}")),
                 "{source:?}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn borrowed_part_hits_equal_copied_part_hits(
+            mut spans in proptest::collection::vec((0usize..60, 1usize..12), 0..12),
+            s in 0usize..70,
+            len in 0usize..40,
+        ) {
+            let info = TermInfo { category: "anonymous".into(), class: None, words: 1 };
+            spans.sort_by_key(|&(a, n)| (a, std::cmp::Reverse(a + n)));
+            let all: Vec<AnonHit> = spans.iter().map(|&(a, n)| (a, a + n, &info)).collect();
+            let e = s + len;
+            // The hits of `s..e` as `profile` once copied them out.
+            let copied: Vec<(usize, usize)> = all
+                .iter()
+                .skip_while(|h| h.0 < s)
+                .take_while(|h| h.0 < e)
+                .filter(|h| h.1 <= e)
+                .map(|h| (h.0 - s, h.1 - s))
+                .collect();
+            let from = all.partition_point(|h| h.0 < s);
+            let rest = &all[from..];
+            let part = AnonIn { hits: &rest[..rest.partition_point(|h| h.0 < e)], base: s, end: e };
+            let borrowed: Vec<(usize, usize)> = part.iter().map(|h| (h.0, h.1)).collect();
+            proptest::prop_assert_eq!(borrowed, copied);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn source_key_is_the_pair_with_the_lower_cased_name(
+            pairs in proptest::collection::vec(
+                ("(person|document|doc|anonymous|a|ab|)", "(|by )", "[A-Za-z ΣσςİÉé0-9]{0,6}"),
+                2,
+            ),
+            lower: bool,
+        ) {
+            let mut keys = Vec::new();
+            let mut named = Vec::new();
+            for (kind, prefix, name) in &pairs {
+                let mut buf = String::from("stale");
+                source_key(&mut buf, kind, prefix, name, lower);
+                let name = if lower { name.to_lowercase() } else { name.clone() };
+                let full = format!("{prefix}{name}");
+                let tail = format!("{kind}{full}");
+                proptest::prop_assert!(buf.ends_with(&tail), "{} / {}", buf, tail);
+                keys.push(buf);
+                named.push((kind.clone(), full));
+            }
+            proptest::prop_assert_eq!(keys[0] == keys[1], named[0] == named[1]);
         }
     }
 

@@ -6,7 +6,7 @@
 //! [`Relaxed`] regex is the pattern with each such repetition written unbounded (`{0,}`) inside a capture
 //! group of its own. Its matches are used when every one of them repeats the class no more often than the
 //! original allows; otherwise (rare: a credit-like line with a long prefix) the original regex with its
-//! long-repeated classes cut down to the characters of the haystack gives the matches.
+//! classes cut down to the characters of the haystack gives the matches.
 //!
 //! Why this is exact: the relaxed regex matches a superset, and at every choice point it offers the
 //! original's choices in the original's order (a repetition at its bound may only exit in the original,
@@ -21,6 +21,7 @@
 
 use regex::{Captures, Regex};
 use regex_syntax::ast::{Ast, Repetition, RepetitionKind, RepetitionRange};
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// Smallest upper bound worth relaxing: small bounds compile to few copies.
@@ -38,11 +39,26 @@ pub struct Relaxed {
     source: String,
     /// The relaxed repetitions, in source order.
     items: Vec<Item>,
-    /// Byte spans of every class of the original pattern (bracketed, Unicode or Perl, not inside another
-    /// class), in source order: [`Relaxed::restricted`] cuts each down to the haystack's characters.
-    classes: Vec<(usize, usize)>,
+    /// Every class of the original pattern (bracketed, Unicode or Perl, not inside another class), in
+    /// source order: [`Relaxed::restricted`] cuts each down to the haystack's characters.
+    classes: Vec<ClassAt>,
     /// The relaxed regex and, for each of `items`, its group's index.
     regex: OnceLock<Option<(Regex, Vec<usize>)>>,
+    /// The characters of each of `classes` (as ranges), translated once on the first fallback; `None`
+    /// when one is not a class of Unicode characters (`(?-u)`).
+    members: OnceLock<Option<Vec<Ranges>>>,
+}
+
+/// The characters of a class, as sorted inclusive ranges.
+type Ranges = Vec<(char, char)>;
+
+/// A class of the original pattern: its byte span and the flags it is translated under, written as a
+/// flag group (`(?iu-x)`).
+#[derive(Debug)]
+struct ClassAt {
+    start: usize,
+    end: usize,
+    flags: String,
 }
 
 /// A relaxed repetition `C{m,n}` of a class `C` (bracketed, Unicode or Perl).
@@ -95,20 +111,21 @@ impl Relaxed {
         }
         out.push_str(source.get(at..)?);
         let mut classes = Vec::new();
-        class_spans(&ast, &mut classes);
+        class_spans(&ast, &mut Flags::default(), &mut classes);
         Some(Relaxed {
             original: source.to_string(),
             source: out,
             items,
             classes,
             regex: OnceLock::new(),
+            members: OnceLock::new(),
         })
     }
 
     /// The captures of every match of the original regex in `hay` (as its `captures_iter`): from the
     /// relaxed regex when its matches stay within the bounds, else from [`Relaxed::restricted`] (or
-    /// `exact()` should that fail to compile). Only named groups of the original may be looked up in
-    /// them (the other regexes number their groups differently).
+    /// `exact()` when there is none or it fails to compile). Only named groups of the original may be
+    /// looked up in them (the other regexes number their groups differently).
     pub fn captures<'h, 'r>(
         &'r self,
         hay: &'h str,
@@ -135,35 +152,91 @@ impl Relaxed {
                 return all;
             }
         }
-        match without_lazy_dfa(&self.restricted(hay)) {
-            Ok(re) => re.captures_iter(hay).collect(),
-            Err(_) => exact().map_or_else(Vec::new, |re| re.captures_iter(hay).collect()),
+        match self.restricted(hay).map(|src| without_lazy_dfa(&src)) {
+            Some(Ok(re)) => re.captures_iter(hay).collect(),
+            _ => exact().map_or_else(Vec::new, |re| re.captures_iter(hay).collect()),
         }
     }
 
-    /// The original pattern with each of its classes intersected with the characters of `hay`: the same
-    /// matches in `hay` (a class is only ever tested against characters of the haystack, and the
-    /// intersection, case-folded like the class where it stands, still holds each of them the class
-    /// holds), but copies of a few characters compile far faster than copies of a Unicode class, and
-    /// the classes that are not repeated are cheaper to compile too.
-    fn restricted(&self, hay: &str) -> String {
+    /// The original pattern with each of its classes replaced by the characters of `hay` it holds (a case-
+    /// sensitive class of them): the same matches in `hay`, as a class is only ever tested against
+    /// characters of the haystack. A class of a few characters compiles far faster than a Unicode class,
+    /// above all a case-folded one repeated many times. The classes are translated (under the flags in
+    /// effect where they stand) once, on the first call. `None` when a class is not a class of Unicode
+    /// characters.
+    fn restricted(&self, hay: &str) -> Option<String> {
+        let members = self
+            .members
+            .get_or_init(|| {
+                let mut seen: Vec<(&str, &str, Ranges)> = Vec::new();
+                let mut all = Vec::with_capacity(self.classes.len());
+                for c in &self.classes {
+                    let text = self.original.get(c.start..c.end)?;
+                    let known = seen.iter().find(|s| s.0 == c.flags && s.1 == text);
+                    let ranges = match known {
+                        Some(s) => s.2.clone(),
+                        None => {
+                            let r = class_ranges(&format!("{}{text}", c.flags))?;
+                            seen.push((&c.flags, text, r.clone()));
+                            r
+                        }
+                    };
+                    all.push(ranges);
+                }
+                Some(all)
+            })
+            .as_ref()?;
         let mut chars: Vec<char> = hay.chars().collect();
         chars.sort_unstable();
         chars.dedup();
-        let set: String = chars
-            .iter()
-            .map(|c| format!("\\x{{{:x}}}", u32::from(*c)))
-            .collect();
-        let mut out = String::with_capacity(self.original.len() + self.classes.len() * set.len());
+        let mut out = String::with_capacity(self.original.len() + 16 * chars.len());
         let mut at = 0;
-        for &(start, end) in &self.classes {
-            let class = &self.original[start..end];
-            out.push_str(&self.original[at..start]);
-            out.push_str(&format!("[{class}&&[{set}]]"));
-            at = end;
+        for (c, ranges) in self.classes.iter().zip(members) {
+            out.push_str(self.original.get(at..c.start)?);
+            out.push_str("(?u-i:[");
+            let mut any = false;
+            for &ch in &chars {
+                let inside = ranges
+                    .binary_search_by(|&(lo, hi)| {
+                        if hi < ch {
+                            std::cmp::Ordering::Less
+                        } else if lo > ch {
+                            std::cmp::Ordering::Greater
+                        } else {
+                            std::cmp::Ordering::Equal
+                        }
+                    })
+                    .is_ok();
+                if inside {
+                    let _ = write!(out, "\\x{{{:x}}}", u32::from(ch));
+                    any = true;
+                }
+            }
+            // No character of the haystack is in the class: a class that holds none.
+            out.push_str(if any { "])" } else { "\\x{0}&&\\x{1}])" });
+            at = c.end;
         }
-        out.push_str(&self.original[at..]);
-        out
+        out.push_str(self.original.get(at..)?);
+        Some(out)
+    }
+}
+
+/// The sorted character ranges of the class `src` (a flag group, then one class), `None` when it does not
+/// translate to a class of Unicode characters (or a single character).
+fn class_ranges(src: &str) -> Option<Ranges> {
+    use regex_syntax::hir::{Class, HirKind};
+    let hir = regex_syntax::ParserBuilder::new().build().parse(src).ok()?;
+    match hir.kind() {
+        HirKind::Class(Class::Unicode(c)) => {
+            Some(c.ranges().iter().map(|r| (r.start(), r.end())).collect())
+        }
+        HirKind::Literal(lit) => {
+            let s = std::str::from_utf8(&lit.0).ok()?;
+            let mut it = s.chars();
+            let c = it.next()?;
+            it.next().is_none().then(|| vec![(c, c)])
+        }
+        _ => None,
     }
 }
 
@@ -176,17 +249,82 @@ fn without_lazy_dfa(src: &str) -> Result<Regex, regex::Error> {
     regex::RegexBuilder::new(src).dfa_size_limit(0).build()
 }
 
-/// Collects, in source order, the byte spans of the classes of `ast` (bracketed, Unicode or Perl; the
-/// members of a bracketed class are part of it).
-fn class_spans(ast: &Ast, out: &mut Vec<(usize, usize)>) {
+/// The flags that change what a class holds (case folding, Unicode) or how its text parses (`x`), as
+/// the regex translator tracks them.
+#[derive(Debug, Clone, Copy)]
+struct Flags {
+    case_insensitive: bool,
+    unicode: bool,
+    ignore_whitespace: bool,
+}
+
+impl Default for Flags {
+    fn default() -> Self {
+        Flags {
+            case_insensitive: false,
+            unicode: true,
+            ignore_whitespace: false,
+        }
+    }
+}
+
+impl Flags {
+    fn apply(&mut self, f: &regex_syntax::ast::Flags) {
+        use regex_syntax::ast::{Flag, FlagsItemKind};
+        let mut on = true;
+        for item in &f.items {
+            match item.kind {
+                FlagsItemKind::Negation => on = false,
+                FlagsItemKind::Flag(Flag::CaseInsensitive) => self.case_insensitive = on,
+                FlagsItemKind::Flag(Flag::Unicode) => self.unicode = on,
+                FlagsItemKind::Flag(Flag::IgnoreWhitespace) => self.ignore_whitespace = on,
+                FlagsItemKind::Flag(_) => {}
+            }
+        }
+    }
+
+    /// The flags as a flag group setting or clearing each.
+    fn group(self) -> String {
+        let (mut set, mut clear) = (String::new(), String::new());
+        for (on, c) in [
+            (self.case_insensitive, 'i'),
+            (self.unicode, 'u'),
+            (self.ignore_whitespace, 'x'),
+        ] {
+            (if on { &mut set } else { &mut clear }).push(c);
+        }
+        format!("(?{set}-{clear})")
+    }
+}
+
+/// Collects, in source order, the classes of `ast` (bracketed, Unicode or Perl; the members of a
+/// bracketed class are part of it) with the flags in effect there: a flag directive (`(?i)`) holds to
+/// the end of its group, later branches of an alternation included, a flag group (`(?i:...)`) inside
+/// it.
+fn class_spans(ast: &Ast, flags: &mut Flags, out: &mut Vec<ClassAt>) {
+    let mut push = |span: &regex_syntax::ast::Span| {
+        out.push(ClassAt {
+            start: span.start.offset,
+            end: span.end.offset,
+            flags: flags.group(),
+        })
+    };
     match ast {
-        Ast::ClassBracketed(c) => out.push((c.span.start.offset, c.span.end.offset)),
-        Ast::ClassUnicode(c) => out.push((c.span.start.offset, c.span.end.offset)),
-        Ast::ClassPerl(c) => out.push((c.span.start.offset, c.span.end.offset)),
-        Ast::Repetition(r) => class_spans(&r.ast, out),
-        Ast::Group(g) => class_spans(&g.ast, out),
-        Ast::Alternation(a) => a.asts.iter().for_each(|x| class_spans(x, out)),
-        Ast::Concat(c) => c.asts.iter().for_each(|x| class_spans(x, out)),
+        Ast::ClassBracketed(c) => push(&c.span),
+        Ast::ClassUnicode(c) => push(&c.span),
+        Ast::ClassPerl(c) => push(&c.span),
+        Ast::Flags(f) => flags.apply(&f.flags),
+        Ast::Repetition(r) => class_spans(&r.ast, flags, out),
+        Ast::Group(g) => {
+            let outer = *flags;
+            if let regex_syntax::ast::GroupKind::NonCapturing(f) = &g.kind {
+                flags.apply(f);
+            }
+            class_spans(&g.ast, flags, out);
+            *flags = outer;
+        }
+        Ast::Alternation(a) => a.asts.iter().for_each(|x| class_spans(x, flags, out)),
+        Ast::Concat(c) => c.asts.iter().for_each(|x| class_spans(x, flags, out)),
         _ => {}
     }
 }
@@ -259,7 +397,22 @@ mod tests {
         r"(?:[ab]{0,2}c)+(?P<name>[a]{0,2})",
         r"(?i)\((?P<name>[^;.()\n]{1,3})\)",
         r"(?x) (?P<name> [a\ é]{1,3} ) \s* \w{2,3}? \p{Lu}{1,2}",
+        r"a(?i)[b]{0,3}x|(?P<name>[é]{1,3})",
+        r"(?i:[ab]{0,3})(?-i)[AB]{1,3}(?P<name>x|y)",
+        r"(?i)[a-c]{0,3}(?-i:(?P<name>[AÉ]{1,2}))[b]",
+        r"(?-u:[ab]{0,3})(?P<name>\x2D)",
+        r"(?x: [a b]{1,3} (?P<name> [\p{Ll}] ) ) [ ]{0,2} \p{Lu}",
     ];
+
+    #[test]
+    fn classes_carry_the_flags_where_they_stand() {
+        let r = Relaxed::new(r"[a]{0,20}(?i:[b])(?x)[c]|\d(?-ix)\w").unwrap();
+        let flags: Vec<&str> = r.classes.iter().map(|c| c.flags.as_str()).collect();
+        assert_eq!(
+            flags,
+            ["(?u-ix)", "(?iu-x)", "(?ux-i)", "(?ux-i)", "(?u-ix)"]
+        );
+    }
 
     #[test]
     fn relaxes_only_long_repetitions_of_a_class() {
@@ -276,12 +429,18 @@ mod tests {
         assert!(Relaxed::new(r"a{0,60}|.{0,60}").is_none());
         let r = Relaxed::new(r"\w{2,20}?b").unwrap();
         assert_eq!(r.source, r"(?P<slantscope_bound0>\w{2,}?)b");
-        assert_eq!(r.restricted("b a"), r"[\w&&[\x{20}\x{61}\x{62}]]{2,20}?b");
+        assert_eq!(
+            r.restricted("b a").unwrap(),
+            r"(?u-i:[\x{61}\x{62}]){2,20}?b"
+        );
         let r = Relaxed::new(r"(?i)\b[\p{Lu}][^;.\n]{1,120}\s\d").unwrap();
         assert_eq!(
-            r.restricted("Ab."),
-            r"(?i)\b[[\p{Lu}]&&[\x{2e}\x{41}\x{62}]][[^;.\n]&&[\x{2e}\x{41}\x{62}]]{1,120}[\s&&[\x{2e}\x{41}\x{62}]][\d&&[\x{2e}\x{41}\x{62}]]"
+            r.restricted("Ab.").unwrap(),
+            r"(?i)\b(?u-i:[\x{41}\x{62}])(?u-i:[\x{41}\x{62}]){1,120}(?u-i:[\x{0}&&\x{1}])(?u-i:[\x{0}&&\x{1}])"
         );
+        // Bytes classes are not cut down: the exact regex gives the matches.
+        let r = Relaxed::new(r"(?-u:[a-z]{0,60})x").unwrap();
+        assert!(r.restricted("ax").is_none());
     }
 
     #[test]
@@ -294,6 +453,7 @@ mod tests {
             "(CD) x",
         ] {
             // No `exact`: the restricted regex must compile.
+            assert!(relaxed.restricted(hay).is_some());
             let got = relaxed.captures(hay, || None);
             let want: Vec<_> = re.captures_iter(hay).collect();
             assert_eq!(spans(&re, &got), spans(&re, &want), "{hay}");
@@ -315,7 +475,8 @@ mod tests {
             let hay = hay.concat();
             let re = Regex::new(PATTERNS[p]).unwrap();
             let relaxed = Relaxed::with_min_bound(PATTERNS[p], 2).unwrap();
-            let got = relaxed.captures(&hay, || None);
+            // `exact` only for the bytes class (no restricted form).
+            let got = relaxed.captures(&hay, || PATTERNS[p].contains("?-u").then_some(&re));
             let want: Vec<_> = re.captures_iter(&hay).collect();
             prop_assert_eq!(spans(&re, &got), spans(&re, &want));
         }
