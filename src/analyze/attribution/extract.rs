@@ -109,7 +109,12 @@ pub(crate) fn extract(
     }
     let quotes = scan::quote_spans(text, model);
     let mut buf = Vec::new();
-    let (tokens, segs) = scan::segments(text, model, &quotes, rules, &mut buf);
+    let lower = text.to_ascii_lowercase();
+    let src = scan::Source {
+        text,
+        lower: &lower,
+    };
+    let (tokens, segs) = scan::segments(src, model, &quotes, rules, &mut buf);
     // The buffer holds whole normalized forms only, so it is valid UTF-8. (`str::from_utf8` checks ASCII
     // a word at a time; `String::from_utf8_lossy` checks byte by byte.)
     let buf = std::str::from_utf8(&buf).unwrap_or_default();
