@@ -1,7 +1,7 @@
 //! The extraction rules: find cues, their source noun phrases and their content within each segment.
 
 use super::resolve::Resolver;
-use super::rules::{w, AttributionRules, CueInfo, EntityMatch};
+use super::rules::{w, AttributionRules, CueInfo};
 use super::scan::{self, is_close_quote, is_open_quote, Segment, Tok};
 use super::{Attribution, ByteSpan};
 
@@ -109,7 +109,12 @@ pub(crate) fn extract(
     }
     let quotes = scan::quote_spans(text, model);
     let mut buf = Vec::new();
-    let (tokens, segs) = scan::segments(text, model, &quotes, rules, &mut buf);
+    let lower = text.to_ascii_lowercase();
+    let src = scan::Source {
+        text,
+        lower: &lower,
+    };
+    let (tokens, segs) = scan::segments(src, model, &quotes, rules, &mut buf);
     // The buffer holds whole normalized forms only, so it is valid UTF-8. (`str::from_utf8` checks ASCII
     // a word at a time; `String::from_utf8_lossy` checks byte by byte.)
     let buf = std::str::from_utf8(&buf).unwrap_or_default();
@@ -119,10 +124,11 @@ pub(crate) fn extract(
     let mut mentions = Vec::new();
     let mut scratch = Scratch::default();
     let mut entities = Vec::new();
+    let mut cue_heads = Vec::new();
     for seg in &segs {
         let before = raws.len();
-        rules.entity_matches(&toks[seg.lo..seg.hi], &mut entities);
-        find_in_segment(&toks, &inq, seg, &entities, rules, &mut scratch, &mut raws);
+        rules.entity_matches(&toks[seg.lo..seg.hi], &mut entities, &mut cue_heads);
+        find_in_segment(&toks, &inq, seg, &cue_heads, rules, &mut scratch, &mut raws);
         super::resolve::collect_mentions(&toks[seg.lo..seg.hi], &entities, rules, &mut mentions);
         if raws.len() == before {
             continuation(&toks[seg.lo..seg.hi], &inq[seg.lo..seg.hi], seg, &mut raws);
@@ -1029,12 +1035,13 @@ fn has_material(toks: &[Tok], s: usize, e: usize) -> bool {
 }
 
 /// The attributions of the segment `all[seg.lo..seg.hi]`, appended to `raws`. `all_inq[k]`: is `all[k]`
-/// inside a quotation? `entities`: the segment's [`AttributionRules::entity_matches`].
+/// inside a quotation? `cue_heads`: the segment's words that may start a cue, from
+/// [`AttributionRules::entity_matches`].
 fn find_in_segment<'r>(
     all: &[Tok],
     all_inq: &[bool],
     seg: &Segment,
-    entities: &[EntityMatch],
+    cue_heads: &[usize],
     rules: &'r AttributionRules,
     scratch: &mut Scratch<'r>,
     raws: &mut Vec<Raw<'r>>,
@@ -1058,33 +1065,20 @@ fn find_in_segment<'r>(
     if let Some(c) = colon_cand(&cx, seg.headline) {
         cands.push(c);
     }
-    // `entities[e..]`: the entity matches that do not end before token `i`.
-    let mut e = 0;
-    let mut i = 0;
-    while i < n {
+    // The words that start a cue and are not inside a known name ("United States", "Secretary of State"),
+    // in order; `next`: the first token after the last cue found (a cue's own words start no other).
+    let mut next = 0;
+    for &i in cue_heads {
         let t = &toks[i];
-        // Most tokens start no cue: one flag test skips them.
-        if !t.word || !rules.is(t, w::CUE_HEAD) {
-            i += 1;
-            continue;
-        }
-        while entities.get(e).is_some_and(|&(s, len, _)| s + len <= i) {
-            e += 1;
-        }
-        // Tokens inside a known name ("United States", "Secretary of State") are never cues.
-        let in_entity = entities
-            .get(e)
-            .is_some_and(|&(s, len, _)| len > 1 && s <= i);
         // A capitalized cue word is a verb only at the start of a segment or in a title-case headline.
-        if in_entity || (t.upper && i > 0 && !seg.headline) || cx.inq[i] {
-            i += 1;
+        if i < next || (t.upper && i > 0 && !seg.headline) || cx.inq[i] {
             continue;
         }
         if let Some((len, info)) = rules.phrase_cues.match_at(toks, i) {
             if let Some(c) = phrase_cand(&cx, i, i + len, info) {
                 cands.push(c);
             }
-            i += len;
+            next = i + len;
             continue;
         }
         if let Some((len, info)) = rules.cues.match_at(toks, i) {
@@ -1093,10 +1087,8 @@ fn find_in_segment<'r>(
                     cands.push(c);
                 }
             }
-            i += len;
-            continue;
+            next = i + len;
         }
-        i += 1;
     }
     if cands.is_empty() {
         if let Some(c) = evidence_cand(&cx) {

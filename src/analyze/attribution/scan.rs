@@ -2,11 +2,11 @@
 //! Everything here is linear in the text length and never slices off a char boundary.
 //!
 //! An article is tokenized once into one flat `Vec<Tok>`; segments are index ranges into it. Tokens borrow
-//! their text (`bare`) from the document and their lower-cased form (`norm`) from the document when it is
-//! already lower-case ASCII, else from one per-article buffer; `id` is `norm` interned in the rules'
-//! vocabulary, so lexicon lookups compare integers and never hash strings twice.
+//! their text (`bare`) from the document and their lower-cased form (`norm`) from the document's
+//! ASCII-lower-cased copy when it is ASCII, else from one per-article buffer; `id` is `norm` interned in
+//! the rules' vocabulary, so lexicon lookups compare integers and never hash strings twice.
 
-use super::rules::{lowercase_key, AttributionRules, Vocab};
+use super::rules::{AttributionRules, Vocab};
 use crate::text::{Region, TextModel};
 use std::borrow::Cow;
 
@@ -232,29 +232,6 @@ fn push_normalized(buf: &mut Vec<u8>, bare: &str) {
     }
 }
 
-/// Append `ascii` (ASCII text) lower-cased to `buf`; returns the vocabulary id of the lower-cased text.
-#[inline(always)]
-fn push_ascii_lowercase(buf: &mut Vec<u8>, ascii: &str, vocab: &Vocab) -> u32 {
-    let s = buf.len();
-    let id = match lowercase_key(ascii) {
-        // The key's first bytes are the lower-cased text: a copy of fixed size (no call to `memcpy`),
-        // cut back to the text's length.
-        Some(key) => {
-            buf.extend_from_slice(&key.to_le_bytes());
-            buf.truncate(s + ascii.len());
-            vocab.id_of_key(key)
-        }
-        None => {
-            buf.extend_from_slice(ascii.as_bytes());
-            if let Some(x) = buf.get_mut(s..) {
-                x.make_ascii_lowercase();
-            }
-            None
-        }
-    };
-    id.unwrap_or_else(|| vocab.id(text_from(buf, s)))
-}
-
 /// `buf[s..]` as text (it only ever holds whole normalized forms).
 fn text_from(buf: &[u8], s: usize) -> &str {
     buf.get(s..)
@@ -297,14 +274,21 @@ pub(crate) fn tokenize_owned(phrase: &str) -> Vec<OwnedTok> {
     out
 }
 
-/// The lower-case forms of the one-letter capital words.
-const LOWER_LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
-
 /// A token whose `norm` lives in the per-article buffer: (token index, buffer start, buffer end).
 pub(crate) type Fixup = (usize, usize, usize);
 
-/// Tokens of one article under construction: `norm`s that are not slices of the text are written to
-/// `buf` and patched in by [`Tokens::finish`] once the buffer no longer grows.
+/// The document text and its ASCII-lower-cased copy (same length, same char boundaries): the normalized
+/// form of a word of ASCII text is its range of the copy, so only words with other chars (or a curly
+/// apostrophe) need the buffer.
+#[derive(Clone, Copy)]
+pub(crate) struct Source<'t> {
+    pub text: &'t str,
+    pub lower: &'t str,
+}
+
+/// Tokens of one article under construction: `norm`s that are not slices of the text or of its
+/// lower-cased copy are written to `buf` and patched in by [`Tokens::finish`] once the buffer no longer
+/// grows.
 pub(crate) struct Tokens<'t> {
     pub toks: Vec<Tok<'t>>,
     fixups: Vec<Fixup>,
@@ -318,16 +302,17 @@ impl<'t> Tokens<'t> {
         }
     }
 
-    /// Append the tokens of `text[start..end]` (both on char boundaries).
+    /// Append the tokens of `src.text[start..end]` (both on char boundaries).
     pub fn push_range(
         &mut self,
-        text: &'t str,
+        src: Source<'t>,
         start: usize,
         end: usize,
         vocab: &Vocab,
         buf: &mut Vec<u8>,
     ) {
-        let Some(slice) = text.get(start..end) else {
+        let (Some(slice), Some(lower)) = (src.text.get(start..end), src.lower.get(start..end))
+        else {
             return;
         };
         for Span {
@@ -348,35 +333,24 @@ impl<'t> Tokens<'t> {
             } else if word && class & OTHER == 0 {
                 // ASCII letters and digits: no possessive, upper-case when its first letter is.
                 let upper = ASCII_CLASS[usize::from(first)] == UPPER;
-                let (norm, id) = if class == LOWER {
-                    (raw, vocab.id(raw))
-                } else if raw.len() == 1 {
-                    // One capital letter ("I", "A"): its lower-case form is a static string.
-                    let i = usize::from(first.wrapping_sub(b'A'));
-                    let norm = LOWER_LETTERS.get(i..=i).unwrap_or("");
-                    (norm, vocab.ascii_id(norm))
+                let norm = if class == LOWER {
+                    raw
                 } else {
-                    let s = buf.len();
-                    let id = push_ascii_lowercase(buf, raw, vocab);
-                    self.fixups.push((self.toks.len(), s, buf.len()));
-                    ("", id)
+                    lower.get(b..e).unwrap_or("")
                 };
-                (raw, false, upper, norm, id)
+                (raw, false, upper, norm, vocab.id(norm))
             } else {
                 let (bare, possessive) = strip_possessive(raw, word);
-                let (norm, id) = if is_lower_ascii(bare) {
-                    (bare, vocab.id(bare))
+                let (norm, id) = if bare.is_ascii() {
+                    // (No curly apostrophe: lower-casing is all there is to it.)
+                    let norm = lower.get(b..b + bare.len()).unwrap_or("");
+                    (norm, vocab.id(norm))
                 } else {
                     // Lower-case into the buffer (same result as `normalize`).
                     let s = buf.len();
-                    let id = if bare.is_ascii() {
-                        push_ascii_lowercase(buf, bare, vocab)
-                    } else {
-                        push_normalized(buf, bare);
-                        vocab.id(text_from(buf, s))
-                    };
+                    push_normalized(buf, bare);
                     self.fixups.push((self.toks.len(), s, buf.len()));
-                    ("", id)
+                    ("", vocab.id(text_from(buf, s)))
                 };
                 (bare, possessive, is_upper(bare), norm, id)
             };
@@ -414,7 +388,7 @@ impl<'t> Tokens<'t> {
     }
 }
 
-/// Tokenize `text[start..end]` on its own (tests and one-off uses); `buf` holds the lower-cased forms.
+/// Tokenize `text[start..end]` on its own (tests); `buf` holds the lower-cased forms.
 #[cfg(test)]
 pub(crate) fn tokenize<'b>(
     text: &'b str,
@@ -424,7 +398,9 @@ pub(crate) fn tokenize<'b>(
     buf: &'b mut Vec<u8>,
 ) -> Vec<Tok<'b>> {
     let mut t = Tokens::new();
-    t.push_range(text, start, end, vocab, buf);
+    // (Tests only: the lower-cased copy is leaked so that it lives as long as the tokens.)
+    let lower: &'b str = Box::leak(text.to_ascii_lowercase().into_boxed_str());
+    t.push_range(Source { text, lower }, start, end, vocab, buf);
     let buf: &'b Vec<u8> = buf;
     t.finish(std::str::from_utf8(buf).unwrap_or(""))
 }
@@ -478,6 +454,16 @@ fn double_apostrophe_quotes(text: &str, model: &TextModel) -> Vec<(usize, usize)
         let mut open = None;
         let mut i = 0;
         while i + 1 < bytes.len() {
+            // Eight bytes without an apostrophe start no `''`: skip them at once.
+            if let Some(chunk) = bytes
+                .get(i..i + 8)
+                .and_then(|c| <[u8; 8]>::try_from(c).ok())
+            {
+                if !has_apostrophe(u64::from_le_bytes(chunk)) {
+                    i += 8;
+                    continue;
+                }
+            }
             if bytes[i] != b'\'' || bytes[i + 1] != b'\'' {
                 i += 1;
                 continue;
@@ -497,6 +483,15 @@ fn double_apostrophe_quotes(text: &str, model: &TextModel) -> Vec<(usize, usize)
         }
     }
     out
+}
+
+/// Does one of the eight bytes of `w` hold an apostrophe (`'`)? The exact test for a zero byte, on `w`
+/// with apostrophes turned into zeros.
+#[inline]
+fn has_apostrophe(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = w ^ (ONES * u64::from(b'\''));
+    x.wrapping_sub(ONES) & !x & (ONES << 7) != 0
 }
 
 fn own_quotes(text: &str, model: &TextModel, only_double_apostrophe: bool) -> Vec<(usize, usize)> {
@@ -613,19 +608,20 @@ pub(crate) struct Segment {
 /// The article's tokens (headline and body regions only) and its segments, in text order. `norm`s that
 /// are not slices of the text are written to `buf`; call [`Tokens::finish`] with it.
 pub(crate) fn segments<'t>(
-    text: &'t str,
+    src: Source<'t>,
     model: &TextModel,
     quotes: &[(usize, usize)],
     rules: &AttributionRules,
     buf: &mut Vec<u8>,
 ) -> (Tokens<'t>, Vec<Segment>) {
+    let text = src.text;
     let vocab = &rules.vocab;
     let mut tokens = Tokens::new();
     // About one token per five bytes of English text (a few articles have more: room for one per four
-    // saves them moving the whole vector), one in five of them capitalized or not ASCII.
+    // saves them moving the whole vector); few of them are not ASCII.
     tokens.toks.reserve(text.len() / 4 + 16);
-    tokens.fixups.reserve(text.len() / 25 + 16);
-    buf.reserve(text.len() / 8 + 16);
+    tokens.fixups.reserve(text.len() / 100 + 16);
+    buf.reserve(text.len() / 50 + 16);
     let mut out = Vec::new();
     let mut ranges: Vec<(usize, usize, usize, Region)> = Vec::new();
     if model.sentences.is_empty() {
@@ -660,10 +656,10 @@ pub(crate) fn segments<'t>(
                     // otherwise tokenize the joined range again.
                     let gap = text.get(prev.1..r.0).unwrap_or("");
                     if !gap.is_empty() && gap.chars().all(char::is_whitespace) {
-                        tokens.push_range(text, r.0, r.1, vocab, buf);
+                        tokens.push_range(src, r.0, r.1, vocab, buf);
                     } else {
                         tokens.truncate(*lo);
-                        tokens.push_range(text, prev.0, r.1, vocab, buf);
+                        tokens.push_range(src, prev.0, r.1, vocab, buf);
                     }
                     prev.1 = r.1;
                     continue;
@@ -675,7 +671,7 @@ pub(crate) fn segments<'t>(
         }
         if analyzable {
             let lo = tokens.toks.len();
-            tokens.push_range(text, r.0, r.1, vocab, buf);
+            tokens.push_range(src, r.0, r.1, vocab, buf);
             cur = Some((r, lo));
         }
     }
@@ -694,32 +690,17 @@ fn split_range(
     rules: &AttributionRules,
     out: &mut Vec<Segment>,
 ) {
-    let toks = &all[lo..];
+    let toks = all.get(lo..).unwrap_or(&[]);
     let headline = region == Region::Headline;
     let mut seg_start = 0;
-    for i in 0..toks.len() {
-        let t = &toks[i];
+    for (i, pair) in toks.windows(2).enumerate() {
         // A segment ends only at a mark before a capitalized word or an opening quotation mark: that
-        // test is the cheapest, so it goes first (every test below is free of side effects).
-        if t.word
-            || !toks
-                .get(i + 1)
-                .is_some_and(|n| n.upper || (!n.word && is_open_quote(n.bare)))
-        {
+        // test is the cheapest, so it goes first ([`ends_segment`] is free of side effects).
+        let (t, next) = (&pair[0], &pair[1]);
+        if t.word || !(next.upper || (!next.word && is_open_quote(next.bare))) {
             continue;
         }
-        let after_final = i > 0
-            && !toks[i - 1].word
-            && (toks[i - 1].is_punct('.')
-                || toks[i - 1].is_punct('!')
-                || toks[i - 1].is_punct('?'));
-        let ends = (((t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
-            && quote_containing(quotes, t.start).is_none())
-            || (is_close_quote(t.bare)
-                && after_final
-                && quote_containing(quotes, t.start).is_some_and(|q| quotes[q].1 == t.end)))
-            && !rules.is_title_abbrev(toks, i);
-        if ends {
+        if ends_segment(toks, i, quotes, rules) {
             out.push(Segment {
                 lo: lo + seg_start,
                 hi: lo + i + 1,
@@ -737,6 +718,25 @@ fn split_range(
             headline,
         });
     }
+}
+
+/// Does a segment end at `toks[i]`, a mark before a capitalized word or an opening quotation mark?
+fn ends_segment(
+    toks: &[Tok],
+    i: usize,
+    quotes: &[(usize, usize)],
+    rules: &AttributionRules,
+) -> bool {
+    let t = &toks[i];
+    let after_final = i > 0
+        && !toks[i - 1].word
+        && (toks[i - 1].is_punct('.') || toks[i - 1].is_punct('!') || toks[i - 1].is_punct('?'));
+    (((t.is_punct('.') || t.is_punct('!') || t.is_punct('?'))
+        && quote_containing(quotes, t.start).is_none())
+        || (is_close_quote(t.bare)
+            && after_final
+            && quote_containing(quotes, t.start).is_some_and(|q| quotes[q].1 == t.end)))
+        && !rules.is_title_abbrev(toks, i)
 }
 
 pub(crate) fn is_open_quote(s: &str) -> bool {
@@ -813,10 +813,8 @@ mod tests {
             push_normalized(&mut buf, s);
             assert_eq!(buf, format!("x{want}").into_bytes(), "{s:?}");
             if s.is_ascii() {
-                let mut buf = b"x".to_vec();
-                let vocab = Vocab::default();
-                assert_eq!(push_ascii_lowercase(&mut buf, s, &vocab), NO_ID);
-                assert_eq!(buf, format!("x{want}").into_bytes(), "{s:?}");
+                // The tokenizer's normalized form of ASCII text is its ASCII-lower-cased copy.
+                assert_eq!(s.to_ascii_lowercase(), want, "{s:?}");
             }
             assert_eq!(is_lower_ascii(s), s.is_ascii() && want == s, "{s:?}");
         }
@@ -910,6 +908,20 @@ mod tests {
                 double_apostrophe_quotes(&text, &model),
                 own_quotes(&text, &model, true)
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn apostrophe_test_agrees_with_the_bytes(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![0u8, 1, b'\'', b'&', b'(', 0x26, 0x27, 0x28, 0xa7, 0xff, b'a']),
+                8,
+            ),
+        ) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes);
+            proptest::prop_assert_eq!(has_apostrophe(u64::from_le_bytes(w)), bytes.contains(&b'\''));
         }
     }
 

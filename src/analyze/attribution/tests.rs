@@ -742,7 +742,7 @@ fn shared_entity_matches_find_the_same_mentions() {
         let mut buf = Vec::new();
         let toks = scan::tokenize(text, 0, text.len(), &rules.vocab, &mut buf);
         let mut shared = Vec::new();
-        rules.entity_matches(&toks, &mut shared);
+        rules.entity_matches(&toks, &mut shared, &mut Vec::new());
         assert!(shared.iter().any(|m| m.1 > 1), "{text}");
         let mut a = Vec::new();
         resolve::collect_mentions(&toks, &shared, rules, &mut a);
@@ -750,13 +750,15 @@ fn shared_entity_matches_find_the_same_mentions() {
     }
 }
 
-/// `entity_matches` holds `entity_at` at every position the greedy scan stops at, and the mentions
-/// found with it are those of [`mentions_plain`].
+/// `entity_matches` holds `entity_at` at every position the greedy scan stops at, its cue heads are the
+/// words with the cue-head flag outside entities of two or more tokens, and the mentions found with it
+/// are those of [`mentions_plain`].
 fn check_entity_matches(text: &str, rules: &AttributionRules) {
     let mut buf = Vec::new();
     let toks = scan::tokenize(text, 0, text.len(), &rules.vocab, &mut buf);
     let mut shared = Vec::new();
-    rules.entity_matches(&toks, &mut shared);
+    let mut cue_heads = Vec::new();
+    rules.entity_matches(&toks, &mut shared, &mut cue_heads);
     let mut want = Vec::new();
     let mut k = 0;
     while k < toks.len() {
@@ -769,6 +771,11 @@ fn check_entity_matches(text: &str, rules: &AttributionRules) {
         }
     }
     assert_eq!(format!("{shared:?}"), format!("{want:?}"), "{text}");
+    let in_long_entity = |i: usize| want.iter().any(|&(s, n, _)| n > 1 && s <= i && i < s + n);
+    let want_heads: Vec<usize> = (0..toks.len())
+        .filter(|&i| toks[i].word && rules.is(&toks[i], rules::w::CUE_HEAD) && !in_long_entity(i))
+        .collect();
+    assert_eq!(cue_heads, want_heads, "{text}");
     let mut a = Vec::new();
     resolve::collect_mentions(&toks, &shared, rules, &mut a);
     assert_eq!(
@@ -786,7 +793,8 @@ proptest::proptest! {
                 "Foreign", "Minister", "Secretary", "of", "State", "Senator", "Sen.", "Gov.", "President",
                 "spokeswoman", "the", "The", "White", "House", "United", "States", "Anna", "Berg's", "Tom",
                 "Reyes", "Paris", "he", "said", ",", ".", "“", "”", "Prime", "Kremlin", "spokesman", "Ivo",
-                "Tamm", "A", "J.", "officials", "Reuters",
+                "Tamm", "A", "J.", "officials", "Reuters", "told", "according", "to", "says", "Said",
+                "White House said",
             ]),
             0..24,
         ),
