@@ -31,16 +31,14 @@ pub struct Trie {
     class: [u16; 256],
     /// Rows of child ids, one per class (0 = no child).
     rows: Vec<u32>,
-    /// The node reached from the root by two bytes, at `b0 << 8 | b1` (0 = none; `ONE` = none, but `b0`
-    /// alone is a key): every walk takes its first two steps here, most end here, and a start where no
-    /// key begins costs one load.
+    /// The node reached from the root by two bytes, at `b0 << 8 | b1` (0 = none), with the `ALONE` bit
+    /// when `b0` alone is a key: every walk takes its first two steps here, most end here, and a start
+    /// where no key begins costs one load.
     pairs: Box<[u32; 1 << 16]>,
-    /// Some key is one byte long.
-    one_byte_keys: bool,
 }
 
-/// In `Trie::pairs`: no key starts with the two bytes, but the first is a key.
-const ONE: u32 = u32::MAX;
+/// In `Trie::pairs`: the first of the two bytes is a key. (Node ids stay below it.)
+const ALONE: u32 = 1 << 31;
 
 impl Trie {
     /// The trie of `keys`; key `i` gets value `i`. Empty keys are ignored; of equal keys the last wins.
@@ -95,17 +93,18 @@ impl Trie {
             class,
             rows: Vec::new(),
             pairs: vec![0; 1 << 16].into_boxed_slice().try_into().ok()?,
-            one_byte_keys: false,
         };
+        if order.len() >= ALONE as usize {
+            return None;
+        }
         for &(l, c) in &children[0] {
             trie.first[l as usize] = new_id[c as usize];
             let row = (l as usize) << 8;
             if values[c as usize] != NONE {
-                trie.pairs[row..row + 256].fill(ONE);
-                trie.one_byte_keys = true;
+                trie.pairs[row..row + 256].fill(ALONE);
             }
             for &(l1, c1) in &children[c as usize] {
-                trie.pairs[row | l1 as usize] = new_id[c1 as usize];
+                trie.pairs[row | l1 as usize] |= new_id[c1 as usize];
             }
         }
         for &n in &order {
@@ -136,26 +135,24 @@ impl Trie {
     #[inline(always)]
     pub fn prefixes_at(&self, hay: &[u8], start: usize, mut f: impl FnMut(usize, u32)) {
         let Some(&b) = hay.get(start) else { return };
+        // At the end of `hay` only a one-byte key fits (the row of `b` says whether there is one).
         let pair = match hay.get(start + 1) {
             Some(&b1) => self.pairs[(b as usize) << 8 | b1 as usize],
-            None => ONE,
+            None => self.pairs[(b as usize) << 8] & ALONE,
         };
         if pair == 0 {
             return;
         }
         // The node after one byte only matters for a one-byte key; `pairs` takes both steps.
-        if pair == ONE || self.one_byte_keys {
-            let first = self.first[b as usize] as usize;
-            if let Some(n) = self.nodes.get(first).filter(|_| first != 0) {
-                if n.value != NONE {
-                    f(start + 1, n.value);
-                }
+        if pair & ALONE != 0 {
+            if let Some(n) = self.nodes.get(self.first[b as usize] as usize) {
+                f(start + 1, n.value);
             }
-            if pair == ONE {
+            if pair == ALONE {
                 return;
             }
         }
-        let mut node = pair as usize;
+        let mut node = (pair & !ALONE) as usize;
         let mut i = start + 2;
         while let Some(n) = self.nodes.get(node) {
             if n.value != NONE {
