@@ -343,12 +343,26 @@ fn plain_run(
                     starts.push((view_at + j - i) as u32);
                     word = true;
                 }
-                // The rest of the word in a tight loop.
-                let rest = bytes.get(j + 1..).unwrap_or_default();
-                j += 1 + rest
-                    .iter()
-                    .position(|&c| ASCII_CLASS[c as usize] != ALNUM)
-                    .unwrap_or(rest.len());
+                loop {
+                    // The rest of the word in a tight loop.
+                    let rest = bytes.get(j + 1..).unwrap_or_default();
+                    j += 1 + rest
+                        .iter()
+                        .position(|&c| ASCII_CLASS[c as usize] != ALNUM)
+                        .unwrap_or(rest.len());
+                    // Most words are followed by one space and the next word: take that here, as the
+                    // space and the word start below would.
+                    if bytes.get(j) == Some(&b' ')
+                        && bytes
+                            .get(j + 1)
+                            .is_some_and(|&c| ASCII_CLASS[c as usize] == ALNUM)
+                    {
+                        j += 1;
+                        starts.push((view_at + j - i) as u32);
+                        continue;
+                    }
+                    break;
+                }
                 continue;
             }
             PUNCT => {
