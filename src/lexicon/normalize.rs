@@ -215,6 +215,8 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut OffsetMap, starts:
     map.clear();
     starts.clear();
     out.reserve(text.len() + 8);
+    // About one start per word: room for one per four bytes spares most of the doublings.
+    starts.reserve(text.len() / 4 + 1);
     let mut pass = Pass::default();
     // The last character of the view is a word character (unlike `pass.prev_word`, which is about the
     // original character: the view's is what match boundaries are checked on).
