@@ -9,7 +9,7 @@
 //! chosen. Surfaces never start with a space (they are trimmed); should a user's term fold to one that does
 //! (an invisible character before a space), the spaces of the view are walked from too.
 
-use super::normalize::{self, is_word_char, normalize};
+use super::normalize::{self, is_word_char, normalize, OffsetMap};
 use super::trie::Trie;
 use super::Entry;
 use std::collections::HashMap;
@@ -226,7 +226,7 @@ impl TermMatcher {
         out: &mut Vec<TermHit>,
         bufs: &mut Buffers,
     ) {
-        let (view, map) = (parts.view.as_str(), parts.map.as_slice());
+        let (view, map) = (parts.view.as_str(), &parts.map);
         let Buffers {
             candidates,
             found,
@@ -371,7 +371,7 @@ impl<'a> MatchView<'a> {
 /// The match view of a text, its offset map and where matches may start ([`normalize::view_with_map`]).
 struct ViewParts {
     view: String,
-    map: Vec<u32>,
+    map: OffsetMap,
     starts: Vec<u32>,
 }
 
@@ -379,7 +379,7 @@ impl ViewParts {
     const fn new() -> Self {
         ViewParts {
             view: String::new(),
-            map: Vec::new(),
+            map: OffsetMap::new(),
             starts: Vec::new(),
         }
     }
@@ -500,9 +500,9 @@ fn extend_word(view: &str, end: usize) -> usize {
 
 /// Maps a non-empty view span to the original text: from the first character's start to the end of the
 /// character that produced the last view byte.
-fn original_span(text: &str, map: &[u32], start: usize, end: usize) -> Option<(usize, usize)> {
-    let s = *map.get(start)? as usize;
-    let last = *map.get(end.checked_sub(1)?)? as usize;
+fn original_span(text: &str, map: &OffsetMap, start: usize, end: usize) -> Option<(usize, usize)> {
+    let s = map.get(start)?;
+    let last = map.get(end.checked_sub(1)?)?;
     let e = last + text.get(last..)?.chars().next()?.len_utf8();
     Some((s, e))
 }

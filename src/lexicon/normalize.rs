@@ -40,10 +40,10 @@ impl Pass {
     /// A punctuation character of the view's fast paths starts at view offset `out.len()`, after the
     /// pending space if there is one: it begins a view token of its own and is no word character.
     #[inline(always)]
-    fn start_punctuation(&mut self, out: &mut Vec<u8>, map: &mut Vec<u32>, starts: &mut Vec<u32>) {
+    fn start_punctuation(&mut self, out: &mut Vec<u8>, map: &mut OffsetMap, starts: &mut Vec<u32>) {
         if let Some(s) = self.space_at.take() {
+            map.step_at(out.len(), s);
             out.push(b' ');
-            map.push(s as u32);
         }
         self.prev_word = false;
         starts.push(out.len() as u32);
@@ -121,18 +121,102 @@ pub fn normalize(term: &str, fold: bool) -> String {
     out
 }
 
+/// For every byte of a match view, the offset of the original character that produced it, stored as runs:
+/// most of a view is the text itself lower-cased byte for byte, where the offset of a view byte is its own
+/// offset plus a constant, so a run of them is one entry rather than one per byte. Only the hits of a
+/// matcher are mapped back, so a lookup may search the runs.
+#[derive(Debug, Clone, Default)]
+pub struct OffsetMap {
+    runs: Vec<Run>,
+    /// Length of the view.
+    len: usize,
+}
+
+/// From view offset `view` on (to the next run), view byte `v` comes from offset `text + (v - view)` if
+/// `step`, else from `text` (the bytes of one view character made from a non-ASCII one).
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    view: u32,
+    text: u32,
+    step: bool,
+}
+
+impl OffsetMap {
+    pub const fn new() -> Self {
+        OffsetMap {
+            runs: Vec::new(),
+            len: 0,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.runs.clear();
+        self.len = 0;
+    }
+
+    /// View bytes from `view` on come from `text`, `text + 1`, … (up to the next entry).
+    #[inline]
+    fn step_at(&mut self, view: usize, text: usize) {
+        if let Some(r) = self.runs.last() {
+            if r.step && r.text as usize + (view - r.view as usize) == text {
+                return;
+            }
+        }
+        self.runs.push(Run {
+            view: view as u32,
+            text: text as u32,
+            step: true,
+        });
+    }
+
+    /// The `len` view bytes from `view` on all come from `text` (and the next entry starts after them).
+    #[inline]
+    fn same_at(&mut self, view: usize, text: usize, len: usize) {
+        if len == 1 {
+            self.step_at(view, text);
+        } else {
+            self.runs.push(Run {
+                view: view as u32,
+                text: text as u32,
+                step: false,
+            });
+        }
+    }
+
+    /// The text offset of view byte `v`; `None` past the end of the view.
+    pub fn get(&self, v: usize) -> Option<usize> {
+        if v >= self.len {
+            return None;
+        }
+        let k = self.runs.partition_point(|r| r.view as usize <= v);
+        let r = self.runs.get(k.checked_sub(1)?)?;
+        Some(if r.step {
+            r.text as usize + (v - r.view as usize)
+        } else {
+            r.text as usize
+        })
+    }
+
+    /// Length of the view.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
 /// The match view of a text with, for every byte of the view, the offset of the original character that
-/// produced it (`map.len() == view.len()`), and the view offsets where a term match may start (`starts`,
+/// produced it (`map`), and the view offsets where a term match may start (`starts`,
 /// ascending): every character that is neither a space nor a word character preceded by a word character.
 /// Offsets are relative to `text` and must fit in `u32`.
-pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: &mut Vec<u32>) {
+pub fn view_with_map(text: &str, view: &mut String, map: &mut OffsetMap, starts: &mut Vec<u32>) {
     // The view is built as bytes (ASCII is copied byte by byte) and checked back into a String at the end.
     let mut out = std::mem::take(view).into_bytes();
     out.clear();
     map.clear();
     starts.clear();
     out.reserve(text.len() + 8);
-    map.reserve(text.len() + 8);
+    // About one start per word: room for one per four bytes spares most of the doublings.
+    starts.reserve(text.len() / 4 + 1);
     let mut pass = Pass::default();
     // The last character of the view is a word character (unlike `pass.prev_word`, which is about the
     // original character: the view's is what match boundaries are checked on).
@@ -146,13 +230,9 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
                 // The view of a plain run is the run itself, lower-cased, byte for byte.
                 let run = bytes.get(i..end).unwrap_or_default();
                 let at = out.len();
+                map.step_at(at, i);
                 out.extend_from_slice(run);
                 out.get_mut(at..).unwrap_or_default().make_ascii_lowercase();
-                let at = map.len();
-                map.resize(at + run.len(), 0);
-                for (k, m) in map.get_mut(at..).unwrap_or_default().iter_mut().enumerate() {
-                    *m = (i + k) as u32;
-                }
                 pass.prev_word = view_word;
                 i = end;
                 continue;
@@ -164,8 +244,8 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
             // general step.
             ALNUM => {
                 if let Some(s) = pass.space_at.take() {
+                    map.step_at(out.len(), s);
                     out.push(b' ');
-                    map.push(s as u32);
                     view_word = false;
                 }
                 pass.prev_word = true;
@@ -181,8 +261,8 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
                     .position(|&c| ASCII_CLASS[c as usize] != ALNUM)
                     .unwrap_or(run.len());
                 let run = run.get(..len).unwrap_or_default();
+                map.step_at(out.len(), i);
                 out.extend(run.iter().map(u8::to_ascii_lowercase));
-                map.extend(i as u32..(i + len) as u32);
                 i += len;
             }
             SPACE => {
@@ -193,8 +273,8 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
             PUNCT => {
                 pass.start_punctuation(&mut out, map, starts);
                 view_word = false;
+                map.step_at(out.len(), i);
                 out.push(b);
-                map.push(i as u32);
                 i += 1;
             }
             _ => {
@@ -207,8 +287,8 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
                     let v = if is_apostrophe(c) { '\'' } else { c };
                     let mut buf = [0u8; 4];
                     let enc = v.encode_utf8(&mut buf).as_bytes();
+                    map.same_at(out.len(), i, enc.len());
                     out.extend_from_slice(enc);
-                    map.extend(std::iter::repeat_n(i as u32, enc.len()));
                     i += c.len_utf8();
                     continue;
                 }
@@ -221,13 +301,14 @@ pub fn view_with_map(text: &str, view: &mut String, map: &mut Vec<u32>, starts: 
                     view_word = word;
                     let mut buf = [0u8; 4];
                     let enc = v.encode_utf8(&mut buf).as_bytes();
+                    map.same_at(out.len(), at, enc.len());
                     out.extend_from_slice(enc);
-                    map.extend(std::iter::repeat_n(at as u32, enc.len()));
                 });
                 i += c.len_utf8();
             }
         }
     }
+    map.len = out.len();
     // Only whole characters were written, so this never fails; stay total anyway.
     *view = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -264,12 +345,26 @@ fn plain_run(
                     starts.push((view_at + j - i) as u32);
                     word = true;
                 }
-                // The rest of the word in a tight loop.
-                let rest = bytes.get(j + 1..).unwrap_or_default();
-                j += 1 + rest
-                    .iter()
-                    .position(|&c| ASCII_CLASS[c as usize] != ALNUM)
-                    .unwrap_or(rest.len());
+                loop {
+                    // The rest of the word in a tight loop.
+                    let rest = bytes.get(j + 1..).unwrap_or_default();
+                    j += 1 + rest
+                        .iter()
+                        .position(|&c| ASCII_CLASS[c as usize] != ALNUM)
+                        .unwrap_or(rest.len());
+                    // Most words are followed by one space and the next word: take that here, as the
+                    // space and the word start below would.
+                    if bytes.get(j) == Some(&b' ')
+                        && bytes
+                            .get(j + 1)
+                            .is_some_and(|&c| ASCII_CLASS[c as usize] == ALNUM)
+                    {
+                        j += 1;
+                        starts.push((view_at + j - i) as u32);
+                        continue;
+                    }
+                    break;
+                }
                 continue;
             }
             PUNCT => {
@@ -357,10 +452,11 @@ mod tests {
     #[test]
     fn map_points_at_original_chars() {
         let text = "“A  B’s”";
-        let (mut v, mut m, mut s) = (String::new(), Vec::new(), Vec::new());
+        let (mut v, mut m, mut s) = (String::new(), OffsetMap::new(), Vec::new());
         view_with_map(text, &mut v, &mut m, &mut s);
         assert_eq!(v, "“a b's”");
         assert_eq!(m.len(), v.len());
+        let m = expand(&m);
         let b = v.find('b').unwrap();
         assert_eq!(&text[m[b] as usize..], "B’s”");
         let sp = v.find(' ').unwrap();
@@ -369,12 +465,19 @@ mod tests {
         assert_eq!(s, [0, 3, 5, 6, 7, 8]);
     }
 
+    /// The map of every view byte, and `None` past the end.
+    fn expand(m: &OffsetMap) -> Vec<u32> {
+        assert_eq!(m.get(m.len()), None);
+        (0..m.len()).map(|v| m.get(v).unwrap() as u32).collect()
+    }
+
     fn same_as_simple(text: &str) {
-        let (mut v1, mut m1, mut s1) = (String::new(), Vec::new(), Vec::new());
+        let (mut v1, mut m1, mut s1) = (String::new(), OffsetMap::new(), Vec::new());
         let (mut v2, mut m2, mut s2) = (String::new(), Vec::new(), Vec::new());
         view_with_map(text, &mut v1, &mut m1, &mut s1);
         view_with_map_simple(text, &mut v2, &mut m2, &mut s2);
-        assert_eq!((v1, m1, s1), (v2, m2, s2), "{text:?}");
+        assert_eq!(m1.len(), v1.len());
+        assert_eq!((v1, expand(&m1), s1), (v2, m2, s2), "{text:?}");
     }
 
     #[test]

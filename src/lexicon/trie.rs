@@ -6,7 +6,8 @@
 //! Layout: the nodes in depth-first order, so that the first child of a node is the next node. Most nodes
 //! past the first letters have one child: a step there compares one label byte. A node with more children
 //! has a dense row of child ids, one per byte class (the bytes that occur in some key, plus one class for
-//! all others): a step there is two table loads. The first step, from the root, is one table load.
+//! all others): a step there is two table loads. The first two steps, from the root, are one load from a
+//! table indexed by both bytes.
 
 /// Value of a node that ends no surface.
 const NONE: u32 = u32::MAX;
@@ -30,12 +31,14 @@ pub struct Trie {
     class: [u16; 256],
     /// Rows of child ids, one per class (0 = no child).
     rows: Vec<u32>,
-    /// The node reached from the root by two bytes, at `class[b0] * width + class[b1]` (0 = none): most
-    /// walks end within a few bytes, and the first two steps are one load here.
-    pairs: Vec<u32>,
-    /// Number of byte classes.
-    width: usize,
+    /// The node reached from the root by two bytes, at `b0 << 8 | b1` (0 = none), with the `ALONE` bit
+    /// when `b0` alone is a key: every walk takes its first two steps here, most end here, and a start
+    /// where no key begins costs one load.
+    pairs: Box<[u32; 1 << 16]>,
 }
+
+/// In `Trie::pairs`: the first of the two bytes is a key. (Node ids stay below it.)
+const ALONE: u32 = 1 << 31;
 
 impl Trie {
     /// The trie of `keys`; key `i` gets value `i`. Empty keys are ignored; of equal keys the last wins.
@@ -89,14 +92,19 @@ impl Trie {
             first: Box::new([0; 256]),
             class,
             rows: Vec::new(),
-            pairs: vec![0; width * width],
-            width,
+            pairs: vec![0; 1 << 16].into_boxed_slice().try_into().ok()?,
         };
+        if order.len() >= ALONE as usize {
+            return None;
+        }
         for &(l, c) in &children[0] {
             trie.first[l as usize] = new_id[c as usize];
+            let row = (l as usize) << 8;
+            if values[c as usize] != NONE {
+                trie.pairs[row..row + 256].fill(ALONE);
+            }
             for &(l1, c1) in &children[c as usize] {
-                trie.pairs[class[l as usize] as usize * width + class[l1 as usize] as usize] =
-                    new_id[c1 as usize];
+                trie.pairs[row | l1 as usize] |= new_id[c1 as usize];
             }
         }
         for &n in &order {
@@ -127,24 +135,24 @@ impl Trie {
     #[inline(always)]
     pub fn prefixes_at(&self, hay: &[u8], start: usize, mut f: impl FnMut(usize, u32)) {
         let Some(&b) = hay.get(start) else { return };
-        let first = self.first[b as usize] as usize;
-        if first == 0 {
+        // At the end of `hay` only a one-byte key fits (the row of `b` says whether there is one).
+        let pair = match hay.get(start + 1) {
+            Some(&b1) => self.pairs[(b as usize) << 8 | b1 as usize],
+            None => self.pairs[(b as usize) << 8] & ALONE,
+        };
+        if pair == 0 {
             return;
         }
         // The node after one byte only matters for a one-byte key; `pairs` takes both steps.
-        if let Some(n) = self.nodes.get(first) {
-            if n.value != NONE {
+        if pair & ALONE != 0 {
+            if let Some(n) = self.nodes.get(self.first[b as usize] as usize) {
                 f(start + 1, n.value);
             }
+            if pair == ALONE {
+                return;
+            }
         }
-        let Some(&b1) = hay.get(start + 1) else {
-            return;
-        };
-        let at = self.class[b as usize] as usize * self.width + self.class[b1 as usize] as usize;
-        let mut node = match self.pairs.get(at) {
-            Some(&c) if c != 0 => c as usize,
-            _ => return,
-        };
+        let mut node = (pair & !ALONE) as usize;
         let mut i = start + 2;
         while let Some(n) = self.nodes.get(node) {
             if n.value != NONE {
