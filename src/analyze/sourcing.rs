@@ -397,26 +397,14 @@ impl SourcingRules {
         speaker: Option<&Speaker>,
     ) -> Typing {
         let anon = self.anonymous_in(sentence);
-        self.classify_with(source, sentence, AnonIn::all(&anon), at, speaker)
-    }
-
-    /// [`SourcingRules::classify`] with the sentence's anonymous hits already found.
-    fn classify_with(
-        &self,
-        source: &str,
-        sentence: &str,
-        sentence_anon: AnonIn,
-        at: Option<(usize, usize)>,
-        speaker: Option<&Speaker>,
-    ) -> Typing {
         let (mut t, src_hits) =
-            self.classify_but_role(source, sentence, sentence_anon, at, speaker);
+            self.classify_but_role(source, sentence, AnonIn::all(&anon), at, speaker);
         self.add_role(&mut t, source, speaker, &src_hits);
         t
     }
 
-    /// [`SourcingRules::classify_with`] without the role class (`None`) and with `official` from the kind
-    /// alone, and the hits of `source`: [`SourcingRules::add_role`] completes it. The role class costs a
+    /// [`SourcingRules::classify`] with the sentence's anonymous hits (`sentence_anon`) already found,
+    /// without the role class (`None`) and with `official` from the kind alone, and the hits of `source`: [`SourcingRules::add_role`] completes it. The role class costs a
     /// match of the role phrase and is only needed for a new source (or one without a role class yet).
     fn classify_but_role(
         &self,
