@@ -349,7 +349,8 @@ pub(crate) fn is_noted(c: char) -> bool {
     is_terminator(c) || is_mark(c)
 }
 
-/// [`is_noted`] for an ASCII byte.
+/// [`is_noted`] for a byte: the ASCII members written out, which compiles to one bit test (a table
+/// computed from [`is_noted`] measured slower); a test checks the two agree on every byte.
 #[inline]
 fn is_noted_ascii(b: u8) -> bool {
     matches!(b, b'.' | b'!' | b'?' | b'"' | b'\'')
@@ -475,6 +476,17 @@ fn general_punctuation(bytes: &[u8], k: usize) -> Option<char> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn noted_ascii_bytes_are_the_noted_characters() {
+        for b in 0..=u8::MAX {
+            assert_eq!(
+                is_noted_ascii(b),
+                b.is_ascii() && is_noted(char::from(b)),
+                "{b:#x}"
+            );
+        }
+    }
 
     fn sents(t: &str, abbr: &[&str]) -> Vec<String> {
         let a = Abbreviations::new(&abbr.iter().map(|s| s.to_string()).collect::<Vec<_>>());
