@@ -128,6 +128,9 @@ pub(crate) mod w {
     /// Not a lexicon class: the word starts an entity (so that the entity scan skips every other word with
     /// the same flag test as the cue search).
     pub const ENTITY_HEAD: u32 = 1 << 24;
+    /// Not a lexicon class: the word ends a time word or phrase (so that the time-word test of any other
+    /// word needs no phrase lookup).
+    pub const TIME_LAST: u32 = 1 << 25;
 }
 
 /// Every normalized word the lexicons use, interned: tokens carry the id of their `norm`, so phrase and
@@ -489,6 +492,14 @@ impl<T: Clone> PhraseTable<T> {
         self.slots.is_empty()
     }
 
+    /// The ids of the words some phrase ends with.
+    fn tails(&self) -> impl Iterator<Item = u32> + '_ {
+        self.slots
+            .iter()
+            .flat_map(|s| s.pairs.iter().flat_map(|p| &p.1).chain(&s.singles))
+            .filter_map(|p| p.ids.last().copied())
+    }
+
     /// The ids of the words some phrase starts with.
     fn heads(&self) -> impl Iterator<Item = u32> + '_ {
         (0u32..)
@@ -561,6 +572,10 @@ impl AttributionRules {
         }
         for id in r.entities.heads() {
             r.vocab.flag_id(id, w::ENTITY_HEAD);
+        }
+        let time_tails: Vec<u32> = r.time_words.tails().collect();
+        for id in time_tails {
+            r.vocab.flag_id(id, w::TIME_LAST);
         }
         r.vocab.seal();
         Ok(r)
@@ -743,6 +758,16 @@ impl AttributionRules {
 
     /// Is `toks[i]` (the last token of a phrase) a time word ("Friday", "month")?
     pub(crate) fn is_time_word(&self, toks: &[Tok], i: usize) -> bool {
+        // A time word or phrase that ends at `toks[i]` has that token's id last (phrase tokens match by
+        // id): without the flag none does, and the name lookups below are not needed.
+        if !toks.get(i).is_some_and(|t| self.is(t, w::TIME_LAST)) {
+            return false;
+        }
+        self.is_time_word_general(toks, i)
+    }
+
+    /// [`Self::is_time_word`] without its shortcut (tests compare the two).
+    pub(crate) fn is_time_word_general(&self, toks: &[Tok], i: usize) -> bool {
         // Not when the word ends a known name ("USA Today").
         let in_name = (i.saturating_sub(4)..i).any(|s| {
             self.entities

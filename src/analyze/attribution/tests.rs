@@ -819,6 +819,11 @@ fn check_phrase_tables(text: &str, rules: &AttributionRules) {
                 );
             )*};
         }
+        assert_eq!(
+            rules.is_time_word(&toks, i),
+            rules.is_time_word_general(&toks, i),
+            "time word at {i} of {text:?}"
+        );
         same!(
             cues,
             phrase_cues,
@@ -849,6 +854,7 @@ proptest::proptest! {
                 "House's", "Kremlin", "kremlin", "according", "to", "Trump", "Trump's", "TRUMP", "New", "York",
                 "Times", "spokesman", "Friday", "last", "week", "poll", "statement", ",", ".", "“", "\n\n\n",
                 "United", "States", "state", "officials", "Reuters", "told", "reporters", "in", "a",
+                "Monday", "monday", "May", "may", "Jan.", "Jan", "Today", "today", "USA", "year", "Year's",
             ]),
             0..20,
         ),
