@@ -129,11 +129,13 @@ impl Encoded {
         let words = rec.word_count.saturating_add(1);
         let per_word = seen_bytes as f64 / seen_words.max(1) as f64;
         let mut bytes = Vec::with_capacity((per_word * words as f64 * 1.5).min(MAX_ROOM) as usize);
-        json::write(&mut bytes, rec)
+        let mut metrics = Vec::with_capacity(rec.metrics.len());
+        json::write_article(&mut bytes, rec, &mut metrics)
             .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
         bytes.push(b'\n');
         let jsonl = bytes.len();
-        let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, &mut bytes);
+        let [articles, hits, attributions, sources] =
+            tables::encode(rec, metric_names, &metrics, &mut bytes);
         ENCODED_PER_WORD.set((
             seen_bytes.saturating_add(bytes.len()),
             seen_words.saturating_add(words),
