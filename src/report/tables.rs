@@ -559,6 +559,27 @@ fn metric_fields(rows: &mut Rows, metric_names: &[String], written: &[WrittenMet
     METRIC_ORDER.set(order);
 }
 
+/// The article row as written before the metrics were taken from the JSON line: a map lookup and a
+/// fresh float text per metric column (for tests).
+#[cfg(test)]
+pub fn encode_metrics_plainly(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) {
+    let mut rows = Rows::new(out);
+    rows.text(&r.id)
+        .text(&r.outlet)
+        .text(&r.outlet_source)
+        .opt(&r.title)
+        .opt(&r.date)
+        .opt(&r.url)
+        .int(r.word_count)
+        .opt(&r.balance.first_voice)
+        .opt(&r.balance.last_word)
+        .text(&r.warnings.join("; "));
+    for m in metric_names {
+        rows.float(r.metrics.get(m).copied().flatten());
+    }
+    rows.end();
+}
+
 /// Append the rows written by `write` to `out`; returns where they end.
 fn rows_into(out: &mut Vec<u8>, write: impl FnOnce(&mut Rows)) -> usize {
     write(&mut Rows::new(out));
