@@ -4,7 +4,7 @@
 //! floats. It exists because serde_json's generic `io::Write` + `Formatter` layers cost a measurable share
 //! of the per-article work; writing straight into the buffer lets escaping copy whole runs of plain text.
 
-use crate::analyze::ArticleRecord;
+use crate::analyze::{ArticleRecord, AttributionOut, SourceOut, Span};
 use serde::ser::{self, Serialize};
 use std::fmt;
 
@@ -109,8 +109,25 @@ pub fn write_article<'r>(
     out.push(b'}');
     field(out, b",\"balance\":", balance)?;
     field(out, b",\"loaded_terms\":", loaded_terms)?;
-    field(out, b",\"attributions\":", attributions)?;
-    field(out, b",\"sources\":", sources)?;
+    out.extend_from_slice(b",\"attributions\":[");
+    // Where each attribution's source span was written, by span: a source's mentions are those spans.
+    let mut source_spans = Vec::with_capacity(attributions.len());
+    for (i, a) in attributions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_attribution(out, a, &mut source_spans)?;
+    }
+    out.push(b']');
+    source_spans.sort_unstable_by_key(|w: &WrittenSpan| (w.span.start, w.span.end));
+    out.extend_from_slice(b",\"sources\":[");
+    for (i, s) in sources.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_source(out, s, &source_spans)?;
+    }
+    out.push(b']');
     field(out, b",\"credits\":", credits)?;
     field(out, b",\"self_references\":", self_references)?;
     field(out, b",\"unsourced_loaded\":", unsourced_loaded)?;
@@ -122,6 +139,160 @@ pub fn write_article<'r>(
         write_str(out, text);
     }
     out.push(b'}');
+    Ok(())
+}
+
+/// A span and where its JSON is in the output.
+struct WrittenSpan<'r> {
+    span: &'r Span,
+    at: std::ops::Range<usize>,
+}
+
+/// `{"start":…,"end":…,"text":…}`, as the derived `Serialize` of [`Span`] writes it.
+fn write_span(out: &mut Vec<u8>, span: &Span) {
+    out.extend_from_slice(b"{\"start\":");
+    write_int(out, span.start);
+    out.extend_from_slice(b",\"end\":");
+    write_int(out, span.end);
+    out.extend_from_slice(b",\"text\":");
+    write_str(out, &span.text);
+    out.push(b'}');
+}
+
+fn write_opt_span(out: &mut Vec<u8>, span: &Option<Span>) {
+    match span {
+        Some(span) => write_span(out, span),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn write_opt_str(out: &mut Vec<u8>, s: &Option<String>) {
+    match s {
+        Some(s) => write_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn write_opt_int(out: &mut Vec<u8>, n: Option<usize>) {
+    match n {
+        Some(n) => write_int(out, n),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// One attribution, as its derived `Serialize` writes it; notes where its source span was written.
+fn write_attribution<'r>(
+    out: &mut Vec<u8>,
+    a: &'r AttributionOut,
+    source_spans: &mut Vec<WrittenSpan<'r>>,
+) -> Result {
+    let AttributionOut {
+        kind,
+        cue,
+        cue_lemma,
+        source,
+        content,
+        speaker,
+        verb_class,
+        words,
+        quoted_words,
+        continues,
+    } = a;
+    out.extend_from_slice(b"{\"type\":");
+    write_str(out, kind);
+    out.extend_from_slice(b",\"cue\":");
+    write_opt_span(out, cue);
+    out.extend_from_slice(b",\"cue_lemma\":");
+    write_opt_str(out, cue_lemma);
+    out.extend_from_slice(b",\"source\":");
+    let start = out.len();
+    write_opt_span(out, source);
+    if let Some(span) = source {
+        source_spans.push(WrittenSpan {
+            span,
+            at: start..out.len(),
+        });
+    }
+    out.extend_from_slice(b",\"content\":");
+    write_span(out, content);
+    field(out, b",\"speaker\":", speaker)?;
+    out.extend_from_slice(b",\"verb_class\":");
+    write_opt_str(out, verb_class);
+    out.extend_from_slice(b",\"words\":");
+    write_int(out, *words);
+    out.extend_from_slice(b",\"quoted_words\":");
+    write_int(out, *quoted_words);
+    out.extend_from_slice(b",\"continues\":");
+    write_opt_int(out, *continues);
+    out.push(b'}');
+    Ok(())
+}
+
+/// One source, as its derived `Serialize` writes it. A mention is most often an attribution's source
+/// span (`source_spans`, sorted by start and end), already written: its JSON is copied from there.
+fn write_source(out: &mut Vec<u8>, s: &SourceOut, source_spans: &[WrittenSpan]) -> Result {
+    let SourceOut {
+        name,
+        kind,
+        side,
+        attributions,
+        named,
+        role_class,
+        document_class,
+        anonymous,
+        anonymity,
+        official,
+        own_outlet,
+        first_attribution,
+        mentions,
+    } = s;
+    let flag = |v: bool| -> &'static [u8] {
+        if v {
+            b"true"
+        } else {
+            b"false"
+        }
+    };
+    out.extend_from_slice(b"{\"name\":");
+    write_str(out, name);
+    out.extend_from_slice(b",\"kind\":");
+    write_str(out, kind);
+    out.extend_from_slice(b",\"side\":");
+    write_opt_str(out, side);
+    out.extend_from_slice(b",\"attributions\":");
+    write_int(out, *attributions);
+    out.extend_from_slice(b",\"named\":");
+    out.extend_from_slice(flag(*named));
+    out.extend_from_slice(b",\"role_class\":");
+    write_opt_str(out, role_class);
+    out.extend_from_slice(b",\"document_class\":");
+    write_opt_str(out, document_class);
+    out.extend_from_slice(b",\"anonymous\":");
+    out.extend_from_slice(flag(*anonymous));
+    out.extend_from_slice(b",\"anonymity\":");
+    write_opt_str(out, anonymity);
+    out.extend_from_slice(b",\"official\":");
+    out.extend_from_slice(flag(*official));
+    out.extend_from_slice(b",\"own_outlet\":");
+    out.extend_from_slice(flag(*own_outlet));
+    out.extend_from_slice(b",\"first_attribution\":");
+    write_opt_int(out, *first_attribution);
+    out.extend_from_slice(b",\"mentions\":[");
+    for (i, m) in mentions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let written = source_spans
+            .binary_search_by_key(&(m.start, m.end), |w| (w.span.start, w.span.end))
+            .ok()
+            .and_then(|i| source_spans.get(i))
+            .filter(|w| w.span.text == m.text);
+        match written {
+            Some(w) => out.extend_from_within(w.at.clone()),
+            None => write_span(out, m),
+        }
+    }
+    out.extend_from_slice(b"]}");
     Ok(())
 }
 
