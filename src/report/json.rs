@@ -4,6 +4,7 @@
 //! floats. It exists because serde_json's generic `io::Write` + `Formatter` layers cost a measurable share
 //! of the per-article work; writing straight into the buffer lets escaping copy whole runs of plain text.
 
+use crate::analyze::{ArticleRecord, AttributionOut, SourceOut, Span};
 use serde::ser::{self, Serialize};
 use std::fmt;
 
@@ -30,6 +31,316 @@ type Result<T = ()> = std::result::Result<T, Error>;
 /// Append the compact JSON text of `value` to `out` (on error, `out` may hold part of it).
 pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result {
     value.serialize(&mut Serializer { out })
+}
+
+/// A metric as [`write_article`] wrote it: its name and value, and where the value's text (zmij's digits,
+/// or `null`) is in the output, so that the CSV row can copy those digits rather than format them again.
+pub struct WrittenMetric<'r> {
+    pub name: &'r str,
+    pub value: Option<f64>,
+    pub at: std::ops::Range<usize>,
+}
+
+/// Append the `articles.jsonl` line of `rec` (without its newline): the bytes of [`write`], with the
+/// metrics written here so that `metrics` can record where each value's text is (in name order).
+pub fn write_article<'r>(
+    out: &mut Vec<u8>,
+    rec: &'r ArticleRecord,
+    metrics: &mut Vec<WrittenMetric<'r>>,
+) -> Result {
+    // Every field named, so that a field added to the record cannot be left out here.
+    let ArticleRecord {
+        id,
+        outlet,
+        outlet_source,
+        title,
+        date,
+        url,
+        byline,
+        word_count,
+        headline,
+        metrics: values,
+        balance,
+        loaded_terms,
+        attributions,
+        sources,
+        credits,
+        self_references,
+        unsourced_loaded,
+        quotes,
+        excluded,
+        warnings,
+        text,
+        keyness_words: _,
+    } = rec;
+    out.extend_from_slice(b"{\"id\":");
+    write_str(out, id);
+    out.extend_from_slice(b",\"outlet\":");
+    write_str(out, outlet);
+    out.extend_from_slice(b",\"outlet_source\":");
+    write_str(out, outlet_source);
+    field(out, b",\"title\":", title)?;
+    field(out, b",\"date\":", date)?;
+    field(out, b",\"url\":", url)?;
+    field(out, b",\"byline\":", byline)?;
+    out.extend_from_slice(b",\"word_count\":");
+    write_int(out, *word_count);
+    field(out, b",\"headline\":", headline)?;
+    out.extend_from_slice(b",\"metrics\":{");
+    let mut keys = METRIC_KEYS.take();
+    for (i, (name, &value)) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        keys.write(out, i, name);
+        out.push(b':');
+        let start = out.len();
+        match value {
+            Some(v) => write_float(out, v, v.is_finite()),
+            None => out.extend_from_slice(b"null"),
+        }
+        metrics.push(WrittenMetric {
+            name,
+            value,
+            at: start..out.len(),
+        });
+    }
+    METRIC_KEYS.set(keys);
+    out.push(b'}');
+    field(out, b",\"balance\":", balance)?;
+    field(out, b",\"loaded_terms\":", loaded_terms)?;
+    out.extend_from_slice(b",\"attributions\":[");
+    // Where each attribution's source span was written, by span: a source's mentions are those spans.
+    let mut source_spans = Vec::with_capacity(attributions.len());
+    for (i, a) in attributions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_attribution(out, a, &mut source_spans)?;
+    }
+    out.push(b']');
+    source_spans.sort_unstable_by_key(|w: &WrittenSpan| (w.span.start, w.span.end));
+    out.extend_from_slice(b",\"sources\":[");
+    for (i, s) in sources.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_source(out, s, &source_spans)?;
+    }
+    out.push(b']');
+    field(out, b",\"credits\":", credits)?;
+    field(out, b",\"self_references\":", self_references)?;
+    field(out, b",\"unsourced_loaded\":", unsourced_loaded)?;
+    field(out, b",\"quotes\":", quotes)?;
+    field(out, b",\"excluded\":", excluded)?;
+    field(out, b",\"warnings\":", warnings)?;
+    if let Some(text) = text {
+        out.extend_from_slice(b",\"text\":");
+        write_str(out, text);
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// A span and where its JSON is in the output.
+struct WrittenSpan<'r> {
+    span: &'r Span,
+    at: std::ops::Range<usize>,
+}
+
+/// `{"start":…,"end":…,"text":…}`, as the derived `Serialize` of [`Span`] writes it.
+fn write_span(out: &mut Vec<u8>, span: &Span) {
+    out.extend_from_slice(b"{\"start\":");
+    write_int(out, span.start);
+    out.extend_from_slice(b",\"end\":");
+    write_int(out, span.end);
+    out.extend_from_slice(b",\"text\":");
+    write_str(out, &span.text);
+    out.push(b'}');
+}
+
+fn write_opt_span(out: &mut Vec<u8>, span: &Option<Span>) {
+    match span {
+        Some(span) => write_span(out, span),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn write_opt_str(out: &mut Vec<u8>, s: &Option<String>) {
+    match s {
+        Some(s) => write_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn write_opt_int(out: &mut Vec<u8>, n: Option<usize>) {
+    match n {
+        Some(n) => write_int(out, n),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+/// One attribution, as its derived `Serialize` writes it; notes where its source span was written.
+fn write_attribution<'r>(
+    out: &mut Vec<u8>,
+    a: &'r AttributionOut,
+    source_spans: &mut Vec<WrittenSpan<'r>>,
+) -> Result {
+    let AttributionOut {
+        kind,
+        cue,
+        cue_lemma,
+        source,
+        content,
+        speaker,
+        verb_class,
+        words,
+        quoted_words,
+        continues,
+    } = a;
+    out.extend_from_slice(b"{\"type\":");
+    write_str(out, kind);
+    out.extend_from_slice(b",\"cue\":");
+    write_opt_span(out, cue);
+    out.extend_from_slice(b",\"cue_lemma\":");
+    write_opt_str(out, cue_lemma);
+    out.extend_from_slice(b",\"source\":");
+    let start = out.len();
+    write_opt_span(out, source);
+    if let Some(span) = source {
+        source_spans.push(WrittenSpan {
+            span,
+            at: start..out.len(),
+        });
+    }
+    out.extend_from_slice(b",\"content\":");
+    write_span(out, content);
+    field(out, b",\"speaker\":", speaker)?;
+    out.extend_from_slice(b",\"verb_class\":");
+    write_opt_str(out, verb_class);
+    out.extend_from_slice(b",\"words\":");
+    write_int(out, *words);
+    out.extend_from_slice(b",\"quoted_words\":");
+    write_int(out, *quoted_words);
+    out.extend_from_slice(b",\"continues\":");
+    write_opt_int(out, *continues);
+    out.push(b'}');
+    Ok(())
+}
+
+/// One source, as its derived `Serialize` writes it. A mention is most often an attribution's source
+/// span (`source_spans`, sorted by start and end), already written: its JSON is copied from there.
+fn write_source(out: &mut Vec<u8>, s: &SourceOut, source_spans: &[WrittenSpan]) -> Result {
+    let SourceOut {
+        name,
+        kind,
+        side,
+        attributions,
+        named,
+        role_class,
+        document_class,
+        anonymous,
+        anonymity,
+        official,
+        own_outlet,
+        first_attribution,
+        mentions,
+    } = s;
+    let flag = |v: bool| -> &'static [u8] {
+        if v {
+            b"true"
+        } else {
+            b"false"
+        }
+    };
+    out.extend_from_slice(b"{\"name\":");
+    write_str(out, name);
+    out.extend_from_slice(b",\"kind\":");
+    write_str(out, kind);
+    out.extend_from_slice(b",\"side\":");
+    write_opt_str(out, side);
+    out.extend_from_slice(b",\"attributions\":");
+    write_int(out, *attributions);
+    out.extend_from_slice(b",\"named\":");
+    out.extend_from_slice(flag(*named));
+    out.extend_from_slice(b",\"role_class\":");
+    write_opt_str(out, role_class);
+    out.extend_from_slice(b",\"document_class\":");
+    write_opt_str(out, document_class);
+    out.extend_from_slice(b",\"anonymous\":");
+    out.extend_from_slice(flag(*anonymous));
+    out.extend_from_slice(b",\"anonymity\":");
+    write_opt_str(out, anonymity);
+    out.extend_from_slice(b",\"official\":");
+    out.extend_from_slice(flag(*official));
+    out.extend_from_slice(b",\"own_outlet\":");
+    out.extend_from_slice(flag(*own_outlet));
+    out.extend_from_slice(b",\"first_attribution\":");
+    write_opt_int(out, *first_attribution);
+    out.extend_from_slice(b",\"mentions\":[");
+    for (i, m) in mentions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let written = source_spans
+            .binary_search_by_key(&(m.start, m.end), |w| (w.span.start, w.span.end))
+            .ok()
+            .and_then(|i| source_spans.get(i))
+            .filter(|w| w.span.text == m.text);
+        match written {
+            Some(w) => out.extend_from_within(w.at.clone()),
+            None => write_span(out, m),
+        }
+    }
+    out.extend_from_slice(b"]}");
+    Ok(())
+}
+
+/// Metric names with their JSON strings, in the order an article's metrics were last written.
+#[derive(Default)]
+struct MetricKeys {
+    names: Vec<String>,
+    /// The JSON strings, one after the other.
+    encoded: Vec<u8>,
+    /// Where each name's JSON string ends in `encoded`.
+    ends: Vec<usize>,
+}
+
+impl MetricKeys {
+    /// Append the JSON string of `name`, the `i`-th metric of an article (metrics are written in order).
+    /// Every article has the same metrics, so the string is copied from the last article's when the
+    /// name is the same; otherwise it is escaped, and it and the ones after it are remembered anew.
+    fn write(&mut self, out: &mut Vec<u8>, i: usize, name: &str) {
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |j| self.ends.get(j).copied().unwrap_or(0));
+        match (self.names.get(i), self.ends.get(i)) {
+            (Some(known), Some(&end)) if known == name => {
+                out.extend_from_slice(self.encoded.get(start..end).unwrap_or_default());
+            }
+            _ => {
+                let at = out.len();
+                write_str(out, name);
+                self.names.truncate(i);
+                self.ends.truncate(i);
+                self.encoded.truncate(start);
+                self.names.push(name.to_string());
+                self.encoded
+                    .extend_from_slice(out.get(at..).unwrap_or_default());
+                self.ends.push(self.encoded.len());
+            }
+        }
+    }
+}
+
+thread_local! {
+    static METRIC_KEYS: std::cell::Cell<MetricKeys> = std::cell::Cell::new(MetricKeys::default());
+}
+
+/// `key` (the `,"name":` before a field) and the value's JSON.
+fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, key: &[u8], value: &T) -> Result {
+    out.extend_from_slice(key);
+    write(out, value)
 }
 
 /// Escape sequences by byte, as serde_json writes them: `b'u'` means `\u00XX`, 0 means the byte is
@@ -67,7 +378,7 @@ fn escapes(w: u64) -> u64 {
 }
 
 /// The first `n` bytes of `b` (`n` < 8, `n` <= `b.len()`) as a little-endian word, zero above them.
-#[inline]
+#[inline(always)]
 pub(super) fn short_word(b: &[u8], n: usize) -> u64 {
     let byte = |i: usize| b[i] as u64;
     let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]) as u64;

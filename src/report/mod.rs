@@ -129,11 +129,13 @@ impl Encoded {
         let words = rec.word_count.saturating_add(1);
         let per_word = seen_bytes as f64 / seen_words.max(1) as f64;
         let mut bytes = Vec::with_capacity((per_word * words as f64 * 1.5).min(MAX_ROOM) as usize);
-        json::write(&mut bytes, rec)
+        let mut metrics = Vec::with_capacity(rec.metrics.len());
+        json::write_article(&mut bytes, rec, &mut metrics)
             .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
         bytes.push(b'\n');
         let jsonl = bytes.len();
-        let [articles, hits, attributions, sources] = tables::encode(rec, metric_names, &mut bytes);
+        let [articles, hits, attributions, sources] =
+            tables::encode(rec, metric_names, &metrics, &mut bytes);
         ENCODED_PER_WORD.set((
             seen_bytes.saturating_add(bytes.len()),
             seen_words.saturating_add(words),
@@ -254,5 +256,142 @@ impl OutputWriter {
         let staging = self.staging.clone();
         drop(self);
         let _ = fs::remove_dir_all(staging);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::{analyze, Engine};
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+    use std::sync::OnceLock;
+
+    fn engine() -> &'static Engine {
+        static ENGINE: OnceLock<Engine> = OnceLock::new();
+        ENGINE.get_or_init(|| Engine::new(crate::lexicon::LexiconSet::builtin().unwrap()).unwrap())
+    }
+
+    /// The record of an invented article, with every optional field filled and awkward text.
+    fn record() -> ArticleRecord {
+        let text = "Tax \"reform\" stalls\n\nThe regime slammed the so-called reforms, officials said. \
+                    \u{201c}This is a disaster,\u{201d} said Jane Doe, a senator.\n\nAccording to the \
+                    ministry, the plan would proceed\ttoday.";
+        let mut doc = crate::eval::run::document("a\\b\u{7}", text.to_string(), true);
+        doc.title = Some("Tax \"reform\" stalls".into());
+        doc.url = Some("https://example.org/a,b".into());
+        doc.warnings = vec!["odd\nbytes".into()];
+        analyze(&doc, engine(), true)
+    }
+
+    /// The article row of `articles.csv` as the plain code wrote it: a map lookup and a fresh float text
+    /// per metric column.
+    fn plain_article_row(r: &ArticleRecord, metric_names: &[String]) -> Vec<u8> {
+        let mut out = Vec::new();
+        tables::encode_metrics_plainly(r, metric_names, &mut out);
+        out
+    }
+
+    fn encoded_article_row(r: &ArticleRecord, metric_names: &[String]) -> Vec<u8> {
+        let enc = Encoded::new(r, metric_names).unwrap();
+        enc.parts()[1].to_vec()
+    }
+
+    #[test]
+    fn the_jsonl_line_is_serde_jsons() {
+        let mut r = record();
+        assert!(!r.attributions.is_empty() && !r.loaded_terms.is_empty());
+        // Mentions that are not an attribution's source span (their JSON cannot be copied): one with a
+        // span of its own, one with an attribution's offsets but other text.
+        let source = r
+            .attributions
+            .iter()
+            .find_map(|a| a.source.clone())
+            .unwrap();
+        let with_mentions = r
+            .sources
+            .iter_mut()
+            .find(|s| !s.mentions.is_empty())
+            .unwrap();
+        with_mentions.mentions.push(crate::analyze::Span {
+            start: 1,
+            end: 3,
+            text: "ax".into(),
+        });
+        with_mentions.mentions.push(crate::analyze::Span {
+            text: format!("{}\"", source.text),
+            ..source
+        });
+        let names: Vec<String> = r.metrics.keys().cloned().collect();
+        for round in 0..3 {
+            let enc = Encoded::new(&r, &names).unwrap();
+            let mut expected = serde_json::to_vec(&r).unwrap();
+            expected.push(b'\n');
+            assert_eq!(
+                String::from_utf8_lossy(enc.parts()[0]),
+                String::from_utf8_lossy(&expected)
+            );
+            assert_eq!(
+                encoded_article_row(&r, &names),
+                plain_article_row(&r, &names)
+            );
+            // Then without the text, and with metrics the last article did not have.
+            r.text = None;
+            r.metrics
+                .insert(format!("extra \"{round}\""), Some(f64::NAN));
+            r.metrics.insert(format!("a{round}"), Some(1e-7));
+        }
+    }
+
+    fn metrics() -> impl Strategy<Value = BTreeMap<String, Option<f64>>> {
+        let name = prop_oneof![
+            Just("loaded_rate".to_string()),
+            Just("balance".to_string()),
+            Just("b\"q\\".to_string()),
+            Just("zeta\u{1}".to_string()),
+            "[a-c]{0,3}",
+        ];
+        let value = prop_oneof![
+            Just(None),
+            Just(Some(f64::NAN)),
+            Just(Some(0.0)),
+            Just(Some(2.0)),
+            Just(Some(74_077_294_433_664.63)),
+            any::<f64>().prop_map(Some),
+            (0.0f64..100.0).prop_map(Some),
+        ];
+        prop::collection::btree_map(name, value, 0..8)
+    }
+
+    fn metric_names() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("loaded_rate".to_string()),
+                Just("balance".to_string()),
+                Just("b\"q\\".to_string()),
+                "[a-c]{0,3}",
+            ],
+            0..8,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Articles encoded one after another on one thread (so the remembered metric names and column
+        /// positions are sometimes right and sometimes stale) give serde_json's line and the plain row.
+        #[test]
+        fn successive_articles_match_the_plain_encoding(
+            articles in prop::collection::vec((metrics(), metric_names()), 1..5)
+        ) {
+            let mut r = record();
+            for (m, names) in articles {
+                r.metrics = m;
+                let enc = Encoded::new(&r, &names).unwrap();
+                let mut expected = serde_json::to_vec(&r).unwrap();
+                expected.push(b'\n');
+                prop_assert_eq!(enc.parts()[0], &expected[..]);
+                prop_assert_eq!(enc.parts()[1], &plain_article_row(&r, &names)[..]);
+            }
+        }
     }
 }

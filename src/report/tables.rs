@@ -1,5 +1,6 @@
 //! Tidy CSV tables: one row per article, loaded-term hit, attribution and source; snake_case headers.
 
+use super::json::WrittenMetric;
 use crate::analyze::ArticleRecord;
 use crate::{Error, Result};
 use std::fs::File;
@@ -19,17 +20,42 @@ fn push_f64(out: &mut Vec<u8>, v: Option<f64>) {
     if let Some(v) = v.filter(|v| v.is_finite()) {
         let mut buf = zmij::Buffer::new();
         let text = buf.format_finite(v).as_bytes();
-        // `Display` writes no exponent (`1e-7` is `0.0000001`): such values (tiny p-values at the end of a
-        // run, never a per-article rate) and exact ties are left to it. An exponent is within the last
-        // five bytes (`e-324`, `e+308`).
-        if may_break_a_tie_differently(v, text) || text.iter().rev().take(5).any(|&b| b == b'e') {
-            // Writing into a Vec cannot fail.
-            let _ = write!(out, "{v}");
-        } else {
-            // Without an exponent zmij writes what `Display` does, but for the `.0` of whole numbers.
-            out.extend_from_slice(text.strip_suffix(b".0").unwrap_or(text));
+        match display_len(v, text) {
+            Some(len) => out.extend_from_slice(&text[..len]),
+            None => push_display(out, v),
         }
     }
+}
+
+/// Append [`fmt_f64`]'s text of `v` given zmij's text of it, which is at `at` in `out` (the JSON line's
+/// copy): its digits are copied rather than formatted again.
+fn push_f64_from(out: &mut Vec<u8>, v: Option<f64>, at: std::ops::Range<usize>) {
+    if let Some(v) = v.filter(|v| v.is_finite()) {
+        match out.get(at.clone()).and_then(|text| display_len(v, text)) {
+            Some(len) => out.extend_from_within(at.start..at.start + len),
+            None => push_display(out, v),
+        }
+    }
+}
+
+/// How much of zmij's text of `v` (finite) `Display` writes alike, or None where `Display` must write it.
+#[inline]
+fn display_len(v: f64, text: &[u8]) -> Option<usize> {
+    // `Display` writes no exponent (`1e-7` is `0.0000001`): such values (tiny p-values at the end of a
+    // run, never a per-article rate) and exact ties are left to it. An exponent is within the last
+    // five bytes (`e-324`, `e+308`).
+    if may_break_a_tie_differently(v, text) || text.iter().rev().take(5).any(|&b| b == b'e') {
+        None
+    } else {
+        // Without an exponent zmij writes what `Display` does, but for the `.0` of whole numbers.
+        Some(text.strip_suffix(b".0").unwrap_or(text).len())
+    }
+}
+
+#[cold]
+fn push_display(out: &mut Vec<u8>, v: f64) {
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{v}");
 }
 
 /// Whether `v` may lie exactly halfway between the two shortest decimals that read back as it, where
@@ -412,7 +438,12 @@ impl Tables {
 /// Encode one article's rows of the per-article tables (`metric_names` are the article table's metric
 /// columns, as given to [`Tables::create`]), appending the rows of each table in turn to `out`; returns
 /// where each table's rows end in `out` (in the order [`Tables::append`] takes them).
-pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> [usize; 4] {
+pub fn encode(
+    r: &ArticleRecord,
+    metric_names: &[String],
+    written: &[WrittenMetric],
+    out: &mut Vec<u8>,
+) -> [usize; 4] {
     // Every row starts with the article's id and outlet: encoded once, in the article's row, and copied
     // from there into the other rows.
     let mut id_outlet = 0..0;
@@ -429,9 +460,7 @@ pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> 
                 .opt(&r.balance.first_voice)
                 .opt(&r.balance.last_word)
                 .text(&r.warnings.join("; "));
-            for m in metric_names {
-                rows.float(r.metrics.get(m).copied().flatten());
-            }
+            metric_fields(rows, metric_names, written);
             rows.end();
         }),
         rows_into(out, |rows| {
@@ -497,6 +526,58 @@ pub fn encode(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) -> 
             }
         }),
     ]
+}
+
+thread_local! {
+    /// For each metric column, where its metric was among the written ones (in name order) last time:
+    /// a guess, checked by name for every article.
+    static METRIC_ORDER: std::cell::Cell<Vec<usize>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// The metric fields of an article's row, in `metric_names` order, from the metrics its JSON line wrote
+/// (`written`, in name order): a column whose name is not among them is empty, as a map lookup would
+/// leave it. Each column's position in `written` is found once per thread and then only checked.
+fn metric_fields(rows: &mut Rows, metric_names: &[String], written: &[WrittenMetric]) {
+    let mut order = METRIC_ORDER.take();
+    order.resize(metric_names.len(), usize::MAX);
+    for (name, guess) in metric_names.iter().zip(order.iter_mut()) {
+        rows.sep();
+        let found = match written.get(*guess) {
+            Some(w) if w.name == name.as_str() => Some(w),
+            _ => match written.binary_search_by(|w| w.name.cmp(name.as_str())) {
+                Ok(i) => {
+                    *guess = i;
+                    written.get(i)
+                }
+                Err(_) => None,
+            },
+        };
+        if let Some(w) = found {
+            push_f64_from(rows.out, w.value, w.at.clone());
+        }
+    }
+    METRIC_ORDER.set(order);
+}
+
+/// The article row as written before the metrics were taken from the JSON line: a map lookup and a
+/// fresh float text per metric column (for tests).
+#[cfg(test)]
+pub fn encode_metrics_plainly(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) {
+    let mut rows = Rows::new(out);
+    rows.text(&r.id)
+        .text(&r.outlet)
+        .text(&r.outlet_source)
+        .opt(&r.title)
+        .opt(&r.date)
+        .opt(&r.url)
+        .int(r.word_count)
+        .opt(&r.balance.first_voice)
+        .opt(&r.balance.last_word)
+        .text(&r.warnings.join("; "));
+    for m in metric_names {
+        rows.float(r.metrics.get(m).copied().flatten());
+    }
+    rows.end();
 }
 
 /// Append the rows written by `write` to `out`; returns where they end.
