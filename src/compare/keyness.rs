@@ -67,7 +67,7 @@ impl Vocabulary {
     /// Id of `term`, whose [`term_hash`] is `hash`, if it is in the vocabulary.
     fn get(&self, term: &str, hash: u64) -> Option<u32> {
         self.table
-            .find(hash, |&id| self.terms.get(id as usize) == term)
+            .find(hash, |&id| self.terms.is(id as usize, term))
             .copied()
     }
 
