@@ -43,15 +43,57 @@ const CATEGORY_PREFIX: &str = "loaded_rate_cat_";
 
 /// Metric names in output order.
 pub fn metric_names(engine: &Engine) -> Vec<String> {
+    names_for(&engine.loaded.categories)
+}
+
+/// Metric names in output order for the loaded lexicon's `categories`.
+fn names_for(categories: &[String]) -> Vec<String> {
     let mut v: Vec<String> = CORE.iter().map(|s| s.to_string()).collect();
-    v.extend(
-        engine
-            .loaded
-            .categories
-            .iter()
-            .map(|c| format!("{CATEGORY_PREFIX}{c}")),
-    );
+    v.extend(categories.iter().map(|c| format!("{CATEGORY_PREFIX}{c}")));
     v
+}
+
+/// The fixed shape of every article's metric map, built once per run: each article's map is a copy of
+/// `template` with its values filled in key order, instead of a map built from forty (name, value) pairs
+/// that must be allocated, sorted by name and deduplicated for every article.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Metric names in the order [`compute`] gives their values (the output order).
+    names: Vec<String>,
+    /// Every name once, with no value.
+    template: BTreeMap<String, Option<f64>>,
+    /// For each key of `template`, in key order: the position in `names` of its value (the last one, if a
+    /// name were listed twice, as when inserting into a map).
+    order: Vec<usize>,
+}
+
+impl Layout {
+    pub fn new(categories: &[String]) -> Self {
+        Self::from_names(names_for(categories))
+    }
+
+    fn from_names(names: Vec<String>) -> Self {
+        let mut last: BTreeMap<&str, usize> = BTreeMap::new();
+        for (i, n) in names.iter().enumerate() {
+            last.insert(n, i);
+        }
+        let order = last.values().copied().collect();
+        let template = last.keys().map(|k| (k.to_string(), None)).collect();
+        Layout {
+            names,
+            template,
+            order,
+        }
+    }
+
+    /// The map of `values`, given in the order of `names`.
+    fn map(&self, values: &[Option<f64>]) -> BTreeMap<String, Option<f64>> {
+        let mut m = self.template.clone();
+        for (v, &i) in m.values_mut().zip(&self.order) {
+            *v = values.get(i).copied().flatten();
+        }
+        m
+    }
 }
 
 fn per_thousand(weight: f64, words: usize) -> Option<f64> {
@@ -62,34 +104,41 @@ fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// Body word tokens by voice: (authorial, quoted, paraphrased).
-fn words_by_voice(model: &TextModel) -> (usize, usize, usize) {
-    let mut n = (0, 0, 0);
-    for (t, voice) in crate::analyze::token_voices(model) {
-        if model.sentences.get(t.sentence).map(|s| s.region) == Some(Region::Body) {
-            match voice {
-                Voice::Authorial => n.0 += 1,
-                Voice::Quoted => n.1 += 1,
-                Voice::Paraphrased => n.2 += 1,
-            }
-        }
+/// Word tokens of an article by region and voice, counted in the same walk over the tokens as its keyness
+/// words (see `analyze`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Words {
+    /// In the headline, any voice.
+    pub headline: usize,
+    /// In body paragraphs, by voice.
+    pub authorial: usize,
+    pub quoted: usize,
+    pub paraphrased: usize,
+}
+
+impl Words {
+    /// Word tokens in body paragraphs (every token has one voice).
+    pub fn body(&self) -> usize {
+        self.authorial + self.quoted + self.paraphrased
     }
-    n
 }
 
 pub fn compute(
     engine: &Engine,
     model: &TextModel,
+    words: &Words,
     terms: &[LoadedTerm],
     atts: &[AttributionOut],
     profile: &Profile,
 ) -> BTreeMap<String, Option<f64>> {
     let sources = &profile.sources;
-    let mut m = Pending(Vec::with_capacity(
-        CORE.len() + engine.loaded.categories.len(),
-    ));
-    let (wa, wq, wp) = words_by_voice(model);
-    let wh = model.word_count(Region::Headline);
+    let mut m = Pending::new(&engine.metric_layout);
+    let (wa, wq, wp, wh) = (
+        words.authorial,
+        words.quoted,
+        words.paraphrased,
+        words.headline,
+    );
     let weight = |f: &dyn Fn(&LoadedTerm) -> bool| {
         terms
             .iter()
@@ -98,27 +147,28 @@ pub fn compute(
     };
     let body = |t: &LoadedTerm, v: Voice| t.region == Region::Body && t.voice == v;
 
-    m.insert("words_headline".into(), Some(wh as f64));
-    m.insert("words_authorial".into(), Some(wa as f64));
-    m.insert("words_quoted".into(), Some(wq as f64));
-    m.insert("words_paraphrased".into(), Some(wp as f64));
+    // In the order of `CORE`, then the categories: the layout's order.
+    m.insert("words_headline", Some(wh as f64));
+    m.insert("words_authorial", Some(wa as f64));
+    m.insert("words_quoted", Some(wq as f64));
+    m.insert("words_paraphrased", Some(wp as f64));
     m.insert(
-        "loaded_rate".into(),
+        "loaded_rate",
         per_thousand(weight(&|t| body(t, Voice::Authorial)), wa),
     );
     m.insert(
-        "loaded_rate_headline".into(),
+        "loaded_rate_headline",
         per_thousand(
             weight(&|t| t.region == Region::Headline && t.voice == Voice::Authorial),
             wh,
         ),
     );
     m.insert(
-        "loaded_rate_quoted".into(),
+        "loaded_rate_quoted",
         per_thousand(weight(&|t| body(t, Voice::Quoted)), wq),
     );
     m.insert(
-        "loaded_rate_paraphrased".into(),
+        "loaded_rate_paraphrased",
         per_thousand(weight(&|t| body(t, Voice::Paraphrased)), wp),
     );
     let all_authorial: Vec<&LoadedTerm> =
@@ -128,47 +178,37 @@ pub fn compute(
         .copied()
         .filter(|t| t.counted)
         .collect();
-    m.insert("loaded_hits".into(), Some(authorial.len() as f64));
-    let distinct: BTreeSet<&str> = authorial.iter().map(|t| t.term.as_str()).collect();
-    m.insert("loaded_distinct_terms".into(), Some(distinct.len() as f64));
-    for c in &engine.loaded.categories {
-        let wsum = all_authorial
-            .iter()
-            .filter(|t| &t.category == c)
-            .fold(0.0, |acc, t| acc + t.weight);
-        let mut key = String::with_capacity(CATEGORY_PREFIX.len() + c.len());
-        key.push_str(CATEGORY_PREFIX);
-        key.push_str(c);
-        m.insert(key, per_thousand(wsum, wa));
-    }
+    m.insert("loaded_hits", Some(authorial.len() as f64));
+    let distinct = count_distinct(authorial.iter().map(|t| t.term.as_str()));
+    m.insert("loaded_distinct_terms", Some(distinct as f64));
 
     let events: Vec<&AttributionOut> = atts.iter().filter(|a| a.continues.is_none()).collect();
-    m.insert("attributions".into(), Some(events.len() as f64));
+    m.insert("attributions", Some(events.len() as f64));
     let direct = events.iter().filter(|a| a.kind == "direct").count();
-    m.insert("direct_share".into(), share(direct, events.len()));
-    m.insert("balance".into(), balance_index(atts, engine.declared_sides));
-    let speakers: BTreeSet<&str> = atts.iter().map(|a| a.speaker.name.as_str()).collect();
-    m.insert("distinct_speakers".into(), Some(speakers.len() as f64));
+    m.insert("direct_share", share(direct, events.len()));
+    m.insert("balance", balance_index(atts, engine.declared_sides));
+    let speakers = count_distinct(atts.iter().map(|a| a.speaker.name.as_str()));
+    m.insert("distinct_speakers", Some(speakers as f64));
 
-    m.insert("sources_distinct".into(), Some(sources.len() as f64));
+    m.insert("sources_distinct", Some(sources.len() as f64));
     let of_kind = |k: &str| sources.iter().filter(|s| s.kind == k).count();
     m.insert(
-        "sources_named_share".into(),
+        "sources_named_share",
         share(sources.iter().filter(|s| s.named).count(), sources.len()),
     );
     m.insert(
-        "sources_anonymous_share".into(),
+        "sources_anonymous_share",
         share(
             sources.iter().filter(|s| s.anonymous).count(),
             sources.len(),
         ),
     );
     m.insert(
-        "sources_official_share".into(),
+        "sources_official_share",
         share(sources.iter().filter(|s| s.official).count(), sources.len()),
     );
     m.insert(
-        "sources_expert_share".into(),
+        "sources_expert_share",
         share(
             sources
                 .iter()
@@ -178,11 +218,11 @@ pub fn compute(
         ),
     );
     m.insert(
-        "sources_document_share".into(),
+        "sources_document_share",
         share(of_kind("document"), sources.len()),
     );
     m.insert(
-        "sources_media_share".into(),
+        "sources_media_share",
         share(of_kind("media"), sources.len()),
     );
 
@@ -194,31 +234,93 @@ pub fn compute(
         .filter(|s| s.region == Region::Body)
         .count();
     m.insert(
-        "attributed_sentence_share".into(),
+        "attributed_sentence_share",
         share(attributed, body_sentences),
     );
-    m.insert("unsourced_loaded".into(), Some(unsourced as f64));
+    m.insert("unsourced_loaded", Some(unsourced as f64));
     let hedges = all_authorial
         .iter()
         .filter(|t| t.category == HEDGE_CATEGORY)
         .count();
-    m.insert("hedge_rate".into(), per_thousand(hedges as f64, wa));
-    m.insert("credits".into(), Some(profile.credits.len() as f64));
+    m.insert("hedge_rate", per_thousand(hedges as f64, wa));
+    m.insert("credits", Some(profile.credits.len() as f64));
     m.insert(
-        "self_references".into(),
+        "self_references",
         Some(profile.self_references.len() as f64),
     );
-    m.0.into_iter().collect()
+    for c in &engine.loaded.categories {
+        let wsum = all_authorial
+            .iter()
+            .filter(|t| &t.category == c)
+            .fold(0.0, |acc, t| acc + t.weight);
+        m.insert_parts(CATEGORY_PREFIX, c, per_thousand(wsum, wa));
+    }
+    m.finish()
 }
 
-/// The metrics of one article in the order they are computed, made into the map at the end: building a
-/// map from the (stably) sorted list costs less than inserting the forty keys one by one, and a key given
-/// twice keeps its last value, as with inserts.
-struct Pending(Vec<(String, Option<f64>)>);
+/// Number of distinct strings: sorted in a vector and counted past duplicates, rather than collected into
+/// an ordered set (one node allocation per few strings) only to be counted.
+fn count_distinct<'a>(strings: impl Iterator<Item = &'a str>) -> usize {
+    let mut v: Vec<&str> = strings.collect();
+    v.sort_unstable();
+    v.dedup();
+    v.len()
+}
 
-impl Pending {
-    fn insert(&mut self, key: String, value: Option<f64>) {
-        self.0.push((key, value));
+/// The metrics of one article as they are computed. While the names come in the layout's order (as they
+/// do from [`compute`]) only the values are kept, and the map is the layout's template filled in. A name
+/// out of that order switches to keeping (name, value) pairs, made into the map as inserting them one by
+/// one would (a name given twice keeps its last value).
+struct Pending<'a> {
+    layout: &'a Layout,
+    values: Vec<Option<f64>>,
+    /// Every pair so far, once a name came out of the layout's order.
+    pairs: Option<Vec<(String, Option<f64>)>>,
+}
+
+impl<'a> Pending<'a> {
+    fn new(layout: &'a Layout) -> Self {
+        Pending {
+            layout,
+            values: Vec::with_capacity(layout.names.len()),
+            pairs: None,
+        }
+    }
+
+    fn insert(&mut self, key: &str, value: Option<f64>) {
+        self.insert_parts("", key, value);
+    }
+
+    /// Insert the value of the name `prefix` + `rest` (a String is made only out of the layout's order).
+    fn insert_parts(&mut self, prefix: &str, rest: &str, value: Option<f64>) {
+        if self.pairs.is_none() {
+            let next = self.layout.names.get(self.values.len());
+            if next.and_then(|n| n.strip_prefix(prefix)) == Some(rest) {
+                self.values.push(value);
+                return;
+            }
+            self.pairs = Some(self.named_values().collect());
+        }
+        if let Some(pairs) = &mut self.pairs {
+            pairs.push((format!("{prefix}{rest}"), value));
+        }
+    }
+
+    /// The values kept so far with their names.
+    fn named_values(&self) -> impl Iterator<Item = (String, Option<f64>)> + '_ {
+        self.layout
+            .names
+            .iter()
+            .cloned()
+            .zip(self.values.iter().copied())
+    }
+
+    fn finish(self) -> BTreeMap<String, Option<f64>> {
+        match self.pairs {
+            Some(pairs) => pairs.into_iter().collect(),
+            None if self.values.len() == self.layout.names.len() => self.layout.map(&self.values),
+            None => self.named_values().collect(),
+        }
     }
 }
 
@@ -330,20 +432,63 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// The map built from the pending list equals inserting the same pairs one by one (last value wins).
+        /// Filling the layout's template equals inserting the same pairs into a map one by one (last value
+        /// wins), whether the names come in the layout's order (the fast path), stop early, or leave it
+        /// (names listed twice, swapped, unknown, or given as prefix and rest).
         #[test]
         fn prop_pending_equals_inserts(
-            pairs in proptest::collection::vec((0u8..12, proptest::option::of(-5i8..5)), 0..50),
+            names in proptest::collection::vec(0u8..12, 0..16),
+            edits in proptest::collection::vec((0usize..20, 0u8..14), 0..3),
+            keep in 0usize..20,
+            split in proptest::bool::ANY,
+            values in proptest::collection::vec(proptest::option::of(-5i8..5), 20),
         ) {
-            let mut pending = Pending(Vec::new());
-            let mut want = BTreeMap::new();
-            for (k, v) in pairs {
-                let (k, v) = (format!("m{k}"), v.map(f64::from));
-                pending.insert(k.clone(), v);
-                want.insert(k, v);
+            let names: Vec<String> = names.iter().map(|k| format!("m{k}")).collect();
+            let layout = Layout::from_names(names.clone());
+            // The pairs inserted: the layout's names in order (some of them), with a few changed.
+            let mut keys: Vec<String> = names.iter().take(keep).cloned().collect();
+            for (at, k) in edits {
+                if let Some(slot) = keys.get_mut(at) {
+                    *slot = format!("m{k}");
+                }
             }
-            let got: BTreeMap<String, Option<f64>> = pending.0.into_iter().collect();
-            proptest::prop_assert_eq!(got, want);
+            let mut pending = Pending::new(&layout);
+            let mut want = BTreeMap::new();
+            for (k, v) in keys.iter().zip(&values) {
+                let v = v.map(f64::from);
+                if split {
+                    pending.insert_parts("m", &k[1..], v);
+                } else {
+                    pending.insert(k, v);
+                }
+                want.insert(k.clone(), v);
+            }
+            proptest::prop_assert_eq!(pending.finish(), want);
         }
+    }
+
+    proptest::proptest! {
+        /// The distinct count equals the size of the ordered set of the same strings.
+        #[test]
+        fn prop_count_distinct_equals_set_size(
+            strings in proptest::collection::vec("[ab é]{0,3}", 0..30),
+        ) {
+            let set: BTreeSet<&str> = strings.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(count_distinct(strings.iter().map(String::as_str)), set.len());
+        }
+    }
+
+    #[test]
+    fn layout_lists_every_metric_name_once_in_key_order() {
+        let categories = vec!["hedge".to_string(), "euphemism".to_string()];
+        let layout = Layout::new(&categories);
+        let names = names_for(&categories);
+        assert_eq!(layout.names, names);
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(layout.template.keys().cloned().collect::<Vec<_>>(), sorted);
+        let values: Vec<Option<f64>> = (0..names.len()).map(|i| Some(i as f64)).collect();
+        let want: BTreeMap<String, Option<f64>> = names.into_iter().zip(values.clone()).collect();
+        assert_eq!(layout.map(&values), want);
     }
 }

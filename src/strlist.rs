@@ -39,6 +39,23 @@ impl StrList {
         self.text.get(start..end).unwrap_or_default()
     }
 
+    /// Whether string `i` is `s` (false if there is no string `i`). Compares the bytes, without the
+    /// char-boundary checks of slicing the `String`: this is the equality test of the hash-table lookups
+    /// that count words, run once per word.
+    pub fn is(&self, i: usize, s: &str) -> bool {
+        let start = match i.checked_sub(1) {
+            Some(prev) => match self.ends.get(prev) {
+                Some(&e) => e,
+                None => return false,
+            },
+            None => 0,
+        };
+        match self.ends.get(i) {
+            Some(&end) => self.text.as_bytes().get(start..end) == Some(s.as_bytes()),
+            None => false,
+        }
+    }
+
     /// The strings in the order they were pushed.
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         let mut start = 0;
@@ -76,7 +93,11 @@ mod tests {
             prop_assert_eq!(&got, &strings);
             for (i, s) in strings.iter().enumerate() {
                 prop_assert_eq!(l.get(i), s.as_str());
+                for (j, t) in strings.iter().enumerate() {
+                    prop_assert_eq!(l.is(i, t), s == t, "{} {}", i, j);
+                }
             }
+            prop_assert!(!l.is(strings.len(), ""));
             prop_assert_eq!(l.get(strings.len()), "");
         }
     }

@@ -222,11 +222,6 @@ impl WordCounts {
         self.counts.push((count, hash));
     }
 
-    /// Word `i` ("" if there is none).
-    fn word(&self, i: usize) -> &str {
-        self.words.get(i)
-    }
-
     /// The words with their counts and hashes, in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64, u64)> + '_ {
         self.words
@@ -246,6 +241,8 @@ pub struct Engine {
     pub sourcing: sourcing::SourcingRules,
     /// Number of sides declared by a `--sides` file: the K of `balance` (else the sides seen).
     pub declared_sides: Option<usize>,
+    /// The shape of every article's metric map (from the loaded lexicon's categories).
+    pub metric_layout: crate::metrics::Layout,
 }
 
 impl Engine {
@@ -278,6 +275,7 @@ impl Engine {
         let (text_rules, outlet_rules) = (text_rules?, outlet_rules?);
         let (loaded, attribution, sourcing) = (loaded?, attribution?, sourcing?);
         Ok(Engine {
+            metric_layout: crate::metrics::Layout::new(&loaded.categories),
             lexicons,
             text_rules,
             outlet_rules,
@@ -457,7 +455,15 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         .collect();
 
     let balance = crate::metrics::balance(&attributions);
-    let metrics = crate::metrics::compute(engine, &model, &loaded_terms, &attributions, &profile);
+    let (keyness_words, words) = keyness_words(text, &model);
+    let metrics = crate::metrics::compute(
+        engine,
+        &model,
+        &words,
+        &loaded_terms,
+        &attributions,
+        &profile,
+    );
     let unsourced_loaded = crate::metrics::unsourced_sentences(&model, &profile, &loaded_terms)
         .into_iter()
         .filter_map(|i| model.sentences.get(i))
@@ -481,7 +487,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         date: doc.date.clone(),
         url: doc.url.clone(),
         byline: doc.byline.clone(),
-        word_count: model.word_count(Region::Body),
+        word_count: words.body(),
         headline,
         metrics,
         balance,
@@ -495,7 +501,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         excluded,
         warnings: doc.warnings.clone(),
         text: include_text.then(|| doc.text.clone()),
-        keyness_words: keyness_words(text, &model),
+        keyness_words,
     }
 }
 
@@ -558,17 +564,9 @@ pub(crate) fn token_voices(model: &TextModel) -> impl Iterator<Item = (&text::To
 
 /// Lower-cased word tokens in authorial voice in the headline and body that contain a letter (numbers are
 /// left out of keyness), counted: each distinct word once with its number of occurrences, in no particular
-/// order (the keyness statistics do not depend on it).
-fn keyness_words(text: &str, model: &TextModel) -> WordCounts {
-    let words = token_voices(model)
-        .filter(|(t, voice)| {
-            matches!(
-                model.sentences.get(t.sentence).map(|s| s.region),
-                Some(Region::Body | Region::Headline)
-            ) && *voice == Voice::Authorial
-        })
-        .filter_map(|(t, _)| text.get(t.start..t.end))
-        .filter(|w| w.chars().any(char::is_alphabetic));
+/// order (the keyness statistics do not depend on it). The same walk over the tokens counts the words by
+/// region and voice for the metrics and the record's word count.
+fn keyness_words(text: &str, model: &TextModel) -> (WordCounts, crate::metrics::Words) {
     // The counts are built in place: a table of indices into `out`, found by each word's hash (kept for
     // the collecting thread). A word that is already lower case is looked up as the slice of the text;
     // the others are lower-cased into one reused buffer. Sized for about one distinct word in two tokens
@@ -577,10 +575,37 @@ fn keyness_words(text: &str, model: &TextModel) -> WordCounts {
     let mut out = WordCounts::with_capacity(capacity);
     let mut table: HashTable<usize> = HashTable::with_capacity(capacity);
     let mut lower = String::new();
-    for w in words {
+    let mut n = crate::metrics::Words::default();
+    for (t, voice) in token_voices(model) {
+        match (model.sentences.get(t.sentence).map(|s| s.region), voice) {
+            (Some(Region::Headline), Voice::Authorial) => n.headline += 1,
+            (Some(Region::Headline), _) => {
+                n.headline += 1;
+                continue;
+            }
+            (Some(Region::Body), Voice::Authorial) => n.authorial += 1,
+            (Some(Region::Body), Voice::Quoted) => {
+                n.quoted += 1;
+                continue;
+            }
+            (Some(Region::Body), Voice::Paraphrased) => {
+                n.paraphrased += 1;
+                continue;
+            }
+            _ => continue,
+        }
+        let Some(w) = text.get(t.start..t.end) else {
+            continue;
+        };
         let word = if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            if !w.bytes().any(|b| b.is_ascii_alphabetic()) {
+                continue;
+            }
             w
         } else {
+            if !w.chars().any(char::is_alphabetic) {
+                continue;
+            }
             lower.clear();
             if w.is_ascii() {
                 lower.push_str(w);
@@ -591,7 +616,7 @@ fn keyness_words(text: &str, model: &TextModel) -> WordCounts {
             lower.as_str()
         };
         let hash = term_hash(word);
-        match table.find(hash, |&i| out.word(i) == word) {
+        match table.find(hash, |&i| out.words.is(i, word)) {
             Some(&i) => {
                 if let Some(n) = out.counts.get_mut(i) {
                     n.0 += 1;
@@ -604,7 +629,7 @@ fn keyness_words(text: &str, model: &TextModel) -> WordCounts {
             }
         }
     }
-    out
+    (out, n)
 }
 
 /// Finds the attributions whose content contains a span without scanning every attribution per query
@@ -695,24 +720,34 @@ mod tests {
         w.push("a", 5, 9);
         let got: Vec<(&str, u64, u64)> = w.iter().collect();
         assert_eq!(got, [("regime", 2, 7), ("naïve", 1, 8), ("a", 5, 9)]);
-        assert_eq!(
-            (w.word(0), w.word(1), w.word(2), w.word(3)),
-            ("regime", "naïve", "a", "")
-        );
+        assert!(w.words.is(1, "naïve") && !w.words.is(1, "a") && !w.words.is(3, ""));
     }
 
     /// Invented text pieces: words, quotation marks of both kinds, sentence ends and paragraph breaks.
-    const PIECES: [&str; 12] = [
-        "the", "Mayor", "said", "“", "”", "\"", "’", "naïve", ".", "\n\n", "Talks", ",",
+    const PIECES: [&str; 15] = [
+        "the", "Mayor", "said", "“", "”", "\"", "’", "naïve", ".", "\n\n", "Talks", ",", "1990",
+        "½", "ÉTÉ",
     ];
 
     fn random_model(pieces: &[usize], spans: &[(usize, usize)]) -> (String, TextModel) {
+        random_model_with(pieces, spans, false)
+    }
+
+    /// `headline`: the first line is the headline.
+    fn random_model_with(
+        pieces: &[usize],
+        spans: &[(usize, usize)],
+        headline: bool,
+    ) -> (String, TextModel) {
         let text: String = pieces
             .iter()
             .map(|&i| PIECES[i % PIECES.len()])
             .collect::<Vec<_>>()
             .join(" ");
-        let mut model = text::build(&text, &TextRules::default(), &text::BuildOptions::default());
+        let opts = text::BuildOptions {
+            first_line_is_headline: headline,
+        };
+        let mut model = text::build(&text, &TextRules::default(), &opts);
         let spans: Vec<(usize, usize)> = spans
             .iter()
             .map(|&(a, b)| {
@@ -730,10 +765,11 @@ mod tests {
         /// listed once, and each carries its hash.
         #[test]
         fn prop_keyness_words_match_ordered_count(
-            pieces in proptest::collection::vec(0usize..12, 0..80),
+            pieces in proptest::collection::vec(0usize..15, 0..80),
             spans in proptest::collection::vec((0usize..500, 0usize..500), 0..3),
+            headline in proptest::bool::ANY,
         ) {
-            let (text, model) = random_model(&pieces, &spans);
+            let (text, model) = random_model_with(&pieces, &spans, headline);
             let mut want: BTreeMap<String, u64> = BTreeMap::new();
             for (t, voice) in token_voices(&model) {
                 let region = model.sentences.get(t.sentence).map(|s| s.region);
@@ -745,7 +781,24 @@ mod tests {
                     *want.entry(w.to_lowercase().replace('\u{2019}', "'")).or_default() += 1;
                 }
             }
-            let counts = keyness_words(&text, &model);
+            let (counts, words) = keyness_words(&text, &model);
+            // The word counts by region and voice, counted token by token.
+            let mut by_voice = [0usize; 3];
+            for t in &model.tokens {
+                if model.sentences.get(t.sentence).map(|s| s.region) == Some(Region::Body) {
+                    by_voice[model.voice_at(t.start) as usize] += 1;
+                }
+            }
+            proptest::prop_assert_eq!(
+                words,
+                crate::metrics::Words {
+                    headline: model.word_count(Region::Headline),
+                    authorial: by_voice[Voice::Authorial as usize],
+                    quoted: by_voice[Voice::Quoted as usize],
+                    paraphrased: by_voice[Voice::Paraphrased as usize],
+                }
+            );
+            proptest::prop_assert_eq!(words.body(), model.word_count(Region::Body));
             let mut got: BTreeMap<String, u64> = BTreeMap::new();
             for (w, n, hash) in counts.iter() {
                 proptest::prop_assert_eq!(hash, term_hash(w));
