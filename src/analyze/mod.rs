@@ -274,6 +274,7 @@ impl Engine {
         let (text_rules, outlet_rules, attribution, sourcing) = rest;
         let (text_rules, outlet_rules) = (text_rules?, outlet_rules?);
         let (loaded, attribution, sourcing) = (loaded?, attribution?, sourcing?);
+        let sourcing = sourcing.share_paragraph_gate(&text_rules);
         Ok(Engine {
             metric_layout: crate::metrics::Layout::new(&loaded.categories),
             lexicons,
@@ -334,7 +335,10 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
     let opts = text::BuildOptions {
         first_line_is_headline: doc.first_line_is_headline,
     };
-    let mut model = text::build(text, &engine.text_rules, &opts);
+    // One literal scan of each paragraph serves the line rules here and the credits and self-references
+    // of the sourcing profile.
+    let mut article = engine.sourcing.article_gate(&doc.outlet);
+    let mut model = article.build_text(text, &engine.text_rules, &opts, &engine.sourcing);
     let atts = attribution::extract(text, &model, &engine.attribution);
     // Paraphrased voice is the content of indirect speech, where the reader cannot tell the speaker's
     // words from the writer's. In a mixed quotation the writer marks exactly which words are the speaker's
@@ -423,15 +427,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         })
         .collect();
 
-    let profile = sourcing::profile(
-        text,
-        &view,
-        &model,
-        &atts,
-        &doc.outlet,
-        &engine.sourcing,
-        &idx,
-    );
+    let profile = sourcing::profile(text, &view, &model, &atts, &article, &engine.sourcing, &idx);
     let attributions: Vec<AttributionOut> = atts
         .into_iter()
         .map(|a| AttributionOut {

@@ -8,7 +8,7 @@ use super::attribution::{Attribution, ByteSpan, Speaker};
 use super::{slice, SourceOut, Span};
 use crate::lexicon::pattern::{gate_literals, Gate, GateLiterals};
 use crate::lexicon::{Entry, LexiconSet, MatchView, Pattern, TermHit, TermMatcher};
-use crate::text::{CharIndex, Region, TextModel};
+use crate::text::{self, CharIndex, Region, TextModel, TextRules};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,9 +57,9 @@ pub struct SourcingRules {
     credits: Vec<Credit>,
     /// Literal gate over `credits`.
     credit_gate: Gate,
-    /// The gate literals of `credits`, read once for the outlet gates that cover them too.
-    credit_literals: Vec<GateLiterals>,
     self_patterns: Vec<String>,
+    /// The paragraph gate shared with the text model ([`SourcingRules::share_paragraph_gate`]).
+    paragraph_gate: Option<ParagraphGate>,
     /// Self-reference patterns per outlet name, compiled on first use: compiling them costs far more than
     /// analysing an article, and a corpus has few outlets. Bounded by [`SELF_CACHE_MAX`].
     self_cache: std::sync::Mutex<std::collections::HashMap<String, Arc<OutletSelf>>>,
@@ -210,14 +210,39 @@ impl SourcingRules {
             anonymous,
             class_rank,
             credit_gate: Gate::from_literals(&credit_literals),
-            credit_literals,
             credits,
             self_patterns,
+            paragraph_gate: None,
             self_cache: Default::default(),
             media_names,
             articles,
             phrase_cache: Default::default(),
         })
+    }
+
+    /// The rules with a literal gate over the line rules of `text`, the credits and the self-reference
+    /// patterns, in this order: [`ArticleGate::build_text`] builds the text model with it, and the
+    /// profile reads the credits' and self-references' candidates from that one scan of each paragraph.
+    /// The gate serves every outlet: a self-reference pattern's literals are read with `OUTLET` left
+    /// out ([`outlet_free_literals`]), and its outlet's own gate checks the paragraphs these open.
+    pub fn share_paragraph_gate(mut self, text: &TextRules) -> Self {
+        let literals: Vec<GateLiterals> = (text.line_gate_literals().into_iter())
+            .chain((self.credits.iter()).map(|c| gate_literals(c.pattern.gate_source())))
+            .chain(self.self_patterns.iter().map(|p| outlet_free_literals(p)))
+            .collect();
+        self.paragraph_gate = Some(ParagraphGate {
+            gate: Gate::from_literals(&literals),
+            lines: text.line_rules.len(),
+        });
+        self
+    }
+
+    /// The outlet rules of an article from `outlet`, for [`ArticleGate::build_text`] and [`profile`].
+    pub fn article_gate(&self, outlet: &str) -> ArticleGate {
+        ArticleGate {
+            outlet: self.outlet_self(outlet),
+            rows: None,
+        }
     }
 
     /// `s` with its whitespace runs collapsed, its outer punctuation trimmed and a leading article
@@ -638,8 +663,7 @@ impl SourcingRules {
         if let Some(hit) = lock().get(outlet) {
             return hit.clone();
         }
-        // Only an outlet that will be kept gets the larger gate that covers the credits too.
-        let built = Arc::new(self.build_outlet_self(outlet, lock().len() < SELF_CACHE_MAX));
+        let built = Arc::new(self.build_outlet_self(outlet));
         let mut map = lock();
         if map.len() < SELF_CACHE_MAX {
             map.insert(outlet.to_string(), built.clone());
@@ -647,8 +671,8 @@ impl SourcingRules {
         built
     }
 
-    /// [`OutletSelf`] of `outlet`, its gate covering the credit patterns too when `with_credits`.
-    fn build_outlet_self(&self, outlet: &str, with_credits: bool) -> OutletSelf {
+    /// [`OutletSelf`] of `outlet`.
+    fn build_outlet_self(&self, outlet: &str) -> OutletSelf {
         let variants = self.outlet_variants(outlet);
         let alt = variants
             .iter()
@@ -665,18 +689,16 @@ impl SourcingRules {
                 })
                 .collect()
         };
-        let credit_literals = self.credit_literals.iter().cloned();
         let gate = Gate::from_literals(
-            &credit_literals
-                .filter(|_| with_credits)
-                .chain(regexes.iter().map(|r| gate_literals(r.gate_source())))
+            &regexes
+                .iter()
+                .map(|r| gate_literals(r.gate_source()))
                 .collect::<Vec<_>>(),
         );
         OutletSelf {
             variants,
             regexes,
             gate,
-            with_credits,
         }
     }
 
@@ -705,21 +727,38 @@ impl SourcingRules {
     }
 }
 
+/// The gate literals of the self-reference pattern `pat` that hold for every outlet: those read with
+/// `OUTLET` as an empty group, which gives none and splits literal runs as the outlet's group does, so
+/// that the literals come from the pattern's own words. Each is in every match of the pattern with any
+/// outlet.
+fn outlet_free_literals(pat: &str) -> GateLiterals {
+    let src = pat.replace("OUTLET", "(?:)");
+    gate_literals(
+        crate::lexicon::pattern::prefilter_source(&src)
+            .as_deref()
+            .unwrap_or(&src),
+    )
+}
+
+/// The literal gate over the text model's line rules (`lines` patterns), the credit patterns and the
+/// self-reference patterns (with [`outlet_free_literals`]), in this order.
+struct ParagraphGate {
+    gate: Gate,
+    lines: usize,
+}
+
 /// An outlet's spellings and its compiled self-reference patterns (regex, prefilter).
 struct OutletSelf {
     variants: Vec<String>,
     regexes: Vec<Pattern>,
-    /// With `with_credits`, the literal gate over the credit patterns followed by `regexes`: one scan of
-    /// a paragraph finds the candidates of both. Otherwise (an outlet not kept in the cache, whose gate
-    /// is built per article and must stay cheap to build) the gate over `regexes` alone.
+    /// The literal gate over `regexes`.
     gate: Gate,
-    with_credits: bool,
 }
 
 impl OutletSelf {
     /// Marks in `open` the credit patterns that may match paragraph `pt` (in the order of
     /// `SourcingRules::credits`) followed, with `own`, by the self-reference patterns that may (in the
-    /// order of `regexes`). `scratch` is a buffer for the second gate when there are two.
+    /// order of `regexes`). `scratch` is a buffer for the second gate.
     fn candidates(
         &self,
         rules: &SourcingRules,
@@ -728,15 +767,59 @@ impl OutletSelf {
         open: &mut Vec<bool>,
         scratch: &mut Vec<bool>,
     ) {
-        if self.with_credits {
-            self.gate.candidates(pt, open);
-            return;
-        }
         rules.credit_gate.candidates(pt, open);
         if own {
             self.gate.candidates(pt, scratch);
             open.extend_from_slice(scratch);
         }
+    }
+}
+
+/// The outlet rules of one article ([`SourcingRules::article_gate`]) and, once its text model is built with
+/// the rules' paragraph gate ([`ArticleGate::build_text`]), that gate's candidates of every paragraph.
+pub struct ArticleGate {
+    outlet: Arc<OutletSelf>,
+    /// The paragraph gate's width (number of patterns) and line rules, and its marks, one per pattern,
+    /// paragraph after paragraph; `None` when the text model was built without it.
+    rows: Option<(usize, usize, Vec<bool>)>,
+}
+
+impl ArticleGate {
+    /// The text model of `text` ([`text::build`]), its paragraphs scanned with the paragraph gate of
+    /// `sourcing` when it covers the line rules of `rules`: the credits' and self-references' candidates
+    /// then come with it.
+    pub fn build_text(
+        &mut self,
+        text: &str,
+        rules: &TextRules,
+        opts: &text::BuildOptions,
+        sourcing: &SourcingRules,
+    ) -> TextModel {
+        match &sourcing.paragraph_gate {
+            Some(pg) if pg.lines == rules.line_rules.len() => {
+                let mut rows = Vec::new();
+                let model = text::build_gated(text, rules, opts, &pg.gate, &mut rows);
+                self.rows = Some((pg.gate.len(), pg.lines, rows));
+                model
+            }
+            _ => {
+                self.rows = None;
+                text::build(text, rules, opts)
+            }
+        }
+    }
+
+    /// The paragraph gate's candidates of the credits and self-references (in the order of
+    /// [`OutletSelf::candidates`]) for every paragraph of `model`, when the model was built with it.
+    fn rows<'a>(&'a self, model: &TextModel) -> Option<impl Iterator<Item = &'a [bool]>> {
+        let (width, lines, rows) = self.rows.as_ref()?;
+        let (width, lines) = (*width, *lines);
+        (rows.len() == model.paragraphs.len() * width).then(|| {
+            (0..model.paragraphs.len()).map(move |i| {
+                let row = i * width;
+                rows.get(row + lines..row + width).unwrap_or_default()
+            })
+        })
     }
 }
 
@@ -844,13 +927,15 @@ pub struct Profile {
 }
 
 /// Build the sourcing profile of one article. `atts` are the extractor's attributions (byte offsets),
-/// `idx` converts byte offsets to code points, `view` is the match view of `text`.
+/// `idx` converts byte offsets to code points, `view` is the match view of `text`, `article` the outlet
+/// rules of the article (when `model` was built with [`ArticleGate::build_text`], it holds the credits'
+/// and self-references' candidates of its paragraphs).
 pub fn profile(
     text: &str,
     view: &MatchView,
     model: &TextModel,
     atts: &[Attribution],
-    outlet: &str,
+    article: &ArticleGate,
     rules: &SourcingRules,
     idx: &CharIndex,
 ) -> Profile {
@@ -862,7 +947,7 @@ pub fn profile(
     // A borrowed `slice`.
     let sub = |s: usize, e: usize| text.get(s..e).unwrap_or_default();
     let mut p = Profile::default();
-    let outlet_self = rules.outlet_self(outlet);
+    let outlet_self = &article.outlet;
     let variants = &outlet_self.variants;
     // Anonymous phrases of the whole text, found once; a sentence takes the hits inside it.
     let anon_all = rules.anonymous_in_view(view);
@@ -1076,11 +1161,30 @@ pub fn profile(
     // headline and body.
     let mut found: Vec<(usize, usize)> = Vec::new();
     let (mut open, mut scratch) = (Vec::new(), Vec::new());
+    let mut shared = article.rows(model);
     for para in &model.paragraphs {
         let pt = sub(para.start, para.end);
         let own = !variants.is_empty() && matches!(para.region, Region::Body | Region::Headline);
-        outlet_self.candidates(rules, pt, own, &mut open, &mut scratch);
-        let (credit_open, self_open) = open.split_at(rules.credits.len().min(open.len()));
+        let row = match shared.as_mut() {
+            Some(rows) => {
+                let row = rows.next().unwrap_or_default();
+                let (credits, free) = row.split_at(rules.credits.len().min(row.len()));
+                open.clear();
+                open.extend_from_slice(credits);
+                // The outlet's own gate checks the self-reference patterns the outlet-free literals
+                // open.
+                if own && free.contains(&true) {
+                    outlet_self.gate.candidates(pt, &mut scratch);
+                    open.extend(scratch.iter().zip(free).map(|(&a, &b)| a && b));
+                }
+                &open
+            }
+            None => {
+                outlet_self.candidates(rules, pt, own, &mut open, &mut scratch);
+                &open
+            }
+        };
+        let (credit_open, self_open) = row.split_at(rules.credits.len().min(row.len()));
         let mut taken: Vec<(usize, usize)> = Vec::new();
         for (credit, &may) in rules.credits.iter().zip(credit_open) {
             if !may {
@@ -1221,58 +1325,99 @@ mod tests {
         assert!(r.hits("a senior official").iter().next().is_some());
     }
 
-    #[test]
-    fn credit_and_self_gates_agree_combined_or_not() {
-        let r = rules();
-        let both = r.build_outlet_self("Harbour Gazette", true);
-        let apart = r.build_outlet_self("Harbour Gazette", false);
-        assert!(!both.regexes.is_empty());
-        let (mut a, mut b, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
-        for pt in [
-            "The mayor told the Harbour Gazette on Monday that the ferry would run.",
-            "HARBOUR (Reuters) - The port reopened after the storm.",
-            "Photo: Lena Okafor / Harbour Gazette",
-            "Additional reporting by Tomas Berg; editing by Ana Ruiz",
-            "The Harbour Gazette has learned that the dredging plan was shelved.",
-            "Nothing here mentions any outlet at all.",
-            "",
-        ] {
-            for own in [false, true] {
-                both.candidates(r, pt, own, &mut a, &mut scratch);
-                apart.candidates(r, pt, own, &mut b, &mut scratch);
-                let n = r.credits.len() + if own { both.regexes.len() } else { 0 };
-                assert_eq!(a[..n], b[..n], "{pt:?} own={own}");
+    /// The engine's text and sourcing rules (the sourcing rules sharing their paragraph gate with the text
+    /// model), built once for all tests.
+    fn engine() -> &'static crate::analyze::Engine {
+        static ENGINE: std::sync::LazyLock<crate::analyze::Engine> =
+            std::sync::LazyLock::new(|| {
+                crate::analyze::Engine::new(LexiconSet::builtin().unwrap()).unwrap()
+            });
+        &ENGINE
+    }
+
+    /// Checks the paragraph gate's candidates of every paragraph of `text` against the separate gates:
+    /// the line rules' own gate and the credit gate give the same marks, and every self-reference
+    /// pattern of `outlet` that matches a paragraph is open in the paragraph gate and in the outlet's
+    /// gate. Then the credits and self-references of the profile are those found with the separate
+    /// gates alone (the profile is returned).
+    fn check_paragraph_gate(outlet: &str, text: &str) -> Profile {
+        let e = engine();
+        let (tr, r) = (&e.text_rules, &e.sourcing);
+        let opts = text::BuildOptions::default();
+        let mut shared = r.article_gate(outlet);
+        let model = shared.build_text(text, tr, &opts, r);
+        let Some((width, lines, rows)) = &shared.rows else {
+            panic!("no shared rows")
+        };
+        assert_eq!(*lines, tr.line_rules.len());
+        assert_eq!(*width, lines + r.credits.len() + r.self_patterns.len());
+        let line_gate = Gate::from_literals(&tr.line_gate_literals());
+        let o = &shared.outlet;
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for (i, p) in model.paragraphs.iter().enumerate() {
+            let pt = &text[p.start..p.end];
+            let row = &rows[i * width..(i + 1) * width];
+            line_gate.candidates(pt, &mut a);
+            assert_eq!(row[..*lines], a[..], "line rules on {pt:?}");
+            r.credit_gate.candidates(pt, &mut a);
+            assert_eq!(
+                row[*lines..lines + r.credits.len()],
+                a[..],
+                "credits on {pt:?}"
+            );
+            o.gate.candidates(pt, &mut b);
+            for (k, re) in o.regexes.iter().enumerate() {
+                if re.exact().unwrap().is_match(pt) {
+                    assert!(row[lines + r.credits.len() + k] && b[k], "{re:?} on {pt:?}");
+                }
             }
         }
-        both.candidates(
-            r,
-            "It told the Harbour Gazette.",
-            true,
-            &mut a,
-            &mut scratch,
-        );
-        assert!(a[r.credits.len()..].contains(&true));
+        let plain = text::build(text, tr, &opts);
+        assert_eq!(model.paragraphs, plain.paragraphs);
+        assert_eq!(model.sentences, plain.sentences);
+        let apart = r.article_gate(outlet);
+        let (view, idx) = (MatchView::new(text), CharIndex::new(text));
+        let with = profile(text, &view, &model, &[], &shared, r, &idx);
+        let without = profile(text, &view, &model, &[], &apart, r, &idx);
+        assert_eq!(with.credits, without.credits, "{text:?}");
+        assert_eq!(with.self_references, without.self_references, "{text:?}");
+        with
     }
 
     #[test]
-    fn outlet_gate_from_read_literals_equals_gate_from_sources() {
-        let r = rules();
-        let outlet = r.build_outlet_self("Harbour Gazette", true);
-        let mut sources: Vec<&str> = r.credits.iter().map(|c| c.pattern.gate_source()).collect();
-        sources.extend(outlet.regexes.iter().map(Pattern::gate_source));
-        let plain = Gate::new(&sources);
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        for pt in [
-            "The mayor told the Harbour Gazette on Monday that the ferry would run.",
-            "HARBOUR (Reuters) - The port reopened after the storm.",
-            "Photo: Lena Okafor / Harbour Gazette",
-            "(Additional reporting by Tomas Berg; editing by Ana Ruiz)",
-            "It will happen, said the stupid tassel vendor.",
-            "",
-        ] {
-            outlet.gate.candidates(pt, &mut a);
-            plain.candidates(pt, &mut b);
-            assert_eq!(a, b, "{pt:?}");
+    fn paragraph_gate_agrees_with_separate_gates() {
+        let p = check_paragraph_gate(
+            "Harbour Gazette",
+            "The mayor told Harbour Gazette on Monday that the ferry would run.\n\
+             HARBOUR (Reuters) - The port reopened after the storm.\n\
+             Photo: Lena Okafor / Harbour Gazette\n\
+             Additional reporting by Tomas Berg; editing by Ana Ruiz\n\
+             The Harbour Gazette has learned that the dredging plan was shelved.\n\
+             A Harbour Gazette investigation found the \u{212A}ELVIN gauge broken.\n\
+             Share this article\n\
+             It will happen, said the stupid tassel vendor.",
+        );
+        assert!(
+            p.credits.len() >= 3 && p.self_references.len() >= 3,
+            "{p:?}"
+        );
+        let p = check_paragraph_gate("unknown", "By Ana Ruiz, Reuters\nReuters");
+        assert_eq!(p.credits.len(), 2, "{p:?}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn paragraph_gate_agrees_with_separate_gates_prop(
+            outlet in "(Harbour Gazette|nyt|Press TV|unknown|Ab)",
+            words in proptest::collection::vec(
+                "(Harbour|Gazette|Harbour Gazette|nyt|Press TV|Ab|told|has learned|reported|a|the|\
+                  investigation|Reuters|AP|REUTERS/Ana|Photo|photo|:|/|Getty Images|\\(|\\)|-|—|by|\
+                  Additional reporting by|Ana Ruiz|contributed reporting|Share this article|©|2024|\
+                  All rights reserved|\u{212A}|ſ|é|\n| )",
+                0..24,
+            ),
+        ) {
+            check_paragraph_gate(&outlet, &words.join(" "));
         }
     }
 

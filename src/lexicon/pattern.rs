@@ -431,12 +431,15 @@ impl Gate {
         let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut index: std::collections::HashMap<String, usize> = Default::default();
         let mut open = vec![true; sets.len()];
-        let mut folds_ks = false;
+        // Patterns with a literal that holds a `k` or an `s` that may fold.
+        let mut folds_ks: Vec<usize> = Vec::new();
         for (i, req) in sets.iter().enumerate() {
             let Some(req) = req else { continue };
             open[i] = false;
+            if req.iter().any(|l| l.folds_ks) {
+                folds_ks.push(i);
+            }
             for l in req {
-                folds_ks |= l.folds_ks;
                 let k = l.text.to_ascii_lowercase();
                 let slot = *index.entry(k.clone()).or_insert_with(|| {
                     literals.push(k);
@@ -451,14 +454,15 @@ impl Gate {
                 }
             }
         }
-        let gated: Vec<usize> = (0..open.len()).filter(|&i| !open[i]).collect();
-        if folds_ks {
-            // Some literal came from a case-folded `k` or `s`: a haystack with the Kelvin sign or the
-            // long s opens every pattern (the literals are non-ASCII, so no ASCII folding applies).
+        let gated = open.iter().filter(|&&o| !o).count();
+        if !folds_ks.is_empty() {
+            // Some literals came from a case-folded `k` or `s`: a haystack with the Kelvin sign or the
+            // long s opens their patterns (the literals are non-ASCII, so no ASCII folding applies). A
+            // pattern none of whose literals holds one needs one of them in ASCII whatever the haystack.
             for c in FOLDS_KS {
                 literals.push(c.to_string());
                 owners.push(
-                    gated
+                    folds_ks
                         .iter()
                         .map(|&pattern| Owner {
                             pattern,
@@ -484,16 +488,40 @@ impl Gate {
             lens: literals.iter().map(String::len).collect(),
             owners,
             open,
-            gated: gated.len(),
+            gated,
         }
+    }
+
+    /// Number of patterns.
+    pub fn len(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Whether the gate has no patterns.
+    pub fn is_empty(&self) -> bool {
+        self.open.is_empty()
     }
 
     /// Marks in `out` (resized to the number of patterns) the patterns that may match `hay`.
     pub fn candidates(&self, hay: &str, out: &mut Vec<bool>) {
+        out.clear();
+        self.push_candidates(hay, out);
+    }
+
+    /// Appends to `out` one mark per pattern: whether it may match `hay` (a row of a table of
+    /// candidates of several haystacks, one after the other).
+    pub fn push_candidates(&self, hay: &str, out: &mut Vec<bool>) {
+        let base = out.len();
+        out.extend_from_slice(&self.open);
+        if let Some(row) = out.get_mut(base..) {
+            self.scan(hay, row);
+        }
+    }
+
+    /// Opens in `out` (the always-open marks) the gated patterns a literal of which `hay` holds.
+    fn scan(&self, hay: &str, out: &mut [bool]) {
         use aho_corasick::automaton::Automaton;
         use aho_corasick::Anchored;
-        out.clear();
-        out.extend_from_slice(&self.open);
         let Some(dfa) = &self.automaton else { return };
         let Ok(mut sid) = dfa.start_state(Anchored::No) else {
             out.iter_mut().for_each(|o| *o = true);
@@ -627,7 +655,7 @@ fn folds_case(ast: &regex_syntax::ast::Ast) -> bool {
 
 /// A literal every match must contain (compared ASCII case-insensitively, or exactly with `exact`) and
 /// whether it holds a `k` or an `s` that may fold.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RequiredLiteral {
     pub text: String,
     pub folds_ks: bool,

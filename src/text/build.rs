@@ -3,11 +3,35 @@
 use super::chars::is_terminator;
 use super::segment::Abbreviations;
 use super::*;
+use crate::lexicon::pattern::Gate;
 
 /// Builds the text model of `text`. Never panics; linear in the text length (plus the line-rule regexes).
 pub fn build(text: &str, rules: &TextRules, opts: &BuildOptions) -> TextModel {
+    build_with(text, rules, opts, None)
+}
+
+/// Builds the text model of `text` as [`build`] does, finding the line rules' candidates with `gate`, a
+/// literal gate whose first patterns are the line rules (from [`TextRules::line_gate_literals`]) followed
+/// by other rules matched against paragraphs. Leaves in `rows` the gate's candidates of every paragraph
+/// (one mark per pattern, paragraph after paragraph), so that those other rules need no scan of their own.
+pub fn build_gated(
+    text: &str,
+    rules: &TextRules,
+    opts: &BuildOptions,
+    gate: &Gate,
+    rows: &mut Vec<bool>,
+) -> TextModel {
+    build_with(text, rules, opts, Some((gate, rows)))
+}
+
+fn build_with(
+    text: &str,
+    rules: &TextRules,
+    opts: &BuildOptions,
+    shared: Option<(&Gate, &mut Vec<bool>)>,
+) -> TextModel {
     let spans = regions::split_paragraphs(text);
-    let region_of = regions::classify(text, &spans, rules, opts);
+    let region_of = regions::classify(text, &spans, rules, opts, shared);
     let paragraphs: Vec<Paragraph> = spans
         .iter()
         .zip(region_of)

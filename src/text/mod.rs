@@ -177,6 +177,17 @@ pub struct TextRules {
     pub(crate) line_gate: std::sync::OnceLock<crate::lexicon::pattern::Gate>,
 }
 
+impl TextRules {
+    /// The gate literals of the line rules, in order: those of the line rules' own gate, and of the first
+    /// patterns of a gate shared with other rules ([`build_gated`]).
+    pub fn line_gate_literals(&self) -> Vec<crate::lexicon::pattern::GateLiterals> {
+        self.line_rules
+            .iter()
+            .map(|r| crate::lexicon::pattern::gate_literals(r.pattern.as_str()))
+            .collect()
+    }
+}
+
 /// A run of characters in one voice: `start..end` byte offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VoiceRun {
@@ -204,7 +215,7 @@ pub struct BuildOptions {
 }
 
 mod build;
-pub use build::build;
+pub use build::{build, build_gated};
 
 #[cfg(test)]
 mod tests;

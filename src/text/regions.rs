@@ -56,35 +56,51 @@ fn push_trimmed(text: &str, a: usize, b: usize, out: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// Region of every paragraph (see the module docs).
+/// Region of every paragraph (see the module docs). With `shared`, a gate whose first patterns are the
+/// line rules ([`TextRules::line_gate_literals`]) followed by any others, the paragraphs are scanned with
+/// it instead of the line rules' own gate and their candidate rows (one mark per pattern of the gate,
+/// paragraph after paragraph) left in its buffer: the caller reads the other patterns' candidates there
+/// without scanning the paragraphs again.
 pub(crate) fn classify(
     text: &str,
     spans: &[(usize, usize)],
     rules: &TextRules,
     opts: &BuildOptions,
+    shared: Option<(&Gate, &mut Vec<bool>)>,
 ) -> Vec<Region> {
-    let gate = rules.line_gate.get_or_init(|| {
-        let sources: Vec<&str> = rules
-            .line_rules
-            .iter()
-            .map(|r| r.pattern.as_str())
-            .collect();
-        Gate::new(&sources)
-    });
-    let mut open = Vec::new();
-    let by_rule: Vec<Option<Region>> = spans
-        .iter()
-        .map(|&(s, e)| {
-            let p = text.get(s..e).unwrap_or("");
-            gate.candidates(p, &mut open);
-            rules
-                .line_rules
+    let lines = rules.line_rules.len();
+    let by_rule: Vec<Option<Region>> = match shared {
+        Some((gate, rows)) if gate.len() >= lines => {
+            rows.clear();
+            rows.reserve(spans.len() * gate.len());
+            spans
                 .iter()
-                .zip(&open)
-                .find(|(r, &may)| may && r.is_match(p))
-                .map(|(r, _)| r.region)
-        })
-        .collect();
+                .map(|&(s, e)| {
+                    let p = text.get(s..e).unwrap_or("");
+                    let row = rows.len();
+                    gate.push_candidates(p, rows);
+                    first_rule(rules, p, rows.get(row..).unwrap_or_default())
+                })
+                .collect()
+        }
+        shared => {
+            if let Some((_, rows)) = shared {
+                rows.clear();
+            }
+            let gate = rules
+                .line_gate
+                .get_or_init(|| Gate::from_literals(&rules.line_gate_literals()));
+            let mut open = Vec::new();
+            spans
+                .iter()
+                .map(|&(s, e)| {
+                    let p = text.get(s..e).unwrap_or("");
+                    gate.candidates(p, &mut open);
+                    first_rule(rules, p, &open)
+                })
+                .collect()
+        }
+    };
     let mut regions: Vec<Region> = by_rule.iter().map(|r| r.unwrap_or(Region::Body)).collect();
     if opts.first_line_is_headline && !by_rule.contains(&Some(Region::Headline)) {
         if let Some(i) = by_rule.iter().position(Option::is_none) {
@@ -95,6 +111,16 @@ pub(crate) fn classify(
     }
     footer_tail(text, spans, &by_rule, &mut regions);
     regions
+}
+
+/// The region of the first line rule that matches paragraph `p`, of those `open` marks as candidates.
+fn first_rule(rules: &TextRules, p: &str, open: &[bool]) -> Option<Region> {
+    rules
+        .line_rules
+        .iter()
+        .zip(open)
+        .find(|(r, &may)| may && r.is_match(p))
+        .map(|(r, _)| r.region)
 }
 
 fn footer_tail(

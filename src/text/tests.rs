@@ -357,6 +357,36 @@ fn no_headline_option_and_tail_needs_boilerplate() {
     assert!(model("").paragraphs.is_empty());
 }
 
+#[test]
+fn model_built_with_a_shared_gate_is_the_plain_model() {
+    let rules = test_rules();
+    let opts = BuildOptions {
+        first_line_is_headline: true,
+    };
+    // Two patterns of some other rules after the line rules.
+    let others = ["(?i)agency", "Rain"].map(crate::lexicon::pattern::gate_literals);
+    let gate = crate::lexicon::pattern::Gate::from_literals(
+        &[rules.line_gate_literals(), others.to_vec()].concat(),
+    );
+    let own = crate::lexicon::pattern::Gate::from_literals(&rules.line_gate_literals());
+    let t = "Home / World / News\nBig Storm\nThe mayor (Photo by Agency)\n\nRain fell.\nShare this article";
+    let mut rows = vec![true; 3];
+    let m = build_gated(t, &rules, &opts, &gate, &mut rows);
+    let plain = build(t, &rules, &opts);
+    assert_eq!(para_texts(t, &m), para_texts(t, &plain));
+    assert_eq!(m.sentences, plain.sentences);
+    let (width, lines) = (gate.len(), rules.line_rules.len());
+    assert_eq!(rows.len(), m.paragraphs.len() * width);
+    let mut open = Vec::new();
+    for (p, row) in m.paragraphs.iter().zip(rows.chunks(width)) {
+        let pt = &t[p.start..p.end];
+        own.candidates(pt, &mut open);
+        assert_eq!(row[..lines], open[..], "{pt:?}");
+        assert_eq!(row[lines], pt.contains("Agency"), "{pt:?}");
+        assert_eq!(row[lines + 1], pt.contains("Rain"), "{pt:?}");
+    }
+}
+
 // ---------------------------------------------------------------- quotations and voice
 
 #[test]

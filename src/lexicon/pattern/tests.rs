@@ -174,18 +174,17 @@ fn required_literals_and_gate() {
 
 /// The plain definition of [`Gate::candidates`]: a pattern is a candidate when it has no gate literals,
 /// when one of them occurs in `hay` (ASCII case-insensitively, or exactly when the pattern never folds
-/// case), or when some literal of any pattern holds a `k` or an `s` that may fold and `hay` holds the
-/// Kelvin sign or the long s.
+/// case), or when one of them holds a `k` or an `s` that may fold and `hay` holds the Kelvin sign or
+/// the long s.
 fn candidates_simple(sources: &[&str], hay: &str) -> Vec<bool> {
     let reqs: Vec<GateLiterals> = sources.iter().map(|src| gate_literals(src)).collect();
-    let folds_ks = reqs.iter().flatten().flatten().any(|l| l.folds_ks);
-    let special = folds_ks && hay.contains(['\u{212A}', '\u{17F}']);
+    let special = hay.contains(['\u{212A}', '\u{17F}']);
     let lower = hay.to_ascii_lowercase();
     reqs.iter()
         .map(|r| match r {
             None => true,
             Some(r) => {
-                special
+                (special && r.iter().any(|l| l.folds_ks))
                     || r.iter().any(|l| {
                         if l.exact {
                             hay.contains(&l.text)
@@ -246,4 +245,28 @@ fn case_sensitive_literals_open_only_on_their_exact_case() {
     assert_eq!(open, [false, false, false]);
     gate.candidates("xAp", &mut open);
     assert_eq!(open, [false, true, true]);
+}
+
+proptest! {
+    /// A gate over two lists of patterns, one after the other, marks each list's patterns as the list's
+    /// own gate does (the paragraph gate shared by the text model and the sourcing profile).
+    #[test]
+    fn gate_over_joined_lists_equals_the_lists_gates(
+        first in proptest::collection::vec(GATE_SOURCES, 0..5),
+        second in proptest::collection::vec(GATE_SOURCES, 0..5),
+        hay in "[abkcsABKS\u{212a}\u{17f}é ]{0,30}",
+    ) {
+        let literals =
+            |v: &[String]| v.iter().map(|s| gate_literals(s)).collect::<Vec<GateLiterals>>();
+        let (a, b) = (literals(&first), literals(&second));
+        let joined = Gate::from_literals(&[a.clone(), b.clone()].concat());
+        prop_assert_eq!(joined.len(), first.len() + second.len());
+        // A row is appended after the rows before it.
+        let mut rows = vec![false, true];
+        joined.push_candidates(&hay, &mut rows);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        Gate::from_literals(&a).candidates(&hay, &mut x);
+        Gate::from_literals(&b).candidates(&hay, &mut y);
+        prop_assert_eq!(rows, [vec![false, true], x, y].concat());
+    }
 }
