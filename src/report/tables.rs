@@ -449,17 +449,7 @@ pub fn encode(
     let mut id_outlet = 0..0;
     [
         rows_into(out, |rows| {
-            let start = rows.out.len();
-            rows.text(&r.id).text(&r.outlet);
-            id_outlet = start..rows.out.len();
-            rows.text(&r.outlet_source)
-                .opt(&r.title)
-                .opt(&r.date)
-                .opt(&r.url)
-                .int(r.word_count)
-                .opt(&r.balance.first_voice)
-                .opt(&r.balance.last_word)
-                .text(&r.warnings.join("; "));
+            id_outlet = article_head(rows, r);
             metric_fields(rows, metric_names, written);
             rows.end();
         }),
@@ -528,6 +518,23 @@ pub fn encode(
     ]
 }
 
+/// The fields of an article's row before its metrics; returns where its id and outlet (the first two
+/// fields, which every other table's rows start with) are in the output.
+fn article_head(rows: &mut Rows, r: &ArticleRecord) -> std::ops::Range<usize> {
+    let start = rows.out.len();
+    rows.text(&r.id).text(&r.outlet);
+    let id_outlet = start..rows.out.len();
+    rows.text(&r.outlet_source)
+        .opt(&r.title)
+        .opt(&r.date)
+        .opt(&r.url)
+        .int(r.word_count)
+        .opt(&r.balance.first_voice)
+        .opt(&r.balance.last_word)
+        .text(&r.warnings.join("; "));
+    id_outlet
+}
+
 thread_local! {
     /// For each metric column, where its metric was among the written ones (in name order) last time:
     /// a guess, checked by name for every article.
@@ -564,16 +571,7 @@ fn metric_fields(rows: &mut Rows, metric_names: &[String], written: &[WrittenMet
 #[cfg(test)]
 pub fn encode_metrics_plainly(r: &ArticleRecord, metric_names: &[String], out: &mut Vec<u8>) {
     let mut rows = Rows::new(out);
-    rows.text(&r.id)
-        .text(&r.outlet)
-        .text(&r.outlet_source)
-        .opt(&r.title)
-        .opt(&r.date)
-        .opt(&r.url)
-        .int(r.word_count)
-        .opt(&r.balance.first_voice)
-        .opt(&r.balance.last_word)
-        .text(&r.warnings.join("; "));
+    article_head(&mut rows, r);
     for m in metric_names {
         rows.float(r.metrics.get(m).copied().flatten());
     }
