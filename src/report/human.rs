@@ -81,7 +81,14 @@ pub fn write(
     let opts = text::BuildOptions {
         first_line_is_headline: doc.first_line_is_headline,
     };
-    let model = text::build(&doc.text, &engine.text_rules, &opts);
+    // Built as the analysis built it, with the paragraph gate shared with sourcing: `text::build` would
+    // first build the line rules' own gate, which costs more than the rest of this model.
+    let model = engine.sourcing.article_gate(&doc.outlet).build_text(
+        &doc.text,
+        &engine.text_rules,
+        &opts,
+        &engine.sourcing,
+    );
     let sentences: Vec<String> = model
         .sentences
         .iter()
