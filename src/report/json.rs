@@ -4,7 +4,7 @@
 //! floats. It exists because serde_json's generic `io::Write` + `Formatter` layers cost a measurable share
 //! of the per-article work; writing straight into the buffer lets escaping copy whole runs of plain text.
 
-use crate::analyze::{ArticleRecord, AttributionOut, SourceOut, Span};
+use crate::analyze::{ArticleRecord, AttributionOut, LoadedTerm, QuoteOut, SourceOut, Span};
 use serde::ser::{self, Serialize};
 use std::fmt;
 
@@ -108,7 +108,8 @@ pub fn write_article<'r>(
     METRIC_KEYS.set(keys);
     out.push(b'}');
     field(out, b",\"balance\":", balance)?;
-    field(out, b",\"loaded_terms\":", loaded_terms)?;
+    out.extend_from_slice(b",\"loaded_terms\":");
+    write_list(out, loaded_terms, write_loaded_term);
     out.extend_from_slice(b",\"attributions\":[");
     // Where each attribution's source span was written, by span: a source's mentions are those spans.
     let mut source_spans = Vec::with_capacity(attributions.len());
@@ -129,9 +130,12 @@ pub fn write_article<'r>(
     }
     out.push(b']');
     field(out, b",\"credits\":", credits)?;
-    field(out, b",\"self_references\":", self_references)?;
-    field(out, b",\"unsourced_loaded\":", unsourced_loaded)?;
-    field(out, b",\"quotes\":", quotes)?;
+    out.extend_from_slice(b",\"self_references\":");
+    write_list(out, self_references, write_span);
+    out.extend_from_slice(b",\"unsourced_loaded\":");
+    write_list(out, unsourced_loaded, write_span);
+    out.extend_from_slice(b",\"quotes\":");
+    write_list(out, quotes, write_quote);
     field(out, b",\"excluded\":", excluded)?;
     field(out, b",\"warnings\":", warnings)?;
     if let Some(text) = text {
@@ -140,6 +144,100 @@ pub fn write_article<'r>(
     }
     out.push(b'}');
     Ok(())
+}
+
+/// `[…]`: the items written by `write`, comma-separated.
+fn write_list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, item);
+    }
+    out.push(b']');
+}
+
+fn flag(v: bool) -> &'static [u8] {
+    if v {
+        b"true"
+    } else {
+        b"false"
+    }
+}
+
+/// One loaded-term finding, as its derived `Serialize` writes it.
+fn write_loaded_term(out: &mut Vec<u8>, t: &LoadedTerm) {
+    let LoadedTerm {
+        start,
+        end,
+        text,
+        term,
+        category,
+        weight,
+        counted,
+        voice,
+        region,
+        attribution,
+        neutral,
+        group,
+        sentence,
+        lexicon,
+    } = t;
+    out.extend_from_slice(b"{\"start\":");
+    write_int(out, *start);
+    out.extend_from_slice(b",\"end\":");
+    write_int(out, *end);
+    out.extend_from_slice(b",\"text\":");
+    write_str(out, text);
+    out.extend_from_slice(b",\"term\":");
+    write_str(out, term);
+    out.extend_from_slice(b",\"category\":");
+    write_str(out, category);
+    out.extend_from_slice(b",\"weight\":");
+    write_float(out, *weight, weight.is_finite());
+    out.extend_from_slice(b",\"counted\":");
+    out.extend_from_slice(flag(*counted));
+    out.extend_from_slice(b",\"voice\":");
+    write_str(out, voice.as_str());
+    out.extend_from_slice(b",\"region\":");
+    write_str(out, region.as_str());
+    out.extend_from_slice(b",\"attribution\":");
+    write_opt_int(out, *attribution);
+    out.extend_from_slice(b",\"neutral\":");
+    write_opt_str(out, neutral);
+    out.extend_from_slice(b",\"group\":");
+    write_opt_str(out, group);
+    out.extend_from_slice(b",\"sentence\":");
+    write_opt_int(out, *sentence);
+    out.extend_from_slice(b",\"lexicon\":");
+    write_str(out, lexicon);
+    out.push(b'}');
+}
+
+/// One quotation, as its derived `Serialize` writes it.
+fn write_quote(out: &mut Vec<u8>, q: &QuoteOut) {
+    let QuoteOut {
+        start,
+        end,
+        text,
+        depth,
+        closed,
+        attribution,
+    } = q;
+    out.extend_from_slice(b"{\"start\":");
+    write_int(out, *start);
+    out.extend_from_slice(b",\"end\":");
+    write_int(out, *end);
+    out.extend_from_slice(b",\"text\":");
+    write_str(out, text);
+    out.extend_from_slice(b",\"depth\":");
+    write_int(out, *depth);
+    out.extend_from_slice(b",\"closed\":");
+    out.extend_from_slice(flag(*closed));
+    out.extend_from_slice(b",\"attribution\":");
+    write_opt_int(out, *attribution);
+    out.push(b'}');
 }
 
 /// A span and where its JSON is in the output.
@@ -246,13 +344,6 @@ fn write_source(out: &mut Vec<u8>, s: &SourceOut, source_spans: &[WrittenSpan]) 
         first_attribution,
         mentions,
     } = s;
-    let flag = |v: bool| -> &'static [u8] {
-        if v {
-            b"true"
-        } else {
-            b"false"
-        }
-    };
     out.extend_from_slice(b"{\"name\":");
     write_str(out, name);
     out.extend_from_slice(b",\"kind\":");

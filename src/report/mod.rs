@@ -300,7 +300,7 @@ mod tests {
     #[test]
     fn the_jsonl_line_is_serde_jsons() {
         let mut r = record();
-        assert!(!r.attributions.is_empty() && !r.loaded_terms.is_empty());
+        assert!(!r.attributions.is_empty() && !r.loaded_terms.is_empty() && !r.quotes.is_empty());
         // Mentions that are not an attribution's source span (their JSON cannot be copied): one with a
         // span of its own, one with an attribution's offsets but other text.
         let source = r
