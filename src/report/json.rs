@@ -184,12 +184,7 @@ fn write_loaded_term(out: &mut Vec<u8>, t: &LoadedTerm) {
         sentence,
         lexicon,
     } = t;
-    out.extend_from_slice(b"{\"start\":");
-    write_int(out, *start);
-    out.extend_from_slice(b",\"end\":");
-    write_int(out, *end);
-    out.extend_from_slice(b",\"text\":");
-    write_str(out, text);
+    open_span(out, *start, *end, text);
     out.extend_from_slice(b",\"term\":");
     write_str(out, term);
     out.extend_from_slice(b",\"category\":");
@@ -225,12 +220,7 @@ fn write_quote(out: &mut Vec<u8>, q: &QuoteOut) {
         closed,
         attribution,
     } = q;
-    out.extend_from_slice(b"{\"start\":");
-    write_int(out, *start);
-    out.extend_from_slice(b",\"end\":");
-    write_int(out, *end);
-    out.extend_from_slice(b",\"text\":");
-    write_str(out, text);
+    open_span(out, *start, *end, text);
     out.extend_from_slice(b",\"depth\":");
     write_int(out, *depth);
     out.extend_from_slice(b",\"closed\":");
@@ -246,14 +236,19 @@ struct WrittenSpan<'r> {
     at: std::ops::Range<usize>,
 }
 
+/// `{"start":…,"end":…,"text":…`: how a span, a loaded term and a quote begin (the object left open).
+fn open_span(out: &mut Vec<u8>, start: usize, end: usize, text: &str) {
+    out.extend_from_slice(b"{\"start\":");
+    write_int(out, start);
+    out.extend_from_slice(b",\"end\":");
+    write_int(out, end);
+    out.extend_from_slice(b",\"text\":");
+    write_str(out, text);
+}
+
 /// `{"start":…,"end":…,"text":…}`, as the derived `Serialize` of [`Span`] writes it.
 fn write_span(out: &mut Vec<u8>, span: &Span) {
-    out.extend_from_slice(b"{\"start\":");
-    write_int(out, span.start);
-    out.extend_from_slice(b",\"end\":");
-    write_int(out, span.end);
-    out.extend_from_slice(b",\"text\":");
-    write_str(out, &span.text);
+    open_span(out, span.start, span.end, &span.text);
     out.push(b'}');
 }
 
