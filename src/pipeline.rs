@@ -204,7 +204,7 @@ impl Collector {
         self.agg
             .terms
             .add_article(&r.outlet, r.authorial_terms.iter().map(String::as_str));
-        self.writer.write(&r.encoded)
+        self.writer.write(r.encoded)
     }
 
     /// Add the word counts read from another run's `term_counts.json` (for `merge`). Only the words: they

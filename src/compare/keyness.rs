@@ -26,12 +26,11 @@
 //! less shrinkage (approaching the unregularized log-odds), large values more.
 //!
 //! Counts are kept compactly: each distinct term string is stored once (interned to a `u32` id) and each
-//! outlet keeps a sparse `id → count` map, so per-article streaming and shard merging stay cheap for
-//! vocabularies of hundreds of thousands of terms.
+//! outlet keeps a sparse table of `(id, count)` found by the term's hash, so per-article streaming and
+//! shard merging stay cheap for vocabularies of hundreds of thousands of terms.
 
 use crate::strlist::StrList;
 use hashbrown::HashTable;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -99,10 +98,73 @@ pub struct TermCounts {
     outlets: BTreeMap<String, OutletTerms>,
 }
 
+/// One outlet's term counts. They are found by the term's own hash (the one [`Vocabulary`] uses), so
+/// counting a word the outlet has used before takes one table lookup and no vocabulary lookup: only a
+/// word new to the outlet is interned.
 #[derive(Debug, Clone, Default)]
 struct OutletTerms {
-    counts: FxHashMap<u32, u64>,
+    counts: HashTable<Count>,
     total: u64,
+}
+
+/// A term's count in one outlet, with 32 bits of its [`term_hash`] so that growing the table need not
+/// hash the term's text again (the entry is 16 bytes either way).
+#[derive(Debug, Clone, Copy)]
+struct Count {
+    id: u32,
+    hash: u32,
+    n: u64,
+}
+
+/// The hash an outlet's table files a term under, from the term's [`term_hash`] folded to 32 bits (what
+/// a [`Count`] keeps). The multiplication spreads those bits over the whole word, top bits included,
+/// which the table uses as its tag.
+#[inline]
+fn fold_hash(hash: u64) -> u32 {
+    (hash ^ (hash >> 32)) as u32
+}
+
+#[inline]
+fn table_hash(folded: u32) -> u64 {
+    u64::from(folded).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+impl OutletTerms {
+    /// The `(id, count)` pairs, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.counts.iter().map(|c| (c.id, c.n))
+    }
+
+    /// Add `n` to the count of `term` (whose [`term_hash`] is `hash`), interning it if the outlet has not
+    /// counted it yet.
+    fn add(&mut self, index: &mut Vocabulary, term: &str, hash: u64, n: u64) {
+        let folded = fold_hash(hash);
+        let h = table_hash(folded);
+        let found = self
+            .counts
+            .find_mut(h, |c| c.hash == folded && index.terms.is(c.id as usize, term));
+        match found {
+            Some(c) => c.n = c.n.saturating_add(n),
+            None => {
+                let id = index.intern(term, hash);
+                let c = Count {
+                    id,
+                    hash: folded,
+                    n,
+                };
+                self.counts.insert_unique(h, c, |c| table_hash(c.hash));
+            }
+        }
+        self.total = self.total.saturating_add(n);
+    }
+
+    /// The count of term `id` (whose [`term_hash`] is `hash`), if the outlet has one.
+    fn get(&self, id: u32, hash: u64) -> Option<u64> {
+        let folded = fold_hash(hash);
+        self.counts
+            .find(table_hash(folded), |c| c.id == id)
+            .map(|c| c.n)
+    }
 }
 
 /// Plain serialized form of [`TermCounts`].
@@ -130,10 +192,9 @@ impl Serialize for TermCounts {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 let mut ranked: Vec<(u32, u64)> = self
                     .terms
-                    .counts
                     .iter()
-                    .filter(|(_, &n)| n > 0)
-                    .filter_map(|(&id, &n)| self.rank.get(id as usize).map(|&r| (r, n)))
+                    .filter(|&(_, n)| n > 0)
+                    .filter_map(|(id, n)| self.rank.get(id as usize).map(|&r| (r, n)))
                     .collect();
                 ranked.sort_unstable_by_key(|&(r, _)| r);
                 let mut m = s.serialize_map(Some(ranked.len()))?;
@@ -231,10 +292,6 @@ impl TermCounts {
         Self::default()
     }
 
-    fn intern(&mut self, term: &str) -> u32 {
-        self.index.intern(term, term_hash(term))
-    }
-
     fn ensure_outlet(&mut self, outlet: &str) -> &mut OutletTerms {
         self.outlets.entry(outlet.to_string()).or_default()
     }
@@ -265,12 +322,10 @@ impl TermCounts {
             self.outlets
                 .insert(outlet.to_string(), OutletTerms::default());
         }
-        if let Some(o) = self.outlets.get_mut(outlet) {
+        let TermCounts { index, outlets } = self;
+        if let Some(o) = outlets.get_mut(outlet) {
             for (t, n, hash) in terms {
-                let id = self.index.intern(t, hash);
-                let slot = o.counts.entry(id).or_default();
-                *slot = slot.saturating_add(n);
-                o.total = o.total.saturating_add(n);
+                o.add(index, t, hash, n);
             }
         }
     }
@@ -281,26 +336,17 @@ impl TermCounts {
             self.ensure_outlet(outlet);
             return;
         }
-        let id = self.intern(term);
-        let o = self.ensure_outlet(outlet);
-        let slot = o.counts.entry(id).or_default();
-        *slot = slot.saturating_add(n);
-        o.total = o.total.saturating_add(n);
+        self.add_article_counts(outlet, [(term, n)]);
     }
 
     /// Add all counts of `other` (e.g. another shard) to `self`. Merging is associative and commutative:
     /// the result does not depend on the order in which shards are merged.
     pub fn merge(&mut self, other: &TermCounts) {
-        // Map the other's ids to ours.
-        let remap: Vec<u32> = other.index.terms().map(|t| self.intern(t)).collect();
         for (outlet, ot) in &other.outlets {
-            let o = self.ensure_outlet(outlet);
-            for (&oid, &n) in &ot.counts {
-                let id = remap.get(oid as usize).copied().unwrap_or(0);
-                let slot = o.counts.entry(id).or_default();
-                *slot = slot.saturating_add(n);
-            }
-            o.total = o.total.saturating_add(ot.total);
+            self.add_article_counts(
+                outlet,
+                ot.iter().map(|(id, n)| (other.index.terms.get(id as usize), n)),
+            );
         }
     }
 
@@ -324,11 +370,9 @@ impl TermCounts {
 
     /// Count of `term` in `outlet` (0 if unseen).
     pub fn count(&self, outlet: &str, term: &str) -> u64 {
-        match (
-            self.outlets.get(outlet),
-            self.index.get(term, term_hash(term)),
-        ) {
-            (Some(o), Some(id)) => o.counts.get(&id).copied().unwrap_or(0),
+        let hash = term_hash(term);
+        match (self.outlets.get(outlet), self.index.get(term, hash)) {
+            (Some(o), Some(id)) => o.get(id, hash).unwrap_or(0),
             _ => 0,
         }
     }
@@ -345,10 +389,9 @@ impl TermCounts {
             .iter()
             .map(|(outlet, o)| {
                 let m = o
-                    .counts
                     .iter()
-                    .filter(|(_, &n)| n > 0)
-                    .filter_map(|(&id, &n)| terms.get(id as usize).map(|t| (t.to_string(), n)))
+                    .filter(|&(_, n)| n > 0)
+                    .filter_map(|(id, n)| terms.get(id as usize).map(|t| (t.to_string(), n)))
                     .collect();
                 (outlet.clone(), m)
             })
@@ -437,7 +480,7 @@ pub fn keyness_with_prior(
     let v = terms.len();
     let mut corpus: Vec<u64> = vec![0; v];
     for o in counts.outlets.values() {
-        for (&id, &n) in &o.counts {
+        for (id, n) in o.iter() {
             if let Some(slot) = corpus.get_mut(id as usize) {
                 *slot = slot.saturating_add(n);
             }
@@ -468,7 +511,7 @@ pub fn keyness_with_prior(
         if n_i == 0 || n_j == 0 {
             continue;
         }
-        for (&id, &n) in &o.counts {
+        for (id, n) in o.iter() {
             if let Some(slot) = yi_buf.get_mut(id as usize) {
                 *slot = n;
             }
@@ -493,7 +536,7 @@ pub fn keyness_with_prior(
                 cand.push((z, terms[w], delta));
             }
         }
-        for &id in o.counts.keys() {
+        for (id, _) in o.iter() {
             if let Some(slot) = yi_buf.get_mut(id as usize) {
                 *slot = 0;
             }

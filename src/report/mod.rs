@@ -167,6 +167,35 @@ pub struct OutputWriter {
     staging: PathBuf,
     jsonl: BufWriter<File>,
     tables: tables::Tables,
+    /// Articles not yet written. They are written a batch at a time, each file's parts in one vectored
+    /// write straight from the articles' buffers, rather than copied one by one into the files' buffers.
+    pending: Vec<Encoded>,
+    /// Bytes held in `pending`.
+    pending_bytes: usize,
+}
+
+/// Bytes of pending articles that make a batch: enough that most parts go to the file in one vectored
+/// write, little enough to keep memory flat.
+const PENDING_BYTES: usize = 1 << 20;
+
+/// Most articles in a batch (the system takes at most 1024 buffers per write).
+const PENDING_ARTICLES: usize = 256;
+
+/// Write all of `bufs` (as `Write::write_all_vectored`, which is not stable yet).
+pub(crate) fn write_all_vectored(
+    w: &mut impl Write,
+    mut bufs: &mut [std::io::IoSlice<'_>],
+) -> std::io::Result<()> {
+    std::io::IoSlice::advance_slices(&mut bufs, 0);
+    while !bufs.is_empty() {
+        match w.write_vectored(bufs) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => std::io::IoSlice::advance_slices(&mut bufs, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 impl OutputWriter {
@@ -191,16 +220,36 @@ impl OutputWriter {
             staging,
             jsonl,
             tables,
+            pending: Vec::new(),
+            pending_bytes: 0,
         })
     }
 
-    /// Append one article's encoded outputs.
-    pub fn write(&mut self, enc: &Encoded) -> Result<()> {
-        let [jsonl, articles, hits, attributions, sources] = enc.parts();
-        self.jsonl
-            .write_all(jsonl)
+    /// Append one article's encoded outputs (written with the next batch).
+    pub fn write(&mut self, enc: Encoded) -> Result<()> {
+        self.pending_bytes += enc.bytes.len();
+        self.pending.push(enc);
+        if self.pending_bytes >= PENDING_BYTES || self.pending.len() >= PENDING_ARTICLES {
+            self.write_pending()?;
+        }
+        Ok(())
+    }
+
+    /// Write the pending articles: for each file, their parts in input order.
+    fn write_pending(&mut self) -> Result<()> {
+        let part = |k: usize| -> Vec<std::io::IoSlice<'_>> {
+            self.pending
+                .iter()
+                .map(|e| std::io::IoSlice::new(e.parts()[k]))
+                .collect()
+        };
+        write_all_vectored(&mut self.jsonl, &mut part(0))
             .map_err(|e| Error::io(self.staging.join("articles.jsonl"), e))?;
-        self.tables.append([articles, hits, attributions, sources])
+        self.tables
+            .append_vectored([&mut part(1), &mut part(2), &mut part(3), &mut part(4)])?;
+        self.pending.clear();
+        self.pending_bytes = 0;
+        Ok(())
     }
 
     /// Write `report.json`, the run tables and (when `charts` names formats) the charts, then move
@@ -211,6 +260,7 @@ impl OutputWriter {
         vocabulary: &VocabularyCounts,
         charts: Option<(&crate::chart::ChartInput, &[crate::chart::Format])>,
     ) -> Result<()> {
+        self.write_pending()?;
         let jpath = self.staging.join("articles.jsonl");
         self.jsonl.flush().map_err(|e| Error::io(&jpath, e))?;
         let mut names = self.tables.finish()?;

@@ -128,6 +128,11 @@ impl Table {
         self.w.write_all(rows).map_err(|e| Error::io(&self.path, e))
     }
 
+    /// Append the rows in `rows`, in order.
+    fn append_vectored(&mut self, rows: &mut [std::io::IoSlice<'_>]) -> Result<()> {
+        super::write_all_vectored(&mut self.w, rows).map_err(|e| Error::io(&self.path, e))
+    }
+
     /// Encode and append one row.
     fn row<I, T>(&mut self, fields: I) -> Result<()>
     where
@@ -415,13 +420,13 @@ impl Tables {
         })
     }
 
-    /// Append one article's rows encoded by [`encode`].
-    pub fn append(&mut self, rows: [&[u8]; 4]) -> Result<()> {
+    /// Append articles' rows encoded by [`encode`]: for each table, every article's rows in order.
+    pub fn append_vectored(&mut self, rows: [&mut [std::io::IoSlice<'_>]; 4]) -> Result<()> {
         let [articles, hits, attributions, sources] = rows;
-        self.articles.append(articles)?;
-        self.hits.append(hits)?;
-        self.attributions.append(attributions)?;
-        self.sources.append(sources)
+        self.articles.append_vectored(articles)?;
+        self.hits.append_vectored(hits)?;
+        self.attributions.append_vectored(attributions)?;
+        self.sources.append_vectored(sources)
     }
 
     /// Flush all tables; returns their file names.
