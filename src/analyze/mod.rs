@@ -593,11 +593,12 @@ fn keyness_words(text: &str, model: &TextModel) -> (WordCounts, crate::metrics::
         let Some(w) = text.get(t.start..t.end) else {
             continue;
         };
-        let word = if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-            if !w.bytes().any(|b| b.is_ascii_alphabetic()) {
+        let scan = scan_word(text.as_bytes(), t.start, t.end);
+        let (word, hash) = if !scan.special {
+            if !scan.letter {
                 continue;
             }
-            w
+            (w, scan.hash)
         } else {
             if !w.chars().any(char::is_alphabetic) {
                 continue;
@@ -609,9 +610,8 @@ fn keyness_words(text: &str, model: &TextModel) -> (WordCounts, crate::metrics::
             } else {
                 lower.push_str(&w.to_lowercase().replace('\u{2019}', "'"));
             }
-            lower.as_str()
+            (lower.as_str(), term_hash(&lower))
         };
-        let hash = term_hash(word);
         match table.find(hash, |&i| out.words.is(i, word)) {
             Some(&i) => {
                 if let Some(n) = out.counts.get_mut(i) {
@@ -626,6 +626,100 @@ fn keyness_words(text: &str, model: &TextModel) -> (WordCounts, crate::metrics::
         }
     }
     (out, n)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// What [`scan_word`] finds out about a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct WordScan {
+    /// Some byte is an ASCII capital or not ASCII (the word needs lower-casing).
+    special: bool,
+    /// Some byte is an ASCII letter.
+    letter: bool,
+    /// The word's [`term_hash`].
+    hash: u64,
+}
+
+/// Per byte of `w`, the high bit set where the byte is an ASCII capital or not ASCII (first), or an ASCII
+/// letter (second). Branch-free range tests on the low seven bits of each byte: no sum reaches 0x100, so
+/// no carry crosses into the next byte.
+#[inline]
+fn byte_classes(w: u64) -> (u64, u64) {
+    let y = w & !HIGH;
+    let capital = (y + 0x3F * ONES) & !(y + 0x25 * ONES);
+    let folded = y | 0x20 * ONES;
+    let letter = (folded + 0x1F * ONES) & !(folded + 0x05 * ONES) & !w;
+    ((capital | w) & HIGH, letter & HIGH)
+}
+
+/// The `len` (at most 8) bytes of `bytes` from `at` as a little-endian word, zero-padded. Reads the 8
+/// bytes at `at` and masks them when they are there (all but the text's last few bytes), so the load
+/// does not depend on the length.
+#[inline]
+fn load_word(bytes: &[u8], at: usize, len: usize) -> u64 {
+    let mut word = [0u8; 8];
+    match bytes.get(at..at.saturating_add(8)) {
+        Some(b) => {
+            word.copy_from_slice(b);
+            let mask = if len >= 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * len)) - 1
+            };
+            u64::from_le_bytes(word) & mask
+        }
+        None => {
+            let b = bytes.get(at..at.saturating_add(len)).unwrap_or_default();
+            word[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(word)
+        }
+    }
+}
+
+/// Classify and hash the word `bytes[start..end]` in one pass, 8 bytes at a time: for most words one
+/// load, two masks and one multiplication, rather than a byte loop per question (whose exits, at a
+/// different byte in every word, the branch predictor cannot learn) and a string hash. `hash` is the
+/// word's [`term_hash`] when it is not empty.
+fn scan_word(bytes: &[u8], start: usize, end: usize) -> WordScan {
+    let len = end.saturating_sub(start);
+    // Most words: 1 to 8 bytes, with 8 bytes readable from their start.
+    if len.wrapping_sub(1) < 8 {
+        if let Some(b) = bytes.get(start..start + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(b);
+            let word = u64::from_le_bytes(word) & (u64::MAX >> (64 - 8 * len));
+            let (special, letter) = byte_classes(word);
+            return WordScan {
+                special: special != 0,
+                letter: letter != 0,
+                hash: crate::compare::keyness::term_hash_word(
+                    crate::compare::keyness::term_hash_start(len),
+                    word,
+                ),
+            };
+        }
+    }
+    let mut hash = crate::compare::keyness::term_hash_start(len);
+    let (mut special, mut letter) = (0, 0);
+    let mut at = start;
+    loop {
+        let word = load_word(bytes, at, (end - at).min(8));
+        let (s, l) = byte_classes(word);
+        special |= s;
+        letter |= l;
+        hash = crate::compare::keyness::term_hash_word(hash, word);
+        at += 8;
+        if at >= end {
+            break;
+        }
+    }
+    WordScan {
+        special: special != 0,
+        letter: letter != 0,
+        hash,
+    }
 }
 
 /// Finds the attributions whose content contains a span without scanning every attribution per query
@@ -706,6 +800,18 @@ impl ContentIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_classes_match_the_byte_tests() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let (special, letter) = byte_classes(u64::from(b) << (8 * at));
+                let want_special = b.is_ascii_uppercase() || !b.is_ascii();
+                assert_eq!(special, u64::from(want_special) << (8 * at + 7), "{b}");
+                assert_eq!(letter, u64::from(b.is_ascii_alphabetic()) << (8 * at + 7), "{b}");
+            }
+        }
+    }
 
     #[test]
     fn word_counts_iterate_in_order() {
@@ -801,6 +907,30 @@ mod tests {
                 proptest::prop_assert!(got.insert(w.to_string(), n).is_none(), "{} twice", w);
             }
             proptest::prop_assert_eq!(got, want);
+        }
+
+        /// The one-pass scan of a word answers as the byte-by-byte tests and [`term_hash`] do, wherever
+        /// the word lies in the text (near its end the bytes cannot be read 8 at a time).
+        #[test]
+        fn prop_scan_word_matches_plain_tests(
+            text in "[a-zA-Z0-9 .,'’é½Ω\\x7f\\x00-\\x1f]{0,40}",
+            cuts in proptest::collection::vec((0usize..48, 0usize..48), 1..8),
+        ) {
+            let bytes = text.as_bytes();
+            for (a, b) in cuts {
+                let (a, b) = (a.min(b) % (bytes.len() + 1), a.max(b) % (bytes.len() + 1));
+                let (a, b) = (a.min(b), a.max(b));
+                let Some(w) = text.get(a..b) else { continue };
+                let scan = scan_word(bytes, a, b);
+                proptest::prop_assert_eq!(
+                    scan.special,
+                    w.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii())
+                );
+                proptest::prop_assert_eq!(scan.letter, w.bytes().any(|c| c.is_ascii_alphabetic()));
+                if !w.is_empty() {
+                    proptest::prop_assert_eq!(scan.hash, term_hash(w));
+                }
+            }
         }
 
         /// The run-walking count equals counting token by token with `voice_at`.
