@@ -751,26 +751,29 @@ impl ContentIndex {
         }
     }
 
-    /// Indices (unordered) of the attributions whose content holds `start..end`.
-    pub(crate) fn containing(
-        &self,
-        atts: &[attribution::Attribution],
+    /// Indices (unordered) of the attributions whose content holds `start..end`; an iterator, so that a
+    /// query (one per loaded term and quote) allocates nothing.
+    pub(crate) fn containing<'s>(
+        &'s self,
+        atts: &'s [attribution::Attribution],
         start: usize,
         end: usize,
-    ) -> Vec<usize> {
-        let mut out = Vec::new();
+    ) -> impl Iterator<Item = usize> + 's {
         let mut i = self.starts.partition_point(|&s| s <= start);
-        while i > 0 {
-            i -= 1;
-            if self.max_end[i] < end {
-                break;
+        std::iter::from_fn(move || {
+            while i > 0 {
+                i -= 1;
+                if self.max_end[i] < end {
+                    i = 0;
+                    return None;
+                }
+                let a = self.order[i];
+                if atts[a].content.end >= end {
+                    return Some(a);
+                }
             }
-            let a = self.order[i];
-            if atts[a].content.end >= end {
-                out.push(a);
-            }
-        }
-        out
+            None
+        })
     }
 
     /// The attribution with the smallest content holding `start..end` (lowest index on ties): a direct
@@ -781,9 +784,7 @@ impl ContentIndex {
         start: usize,
         end: usize,
     ) -> Option<usize> {
-        self.containing(atts, start, end)
-            .into_iter()
-            .min_by_key(|&i| (atts[i].content.end - atts[i].content.start, i))
+        self.containing(atts, start, end).min_by_key(|&i| (atts[i].content.end - atts[i].content.start, i))
     }
 
     /// The lowest-indexed attribution whose content holds `start..end`.
@@ -793,7 +794,7 @@ impl ContentIndex {
         start: usize,
         end: usize,
     ) -> Option<usize> {
-        self.containing(atts, start, end).into_iter().min()
+        self.containing(atts, start, end).min()
     }
 }
 
@@ -930,6 +931,47 @@ mod tests {
                 if !w.is_empty() {
                     proptest::prop_assert_eq!(scan.hash, term_hash(w));
                 }
+            }
+        }
+
+        /// The index's queries, which stop walking once no earlier content can reach the span, find what
+        /// a scan of every attribution finds.
+        #[test]
+        fn prop_content_index_matches_scan(
+            contents in proptest::collection::vec((0usize..60, 0usize..30), 0..12),
+            queries in proptest::collection::vec((0usize..70, 0usize..20), 1..10),
+        ) {
+            let atts: Vec<attribution::Attribution> = contents
+                .iter()
+                .map(|&(start, len)| attribution::Attribution {
+                    kind: "indirect".into(),
+                    cue: None,
+                    cue_lemma: None,
+                    verb_class: None,
+                    source: None,
+                    content: attribution::ByteSpan { start, end: start + len },
+                    speaker: attribution::Speaker {
+                        name: "unknown".into(),
+                        kind: "unknown".into(),
+                        side: None,
+                        resolved_from: "none".into(),
+                        role: None,
+                    },
+                    continues: None,
+                })
+                .collect();
+            let index = ContentIndex::new(&atts);
+            for (start, len) in queries {
+                let end = start + len;
+                let holding: Vec<usize> = (0..atts.len())
+                    .filter(|&i| atts[i].content.start <= start && atts[i].content.end >= end)
+                    .collect();
+                proptest::prop_assert_eq!(index.first(&atts, start, end), holding.first().copied());
+                let inner = holding
+                    .iter()
+                    .copied()
+                    .min_by_key(|&i| (atts[i].content.end - atts[i].content.start, i));
+                proptest::prop_assert_eq!(index.innermost(&atts, start, end), inner);
             }
         }
 

@@ -476,10 +476,17 @@ pub(super) fn short_word(b: &[u8], n: usize) -> u64 {
     }
 }
 
-/// Append `s` as a JSON string. Text is scanned and copied 8 bytes at a time, as whole words (no
+/// Strings at least this long are scanned first and copied in runs ([`write_long_str`]).
+const LONG_STR: usize = 32;
+
+/// Append `s` as a JSON string. Short text is scanned and copied 8 bytes at a time, as whole words (no
 /// `memcpy` call per run: most strings are short and have nothing to escape).
 fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    if bytes.len() >= LONG_STR {
+        write_long_str(out, bytes);
+        return;
+    }
     // Room for the quotes and for the whole last word written before it is cut to length.
     out.reserve(bytes.len() + 10);
     out.push(b'"');
@@ -494,7 +501,36 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
             write_escaped(out, chunk);
         }
     }
-    let rest = words.remainder();
+    write_tail(out, words.remainder());
+}
+
+/// [`write_str`] for long text (sentences, quotations): the bytes are only read, 8 at a time, until one
+/// needs an escape, and the run before it is copied in one piece, rather than each word being appended
+/// on its own (a length and capacity update per 8 bytes).
+fn write_long_str(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.reserve(bytes.len() + 10);
+    out.push(b'"');
+    // `bytes[copied..at]` has nothing to escape and is not written yet.
+    let (mut copied, mut at) = (0, 0);
+    let mut words = bytes.chunks_exact(8);
+    for chunk in &mut words {
+        let word = u64::from_le_bytes([
+            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+        ]);
+        if escapes(word) != 0 {
+            out.extend_from_slice(bytes.get(copied..at).unwrap_or_default());
+            write_escaped(out, chunk);
+            copied = at + 8;
+        }
+        at += 8;
+    }
+    out.extend_from_slice(bytes.get(copied..at).unwrap_or_default());
+    write_tail(out, words.remainder());
+}
+
+/// The last (fewer than 8) bytes of a string and its closing quote.
+#[inline(always)]
+fn write_tail(out: &mut Vec<u8>, rest: &[u8]) {
     let n = rest.len();
     let word = short_word(rest, n);
     // `short_word` is zero past the text, and zero bytes are control characters: mask them out.
