@@ -4,7 +4,9 @@
 //! floats. It exists because serde_json's generic `io::Write` + `Formatter` layers cost a measurable share
 //! of the per-article work; writing straight into the buffer lets escaping copy whole runs of plain text.
 
-use crate::analyze::{ArticleRecord, AttributionOut, LoadedTerm, QuoteOut, SourceOut, Span};
+use crate::analyze::{
+    ArticleRecord, AttributionOut, LoadedTerm, QuoteOut, SourceOut, SpeakerOut, Span,
+};
 use serde::ser::{self, Serialize};
 use std::fmt;
 
@@ -308,7 +310,8 @@ fn write_attribution<'r>(
     }
     out.extend_from_slice(b",\"content\":");
     write_span(out, content);
-    field(out, b",\"speaker\":", speaker)?;
+    out.extend_from_slice(b",\"speaker\":");
+    write_speaker(out, speaker);
     out.extend_from_slice(b",\"verb_class\":");
     write_opt_str(out, verb_class);
     out.extend_from_slice(b",\"words\":");
@@ -319,6 +322,28 @@ fn write_attribution<'r>(
     write_opt_int(out, *continues);
     out.push(b'}');
     Ok(())
+}
+
+/// An attribution's speaker, as its derived `Serialize` writes it.
+fn write_speaker(out: &mut Vec<u8>, s: &SpeakerOut) {
+    let SpeakerOut {
+        name,
+        kind,
+        side,
+        resolved_from,
+        role,
+    } = s;
+    out.extend_from_slice(b"{\"name\":");
+    write_str(out, name);
+    out.extend_from_slice(b",\"kind\":");
+    write_str(out, kind);
+    out.extend_from_slice(b",\"side\":");
+    write_opt_str(out, side);
+    out.extend_from_slice(b",\"resolved_from\":");
+    write_str(out, resolved_from);
+    out.extend_from_slice(b",\"role\":");
+    write_opt_str(out, role);
+    out.push(b'}');
 }
 
 /// One source, as its derived `Serialize` writes it. A mention is most often an attribution's source

@@ -118,6 +118,9 @@ thread_local! {
     static ENCODED_PER_WORD: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
 }
 
+/// Spare room an encoded article keeps rather than being copied into a block of its size.
+const SPARE_KEPT: usize = 16 << 10;
+
 /// No article starts with more room than this (it grows as needed).
 const MAX_ROOM: f64 = (1 << 26) as f64;
 
@@ -142,8 +145,11 @@ impl Encoded {
         ));
         // Without a copy unless more than half of the room is spare (mimalloc then keeps the block as it
         // is): only an article much shorter than its words foretold is copied, where the scratch buffer
-        // this replaces copied every one.
-        bytes.shrink_to_fit();
+        // this replaces copied every one. A few kilobytes spare are kept rather than copied: the article
+        // is freed once written, so they bound the memory held by the articles in flight.
+        if bytes.capacity() - bytes.len() > SPARE_KEPT {
+            bytes.shrink_to_fit();
+        }
         Ok(Encoded {
             bytes,
             ends: [jsonl, articles, hits, attributions, sources],
