@@ -649,7 +649,7 @@ struct WordScan {
 fn byte_classes(w: u64) -> (u64, u64) {
     let y = w & !HIGH;
     let capital = (y + 0x3F * ONES) & !(y + 0x25 * ONES);
-    let folded = y | 0x20 * ONES;
+    let folded = y | (0x20 * ONES);
     let letter = (folded + 0x1F * ONES) & !(folded + 0x05 * ONES) & !w;
     ((capital | w) & HIGH, letter & HIGH)
 }
@@ -784,7 +784,8 @@ impl ContentIndex {
         start: usize,
         end: usize,
     ) -> Option<usize> {
-        self.containing(atts, start, end).min_by_key(|&i| (atts[i].content.end - atts[i].content.start, i))
+        self.containing(atts, start, end)
+            .min_by_key(|&i| (atts[i].content.end - atts[i].content.start, i))
     }
 
     /// The lowest-indexed attribution whose content holds `start..end`.
@@ -809,7 +810,11 @@ mod tests {
                 let (special, letter) = byte_classes(u64::from(b) << (8 * at));
                 let want_special = b.is_ascii_uppercase() || !b.is_ascii();
                 assert_eq!(special, u64::from(want_special) << (8 * at + 7), "{b}");
-                assert_eq!(letter, u64::from(b.is_ascii_alphabetic()) << (8 * at + 7), "{b}");
+                assert_eq!(
+                    letter,
+                    u64::from(b.is_ascii_alphabetic()) << (8 * at + 7),
+                    "{b}"
+                );
             }
         }
     }

@@ -170,9 +170,9 @@ impl OutletTerms {
     fn add(&mut self, index: &mut Vocabulary, term: &str, hash: u64, n: u64) {
         let folded = fold_hash(hash);
         let h = table_hash(folded);
-        let found = self
-            .counts
-            .find_mut(h, |c| c.hash == folded && index.terms.is(c.id as usize, term));
+        let found = self.counts.find_mut(h, |c| {
+            c.hash == folded && index.terms.is(c.id as usize, term)
+        });
         match found {
             Some(c) => c.n = c.n.saturating_add(n),
             None => {
@@ -375,7 +375,8 @@ impl TermCounts {
         for (outlet, ot) in &other.outlets {
             self.add_article_counts(
                 outlet,
-                ot.iter().map(|(id, n)| (other.index.terms.get(id as usize), n)),
+                ot.iter()
+                    .map(|(id, n)| (other.index.terms.get(id as usize), n)),
             );
         }
     }

@@ -5,7 +5,7 @@
 //! of the per-article work; writing straight into the buffer lets escaping copy whole runs of plain text.
 
 use crate::analyze::{
-    ArticleRecord, AttributionOut, LoadedTerm, QuoteOut, SourceOut, SpeakerOut, Span,
+    ArticleRecord, AttributionOut, LoadedTerm, QuoteOut, SourceOut, Span, SpeakerOut,
 };
 use serde::ser::{self, Serialize};
 use std::fmt;
