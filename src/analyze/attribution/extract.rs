@@ -114,12 +114,11 @@ pub(crate) fn extract(
         text,
         lower: &lower,
     };
-    let (tokens, segs) = scan::segments(src, model, &quotes, rules, &mut buf);
+    let (tokens, segs, inq) = scan::segments(src, model, &quotes, rules, &mut buf);
     // The buffer holds whole normalized forms only, so it is valid UTF-8. (`str::from_utf8` checks ASCII
     // a word at a time; `String::from_utf8_lossy` checks byte by byte.)
     let buf = std::str::from_utf8(&buf).unwrap_or_default();
     let toks = tokens.finish(buf);
-    let inq = scan::inside_quotes(&toks, &quotes);
     let mut raws: Vec<Raw> = Vec::new();
     let mut mentions = Vec::new();
     let mut scratch = Scratch::default();

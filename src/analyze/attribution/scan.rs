@@ -539,10 +539,10 @@ pub(crate) fn quote_containing(quotes: &[(usize, usize)], pos: usize) -> Option<
 /// and within the current quote up to its end (a start equal to a quote's opening is not inside, so it
 /// is a run of its own). Starts mostly increase, so each run's answer is found by one walk over the
 /// quotes; a start before the previous one searches again.
-pub(crate) fn inside_quotes(toks: &[Tok], quotes: &[(usize, usize)]) -> Vec<bool> {
-    let mut out = Vec::with_capacity(toks.len());
-    // `i`: the number of quotes that open at or before `at`.
-    let (mut i, mut at) = (0, 0);
+fn inside_quotes(toks: &[Tok], quotes: &[(usize, usize)], out: &mut Vec<bool>) {
+    out.reserve(toks.len());
+    // `i`: the number of quotes that open at or before `at` (the first token searches).
+    let (mut i, mut at) = (0, usize::MAX);
     let mut k = 0;
     while let Some(t) = toks.get(k) {
         let pos = t.start;
@@ -566,7 +566,6 @@ pub(crate) fn inside_quotes(toks: &[Tok], quotes: &[(usize, usize)]) -> Vec<bool
         out.resize(out.len() + run, inside);
         k += run;
     }
-    out
 }
 
 /// A stretch of text treated as one sentence: the model's sentences, further split at sentence-final
@@ -580,15 +579,17 @@ pub(crate) struct Segment {
     pub headline: bool,
 }
 
-/// The article's tokens (headline and body regions only) and its segments, in text order. `norm`s that
-/// are not slices of the text are written to `buf`; call [`Tokens::finish`] with it.
+/// The article's tokens (headline and body regions only), its segments in text order, and for each token
+/// whether it is inside a quotation ([`inside_quotes`], found range by range while the range's tokens are
+/// still in cache rather than by another pass over all of them). `norm`s that are not slices of the text
+/// are written to `buf`; call [`Tokens::finish`] with it.
 pub(crate) fn segments<'t>(
     src: Source<'t>,
     model: &TextModel,
     quotes: &[(usize, usize)],
     rules: &AttributionRules,
     buf: &mut Vec<u8>,
-) -> (Tokens<'t>, Vec<Segment>) {
+) -> (Tokens<'t>, Vec<Segment>, Vec<bool>) {
     let text = src.text;
     let vocab = &rules.vocab;
     let mut tokens = Tokens::new();
@@ -598,6 +599,7 @@ pub(crate) fn segments<'t>(
     tokens.fixups.reserve(text.len() / 100 + 16);
     buf.reserve(text.len() / 50 + 16);
     let mut out = Vec::new();
+    let mut inq = Vec::with_capacity(text.len() / 4 + 16);
     let mut ranges: Vec<(usize, usize, usize, Region)> = Vec::new();
     if model.sentences.is_empty() {
         for (i, p) in model.paragraphs.iter().enumerate() {
@@ -642,7 +644,7 @@ pub(crate) fn segments<'t>(
             }
         }
         if let Some((prev, lo)) = cur.take() {
-            split_range(&tokens.toks, lo, prev, quotes, rules, &mut out);
+            split_range(&tokens.toks, lo, prev, quotes, rules, &mut out, &mut inq);
         }
         if analyzable {
             let lo = tokens.toks.len();
@@ -651,12 +653,13 @@ pub(crate) fn segments<'t>(
         }
     }
     if let Some((prev, lo)) = cur.take() {
-        split_range(&tokens.toks, lo, prev, quotes, rules, &mut out);
+        split_range(&tokens.toks, lo, prev, quotes, rules, &mut out, &mut inq);
     }
-    (tokens, out)
+    (tokens, out, inq)
 }
 
-/// Split the tokens `all[lo..]` of one (joined) sentence range into segments.
+/// Split the tokens `all[lo..]` of one (joined) sentence range into segments, and append to `inq`
+/// (which holds the answers for `all[..lo]`) whether each is inside a quotation.
 fn split_range(
     all: &[Tok],
     lo: usize,
@@ -664,8 +667,10 @@ fn split_range(
     quotes: &[(usize, usize)],
     rules: &AttributionRules,
     out: &mut Vec<Segment>,
+    inq: &mut Vec<bool>,
 ) {
     let toks = all.get(lo..).unwrap_or(&[]);
+    inside_quotes(toks, quotes, inq);
     let headline = region == Region::Headline;
     let mut seg_start = 0;
     for (i, pair) in toks.windows(2).enumerate() {
@@ -726,6 +731,13 @@ pub(crate) fn is_close_quote(s: &str) -> bool {
 mod tests {
     use super::super::rules::NO_ID;
     use super::*;
+
+    /// [`inside_quotes`] of `toks` into a new vector.
+    fn inq(toks: &[Tok], quotes: &[(usize, usize)]) -> Vec<bool> {
+        let mut out = Vec::new();
+        inside_quotes(toks, quotes, &mut out);
+        out
+    }
 
     fn bares(t: &str) -> Vec<(String, String, bool)> {
         let vocab = Vocab::default();
@@ -810,18 +822,20 @@ mod tests {
                 .map(|t| quote_containing(&quotes, t.start).is_some())
                 .collect()
         };
-        assert_eq!(inside_quotes(&toks, &quotes), expect(&toks));
-        assert!(inside_quotes(&toks, &quotes).iter().filter(|&&q| q).count() >= 6);
+        assert_eq!(inq(&toks, &quotes), expect(&toks));
+        assert!(inq(&toks, &quotes).iter().filter(|&&q| q).count() >= 6);
         // Starts that go back (a range tokenized again) still agree.
         let again = toks[3..8].to_vec();
         toks.extend(again);
-        assert_eq!(inside_quotes(&toks, &quotes), expect(&toks));
-        assert!(inside_quotes(&toks, &[]).iter().all(|&q| !q));
+        assert_eq!(inq(&toks, &quotes), expect(&toks));
+        assert!(inq(&toks, &[]).iter().all(|&q| !q));
     }
 
     #[test]
     fn plain_words_are_lower_case_ascii_letters_and_digits() {
-        let t = "the 42 Senators’ al-Qaeda's U.S. x2 café naïve Naïve ''quoted'' it's mid—term";
+        let t = "the 42 Senators’ al-Qaeda's U.S. x2 café naïve Naïve ''quoted'' it's mid—term \
+                 counterintelligence Counterintelligence abcdefghijklmnopqrstuvwxyz0123456789 \
+                 abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@[`{/:";
         let mut n = 0;
         for sp in spans(t) {
             let s = &t[sp.start..sp.end];
@@ -833,7 +847,7 @@ mod tests {
             assert_eq!(sp.word && sp.class & OTHER == 0, sp.word && ascii, "{s:?}");
             n += usize::from(want);
         }
-        assert_eq!(n, 6);
+        assert_eq!(n, 8);
     }
 
     #[test]
@@ -975,6 +989,7 @@ mod tests {
         fn inside_quotes_agrees_with_quote_containing_on_any_starts(
             starts in proptest::collection::vec(0usize..60, 0..40),
             bounds in proptest::collection::vec((0usize..60, 0usize..12), 0..6),
+            cuts in proptest::collection::vec(0usize..40, 0..5),
         ) {
             let mut quotes: Vec<(usize, usize)> = bounds.iter().map(|&(s, n)| (s, s + n)).collect();
             quotes.sort_unstable();
@@ -983,7 +998,17 @@ mod tests {
                 .iter()
                 .map(|t| quote_containing(&quotes, t.start).is_some())
                 .collect();
-            proptest::prop_assert_eq!(inside_quotes(&toks, &quotes), want);
+            proptest::prop_assert_eq!(&inq(&toks, &quotes), &want);
+            // Range by range into one vector, as `split_range` builds it.
+            let mut cuts: Vec<usize> = cuts.iter().map(|&c| c.min(toks.len())).collect();
+            cuts.push(0);
+            cuts.push(toks.len());
+            cuts.sort_unstable();
+            let mut by_range = Vec::new();
+            for w in cuts.windows(2) {
+                inside_quotes(&toks[w[0]..w[1]], &quotes, &mut by_range);
+            }
+            proptest::prop_assert_eq!(by_range, want);
         }
     }
 
