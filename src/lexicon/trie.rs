@@ -19,25 +19,29 @@ const FREE: u32 = u32::MAX;
 /// Slot 0 is no node, so that 0 can mean "no node" in `Trie::first` and `Trie::pairs`; the root is slot 1.
 const ROOT: u32 = 1;
 
+/// In `Slot::base`: a surface ends at this node (its value is in `Trie::values`). Bases stay below it.
+const VALUE: u32 = 1 << 31;
+
+/// Eight bytes, so that a walk's steps touch fewer cache lines; the values, which few nodes have, are
+/// apart.
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    /// Where the children of this node begin (their slots are `base + class`).
+    /// Where the children of this node begin (their slots are `base + class`), with the `VALUE` bit.
     base: u32,
     /// The parent of the node in this slot, or `FREE`.
     check: u32,
-    /// The surface that ends here, or `NONE`.
-    value: u32,
 }
 
 const EMPTY: Slot = Slot {
     base: 0,
     check: FREE,
-    value: NONE,
 };
 
 #[derive(Debug, Clone)]
 pub struct Trie {
     slots: Vec<Slot>,
+    /// The surface that ends at each slot's node, or `NONE`.
+    values: Vec<u32>,
     /// The child of the root by each byte (0 = none).
     first: Box<[u32; 256]>,
     /// Byte class of every byte: 0 for bytes in no key.
@@ -95,16 +99,20 @@ impl Trie {
         }
         let mut trie = Trie {
             slots: Vec::new(),
+            values: vec![NONE; slots.len()],
             first: Box::new([0; 256]),
             class,
             pairs: vec![0; 1 << 16].into_boxed_slice().try_into().ok()?,
         };
         for (n, kids) in children.iter().enumerate() {
             let at = slot_of[n] as usize;
-            slots[at].value = values[n];
+            trie.values[at] = values[n];
+            if values[n] != NONE {
+                slots[at].base |= VALUE;
+            }
             for &(l, c) in kids {
                 let child = slot_of[c as usize];
-                slots[at].base = child - class[l as usize];
+                slots[at].base = child - class[l as usize] | slots[at].base & VALUE;
                 slots[child as usize].check = at as u32;
             }
         }
@@ -137,8 +145,8 @@ impl Trie {
         }
         // The node after one byte only matters for a one-byte key; `pairs` takes both steps.
         if pair & ALONE != 0 {
-            if let Some(n) = self.slots.get(self.first[b as usize] as usize) {
-                f(start + 1, n.value);
+            if let Some(&v) = self.values.get(self.first[b as usize] as usize) {
+                f(start + 1, v);
             }
             if pair == ALONE {
                 return;
@@ -147,11 +155,11 @@ impl Trie {
         let mut node = pair & !ALONE;
         let mut i = start + 2;
         while let Some(n) = self.slots.get(node as usize) {
-            if n.value != NONE {
-                f(i, n.value);
+            if n.base & VALUE != 0 {
+                f(i, self.values.get(node as usize).copied().unwrap_or(NONE));
             }
             let Some(&b) = hay.get(i) else { return };
-            let child = n.base + self.class[b as usize];
+            let child = (n.base & !VALUE) + self.class[b as usize];
             match self.slots.get(child as usize) {
                 Some(c) if c.check == node => node = child,
                 _ => return,
@@ -281,7 +289,7 @@ mod tests {
         // The chain "ellow" lies in consecutive slots.
         let mut node = trie.first[b'y' as usize];
         for &b in b"ellow" {
-            let next = trie.slots[node as usize].base + trie.class[b as usize];
+            let next = (trie.slots[node as usize].base & !VALUE) + trie.class[b as usize];
             assert_eq!(trie.slots[next as usize].check, node);
             if b != b'e' {
                 assert_eq!(next, node + 1);
