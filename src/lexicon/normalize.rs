@@ -386,7 +386,10 @@ fn plain_run(
 #[inline(always)]
 fn alnum_len(bytes: &[u8]) -> usize {
     let mut k = 0;
-    while let Some(chunk) = bytes.get(k..k + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+    while let Some(chunk) = bytes
+        .get(k..k + 8)
+        .and_then(|c| <[u8; 8]>::try_from(c).ok())
+    {
         let other = !alnum_lanes(u64::from_le_bytes(chunk)) & HIGH;
         if other != 0 {
             return k + other.trailing_zeros() as usize / 8;

@@ -112,7 +112,7 @@ impl Trie {
             }
             for &(l, c) in kids {
                 let child = slot_of[c as usize];
-                slots[at].base = child - class[l as usize] | slots[at].base & VALUE;
+                slots[at].base = (child - class[l as usize]) | (slots[at].base & VALUE);
                 slots[child as usize].check = at as u32;
             }
         }
