@@ -3,51 +3,66 @@
 //! need a walk, and a walk stops at the first byte no surface continues with: far fewer steps than an
 //! overlapping Aho–Corasick scan of every byte, which also has to follow failure links.
 //!
-//! Layout: the nodes in depth-first order, so that the first child of a node is the next node. Most nodes
-//! past the first letters have one child: a step there compares one label byte. A node with more children
-//! has a dense row of child ids, one per byte class (the bytes that occur in some key, plus one class for
-//! all others): a step there is two table loads. The first two steps, from the root, are one load from a
-//! table indexed by both bytes.
+//! Layout: a double array. Every node is a slot; the child of node `n` by byte `b` is slot
+//! `base(n) + class(b)` if that slot's `check` names `n` as its parent (bytes are mapped to classes first:
+//! the bytes that occur in some key, plus class 0 for all others, which no child uses). A step is then the
+//! same two loads and one compare at every node, with no branch on the shape of the node (which a
+//! walk cannot predict), and the slots are dense: the children of a node share a few cache lines. Slots
+//! are given out in depth-first order, so a chain of one-child nodes (most nodes past the first letters)
+//! lies in consecutive slots. The first two steps, from the root, are one load from a table indexed by both
+//! bytes.
 
 /// Value of a node that ends no surface.
 const NONE: u32 = u32::MAX;
-/// In `Node::next`: the rest is an offset in `Trie::rows`. Otherwise `next` is 0 for a leaf and `label + 1`
-/// for a node whose one child (the next node) is reached by `label`.
-const ROW: u32 = 1 << 31;
+/// `check` of a free slot (no node has it as parent id).
+const FREE: u32 = u32::MAX;
+/// Slot 0 is no node, so that 0 can mean "no node" in `Trie::first` and `Trie::pairs`; the root is slot 1.
+const ROOT: u32 = 1;
 
+/// In `Slot::base`: a surface ends at this node (its value is in `Trie::values`). Bases stay below it.
+const VALUE: u32 = 1 << 31;
+
+/// Eight bytes, so that a walk's steps touch fewer cache lines; the values, which few nodes have, are
+/// apart.
 #[derive(Debug, Clone, Copy)]
-struct Node {
-    /// The surface that ends here, or `NONE`.
-    value: u32,
-    next: u32,
+struct Slot {
+    /// Where the children of this node begin (their slots are `base + class`), with the `VALUE` bit.
+    base: u32,
+    /// The parent of the node in this slot, or `FREE`.
+    check: u32,
 }
+
+const EMPTY: Slot = Slot {
+    base: 0,
+    check: FREE,
+};
 
 #[derive(Debug, Clone)]
 pub struct Trie {
-    nodes: Vec<Node>,
-    /// The child of the root by each byte (0 = none: the root is nobody's child).
+    slots: Vec<Slot>,
+    /// The surface that ends at each slot's node, or `NONE`.
+    values: Vec<u32>,
+    /// The child of the root by each byte (0 = none).
     first: Box<[u32; 256]>,
     /// Byte class of every byte: 0 for bytes in no key.
-    class: [u16; 256],
-    /// Rows of child ids, one per class (0 = no child).
-    rows: Vec<u32>,
+    class: [u32; 256],
     /// The node reached from the root by two bytes, at `b0 << 8 | b1` (0 = none), with the `ALONE` bit
     /// when `b0` alone is a key: every walk takes its first two steps here, most end here, and a start
     /// where no key begins costs one load.
     pairs: Box<[u32; 1 << 16]>,
 }
 
-/// In `Trie::pairs`: the first of the two bytes is a key. (Node ids stay below it.)
+/// In `Trie::pairs`: the first of the two bytes is a key. (Slot ids stay below it.)
 const ALONE: u32 = 1 << 31;
 
 impl Trie {
     /// The trie of `keys`; key `i` gets value `i`. Empty keys are ignored; of equal keys the last wins.
     /// `None` when it would be too large for 32-bit offsets.
     pub fn new<K: AsRef<[u8]>>(keys: &[K]) -> Option<Self> {
-        // Build with child lists, then lay the nodes out depth-first.
+        // Build with child lists, then place the nodes in the double array.
         let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
         let mut values: Vec<u32> = vec![NONE];
-        let mut class = [0u16; 256];
+        let mut class = [0u32; 256];
         for (i, key) in keys.iter().enumerate() {
             let key = key.as_ref();
             if key.is_empty() {
@@ -70,63 +85,48 @@ impl Trie {
             }
             values[node] = i as u32;
         }
-        let mut classes = 1u16;
+        let mut classes = 1u32;
         for c in class.iter_mut().filter(|c| **c != 0) {
             *c = classes;
             classes += 1;
         }
-        let width = classes as usize;
-        let mut order = Vec::with_capacity(children.len());
-        let mut stack = vec![0usize];
-        while let Some(n) = stack.pop() {
-            order.push(n);
-            children[n].sort_unstable();
-            stack.extend(children[n].iter().rev().map(|&(_, c)| c as usize));
-        }
-        let mut new_id = vec![0u32; children.len()];
-        for (k, &n) in order.iter().enumerate() {
-            new_id[n] = k as u32;
-        }
-        let mut trie = Trie {
-            nodes: Vec::with_capacity(order.len()),
-            first: Box::new([0; 256]),
-            class,
-            rows: Vec::new(),
-            pairs: vec![0; 1 << 16].into_boxed_slice().try_into().ok()?,
-        };
-        if order.len() >= ALONE as usize {
+        let slot_of = place(&mut children, &class)?;
+        let len = slot_of.iter().max().map_or(0, |&m| m as usize + 1);
+        // Room for `base + class` of every node, so that a step never reads past the end.
+        let mut slots = vec![EMPTY; len + classes as usize];
+        if slots.len() >= ALONE as usize {
             return None;
         }
+        let mut trie = Trie {
+            slots: Vec::new(),
+            values: vec![NONE; slots.len()],
+            first: Box::new([0; 256]),
+            class,
+            pairs: vec![0; 1 << 16].into_boxed_slice().try_into().ok()?,
+        };
+        for (n, kids) in children.iter().enumerate() {
+            let at = slot_of[n] as usize;
+            trie.values[at] = values[n];
+            if values[n] != NONE {
+                slots[at].base |= VALUE;
+            }
+            for &(l, c) in kids {
+                let child = slot_of[c as usize];
+                slots[at].base = (child - class[l as usize]) | (slots[at].base & VALUE);
+                slots[child as usize].check = at as u32;
+            }
+        }
         for &(l, c) in &children[0] {
-            trie.first[l as usize] = new_id[c as usize];
+            trie.first[l as usize] = slot_of[c as usize];
             let row = (l as usize) << 8;
             if values[c as usize] != NONE {
                 trie.pairs[row..row + 256].fill(ALONE);
             }
             for &(l1, c1) in &children[c as usize] {
-                trie.pairs[row | l1 as usize] |= new_id[c1 as usize];
+                trie.pairs[row | l1 as usize] |= slot_of[c1 as usize];
             }
         }
-        for &n in &order {
-            let next = match children[n].as_slice() {
-                // The root's children are in `first`.
-                _ if n == 0 => 0,
-                [] => 0,
-                &[(l, _)] => l as u32 + 1,
-                kids => {
-                    let row = trie.rows.len();
-                    trie.rows.resize(row + width, 0);
-                    for &(l, c) in kids {
-                        trie.rows[row + class[l as usize] as usize] = new_id[c as usize];
-                    }
-                    u32::try_from(row).ok().filter(|&r| r < ROW)? | ROW
-                }
-            };
-            trie.nodes.push(Node {
-                value: values[n],
-                next,
-            });
-        }
+        trie.slots = slots;
         Some(trie)
     }
 
@@ -145,30 +145,24 @@ impl Trie {
         }
         // The node after one byte only matters for a one-byte key; `pairs` takes both steps.
         if pair & ALONE != 0 {
-            if let Some(n) = self.nodes.get(self.first[b as usize] as usize) {
-                f(start + 1, n.value);
+            if let Some(&v) = self.values.get(self.first[b as usize] as usize) {
+                f(start + 1, v);
             }
             if pair == ALONE {
                 return;
             }
         }
-        let mut node = (pair & !ALONE) as usize;
+        let mut node = pair & !ALONE;
         let mut i = start + 2;
-        while let Some(n) = self.nodes.get(node) {
-            if n.value != NONE {
-                f(i, n.value);
+        while let Some(n) = self.slots.get(node as usize) {
+            if n.base & VALUE != 0 {
+                f(i, self.values.get(node as usize).copied().unwrap_or(NONE));
             }
             let Some(&b) = hay.get(i) else { return };
-            if n.next & ROW != 0 {
-                let at = (n.next & !ROW) as usize + self.class[b as usize] as usize;
-                match self.rows.get(at) {
-                    Some(&c) if c != 0 => node = c as usize,
-                    _ => return,
-                }
-            } else if n.next == b as u32 + 1 {
-                node += 1;
-            } else {
-                return;
+            let child = (n.base & !VALUE) + self.class[b as usize];
+            match self.slots.get(child as usize) {
+                Some(c) if c.check == node => node = child,
+                _ => return,
             }
             i += 1;
         }
@@ -178,6 +172,60 @@ impl Trie {
     pub fn has_first_byte(&self, b: u8) -> bool {
         self.first[b as usize] != 0
     }
+}
+
+/// Slots for the nodes of a trie given by child lists (node 0 is the root), so that the children of every
+/// node lie at one base plus their classes, all at distinct slots: the root at `ROOT`, then the children
+/// of each node in depth-first order, each group at the first base where all its slots are free. `None`
+/// when the slots would not fit in 31 bits.
+fn place(children: &mut [Vec<(u8, u32)>], class: &[u32; 256]) -> Option<Vec<u32>> {
+    let mut slot_of = vec![0u32; children.len()];
+    slot_of[0] = ROOT;
+    // Slot 0 is no node's, the root's is taken.
+    let mut used = vec![true, true];
+    // All slots below are taken.
+    let mut low = 2usize;
+    let mut stack = vec![0usize];
+    let mut kids_classes = Vec::new();
+    while let Some(n) = stack.pop() {
+        let kids = &mut children[n];
+        if kids.is_empty() {
+            continue;
+        }
+        kids.sort_unstable();
+        kids_classes.clear();
+        kids_classes.extend(kids.iter().map(|&(l, _)| class[l as usize] as usize));
+        let c0 = kids_classes[0];
+        while used.get(low).copied().unwrap_or(false) {
+            low += 1;
+        }
+        // The first child's slot runs over the free slots from `low` on (and at least its class, as the
+        // base cannot be negative).
+        let mut at = low.max(c0);
+        let base = loop {
+            let base = at - c0;
+            if kids_classes
+                .iter()
+                .all(|&c| !used.get(base + c).copied().unwrap_or(false))
+            {
+                break base;
+            }
+            at += 1;
+        };
+        let top = base + kids_classes.last().copied().unwrap_or(0);
+        if top >= ALONE as usize {
+            return None;
+        }
+        if used.len() <= top {
+            used.resize(top + 1, false);
+        }
+        for (&(_, c), &k) in kids.iter().zip(&kids_classes) {
+            used[base + k] = true;
+            slot_of[c as usize] = (base + k) as u32;
+        }
+        stack.extend(kids.iter().rev().map(|&(_, c)| c as usize));
+    }
+    Some(slot_of)
 }
 
 #[cfg(test)]
@@ -227,15 +275,27 @@ mod tests {
     }
 
     #[test]
-    fn rows_and_chains() {
-        // `first` at the root, rows at "x" and "xa"; chains below "xa\u{e9}" and "y".
+    fn wide_nodes_and_chains() {
+        // Many children at the root, "x" and "xa"; chains below "xa\u{e9}" and "y".
         let mut keys: Vec<String> = (b'a'..=b'z').map(|b| (b as char).to_string()).collect();
         keys.extend((b'a'..=b'p').map(|b| format!("x{}", b as char)));
         keys.extend(["xab", "xac", "xa\u{e9}t\u{e9}", "yellow"].map(String::from));
-        let trie = Trie::new(&keys).unwrap();
-        // Two rows of 29 classes: none, "a"-"z" and the two bytes of "\u{e9}".
-        assert_eq!(trie.rows.len(), 2 * 29);
         check(&keys, "xab xa\u{e9}t\u{e9} xq zz yellowy");
+        let trie = Trie::new(&keys).unwrap();
+        // Every node but the root has a slot whose `check` names its parent.
+        let taken = trie.slots.iter().filter(|s| s.check != FREE).count();
+        let nodes = 1 + 26 + 16 + 2 + 5 + 5;
+        assert_eq!(taken + 1, nodes);
+        // The chain "ellow" lies in consecutive slots.
+        let mut node = trie.first[b'y' as usize];
+        for &b in b"ellow" {
+            let next = (trie.slots[node as usize].base & !VALUE) + trie.class[b as usize];
+            assert_eq!(trie.slots[next as usize].check, node);
+            if b != b'e' {
+                assert_eq!(next, node + 1);
+            }
+            node = next;
+        }
     }
 
     proptest! {
