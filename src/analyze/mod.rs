@@ -684,22 +684,18 @@ fn load_word(bytes: &[u8], at: usize, len: usize) -> u64 {
 /// word's [`term_hash`] when it is not empty.
 fn scan_word(bytes: &[u8], start: usize, end: usize) -> WordScan {
     let len = end.saturating_sub(start);
-    // Most words: 1 to 8 bytes, with 8 bytes readable from their start.
+    // Most words: 1 to 8 bytes, one word to load, classify and hash.
     if len.wrapping_sub(1) < 8 {
-        if let Some(b) = bytes.get(start..start + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(b);
-            let word = u64::from_le_bytes(word) & (u64::MAX >> (64 - 8 * len));
-            let (special, letter) = byte_classes(word);
-            return WordScan {
-                special: special != 0,
-                letter: letter != 0,
-                hash: crate::compare::keyness::term_hash_word(
-                    crate::compare::keyness::term_hash_start(len),
-                    word,
-                ),
-            };
-        }
+        let word = load_word(bytes, start, len);
+        let (special, letter) = byte_classes(word);
+        return WordScan {
+            special: special != 0,
+            letter: letter != 0,
+            hash: crate::compare::keyness::term_hash_word(
+                crate::compare::keyness::term_hash_start(len),
+                word,
+            ),
+        };
     }
     let mut hash = crate::compare::keyness::term_hash_start(len);
     let (mut special, mut letter) = (0, 0);
