@@ -282,16 +282,14 @@ impl<'a> Rows<'a> {
     /// `true` or `false` (never quoted).
     fn flag(&mut self, b: bool) -> &mut Self {
         self.sep();
-        self.out
-            .extend_from_slice(if b { b"true" } else { b"false" });
+        super::json::write_flag(self.out, b);
         self
     }
 
     /// Digits never need quotes.
     fn int(&mut self, n: usize) -> &mut Self {
         self.sep();
-        self.out
-            .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        super::json::write_usize(self.out, n);
         self
     }
 
