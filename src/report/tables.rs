@@ -7,7 +7,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// Shortest round-trip float text (deterministic); empty for null.
+/// Shortest round-trip float text (deterministic); empty for null. The tables write it with [`push_f64`];
+/// this String form is what the tests compare with `Display`.
+#[cfg(test)]
 pub fn fmt_f64(v: Option<f64>) -> String {
     let mut s = Vec::new();
     push_f64(&mut s, v);
@@ -110,6 +112,8 @@ fn significant_digits(text: &[u8]) -> u32 {
 struct Table {
     path: PathBuf,
     w: BufWriter<File>,
+    /// The row being encoded by [`Table::row_with`], reused from row to row.
+    row: Vec<u8>,
 }
 
 impl Table {
@@ -118,14 +122,13 @@ impl Table {
         let w = File::create(&path)
             .map(|f| BufWriter::with_capacity(1 << 16, f))
             .map_err(|e| Error::io(&path, e))?;
-        let mut t = Table { path, w };
+        let mut t = Table {
+            path,
+            w,
+            row: Vec::new(),
+        };
         t.row(header)?;
         Ok(t)
-    }
-
-    /// Append rows encoded by [`encode`].
-    fn append(&mut self, rows: &[u8]) -> Result<()> {
-        self.w.write_all(rows).map_err(|e| Error::io(&self.path, e))
     }
 
     /// Append the rows in `rows`, in order.
@@ -139,9 +142,23 @@ impl Table {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        let mut one = Vec::new();
-        Rows::new(&mut one).record(fields);
-        self.append(&one)
+        self.row_with(|rows| {
+            for f in fields {
+                rows.field(f.as_ref());
+            }
+        })
+    }
+
+    /// Append the row whose fields `write` writes (numbers formatted straight into the reused row buffer,
+    /// not each into a String of its own).
+    fn row_with(&mut self, write: impl FnOnce(&mut Rows)) -> Result<()> {
+        self.row.clear();
+        let mut rows = Rows::new(&mut self.row);
+        write(&mut rows);
+        rows.end();
+        self.w
+            .write_all(&self.row)
+            .map_err(|e| Error::io(&self.path, e))
     }
 
     fn finish(mut self) -> Result<String> {
@@ -293,6 +310,19 @@ impl<'a> Rows<'a> {
         self
     }
 
+    /// A count (never quoted).
+    fn uint(&mut self, n: u64) -> &mut Self {
+        match usize::try_from(n) {
+            Ok(n) => self.int(n),
+            Err(_) => {
+                self.sep();
+                self.out
+                    .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+                self
+            }
+        }
+    }
+
     /// The number, or an empty field for `None`.
     fn opt_int(&mut self, n: Option<usize>) -> &mut Self {
         match n {
@@ -316,18 +346,6 @@ impl<'a> Rows<'a> {
         self.out.push(b'\n');
         self.row_start = self.out.len();
         self.first = true;
-    }
-
-    /// Write a whole row.
-    fn record<I, T>(&mut self, fields: I)
-    where
-        I: IntoIterator<Item = T>,
-        T: AsRef<[u8]>,
-    {
-        for f in fields {
-            self.field(f.as_ref());
-        }
-        self.end();
     }
 }
 
@@ -608,18 +626,18 @@ pub fn write_run_tables(dir: &Path, report: &crate::report::Report) -> Result<Ve
     )?;
     for o in &report.outlets {
         for (m, s) in &o.metrics {
-            outlets.row([
-                o.outlet.as_str(),
-                &o.articles.to_string(),
-                &o.words.to_string(),
-                m,
-                &s.n.to_string(),
-                &fmt_f64(s.mean),
-                &fmt_f64(s.sd),
-                &fmt_f64(s.median),
-                &fmt_f64(s.ci95_low),
-                &fmt_f64(s.ci95_high),
-            ])?;
+            outlets.row_with(|r| {
+                r.text(&o.outlet)
+                    .int(o.articles)
+                    .uint(o.words)
+                    .text(m)
+                    .int(s.n)
+                    .float(s.mean)
+                    .float(s.sd)
+                    .float(s.median)
+                    .float(s.ci95_low)
+                    .float(s.ci95_high);
+            })?;
         }
     }
     let mut comparisons = Table::create(
@@ -647,26 +665,26 @@ pub fn write_run_tables(dir: &Path, report: &crate::report::Report) -> Result<Ve
         ],
     )?;
     for c in &report.comparisons {
-        comparisons.row([
-            c.metric.as_str(),
-            &c.outlet_a,
-            &c.outlet_b,
-            &c.n_a.to_string(),
-            &c.n_b.to_string(),
-            &fmt_f64(c.mean_a),
-            &fmt_f64(c.mean_b),
-            &fmt_f64(c.diff),
-            &fmt_f64(c.welch_t),
-            &fmt_f64(c.welch_df),
-            &fmt_f64(c.welch_p),
-            &fmt_f64(c.welch_p_holm),
-            &fmt_f64(c.mw_u),
-            &fmt_f64(c.mw_z),
-            &fmt_f64(c.mw_p),
-            &fmt_f64(c.mw_p_holm),
-            &fmt_f64(c.cohens_d),
-            &fmt_f64(c.cliffs_delta),
-        ])?;
+        comparisons.row_with(|r| {
+            r.text(&c.metric)
+                .text(&c.outlet_a)
+                .text(&c.outlet_b)
+                .int(c.n_a)
+                .int(c.n_b)
+                .float(c.mean_a)
+                .float(c.mean_b)
+                .float(c.diff)
+                .float(c.welch_t)
+                .float(c.welch_df)
+                .float(c.welch_p)
+                .float(c.welch_p_holm)
+                .float(c.mw_u)
+                .float(c.mw_z)
+                .float(c.mw_p)
+                .float(c.mw_p_holm)
+                .float(c.cohens_d)
+                .float(c.cliffs_delta);
+        })?;
     }
     let st = &report.side_table;
     let mut sides = Table::create(
@@ -684,13 +702,13 @@ pub fn write_run_tables(dir: &Path, report: &crate::report::Report) -> Result<Ve
                 .and_then(|r| r.get(j))
                 .copied()
                 .unwrap_or(0);
-            sides.row([
-                o.as_str(),
-                side,
-                &n.to_string(),
-                &fmt_f64(get(&st.shares)),
-                &fmt_f64(get(&st.std_residuals)),
-            ])?;
+            sides.row_with(|r| {
+                r.text(o)
+                    .text(side)
+                    .uint(n)
+                    .float(get(&st.shares))
+                    .float(get(&st.std_residuals));
+            })?;
         }
     }
     let mut keyness = Table::create(
@@ -710,17 +728,17 @@ pub fn write_run_tables(dir: &Path, report: &crate::report::Report) -> Result<Ve
     )?;
     for k in &report.keyness {
         let r = &k.row;
-        keyness.row([
-            r.outlet.as_str(),
-            &k.kind,
-            &r.term,
-            &r.count_outlet.to_string(),
-            &r.count_rest.to_string(),
-            &fmt_f64(Some(r.rate_outlet_per_10k)),
-            &fmt_f64(Some(r.rate_rest_per_10k)),
-            &fmt_f64(Some(r.log_odds)),
-            &fmt_f64(Some(r.z)),
-        ])?;
+        keyness.row_with(|w| {
+            w.text(&r.outlet)
+                .text(&k.kind)
+                .text(&r.term)
+                .uint(r.count_outlet)
+                .uint(r.count_rest)
+                .float(Some(r.rate_outlet_per_10k))
+                .float(Some(r.rate_rest_per_10k))
+                .float(Some(r.log_odds))
+                .float(Some(r.z));
+        })?;
     }
     Ok(vec![
         outlets.finish()?,
