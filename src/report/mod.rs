@@ -111,11 +111,14 @@ pub struct Encoded {
 }
 
 thread_local! {
-    /// The bytes this thread has encoded and the words (plus one per article) of those articles: an
-    /// article is encoded straight into a buffer with room for half as much again as their ratio gives for
-    /// its words (most articles then fit without growing it), rather than into a reused scratch buffer
-    /// whose bytes would all be copied out.
-    static ENCODED_PER_WORD: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+    /// The bytes this thread has encoded (less the article texts they carried) and the records (plus one
+    /// per article) of those articles: an article is encoded straight into a buffer with room for half as
+    /// much again as their ratio gives for its records, plus its text (most articles then fit without
+    /// growing it, and few have so much room spare that it is given back by a copy), rather than into a
+    /// reused scratch buffer whose bytes would all be copied out. Records (attributions, loaded terms,
+    /// sources, quotations) make most of the output, each a few hundred bytes: their number foretells an
+    /// article's size far better than its words do.
+    static ENCODED_PER_RECORD: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
 }
 
 /// Spare room an encoded article keeps rather than being copied into a block of its size.
@@ -128,10 +131,16 @@ impl Encoded {
     /// Encode `rec`; `metric_names` are the metric columns of `articles.csv` (as given to
     /// [`OutputWriter::create`]).
     pub fn new(rec: &ArticleRecord, metric_names: &[String]) -> Result<Self> {
-        let (seen_bytes, seen_words) = ENCODED_PER_WORD.get();
-        let words = rec.word_count.saturating_add(1);
-        let per_word = seen_bytes as f64 / seen_words.max(1) as f64;
-        let mut bytes = Vec::with_capacity((per_word * words as f64 * 1.5).min(MAX_ROOM) as usize);
+        let (seen_bytes, seen_records) = ENCODED_PER_RECORD.get();
+        let records = 1
+            + rec.attributions.len()
+            + rec.loaded_terms.len()
+            + rec.sources.len()
+            + rec.quotes.len();
+        let text = rec.text.as_ref().map_or(0, String::len);
+        let per_record = seen_bytes as f64 / seen_records.max(1) as f64;
+        let room = (per_record * records as f64 + text as f64) * 1.5;
+        let mut bytes = Vec::with_capacity(room.min(MAX_ROOM) as usize);
         let mut metrics = Vec::with_capacity(rec.metrics.len());
         json::write_article(&mut bytes, rec, &mut metrics)
             .map_err(|e| Error::Other(format!("cannot encode article {}: {e}", rec.id)))?;
@@ -139,12 +148,12 @@ impl Encoded {
         let jsonl = bytes.len();
         let [articles, hits, attributions, sources] =
             tables::encode(rec, metric_names, &metrics, &mut bytes);
-        ENCODED_PER_WORD.set((
-            seen_bytes.saturating_add(bytes.len()),
-            seen_words.saturating_add(words),
+        ENCODED_PER_RECORD.set((
+            seen_bytes.saturating_add(bytes.len().saturating_sub(text)),
+            seen_records.saturating_add(records),
         ));
         // Without a copy unless more than half of the room is spare (mimalloc then keeps the block as it
-        // is): only an article much shorter than its words foretold is copied, where the scratch buffer
+        // is): only an article much shorter than its records foretold is copied, where the scratch buffer
         // this replaces copied every one. A few kilobytes spare are kept rather than copied: the article
         // is freed once written, so they bound the memory held by the articles in flight.
         if bytes.capacity() - bytes.len() > SPARE_KEPT {
