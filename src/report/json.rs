@@ -86,7 +86,7 @@ pub fn write_article<'r>(
     field(out, b",\"url\":", url)?;
     field(out, b",\"byline\":", byline)?;
     out.extend_from_slice(b",\"word_count\":");
-    write_usize(out, *word_count);
+    write_integer(out, *word_count);
     field(out, b",\"headline\":", headline)?;
     out.extend_from_slice(b",\"metrics\":{");
     let mut keys = METRIC_KEYS.take();
@@ -230,7 +230,7 @@ fn write_quote(out: &mut Vec<u8>, q: &QuoteOut) {
     } = q;
     open_span(out, *start, *end, text);
     out.extend_from_slice(b",\"depth\":");
-    write_usize(out, usize::from(*depth));
+    write_integer(out, usize::from(*depth));
     out.extend_from_slice(b",\"closed\":");
     write_flag(out, *closed);
     out.extend_from_slice(b",\"attribution\":");
@@ -247,9 +247,9 @@ struct WrittenSpan<'r> {
 /// `{"start":…,"end":…,"text":…`: how a span, a loaded term and a quote begin (the object left open).
 fn open_span(out: &mut Vec<u8>, start: usize, end: usize, text: &str) {
     out.extend_from_slice(b"{\"start\":");
-    write_usize(out, start);
+    write_integer(out, start);
     out.extend_from_slice(b",\"end\":");
-    write_usize(out, end);
+    write_integer(out, end);
     out.extend_from_slice(b",\"text\":");
     write_str(out, text);
 }
@@ -276,7 +276,7 @@ fn write_opt_str(out: &mut Vec<u8>, s: &Option<String>) {
 
 fn write_opt_int(out: &mut Vec<u8>, n: Option<usize>) {
     match n {
-        Some(n) => write_usize(out, n),
+        Some(n) => write_integer(out, n),
         None => out.extend_from_slice(b"null"),
     }
 }
@@ -321,9 +321,9 @@ fn write_attribution<'r>(
     out.extend_from_slice(b",\"verb_class\":");
     write_opt_str(out, verb_class);
     out.extend_from_slice(b",\"words\":");
-    write_usize(out, *words);
+    write_integer(out, *words);
     out.extend_from_slice(b",\"quoted_words\":");
-    write_usize(out, *quoted_words);
+    write_integer(out, *quoted_words);
     out.extend_from_slice(b",\"continues\":");
     write_opt_int(out, *continues);
     out.push(b'}');
@@ -377,7 +377,7 @@ fn write_source(out: &mut Vec<u8>, s: &SourceOut, source_spans: &[WrittenSpan]) 
     out.extend_from_slice(b",\"side\":");
     write_opt_str(out, side);
     out.extend_from_slice(b",\"attributions\":");
-    write_usize(out, *attributions);
+    write_integer(out, *attributions);
     out.extend_from_slice(b",\"named\":");
     write_flag(out, *named);
     out.extend_from_slice(b",\"role_class\":");
@@ -609,12 +609,12 @@ fn write_int<I: itoa::Integer>(out: &mut Vec<u8>, n: I) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-/// Append the digits of `n`, as [`write_int`] does. Below 10^8 (offsets and counts: nearly every number
-/// of an article) the digits are made in one 64-bit word and stored as one word cut to length, without
+/// Append the digits of `n`, as [`write_int`] does. From 0 to 10^8 - 1 (offsets and counts: nearly every
+/// number written) the digits are made in one 64-bit word and stored as one word cut to length, without
 /// itoa's branches on the number of digits and without a `memcpy` call of the digits' length.
 #[inline]
-pub(super) fn write_usize(out: &mut Vec<u8>, n: usize) {
-    match u32::try_from(n) {
+pub(super) fn write_integer<I: itoa::Integer + TryInto<u32> + Copy>(out: &mut Vec<u8>, n: I) {
+    match n.try_into() {
         Ok(small) if small < 100_000_000 => {
             let (word, len) = digits8(small);
             let at = out.len();
@@ -738,8 +738,8 @@ impl Compound<'_, '_> {
 
 impl<'s, 'a> Serializer<'a> {
     #[inline]
-    fn int(&mut self, v: impl itoa::Integer) -> Result {
-        write_int(self.out, v);
+    fn int(&mut self, v: impl itoa::Integer + TryInto<u32> + Copy) -> Result {
+        write_integer(self.out, v);
         Ok(())
     }
 
@@ -965,8 +965,8 @@ struct KeySerializer<'a> {
 }
 
 impl KeySerializer<'_> {
-    fn int(self, v: impl itoa::Integer) -> Result {
-        self.quoted(|out| write_int(out, v))
+    fn int(self, v: impl itoa::Integer + TryInto<u32> + Copy) -> Result {
+        self.quoted(|out| write_integer(out, v))
     }
 
     fn quoted(self, write: impl FnOnce(&mut Vec<u8>)) -> Result {
@@ -1320,7 +1320,7 @@ mod tests {
 
     fn word_digits(n: usize) -> Vec<u8> {
         let mut out = b"x".to_vec();
-        write_usize(&mut out, n);
+        write_integer(&mut out, n);
         out
     }
 

@@ -306,7 +306,7 @@ impl<'a> Rows<'a> {
     /// Digits never need quotes.
     fn int(&mut self, n: usize) -> &mut Self {
         self.sep();
-        super::json::write_usize(self.out, n);
+        super::json::write_integer(self.out, n);
         self
     }
 
