@@ -4,7 +4,7 @@
 
 use super::attribution::Attribution;
 use super::ContentIndex;
-use crate::lexicon::{Entry, LexiconSet, MatchView, TermMatcher};
+use crate::lexicon::{Entry, LexiconSet, MatchView, TermHit, TermMatcher};
 use crate::text::{Region, TextModel, Voice};
 
 /// Hits weighted below this are recorded (which member of a contested pair an outlet chooses, weak hedges)
@@ -28,6 +28,9 @@ struct RuleEntry {
 
 /// Compiled term lexicons.
 pub struct LoadedRules {
+    /// The entries, then (in a group of their own) the sourcing profile's anonymous phrases
+    /// ([`super::sourcing::anonymous_entries`]): both are looked for in every whole article, and one walk
+    /// of its match view costs about half of two (most of a walk is visiting the view's starts).
     matcher: TermMatcher,
     entries: Vec<RuleEntry>,
     /// Every category id declared by a term lexicon, in declaration order (for fixed metric columns).
@@ -57,8 +60,15 @@ impl LoadedRules {
         if !categories.iter().any(|c| c == SCARE_CATEGORY) {
             categories.push(SCARE_CATEGORY.to_string());
         }
-        let refs: Vec<&Entry> = entries.iter().map(|r| &r.entry).collect();
-        let matcher = TermMatcher::build(&refs)?;
+        let mut refs: Vec<&Entry> = entries.iter().map(|r| &r.entry).collect();
+        let anonymous = super::sourcing::anonymous_entries(lex);
+        let mut groups = Vec::new();
+        if !anonymous.is_empty() {
+            groups = vec![0; refs.len()];
+            groups.resize(refs.len() + anonymous.len(), 1);
+            refs.extend(anonymous);
+        }
+        let matcher = TermMatcher::build_grouped(&refs, &groups)?;
         Ok(LoadedRules {
             matcher,
             entries,
@@ -100,23 +110,30 @@ fn in_scope(scope: &str, region: Region, voice: Voice) -> bool {
     }
 }
 
-/// All loaded-term findings of one article, in text order.
+/// All loaded-term findings of one article, in text order, and the hits of the sourcing profile's
+/// anonymous phrases in its text (entries numbered as in [`super::sourcing::anonymous_entries`]; as the
+/// profile's own anonymous matcher finds them).
 pub fn find(
     view: &MatchView,
     model: &TextModel,
     atts: &[Attribution],
     rules: &LoadedRules,
-) -> Vec<Hit> {
+) -> (Vec<Hit>, Vec<TermHit>) {
     let mut hits = Vec::new();
+    let mut anonymous = Vec::new();
     let contents = ContentIndex::new(atts);
     for h in rules.matcher.find_in_view(view) {
+        let Some(r) = rules.entries.get(h.entry) else {
+            anonymous.push(TermHit {
+                entry: h.entry - rules.entries.len(),
+                ..h
+            });
+            continue;
+        };
         let region = model.region_at(h.start);
         if !matches!(region, Region::Headline | Region::Body) {
             continue;
         }
-        let Some(r) = rules.entries.get(h.entry) else {
-            continue;
-        };
         let voice = model.voice_at(h.start);
         if !in_scope(&r.entry.scope, region, voice) {
             continue;
@@ -138,7 +155,7 @@ pub fn find(
     }
     hits.extend(scare_quotes(view.text(), model, atts, &contents));
     hits.sort_by(|a, b| (a.start, a.end, &a.category).cmp(&(b.start, b.end, &b.category)));
-    hits
+    (hits, anonymous)
 }
 
 /// Short quotations that no attribution accounts for: the outlet holding a word at arm's length

@@ -366,7 +366,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
     model.set_voice_all(&quoted, Voice::Quoted);
     model.set_paraphrased_all(&paraphrased);
     let view = MatchView::new(text);
-    let hits = loaded::find(&view, &model, &atts, &engine.loaded);
+    let (hits, anonymous) = loaded::find(&view, &model, &atts, &engine.loaded);
     let idx = CharIndex::new(text);
     let span = |s: usize, e: usize| Span {
         start: idx.char_of(s),
@@ -427,7 +427,15 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         })
         .collect();
 
-    let profile = sourcing::profile(text, &view, &model, &atts, &article, &engine.sourcing, &idx);
+    let profile = sourcing::profile(
+        text,
+        anonymous,
+        &model,
+        &atts,
+        &article,
+        &engine.sourcing,
+        &idx,
+    );
     let attributions: Vec<AttributionOut> = atts
         .into_iter()
         .map(|a| AttributionOut {

@@ -7,7 +7,7 @@
 use super::attribution::{Attribution, ByteSpan, Speaker};
 use super::{slice, SourceOut, Span};
 use crate::lexicon::pattern::{gate_literals, Gate, GateLiterals};
-use crate::lexicon::{Entry, LexiconSet, MatchView, Pattern, TermHit, TermMatcher};
+use crate::lexicon::{Entry, LexiconSet, Pattern, TermHit, TermMatcher};
 use crate::text::{self, CharIndex, Region, TextModel, TextRules};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -194,6 +194,7 @@ impl SourcingRules {
         let mut anonymous = None;
         for (g, (cat, (entries, info))) in (0u32..).zip(terms) {
             if cat == "anonymous" {
+                // The same entries as `anonymous_entries`, in the same order: its hits' entries index `info`.
                 anonymous = Some((TermMatcher::build(&entries)?, info.clone()));
             }
             groups.extend(std::iter::repeat_n(g, entries.len()));
@@ -311,11 +312,12 @@ impl SourcingRules {
         v
     }
 
-    /// The `anonymous` matcher's hits in the whole text of `view` (computed once per article; sentences
-    /// take their slice of it).
-    fn anonymous_in_view(&self, view: &MatchView) -> Vec<AnonHit<'_>> {
+    /// The `anonymous` matcher's hits in the whole text of `view` (what [`super::loaded::find`] finds for
+    /// [`profile`] in the same walk as the loaded terms).
+    #[cfg(test)]
+    fn anonymous_in_view(&self, view: &crate::lexicon::MatchView) -> Vec<TermHit> {
         match &self.anonymous {
-            Some((m, _)) => self.anonymous_hits(m.find_in_view(view)),
+            Some((m, _)) => m.find_in_view(view),
             None => Vec::new(),
         }
     }
@@ -897,6 +899,16 @@ impl<'r> PhraseHits<'r> {
     }
 }
 
+/// The entries of the `anonymous` category of the `sources` lexicons, in lexicon order: those of
+/// [`SourcingRules`]' anonymous matcher, which [`super::loaded::LoadedRules`] also looks for so that one
+/// walk of an article's match view finds both (see [`profile`]).
+pub(crate) fn anonymous_entries(lex: &LexiconSet) -> Vec<&Entry> {
+    lex.of_kind("sources")
+        .flat_map(|l| &l.entries)
+        .filter(|e| e.pattern.is_none() && e.category == "anonymous")
+        .collect()
+}
+
 /// How one source is typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Typing {
@@ -927,12 +939,14 @@ pub struct Profile {
 }
 
 /// Build the sourcing profile of one article. `atts` are the extractor's attributions (byte offsets),
-/// `idx` converts byte offsets to code points, `view` is the match view of `text`, `article` the outlet
-/// rules of the article (when `model` was built with [`ArticleGate::build_text`], it holds the credits'
-/// and self-references' candidates of its paragraphs).
+/// `idx` converts byte offsets to code points, `anonymous` are the hits of the anonymous phrases in
+/// `text` (as the `anonymous` matcher finds them; [`super::loaded::find`] finds them in its walk of the
+/// text's match view), `article` the outlet rules of the article (when `model` was built with
+/// [`ArticleGate::build_text`], it holds the credits' and self-references' candidates of its
+/// paragraphs).
 pub fn profile(
     text: &str,
-    view: &MatchView,
+    anonymous: Vec<TermHit>,
     model: &TextModel,
     atts: &[Attribution],
     article: &ArticleGate,
@@ -950,7 +964,7 @@ pub fn profile(
     let outlet_self = &article.outlet;
     let variants = &outlet_self.variants;
     // Anonymous phrases of the whole text, found once; a sentence takes the hits inside it.
-    let anon_all = rules.anonymous_in_view(view);
+    let anon_all = rules.anonymous_hits(anonymous);
     let anon_in = |s: usize, e: usize| -> AnonIn {
         let from = anon_all.partition_point(|h| h.0 < s);
         let rest = anon_all.get(from..).unwrap_or_default();
@@ -1376,9 +1390,10 @@ mod tests {
         assert_eq!(model.paragraphs, plain.paragraphs);
         assert_eq!(model.sentences, plain.sentences);
         let apart = r.article_gate(outlet);
-        let (view, idx) = (MatchView::new(text), CharIndex::new(text));
-        let with = profile(text, &view, &model, &[], &shared, r, &idx);
-        let without = profile(text, &view, &model, &[], &apart, r, &idx);
+        let (view, idx) = (crate::lexicon::MatchView::new(text), CharIndex::new(text));
+        let anon = r.anonymous_in_view(&view);
+        let with = profile(text, anon.clone(), &model, &[], &shared, r, &idx);
+        let without = profile(text, anon, &model, &[], &apart, r, &idx);
         assert_eq!(with.credits, without.credits, "{text:?}");
         assert_eq!(with.self_references, without.self_references, "{text:?}");
         with
@@ -1532,6 +1547,53 @@ mod tests {
             proptest::prop_assert_eq!(role_class_of_bare_source(r, &source), r.role_class(&spaced));
             let entries = |t: &str| r.match_phrase(t).into_iter().map(|h| h.entry).collect::<Vec<_>>();
             proptest::prop_assert_eq!(entries(&source), entries(&spaced));
+        }
+    }
+
+    /// The loaded rules' matcher, which also holds the anonymous phrases, finds them as the anonymous
+    /// matcher does.
+    fn anonymous_by_loaded_walk(text: &str) -> (Vec<TermHit>, Vec<TermHit>) {
+        static LOADED: std::sync::LazyLock<crate::analyze::loaded::LoadedRules> =
+            std::sync::LazyLock::new(|| {
+                crate::analyze::loaded::LoadedRules::from_lexicons(&LexiconSet::builtin().unwrap())
+                    .unwrap()
+            });
+        let view = crate::lexicon::MatchView::new(text);
+        let model = text::build(text, &TextRules::default(), &text::BuildOptions::default());
+        let (_, by_loaded) = crate::analyze::loaded::find(&view, &model, &[], &LOADED);
+        (by_loaded, rules().anonymous_in_view(&view))
+    }
+
+    #[test]
+    fn loaded_walk_finds_the_anonymous_phrases() {
+        for text in [
+            "",
+            "Sources said the regime's thugs attacked, according to a person familiar with the matter.",
+            "It is believed that critics and some observers, who asked not to be named, disagree.",
+            "An official, speaking on condition of anonymity, said many people were killed.",
+        ] {
+            let (by_loaded, own) = anonymous_by_loaded_walk(text);
+            assert_eq!(by_loaded, own, "{text:?}");
+        }
+        let (hits, _) = anonymous_by_loaded_walk("Critics said it is believed a source agrees.");
+        assert_eq!(hits.len(), 3);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn loaded_walk_finds_the_anonymous_phrases_prop(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "sources", "a", "source", "it", "is", "believed", "said", "critics", "some", "many",
+                    "people", "familiar", "with", "the", "matter", "regime", "thugs", "terrorist", "on",
+                    "condition", "of", "anonymity", ",", ".", "Critics", "observers", "who", "-", "\u{2019}",
+                ]),
+                0..24,
+            )
+        ) {
+            let text = words.join(" ");
+            let (by_loaded, own) = anonymous_by_loaded_walk(&text);
+            proptest::prop_assert_eq!(by_loaded, own);
         }
     }
 }

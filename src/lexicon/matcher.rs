@@ -187,7 +187,7 @@ impl TermMatcher {
     /// no particular order. (Collected before they are checked, so that the walk loop stays small.)
     fn candidates(&self, parts: &ViewParts, out: &mut Vec<(usize, usize, u32)>) {
         let Some(trie) = &self.trie else { return };
-        let bytes = parts.view.as_bytes();
+        let bytes = parts.view.as_slice();
         for &start in &parts.starts {
             let start = start as usize;
             trie.prefixes_at(bytes, start, |end, s| out.push((start, end, s)));
@@ -226,7 +226,7 @@ impl TermMatcher {
         out: &mut Vec<TermHit>,
         bufs: &mut Buffers,
     ) {
-        let (view, map) = (parts.view.as_str(), &parts.map);
+        let (view, map) = (parts.view.as_slice(), &parts.map);
         let Buffers {
             candidates,
             found,
@@ -370,7 +370,8 @@ impl<'a> MatchView<'a> {
 
 /// The match view of a text, its offset map and where matches may start ([`normalize::view_with_map`]).
 struct ViewParts {
-    view: String,
+    /// The view's bytes (UTF-8).
+    view: Vec<u8>,
     map: OffsetMap,
     starts: Vec<u32>,
 }
@@ -378,7 +379,7 @@ struct ViewParts {
 impl ViewParts {
     const fn new() -> Self {
         ViewParts {
-            view: String::new(),
+            view: Vec::new(),
             map: OffsetMap::new(),
             starts: Vec::new(),
         }
@@ -482,20 +483,37 @@ fn split_wildcard(term: &str) -> (&str, bool) {
     }
 }
 
-fn char_before(s: &str, i: usize) -> Option<char> {
-    s.get(..i)?.chars().next_back()
+/// The character of the UTF-8 bytes `s` that ends at `i`; `None` at the start, or when `i` is no
+/// character boundary.
+fn char_before(s: &[u8], i: usize) -> Option<char> {
+    let head = s.get(..i)?;
+    // The character's first byte: the last one that is no continuation byte (10xxxxxx).
+    let first = (i.saturating_sub(4)..i)
+        .rev()
+        .find(|&k| head.get(k).is_some_and(|&b| b & 0xc0 != 0x80))?;
+    std::str::from_utf8(head.get(first..)?).ok()?.chars().next()
 }
 
-fn char_at(s: &str, i: usize) -> Option<char> {
-    s.get(i..)?.chars().next()
+/// The character of the UTF-8 bytes `s` that starts at `i`; `None` at the end, or when `i` is no
+/// character boundary (as `str::get(i..)` then gives none).
+fn char_at(s: &[u8], i: usize) -> Option<char> {
+    let rest = s.get(i..)?;
+    let len = match *rest.first()? {
+        0xf0.. => 4,
+        0xe0.. => 3,
+        0xc0.. => 2,
+        _ => 1,
+    };
+    std::str::from_utf8(rest.get(..len)?).ok()?.chars().next()
 }
 
 /// Extends `end` over the word characters that follow it.
-fn extend_word(view: &str, end: usize) -> usize {
-    match view.get(end..) {
-        Some(rest) => end + rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len()),
-        None => end,
+fn extend_word(view: &[u8], end: usize) -> usize {
+    let mut k = end;
+    while let Some(c) = char_at(view, k).filter(|&c| is_word_char(c)) {
+        k += c.len_utf8();
     }
+    k
 }
 
 /// Maps a non-empty view span to the original text: from the first character's start to the end of the

@@ -134,11 +134,14 @@ impl Trie {
     /// offset in `hay` just after the key).
     #[inline(always)]
     pub fn prefixes_at(&self, hay: &[u8], start: usize, mut f: impl FnMut(usize, u32)) {
-        let Some(&b) = hay.get(start) else { return };
-        // At the end of `hay` only a one-byte key fits (the row of `b` says whether there is one).
-        let pair = match hay.get(start + 1) {
-            Some(&b1) => self.pairs[(b as usize) << 8 | b1 as usize],
-            None => self.pairs[(b as usize) << 8] & ALONE,
+        // Both bytes with one bounds check (`start` comes from a u32, so `start + 2` cannot overflow); at
+        // the end of `hay` only a one-byte key fits (the row of `b` says whether there is one).
+        let (b, pair) = match hay.get(start..start.saturating_add(2)) {
+            Some(&[b, b1]) => (b, self.pairs[(b as usize) << 8 | b1 as usize]),
+            _ => match hay.get(start) {
+                Some(&b) => (b, self.pairs[(b as usize) << 8] & ALONE),
+                None => return,
+            },
         };
         if pair == 0 {
             return;

@@ -399,7 +399,7 @@ fn overlapping_candidates(entries: &[Entry], text: &str) -> Vec<(usize, usize, u
         return out;
     }
     let ac = aho_corasick::AhoCorasick::new(&b.patterns).unwrap();
-    for m in ac.find_overlapping_iter(parts.view.as_str()) {
+    for m in ac.find_overlapping_iter(parts.view.as_slice()) {
         let s = m.pattern().as_usize();
         if b.surfaces[s].check_start
             && char_before(&parts.view, m.start()).is_some_and(is_word_char)
@@ -511,6 +511,41 @@ proptest! {
             let mut want = Vec::new();
             m.find_with(text, &parts, 0, &mut want, &mut Buffers::default());
             prop_assert_eq!(got, want);
+        }
+    }
+}
+
+/// The byte versions of the view's character look-ups agree with `str`'s.
+#[test]
+fn char_lookups_agree_with_str() {
+    for s in [
+        "",
+        "a",
+        "ab c",
+        "é",
+        "war–torn",
+        "x\u{10348}y",
+        "’s",
+        "café-au lait",
+        "a\u{300}b",
+    ] {
+        let b = s.as_bytes();
+        for i in 0..=b.len() + 1 {
+            assert_eq!(
+                char_at(b, i),
+                s.get(i..).and_then(|r| r.chars().next()),
+                "{s:?} {i}"
+            );
+            assert_eq!(
+                char_before(b, i),
+                s.get(..i).and_then(|r| r.chars().next_back()),
+                "{s:?} {i}"
+            );
+            let plain = match s.get(i..) {
+                Some(rest) => i + rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len()),
+                None => i,
+            };
+            assert_eq!(extend_word(b, i), plain, "{s:?} {i}");
         }
     }
 }
