@@ -386,14 +386,15 @@ mod tests;
 
 /// A literal gate for a list of patterns: for each pattern, a set of literals one of which every match
 /// must contain (found from the pattern's syntax tree, see [`required_literals`]), searched for all
-/// patterns at once with one Aho–Corasick DFA (ASCII case-insensitive). A pattern whose gate literals are
-/// all absent from a haystack cannot match it and is skipped without running any regex. A literal of a
-/// pattern that never folds case must occur with its exact case ("AP" does not open on "happen"). Patterns
-/// without such literals are always candidates. Exact: the gate only skips impossible matches.
+/// patterns at once with one Aho–Corasick DFA (ASCII case-insensitive, [`LiteralDfa`]). A pattern whose
+/// gate literals are all absent from a haystack cannot match it and is skipped without running any regex.
+/// A literal of a pattern that never folds case must occur with its exact case ("AP" does not open on
+/// "happen"). Patterns without such literals are always candidates. Exact: the gate only skips impossible
+/// matches.
 #[derive(Debug, Clone)]
 pub struct Gate {
     /// The literals' DFA, `None` when it could not be built (every pattern is then a candidate).
-    automaton: Option<aho_corasick::dfa::DFA>,
+    automaton: Option<LiteralDfa>,
     /// For every literal (an automaton pattern), the gated patterns it opens.
     owners: Vec<Vec<Owner>>,
     /// Length in bytes of every literal.
@@ -402,6 +403,168 @@ pub struct Gate {
     open: Vec<bool>,
     /// Number of patterns that are not always candidates: a scan stops when it has opened them all.
     gated: usize,
+}
+
+/// The Aho–Corasick DFA of a gate's literals (lower case; ASCII letters of a haystack fold to it), built
+/// here rather than by the `aho-corasick` crate: a byte steps it with one column lookup and one bounds
+/// check, which also tells the states where a literal ends (they come after all others), and its rows are
+/// as wide as the literals have distinct bytes, so fewer cache lines hold the states a scan visits. It
+/// also builds several times faster (the shared paragraph gate: 10.7 -> 2.3 M instructions). A test
+/// compares its matches with the crate's.
+#[derive(Debug, Clone)]
+struct LiteralDfa {
+    /// Column of every byte: one per distinct byte of the literals (an upper-case ASCII letter shares
+    /// its lower case's), and column 0 for every byte no literal holds.
+    columns: [u8; 256],
+    /// One row of `stride` next states per state; a state is the index of its row's first entry. The
+    /// states where a literal ends ("match states") come last, from `first_match` on.
+    trans: Vec<u32>,
+    stride: usize,
+    first_match: usize,
+    /// The state before any byte.
+    start: usize,
+    /// For every match state, in order, the literals (indices) that end there.
+    matches: Vec<Box<[u32]>>,
+}
+
+impl LiteralDfa {
+    /// The DFA of `literals` (lower case), `None` when its states do not fit `u32` offsets.
+    fn new(literals: &[String]) -> Option<Self> {
+        let mut columns = [0u8; 256];
+        let mut stride = 1usize;
+        for l in literals {
+            for b in l.bytes().map(|b| b.to_ascii_lowercase()) {
+                let col = columns.get_mut(usize::from(b))?;
+                if *col == 0 {
+                    *col = u8::try_from(stride).ok()?;
+                    stride += 1;
+                }
+            }
+        }
+        for b in b'A'..=b'Z' {
+            columns[usize::from(b)] = columns[usize::from(b.to_ascii_lowercase())];
+        }
+        // The trie: row entries are child states (0, the root, for none yet).
+        let mut rows: Vec<u32> = vec![0; stride];
+        let mut parent: Vec<u32> = vec![u32::MAX];
+        let mut ends: Vec<Vec<u32>> = vec![Vec::new()];
+        for (k, l) in literals.iter().enumerate() {
+            let mut s = 0usize;
+            for b in l.bytes() {
+                let slot = s * stride + usize::from(columns[usize::from(b)]);
+                let t = *rows.get(slot)? as usize;
+                s = if t != 0 {
+                    t
+                } else {
+                    let t = parent.len();
+                    *rows.get_mut(slot)? = u32::try_from(t).ok()?;
+                    rows.resize(rows.len() + stride, 0);
+                    parent.push(u32::try_from(s).ok()?);
+                    ends.push(Vec::new());
+                    t
+                };
+            }
+            ends.get_mut(s)?.push(u32::try_from(k).ok()?);
+        }
+        // Breadth first, so that a state's failure state (a shorter suffix) is complete before it: a
+        // missing transition is the failure state's, and a state ends the literals its failure state ends.
+        let n = parent.len();
+        u32::try_from(n.checked_mul(stride)?).ok()?;
+        let mut fail = vec![0u32; n];
+        let mut queue: Vec<u32> = Vec::with_capacity(n);
+        queue.push(0);
+        let mut head = 0;
+        while let Some(&s) = queue.get(head) {
+            head += 1;
+            let s = s as usize;
+            let f = *fail.get(s)? as usize;
+            for c in 0..stride {
+                let t = *rows.get(s * stride + c)? as usize;
+                let by_fail = if s == 0 {
+                    0
+                } else {
+                    *rows.get(f * stride + c)?
+                };
+                if t != 0 && parent.get(t).is_some_and(|&p| p as usize == s) {
+                    *fail.get_mut(t)? = by_fail;
+                    let inherited = ends.get(by_fail as usize)?.clone();
+                    ends.get_mut(t)?.extend(inherited);
+                    queue.push(u32::try_from(t).ok()?);
+                } else {
+                    *rows.get_mut(s * stride + c)? = by_fail;
+                }
+            }
+        }
+        // Match states last; states become row offsets.
+        let mut order: Vec<usize> = (0..n).filter(|&s| ends[s].is_empty()).collect();
+        let plain = order.len();
+        order.extend((0..n).filter(|&s| !ends[s].is_empty()));
+        let mut id = vec![0u32; n];
+        for (k, &s) in order.iter().enumerate() {
+            *id.get_mut(s)? = u32::try_from(k * stride).ok()?;
+        }
+        let mut trans = Vec::with_capacity(n * stride);
+        for &s in &order {
+            let row = rows.get(s * stride..(s + 1) * stride)?;
+            trans.extend(row.iter().map(|&t| id[t as usize]));
+        }
+        let matches = (order.get(plain..)?.iter())
+            .map(|&s| std::mem::take(&mut ends[s]).into_boxed_slice())
+            .collect();
+        Some(LiteralDfa {
+            columns,
+            trans,
+            stride,
+            first_match: plain * stride,
+            start: id[0] as usize,
+            matches,
+        })
+    }
+
+    /// Steps state `s` by the bytes of `bytes` from `i` on until the haystack ends or the state to step
+    /// from is a match state, and returns where it stopped and the state there. Match states are rare:
+    /// one bounds check on the other states' rows both steps and finds them, and this loop keeps nothing
+    /// else in registers.
+    #[inline(never)]
+    fn run(&self, mut s: usize, bytes: &[u8], mut i: usize) -> (usize, usize) {
+        let plain = self.trans.get(..self.first_match).unwrap_or_default();
+        let col = |b: u8| usize::from(self.columns[usize::from(b)]);
+        let mut chunks = bytes.get(i..).unwrap_or_default().chunks_exact(4);
+        for chunk in &mut chunks {
+            let &[b0, b1, b2, b3] = chunk else { break };
+            let Some(&n) = plain.get(s + col(b0)) else {
+                return (i, s);
+            };
+            s = n as usize;
+            let Some(&n) = plain.get(s + col(b1)) else {
+                return (i + 1, s);
+            };
+            s = n as usize;
+            let Some(&n) = plain.get(s + col(b2)) else {
+                return (i + 2, s);
+            };
+            s = n as usize;
+            let Some(&n) = plain.get(s + col(b3)) else {
+                return (i + 3, s);
+            };
+            s = n as usize;
+            i += 4;
+        }
+        for &b in chunks.remainder() {
+            let Some(&n) = plain.get(s + col(b)) else {
+                return (i, s);
+            };
+            s = n as usize;
+            i += 1;
+        }
+        (i, s)
+    }
+
+    /// The literals that end at match state `s` (none for another state).
+    fn ends_at(&self, s: usize) -> &[u32] {
+        let k = s.checked_sub(self.first_match).map(|o| o / self.stride);
+        k.and_then(|k| self.matches.get(k)).map_or(&[], |m| &m[..])
+    }
 }
 
 /// A gated pattern a literal opens, and the literal's exact bytes when the pattern never folds case.
@@ -472,17 +635,13 @@ impl Gate {
                 );
             }
         }
-        let automaton = aho_corasick::dfa::DFA::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::Standard)
-            .start_kind(aho_corasick::StartKind::Unanchored)
-            // The scan below steps the DFA itself, without a prefilter.
-            .prefilter(false)
-            .build(&literals)
-            .ok();
-        if automaton.is_none() {
+        let automaton = LiteralDfa::new(&literals);
+        let gated = if automaton.is_none() {
             open.iter_mut().for_each(|o| *o = true);
-        }
+            0
+        } else {
+            gated
+        };
         Gate {
             automaton,
             lens: literals.iter().map(String::len).collect(),
@@ -520,80 +679,47 @@ impl Gate {
 
     /// Opens in `out` (the always-open marks) the gated patterns a literal of which `hay` holds.
     fn scan(&self, hay: &str, out: &mut [bool]) {
-        use aho_corasick::automaton::Automaton;
-        use aho_corasick::Anchored;
         let Some(dfa) = &self.automaton else { return };
-        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
-            out.iter_mut().for_each(|o| *o = true);
-            return;
-        };
         let mut closed = self.gated;
         if closed == 0 {
             return;
         }
         let bytes = hay.as_bytes();
-        let step = |sid, b| dfa.next_state(Anchored::No, sid, b);
-        // Special states (matches, the dead state) are rare: four steps at a time, and only when one of
-        // them reaches a special state are the four bytes stepped again one by one.
-        let mut chunks = bytes.chunks_exact(4);
-        let mut at = 0;
-        for chunk in &mut chunks {
-            if let [b0, b1, b2, b3] = *chunk {
-                let s0 = step(sid, b0);
-                let s1 = step(s0, b1);
-                let s2 = step(s1, b2);
-                let s3 = step(s2, b3);
-                if !(dfa.is_special(s0)
-                    | dfa.is_special(s1)
-                    | dfa.is_special(s2)
-                    | dfa.is_special(s3))
-                {
-                    sid = s3;
-                    at += 4;
-                    continue;
+        let (mut i, mut s) = (0, dfa.start);
+        loop {
+            (i, s) = dfa.run(s, bytes, i);
+            // `s` is a match state (entered at byte `i - 1`) or the haystack has ended.
+            if s >= dfa.first_match {
+                if let Some(end) = i.checked_sub(1) {
+                    if self.visit(dfa, s, bytes, end, out, &mut closed) {
+                        return;
+                    }
                 }
             }
-            for (k, &b) in chunk.iter().enumerate() {
-                sid = step(sid, b);
-                if dfa.is_special(sid) && self.visit(dfa, sid, bytes, at + k, out, &mut closed) {
-                    return;
-                }
-            }
-            at += 4;
-        }
-        for (k, &b) in chunks.remainder().iter().enumerate() {
-            sid = step(sid, b);
-            if dfa.is_special(sid) && self.visit(dfa, sid, bytes, at + k, out, &mut closed) {
-                return;
-            }
+            let Some(&b) = bytes.get(i) else { return };
+            let c = usize::from(dfa.columns[usize::from(b)]);
+            s = dfa.trans.get(s + c).map_or(dfa.start, |&n| n as usize);
+            i += 1;
         }
     }
 
-    /// Opens in `out` the patterns of the literals that end at byte `i` of `bytes` when `sid` (the special
-    /// state after it) is a match state; a literal of a pattern that never folds case only when it is
-    /// there in its exact case. True when the scan can stop: the dead state, or every gated pattern open
-    /// (`closed` counts those still closed).
+    /// Opens in `out` the patterns of the literals that end at match state `s`, the state entered at byte
+    /// `i` of `bytes`; a literal of a pattern that never folds case only when it is there in its exact
+    /// case. True when every gated pattern is open (`closed` counts those still closed): the scan can stop.
     #[cold]
     #[inline(never)]
     fn visit(
         &self,
-        dfa: &aho_corasick::dfa::DFA,
-        sid: aho_corasick::automaton::StateID,
+        dfa: &LiteralDfa,
+        s: usize,
         bytes: &[u8],
         i: usize,
         out: &mut [bool],
         closed: &mut usize,
     ) -> bool {
-        use aho_corasick::automaton::Automaton;
-        if dfa.is_dead(sid) {
-            return true;
-        }
-        if !dfa.is_match(sid) {
-            return false;
-        }
-        // Overlapping semantics: a match state holds every literal that ends here.
-        for k in 0..dfa.match_len(sid) {
-            let lit = dfa.match_pattern(sid, k).as_usize();
+        // A match state holds every literal that ends here.
+        for &lit in dfa.ends_at(s) {
+            let lit = lit as usize;
             let found = self
                 .lens
                 .get(lit)

@@ -181,6 +181,48 @@ fn boundary_by_chars(
 /// True when the token ending at the period at byte `period` of `para` is a listed abbreviation or an
 /// initial.
 fn is_abbreviation_or_initial(para: &str, period: usize, abbr: &Abbreviations) -> bool {
+    ascii_abbreviation_or_initial(para, period, abbr)
+        .unwrap_or_else(|| abbreviation_or_initial_by_chars(para, period, abbr))
+}
+
+/// [`is_abbreviation_or_initial`] byte by byte when the token is ASCII (almost always in news prose: no
+/// character decoding backwards or forwards), `None` when it is not. A test checks the two agree.
+fn ascii_abbreviation_or_initial(para: &str, period: usize, abbr: &Abbreviations) -> Option<bool> {
+    let before = para.as_bytes().get(..period)?;
+    let mut tok_start = period;
+    for (j, &b) in before.iter().enumerate().rev() {
+        if !b.is_ascii() {
+            return None;
+        }
+        if is_space(char::from(b)) {
+            break;
+        }
+        if period - j > MAX_ABBREVIATION_LOOKBACK {
+            return Some(false);
+        }
+        tok_start = j;
+    }
+    let bytes = before.get(tok_start..)?;
+    let lead = (bytes.iter().position(u8::is_ascii_alphanumeric)).unwrap_or(bytes.len());
+    let tok = para.get(tok_start + lead..period)?;
+    if let [c] = tok.as_bytes() {
+        if c.is_ascii_uppercase() {
+            return Some(true);
+        }
+    }
+    if abbr.contains(tok) {
+        return Some(true);
+    }
+    // The last part of a compound token: "(D-Calif." → "Calif" (the whole token when it ends otherwise).
+    let part = (tok.bytes())
+        .rposition(|b| !(b.is_ascii_alphanumeric() || b == b'.'))
+        .map_or(0, |k| if k + 1 < tok.len() { k + 1 } else { 0 });
+    let tail = tok.get(part..)?.trim_start_matches('.');
+    Some(tail.len() < tok.len() && abbr.contains(tail))
+}
+
+/// [`is_abbreviation_or_initial`] character by character.
+fn abbreviation_or_initial_by_chars(para: &str, period: usize, abbr: &Abbreviations) -> bool {
     let Some(before) = para.get(..period) else {
         return false;
     };
@@ -794,7 +836,49 @@ mod tests {
         assert!(!scan_paragraph(t, 0, t.len(), |_, _| {}, |_, _| {}));
     }
 
+    /// The ASCII decision of `is_abbreviation_or_initial` against the character-by-character one, at every
+    /// period.
+    fn check_abbreviations(t: &str) -> Result<(), TestCaseError> {
+        let abbr = Abbreviations::new(&["Mr.", "U.S.", "Calif", "a.m.", "No"].map(String::from));
+        for (i, _) in t.match_indices('.') {
+            if let Some(fast) = ascii_abbreviation_or_initial(t, i, &abbr) {
+                prop_assert_eq!(
+                    fast,
+                    abbreviation_or_initial_by_chars(t, i, &abbr),
+                    "at {} of {:?}",
+                    i,
+                    t
+                );
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn abbreviations_by_bytes() {
+        for t in [
+            "Mr. U.S. (D-Calif. x.Calif. ..Calif. a.m. No. no. J. j. é. (Mr. 3.",
+            &format!("{}. a{}.", "x".repeat(70), "b".repeat(63)),
+        ] {
+            check_abbreviations(t).unwrap();
+        }
+        let abbr = Abbreviations::new(&["Calif.".to_string()]);
+        assert!(is_abbreviation_or_initial("(D-Calif.", 8, &abbr));
+        assert!(is_abbreviation_or_initial("so J.", 4, &abbr));
+        assert!(!is_abbreviation_or_initial("so j.", 4, &abbr));
+    }
+
     proptest! {
+        #[test]
+        fn abbreviations_by_bytes_on_prose(t in prose()) {
+            check_abbreviations(&t)?;
+        }
+
+        #[test]
+        fn abbreviations_by_bytes_on_ascii(t in "[ a-zA-Z0-9.,()'\t-]{0,80}") {
+            check_abbreviations(&t)?;
+        }
+
         #[test]
         fn paragraph_scan_on_prose(t in prose()) {
             check_scan_paragraph(&t)?;

@@ -270,3 +270,53 @@ proptest! {
         prop_assert_eq!(rows, [vec![false, true], x, y].concat());
     }
 }
+
+/// Every (literal, end) pair the gate's DFA holds after each byte of `hay`, sorted.
+fn dfa_matches(lits: &[String], hay: &[u8]) -> Vec<(usize, usize)> {
+    let dfa = LiteralDfa::new(lits).unwrap();
+    let mut s = dfa.start;
+    let mut v = Vec::new();
+    for (i, &b) in hay.iter().enumerate() {
+        s = dfa.trans[s + usize::from(dfa.columns[usize::from(b)])] as usize;
+        v.extend(dfa.ends_at(s).iter().map(|&l| (i + 1, l as usize)));
+    }
+    v.sort();
+    v
+}
+
+/// The same pairs from the `aho-corasick` crate's overlapping search (ASCII case-insensitive).
+fn crate_matches(lits: &[String], hay: &[u8]) -> Vec<(usize, usize)> {
+    let ac = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(lits)
+        .unwrap();
+    let mut v: Vec<(usize, usize)> = ac
+        .find_overlapping_iter(hay)
+        .map(|m| (m.end(), m.pattern().as_usize()))
+        .collect();
+    v.sort();
+    v
+}
+
+proptest! {
+    /// The gate's own DFA finds what the crate finds, and its match states are exactly those from
+    /// `first_match` on.
+    #[test]
+    fn literal_dfa_matches_the_crate(
+        lits in proptest::collection::vec("[abk\u{e9}\u{212a} .]{1,4}", 0..8),
+        hay in "[abkABK\u{e9}\u{c9}\u{212a}\u{17f} .]{0,40}",
+    ) {
+        prop_assert_eq!(dfa_matches(&lits, hay.as_bytes()), crate_matches(&lits, hay.as_bytes()));
+        let dfa = LiteralDfa::new(&lits).unwrap();
+        for s in (0..dfa.trans.len()).step_by(dfa.stride) {
+            prop_assert_eq!(s >= dfa.first_match, !dfa.ends_at(s).is_empty());
+        }
+    }
+}
+
+#[test]
+fn literal_dfa_on_shared_suffixes() {
+    let lits: Vec<String> = ["he", "she", "his", "hers", "e"].map(String::from).to_vec();
+    let hay = b"USHERS ushers h-e-r-s this";
+    assert_eq!(dfa_matches(&lits, hay), crate_matches(&lits, hay));
+}
