@@ -140,11 +140,30 @@ pub(crate) struct Vocab {
     ids: HashMap<String, u32>,
     flags: Vec<u32>,
     /// Words of up to 15 bytes, packed into a `u128` (bytes, then the length in the top byte), in an
-    /// open-addressing table of a power-of-two size (empty slots hold key 0); built by `seal`. Looking a
-    /// token up is then one multiply and an integer comparison or two.
-    short: Vec<(u128, u32)>,
+    /// open-addressing table of a power-of-two size (empty slots are [`Short::EMPTY`]); built by `seal`.
+    /// Looking a token up is then one multiply, one load and one test.
+    short: Vec<Short>,
     /// The ids of the 128 one-byte ASCII strings (punctuation tokens, one-letter words); built by `seal`.
     ascii: Vec<u32>,
+}
+
+/// A slot of [`Vocab`]'s table of short words.
+#[derive(Debug, Clone, Copy)]
+struct Short {
+    key: u128,
+    /// All ones in a slot that holds a word, 0 in an empty one: a lookup ends where
+    /// `(key ^ wanted) & full` is 0 (the word, or an empty slot whose `id` is [`NO_ID`]), one test for
+    /// both ends rather than two branches, one of which (word or no word) follows the text.
+    full: u64,
+    id: u32,
+}
+
+impl Short {
+    const EMPTY: Short = Short {
+        key: 0,
+        full: 0,
+        id: NO_ID,
+    };
 }
 
 /// `s` packed into a `u128` when it is at most 15 bytes long (never 0): its bytes in little-endian order,
@@ -184,6 +203,30 @@ fn pack(s: &str) -> Option<u128> {
     Some(bytes | ((n as u128) << 120))
 }
 
+/// The masks that keep the first `n` bytes of a 16-byte little-endian load.
+static LEN_MASK: [u128; 16] = {
+    let mut t = [0u128; 16];
+    let mut n = 0;
+    while n < 16 {
+        t[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    t
+};
+
+/// `pack(&text[at..at + n])` for `n` in 1..=15 when 16 bytes from `at` are in `text`: one load of 16
+/// bytes and a mask, with no branch on the length (words of 1–3, 4–7 and 8–15 bytes follow each other
+/// in no predictable order). `None` otherwise (the caller then uses [`pack`]).
+#[inline(always)]
+fn pack_at(text: &[u8], at: usize, n: usize) -> Option<u128> {
+    let last = text.len().checked_sub(16)?;
+    if at > last || n.wrapping_sub(1) >= 15 {
+        return None;
+    }
+    let w: [u8; 16] = text[at..at + 16].try_into().ok()?;
+    Some((u128::from_le_bytes(w) & LEN_MASK[n]) | ((n as u128) << 120))
+}
+
 #[inline]
 fn slot_of(key: u128, mask: usize) -> usize {
     let h = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29)).wrapping_mul(FX_K);
@@ -215,18 +258,29 @@ impl Vocab {
         self.id_in_map(s)
     }
 
+    /// `self.id(&text[at..at + n])` (a range of `text` on char boundaries): for the tokenizer, which
+    /// knows where its words are in the lower-cased text.
+    #[inline(always)]
+    pub fn id_at(&self, text: &str, at: usize, n: usize) -> u32 {
+        if !self.short.is_empty() {
+            if let Some(key) = pack_at(text.as_bytes(), at, n) {
+                return self.probe(key);
+            }
+        }
+        self.id(text.get(at..at + n).unwrap_or(""))
+    }
+
     /// The id of the word whose [`pack`]ed key is `key` (the vocabulary is sealed).
     #[inline(always)]
     fn probe(&self, key: u128) -> u32 {
         let mask = self.short.len() - 1;
         let mut i = slot_of(key, mask);
         loop {
-            let (k, id) = self.short[i];
-            if k == key {
-                return id;
-            }
-            if k == 0 {
-                return NO_ID;
+            let e = self.short[i];
+            let diff = e.key ^ key;
+            // (`full` comes from memory: the compiler cannot split the test into "empty?" and "equal?".)
+            if ((diff as u64) | ((diff >> 64) as u64)) & e.full == 0 {
+                return e.id;
             }
             i = (i + 1) & mask;
         }
@@ -253,16 +307,20 @@ impl Vocab {
     pub fn seal(&mut self) {
         let n = self.ids.keys().filter(|k| pack(k).is_some()).count();
         let size = (n * 2).next_power_of_two().max(16);
-        let mut short = vec![(0u128, NO_ID); size];
+        let mut short = vec![Short::EMPTY; size];
         for (k, &id) in &self.ids {
             let Some(key) = pack(k) else {
                 continue;
             };
             let mut i = slot_of(key, size - 1);
-            while short[i].0 != 0 {
+            while short[i].full != 0 {
                 i = (i + 1) & (size - 1);
             }
-            short[i] = (key, id);
+            short[i] = Short {
+                key,
+                full: u64::MAX,
+                id,
+            };
         }
         self.short = short;
         let mut ascii = vec![NO_ID; 128];
@@ -886,6 +944,50 @@ mod tests {
         }
         for w in ["", "b", "sa", "says", "accordingly", "counterintelligences"] {
             assert_eq!(v.id(w), NO_ID, "{w}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pack_at_agrees_with_pack(
+            text in "[a-z0-9'. ]{0,40}",
+            at in 0usize..40,
+            n in 0usize..20,
+        ) {
+            if at + n <= text.len() {
+                let got = pack_at(text.as_bytes(), at, n);
+                if at + 16 <= text.len() && (1..=15).contains(&n) {
+                    proptest::prop_assert_eq!(got, pack(&text[at..at + n]));
+                } else {
+                    proptest::prop_assert_eq!(got, None);
+                }
+            }
+        }
+
+        #[test]
+        fn id_at_agrees_with_id(
+            words in proptest::collection::vec("[a-c]{1,3}|[a-c]{4,9}|[a-c]{14,17}", 0..30),
+            text in "[a-c ]{0,40}",
+            at in 0usize..40,
+            n in 0usize..20,
+        ) {
+            let mut v = Vocab::default();
+            for w in &words {
+                v.intern(w);
+            }
+            for sealed in [false, true] {
+                if sealed {
+                    v.seal();
+                }
+                for w in &words {
+                    proptest::prop_assert_eq!(v.id(w), v.ids[w.as_str()]);
+                }
+                if at + n <= text.len() {
+                    let want = v.ids.get(&text[at..at + n]).copied().unwrap_or(NO_ID);
+                    proptest::prop_assert_eq!(v.id(&text[at..at + n]), want);
+                    proptest::prop_assert_eq!(v.id_at(&text, at, n), want);
+                }
+            }
         }
     }
 }

@@ -338,7 +338,10 @@ impl<'t> Tokens<'t> {
                 } else {
                     lower.get(b..e).unwrap_or("")
                 };
-                (raw, false, upper, norm, vocab.id(norm))
+                // `norm` has the bytes of this range of the lower-cased copy: the vocabulary reads them
+                // there, with a load of 16 bytes and a mask (no branch on the word's length).
+                let id = vocab.id_at(src.lower, start + b, e - b);
+                (raw, false, upper, norm, id)
             } else {
                 let (bare, possessive) = strip_possessive(raw, word);
                 let (norm, id) = if bare.is_ascii() {
