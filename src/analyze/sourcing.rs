@@ -1568,7 +1568,7 @@ mod tests {
     fn loaded_walk_finds_the_anonymous_phrases() {
         for text in [
             "",
-            "Sources said the regime's thugs attacked, according to a person familiar with the matter.",
+            "Sources said the regime's thugs attacked, a person familiar with the harbour plan told us.",
             "It is believed that critics and some observers, who asked not to be named, disagree.",
             "An official, speaking on condition of anonymity, said many people were killed.",
         ] {
