@@ -312,15 +312,9 @@ impl<'a> Rows<'a> {
 
     /// A count (never quoted).
     fn uint(&mut self, n: u64) -> &mut Self {
-        match usize::try_from(n) {
-            Ok(n) => self.int(n),
-            Err(_) => {
-                self.sep();
-                self.out
-                    .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-                self
-            }
-        }
+        self.sep();
+        super::json::write_integer(self.out, n);
+        self
     }
 
     /// The number, or an empty field for `None`.
