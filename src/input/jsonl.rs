@@ -457,6 +457,7 @@ fn json_error_message(e: &serde_json::Error) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
 
     /// The fast path agrees with serde_json: same value with the same key order when it answers, and it
     /// answers only for lines serde_json accepts.
@@ -548,8 +549,10 @@ mod tests {
         }
     }
 
+    /// A piece of a JSON string's text: mostly what the fast path reads itself, sometimes what it leaves
+    /// to serde_json (surrogate escapes, bad escapes, raw control characters).
     fn piece() -> impl Strategy<Value = String> {
-        prop_oneof![
+        let usual = prop_oneof![
             "[a-z é’“\u{1F600}]{0,20}",
             Just(r#"\""#.to_string()),
             Just(r"\\".to_string()),
@@ -559,6 +562,9 @@ mod tests {
             Just(r"\u00e9".to_string()),
             Just(r"\u2019".to_string()),
             Just(r"\u0000".to_string()),
+            Just("\u{7f}".to_string()),
+        ];
+        let unusual = prop_oneof![
             Just(r"\uD83D\uDE00".to_string()),
             Just(r"\ud83d".to_string()),
             Just(r"\uDE00".to_string()),
@@ -567,8 +573,8 @@ mod tests {
             Just(r"\x".to_string()),
             Just("\t".to_string()),
             Just("\u{1}".to_string()),
-            Just("\u{7f}".to_string()),
-        ]
+        ];
+        prop_oneof![12 => usual, 1 => unusual]
     }
 
     fn value() -> impl Strategy<Value = String> {
@@ -614,6 +620,23 @@ mod tests {
                 .collect();
             format!("{lead}{{{}}}{tail}", body.join(sep))
         }
+    }
+
+    /// The generated records reach both paths often (so the proptest below compares real answers).
+    #[test]
+    fn generated_records_exercise_both_paths() {
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let strategy = record();
+        let (mut fast, mut total) = (0, 0);
+        for _ in 0..500 {
+            let line = strategy.new_tree(&mut runner).unwrap().current();
+            total += 1;
+            fast += usize::from(parse_flat_object(&line).is_some());
+        }
+        assert!(
+            fast * 5 > total && fast * 5 < total * 4,
+            "{fast} of {total}"
+        );
     }
 
     proptest! {
