@@ -394,7 +394,7 @@ pub(crate) fn is_noted(c: char) -> bool {
 /// [`is_noted`] for a byte: the ASCII members written out, which compiles to one bit test (a table
 /// computed from [`is_noted`] measured slower); a test checks the two agree on every byte.
 #[inline]
-fn is_noted_ascii(b: u8) -> bool {
+const fn is_noted_ascii(b: u8) -> bool {
     matches!(b, b'.' | b'!' | b'?' | b'"' | b'\'')
 }
 
@@ -429,9 +429,10 @@ fn scan(
             let mut e = word_end(bytes, i + 1);
             // No token open and a plain separator (a space, punctuation other than a joiner) after the
             // run: the run is a whole token, as the scan below would find it with two more steps.
-            if scan.cur.is_none() && bytes.get(e).is_some_and(|&s| is_separator(s)) && alone(e) {
+            let (s, class) = bytes.get(e).map_or((0, 0), |&s| (s, after_word(s)));
+            if scan.cur.is_none() && class & SEPARATOR != 0 && alone(e) {
                 push(i, e);
-                if let Some(&s) = bytes.get(e).filter(|&&s| is_noted_ascii(s)) {
+                if class & NOTED != 0 {
                     note(start + e, char::from(s));
                 }
                 i = e + 1;
@@ -542,8 +543,31 @@ fn non_word_bytes(w: u64) -> u64 {
 /// An ASCII character other than a letter, a digit, CR (which joins a following LF) or a [`joiner`]: it
 /// ends the token before it.
 #[inline]
-fn is_separator(b: u8) -> bool {
-    b.is_ascii() && !is_ascii_word(b) && !matches!(b, b'\r' | b'\'' | b'-' | b'.' | b',')
+const fn is_separator(b: u8) -> bool {
+    b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'\r' | b'\'' | b'-' | b'.' | b',')
+}
+
+/// [`after_word`]'s bit for [`is_separator`].
+const SEPARATOR: u8 = 1;
+/// [`after_word`]'s bit for [`is_noted_ascii`].
+const NOTED: u8 = 2;
+
+/// What the byte after a word run is, from one table lookup: [`SEPARATOR`] and [`NOTED`] bits (two
+/// tests of a few instructions each on every word otherwise). A test checks the table against both.
+#[inline(always)]
+fn after_word(b: u8) -> u8 {
+    static CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let byte = b as u8;
+            t[b] = if is_separator(byte) { SEPARATOR } else { 0 }
+                | if is_noted_ascii(byte) { NOTED } else { 0 };
+            b += 1;
+        }
+        t
+    };
+    CLASS[usize::from(b)]
 }
 
 /// The character U+2010..=U+205F (General Punctuation up to the invisible operators: dashes, curly
@@ -802,6 +826,8 @@ mod tests {
             let c = char::from(b);
             let want = b.is_ascii() && !c.is_alphanumeric() && c != '\r' && joiner(c).is_none();
             assert_eq!(is_separator(b), want, "{b}");
+            assert_eq!(after_word(b) & SEPARATOR != 0, is_separator(b), "{b}");
+            assert_eq!(after_word(b) & NOTED != 0, is_noted_ascii(b), "{b}");
         }
     }
 
