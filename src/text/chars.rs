@@ -98,12 +98,14 @@ pub(crate) fn find_char(s: &str, from: usize, class: &CharClass) -> Option<(usiz
     let bytes = s.as_bytes();
     let mut i = from;
     loop {
-        while let Some(w) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-            if class.may_start_in(u64::from_ne_bytes(*w)) {
-                break;
-            }
-            i += 8;
-        }
+        // Whole words of eight bytes from `i` (one end test a word, no bounds test of its own).
+        let words = bytes.get(i..).unwrap_or_default().chunks_exact(8);
+        i += 8 * words
+            .take_while(|w| {
+                !w.first_chunk::<8>()
+                    .is_some_and(|w| class.may_start_in(u64::from_ne_bytes(*w)))
+            })
+            .count();
         // The candidate in these eight bytes (or in the shorter rest); a false one goes on to the next
         // eight.
         let rest = bytes.get(i..)?;

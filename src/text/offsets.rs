@@ -18,18 +18,21 @@ impl CharIndex {
             // Skip ASCII eight bytes at a time: news text is almost all ASCII. The first non-ASCII byte of
             // eight is the lowest high bit (little-endian), found without a byte loop and its mispredicted
             // exit.
-            let skip = loop {
-                let Some(w) = bytes.get(b..).and_then(<[u8]>::first_chunk::<8>) else {
-                    break bytes
-                        .get(b..)
-                        .and_then(|r| r.iter().position(|&c| !c.is_ascii()));
-                };
-                let high = u64::from_le_bytes(*w) & 0x8080_8080_8080_8080;
+            // Whole words of eight bytes from `b` (one end test a word, no bounds test of its own),
+            // then the last bytes one by one.
+            let mut words = bytes.get(b..).unwrap_or_default().chunks_exact(8);
+            let mut skip = None;
+            for w in words.by_ref() {
+                let high = w
+                    .first_chunk::<8>()
+                    .map_or(0, |w| u64::from_le_bytes(*w) & 0x8080_8080_8080_8080);
                 if high != 0 {
-                    break Some(high.trailing_zeros() as usize / 8);
+                    skip = Some(high.trailing_zeros() as usize / 8);
+                    break;
                 }
                 b += 8;
-            };
+            }
+            let skip = skip.or_else(|| words.remainder().iter().position(|&c| !c.is_ascii()));
             let Some(skip) = skip else {
                 break;
             };

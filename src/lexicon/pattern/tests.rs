@@ -277,7 +277,10 @@ fn dfa_matches(lits: &[String], hay: &[u8]) -> Vec<(usize, usize)> {
     let mut s = dfa.start;
     let mut v = Vec::new();
     for (i, &b) in hay.iter().enumerate() {
-        s = dfa.trans[s + usize::from(dfa.columns[usize::from(b)])] as usize;
+        s = dfa
+            .trans
+            .get(s + usize::from(dfa.columns[usize::from(b)]))
+            .unwrap();
         v.extend(dfa.ends_at(s).iter().map(|&l| (i + 1, l as usize)));
     }
     v.sort();
@@ -312,6 +315,21 @@ proptest! {
             prop_assert_eq!(s >= dfa.first_match, !dfa.ends_at(s).is_empty());
         }
     }
+}
+
+#[test]
+fn literal_dfa_tables_are_narrow_when_their_offsets_fit() {
+    let small = LiteralDfa::new(&["he".to_string(), "she".to_string()]).unwrap();
+    assert!(matches!(small.trans, Table::Narrow(_)));
+    // Two letters and a digit: 7,463 states of 37 entries, past 16-bit offsets.
+    let pairs: Vec<String> = (b'a'..=b'z')
+        .flat_map(|a| (b'a'..=b'z').flat_map(move |b| (b'0'..=b'9').map(move |d| [a, b, d])))
+        .map(|l| String::from_utf8(l.to_vec()).unwrap())
+        .collect();
+    let large = LiteralDfa::new(&pairs).unwrap();
+    assert!(matches!(large.trans, Table::Wide(_)));
+    let hay = b"Ab3 zz9 q.x1 yy0 aB";
+    assert_eq!(dfa_matches(&pairs, hay), crate_matches(&pairs, hay));
 }
 
 #[test]
