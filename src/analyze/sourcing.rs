@@ -990,10 +990,14 @@ pub fn profile(
     // Attributed sentences: any sentence an attribution's source, cue or content touches. Marked by
     // index (many attributions share a sentence), the set built once at the end.
     let mut attributed = vec![false; model.sentences.len()];
+    // An attribution's spans lie in or next to the sentence of the one before: each search starts from the
+    // last answer ([`first_ending_after`]).
+    let mut hint = 0;
     for a in atts {
         for s in std::iter::once(a.content).chain(a.source).chain(a.cue) {
             // Sentences are sorted and disjoint: visit only those overlapping the span.
-            let first = model.sentences.partition_point(|sen| sen.end <= s.start);
+            let first = first_ending_after(&model.sentences, s.start, hint);
+            hint = first;
             for (i, sen) in model.sentences.iter().enumerate().skip(first) {
                 if sen.start >= s.end {
                     break;
@@ -1009,8 +1013,8 @@ pub fn profile(
 
     // Typed sources, keyed by (kind, lower-cased name) ([`source_key`], written into `kbuf`) → index
     // into `p.sources`.
-    let mut keys: FxHashMap<String, usize> = FxHashMap::default();
-    let mut kbuf = String::new();
+    let mut keys: FxHashMap<Vec<u8>, usize> = FxHashMap::default();
+    let mut kbuf = Vec::new();
     for (ai, a) in atts.iter().enumerate() {
         let sp = &a.speaker;
         if sp.name == "unknown" && sp.kind == "unknown" && a.source.is_none() {
@@ -1020,9 +1024,12 @@ pub fn profile(
             start: a.content.start,
             end: a.content.start,
         });
+        // `model.sentence_at(src.start)`, searched from the last answer.
+        hint = first_ending_after(&model.sentences, src.start, hint);
         let sen = model
-            .sentence_at(src.start)
-            .and_then(|i| model.sentences.get(i));
+            .sentences
+            .get(hint)
+            .filter(|sen| sen.start <= src.start);
         let (sen_text, sen_anon, at) = match (sen, a.source) {
             (Some(s), Some(src)) => (
                 sub(s.start, s.end),
@@ -1074,7 +1081,7 @@ pub fn profile(
             source_key(&mut kbuf, &t.kind, "", &name, true);
         }
         let mention = a.source.map(|s| span(s.start, s.end));
-        if let Some(&i) = keys.get(kbuf.as_str()) {
+        if let Some(&i) = keys.get(kbuf.as_slice()) {
             if let Some(s) = p.sources.get_mut(i) {
                 s.attributions += 1;
                 s.mentions.extend(mention);
@@ -1116,16 +1123,35 @@ pub fn profile(
     source_starts.sort_unstable();
     // Standalone anonymous sources: agentless phrases ("it is believed") and long anonymous phrases in
     // body sentences where no attribution has a source.
+    // Sentences come in order, so the first source start at or after a sentence's start only moves on
+    // (`from`), as do the anonymous hits that start in it (`anon_from..anon_to`, as `anon_in` finds them).
+    let (mut from, mut anon_from, mut anon_to) = (0, 0, 0);
     for (si, sen) in model.sentences.iter().enumerate() {
         if sen.region != Region::Body {
             continue;
         }
-        let from = source_starts.partition_point(|&s| s < sen.start);
+        from += source_starts
+            .get(from..)
+            .unwrap_or_default()
+            .partition_point(|&s| s < sen.start);
         let has_source = source_starts.get(from).is_some_and(|&s| s < sen.end);
         if has_source {
             continue;
         }
-        let sen_anon = anon_in(sen.start, sen.end);
+        anon_from += anon_all
+            .get(anon_from..)
+            .unwrap_or_default()
+            .partition_point(|h| h.0 < sen.start);
+        anon_to = anon_to.max(anon_from);
+        anon_to += anon_all
+            .get(anon_to..)
+            .unwrap_or_default()
+            .partition_point(|h| h.0 < sen.end);
+        let sen_anon = AnonIn {
+            hits: anon_all.get(anon_from..anon_to).unwrap_or_default(),
+            base: sen.start,
+            end: sen.end,
+        };
         if sen_anon.hits.is_empty() {
             continue;
         }
@@ -1142,7 +1168,7 @@ pub fn profile(
                 *m = true;
             }
             source_key(&mut kbuf, "anonymous", "", &name, false);
-            if let Some(&k) = keys.get(kbuf.as_str()) {
+            if let Some(&k) = keys.get(kbuf.as_slice()) {
                 if let Some(s) = p.sources.get_mut(k) {
                     s.mentions.push(m);
                 }
@@ -1260,18 +1286,40 @@ pub fn profile(
 /// `str::to_lowercase` with `lower`): the pair (kind, name) as one string, the kind's length first (one
 /// character per byte of it) so that no two pairs share a key. Written into a reused buffer, a key costs
 /// no allocation unless it is new (nor any formatting).
-fn source_key(buf: &mut String, kind: &str, prefix: &str, name: &str, lower: bool) {
+fn source_key(buf: &mut Vec<u8>, kind: &str, prefix: &str, name: &str, lower: bool) {
     buf.clear();
-    buf.extend(kind.len().to_le_bytes().map(char::from));
-    buf.push_str(kind);
-    buf.push_str(prefix);
+    // Bytes, not a `String`: a key is only compared, and copying slices costs far less than pushing
+    // characters one by one.
+    buf.extend_from_slice(&kind.len().to_le_bytes());
+    buf.extend_from_slice(kind.as_bytes());
+    buf.extend_from_slice(prefix.as_bytes());
     if !lower {
-        buf.push_str(name);
+        buf.extend_from_slice(name.as_bytes());
     } else if name.is_ascii() {
         // ASCII lower-cases byte by byte (no context rules apply).
-        buf.extend(name.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let at = buf.len();
+        buf.extend_from_slice(name.as_bytes());
+        buf.get_mut(at..).unwrap_or_default().make_ascii_lowercase();
     } else {
-        buf.push_str(&name.to_lowercase());
+        buf.extend_from_slice(name.to_lowercase().as_bytes());
+    }
+}
+
+/// The index of the first of `sentences` (sorted, disjoint) that ends after `pos`, as
+/// `sentences.partition_point(|s| s.end <= pos)`: tried first at `hint` and the sentence after it (the
+/// answer for most searches, which follow the text), else searched for.
+fn first_ending_after(sentences: &[text::Sentence], pos: usize, hint: usize) -> usize {
+    let is_first = |i: usize| {
+        i.checked_sub(1)
+            .is_none_or(|b| sentences.get(b).is_some_and(|s| s.end <= pos))
+            && sentences.get(i).is_none_or(|s| s.end > pos)
+    };
+    if is_first(hint) {
+        hint
+    } else if is_first(hint + 1) {
+        hint + 1
+    } else {
+        sentences.partition_point(|s| s.end <= pos)
     }
 }
 
@@ -1492,6 +1540,31 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn first_ending_after_is_the_partition_point(
+            lens in proptest::collection::vec((0usize..4, 1usize..5), 0..8),
+            pos in 0usize..40,
+            hint in 0usize..10,
+        ) {
+            // Sorted, disjoint sentences with gaps of 0..4 bytes between them.
+            let mut at = 0;
+            let sentences: Vec<text::Sentence> = lens
+                .iter()
+                .map(|&(gap, len)| {
+                    at += gap;
+                    let s = text::Sentence { start: at, end: at + len, paragraph: 0, region: Region::Body };
+                    at += len;
+                    s
+                })
+                .collect();
+            proptest::prop_assert_eq!(
+                first_ending_after(&sentences, pos, hint),
+                sentences.partition_point(|s| s.end <= pos)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
         fn source_key_is_the_pair_with_the_lower_cased_name(
             pairs in proptest::collection::vec(
                 ("(person|document|doc|anonymous|a|ab|)", "(|by )", "[A-Za-z ΣσςİÉé0-9]{0,6}"),
@@ -1502,12 +1575,12 @@ mod tests {
             let mut keys = Vec::new();
             let mut named = Vec::new();
             for (kind, prefix, name) in &pairs {
-                let mut buf = String::from("stale");
+                let mut buf = b"stale".to_vec();
                 source_key(&mut buf, kind, prefix, name, lower);
                 let name = if lower { name.to_lowercase() } else { name.clone() };
                 let full = format!("{prefix}{name}");
                 let tail = format!("{kind}{full}");
-                proptest::prop_assert!(buf.ends_with(&tail), "{} / {}", buf, tail);
+                proptest::prop_assert!(buf.ends_with(tail.as_bytes()), "{:?} / {}", buf, tail);
                 keys.push(buf);
                 named.push((kind.clone(), full));
             }
