@@ -87,7 +87,7 @@ impl Credit {
     fn captures<'h>(&self, hay: &'h str) -> Vec<regex::Captures<'h>> {
         match &self.relaxed {
             _ if !self.pattern.may_match(hay) => Vec::new(),
-            Some(r) => r.captures(hay, || self.pattern.exact()),
+            Some(r) => r.captures(hay, start_bound(&self.pattern), || self.pattern.exact()),
             // Most haystacks here passed a short gate literal but hold no match: finding that out
             // costs less than setting up captures.
             None => self
@@ -97,6 +97,17 @@ impl Credit {
                 .map_or_else(Vec::new, |re| re.captures_iter(hay).collect()),
         }
     }
+}
+
+/// The prefilter of `pattern` when it has a match starting wherever the pattern has one, so that
+/// [`bounded::from_candidates`] may search from its match starts: a prefilter only widens the pattern,
+/// but one that drops a leading `^.*` ([`crate::lexicon::pattern::prefilter_source`]) finds matches
+/// later in the line (a pattern with `^.` anywhere is left out).
+fn start_bound(pattern: &Pattern) -> Option<&regex::Regex> {
+    if pattern.as_str().contains("^.") {
+        return None;
+    }
+    pattern.prefilter()
 }
 
 fn lex_err(origin: &str, e: &Entry, msg: String) -> crate::Error {
@@ -1255,7 +1266,14 @@ pub fn profile(
             let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
                 continue;
             };
-            for m in re.find_iter(pt) {
+            let matches = start_bound(pattern)
+                .and_then(|b| {
+                    bounded::from_candidates(pt, b, |at| {
+                        re.find_at(pt, at).map(|m| (m.start(), m.end(), m))
+                    })
+                })
+                .unwrap_or_else(|| re.find_iter(pt).collect());
+            for m in matches {
                 let (s, e) = (para.start + m.start(), para.start + m.end());
                 if !found.iter().any(|&(a, b)| a < e && s < b) {
                     found.push((s, e));
