@@ -242,8 +242,8 @@ impl Relaxed {
 /// from it on non-ASCII text) neither scans the text before its match nor, after the last one, the rest
 /// of the haystack. `None` when a match is empty (the iterators skip some of those: the caller iterates
 /// as usual).
-pub fn from_candidates<'h, T>(
-    hay: &'h str,
+pub fn from_candidates<T>(
+    hay: &str,
     bound: &Regex,
     mut search_at: impl FnMut(usize) -> Option<(usize, usize, T)>,
 ) -> Option<Vec<T>> {
