@@ -39,6 +39,8 @@ struct TermInfo {
     category: String,
     class: Option<String>,
     words: usize,
+    /// For a `role` entry with a class, the rank of its class ([`SourcingRules::role_class_in`]).
+    role_rank: Option<usize>,
 }
 
 /// Everything compiled from the `sources` (and `entities` media) lexicons once per run.
@@ -49,7 +51,9 @@ pub struct SourcingRules {
     info: Vec<TermInfo>,
     /// The `anonymous` category alone, for whole texts.
     anonymous: Option<(TermMatcher, Vec<TermInfo>)>,
-    /// Role class → precedence (lower wins): order of first appearance in the lexicon.
+    /// Role class → precedence (lower wins): order of first appearance in the lexicon. Each role entry's
+    /// [`TermInfo::role_rank`] holds its class's; the map is kept for the test of the plain lookup.
+    #[cfg(test)]
     class_rank: BTreeMap<String, usize>,
     /// Credit patterns and their kind. The pattern's prefilter rejects almost every paragraph cheaply;
     /// without it the Unicode word boundaries and letter classes in the patterns push the regex engine
@@ -87,7 +91,7 @@ impl Credit {
     fn captures<'h>(&self, hay: &'h str) -> Vec<regex::Captures<'h>> {
         match &self.relaxed {
             _ if !self.pattern.may_match(hay) => Vec::new(),
-            Some(r) => r.captures(hay, || self.pattern.exact()),
+            Some(r) => r.captures(hay, start_bound(&self.pattern), || self.pattern.exact()),
             // Most haystacks here passed a short gate literal but hold no match: finding that out
             // costs less than setting up captures.
             None => self
@@ -97,6 +101,17 @@ impl Credit {
                 .map_or_else(Vec::new, |re| re.captures_iter(hay).collect()),
         }
     }
+}
+
+/// The prefilter of `pattern` when it has a match starting wherever the pattern has one, so that
+/// [`bounded::from_candidates`] may search from its match starts: a prefilter only widens the pattern,
+/// but one that drops a leading `^.*` ([`crate::lexicon::pattern::prefilter_source`]) finds matches
+/// later in the line (a pattern with `^.` anywhere is left out).
+fn start_bound(pattern: &Pattern) -> Option<&regex::Regex> {
+    if pattern.as_str().contains("^.") {
+        return None;
+    }
+    pattern.prefilter()
 }
 
 fn lex_err(origin: &str, e: &Entry, msg: String) -> crate::Error {
@@ -162,10 +177,11 @@ impl SourcingRules {
                     articles.push(e.term.to_lowercase());
                     continue;
                 }
+                let mut role_rank = None;
                 if e.category == "role" {
                     if let Some(c) = e.attr("class") {
                         let n = class_rank.len();
-                        class_rank.entry(c.to_string()).or_insert(n);
+                        role_rank = Some(*class_rank.entry(c.to_string()).or_insert(n));
                     }
                 }
                 if e.category == "media" {
@@ -177,6 +193,7 @@ impl SourcingRules {
                     category: e.category.clone(),
                     class: e.attr("class").map(str::to_string),
                     words: e.term.split_whitespace().count(),
+                    role_rank,
                 });
             }
         }
@@ -209,6 +226,7 @@ impl SourcingRules {
             terms: TermMatcher::build_grouped(&all_entries, &groups)?,
             info: all_info,
             anonymous,
+            #[cfg(test)]
             class_rank,
             credit_gate: Gate::from_literals(&credit_literals),
             credits,
@@ -249,7 +267,14 @@ impl SourcingRules {
     /// `s` with its whitespace runs collapsed, its outer punctuation trimmed and a leading article
     /// ("the", "a": the `article` category) dropped: the name a source is listed under.
     fn strip_article(&self, s: &str) -> String {
-        let one = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        // The words joined by single spaces (as collecting them and `join(" ")`, without the vector).
+        let mut one = String::with_capacity(s.len());
+        for w in s.split_whitespace() {
+            if !one.is_empty() {
+                one.push(' ');
+            }
+            one.push_str(w);
+        }
         let t = one.trim_matches(|c: char| !c.is_alphanumeric());
         match t.split_once(' ') {
             Some((first, rest)) if self.articles.iter().any(|a| first.eq_ignore_ascii_case(a)) => {
@@ -406,6 +431,17 @@ impl SourcingRules {
 
     /// [`SourcingRules::role_class`] of the phrase whose hits are `hits`.
     fn role_class_in(&self, hits: &PhraseHits) -> Option<String> {
+        // The rank of each role entry's class is found when the rules are built: no class is copied or
+        // looked up but the winner's.
+        hits.iter()
+            .filter_map(|(_, i)| i.role_rank.map(|r| (r, i)))
+            .min_by_key(|&(r, _)| r)
+            .and_then(|(_, i)| i.class.clone())
+    }
+
+    /// [`SourcingRules::role_class_in`] as it was first written, to test the ranked one against.
+    #[cfg(test)]
+    fn role_class_in_plain(&self, hits: &PhraseHits) -> Option<String> {
         hits.iter()
             .filter(|(_, i)| i.category == "role")
             .filter_map(|(_, i)| i.class.clone())
@@ -990,10 +1026,14 @@ pub fn profile(
     // Attributed sentences: any sentence an attribution's source, cue or content touches. Marked by
     // index (many attributions share a sentence), the set built once at the end.
     let mut attributed = vec![false; model.sentences.len()];
+    // An attribution's spans lie in or next to the sentence of the one before: each search starts from the
+    // last answer ([`first_ending_after`]).
+    let mut hint = 0;
     for a in atts {
         for s in std::iter::once(a.content).chain(a.source).chain(a.cue) {
             // Sentences are sorted and disjoint: visit only those overlapping the span.
-            let first = model.sentences.partition_point(|sen| sen.end <= s.start);
+            let first = first_ending_after(&model.sentences, s.start, hint);
+            hint = first;
             for (i, sen) in model.sentences.iter().enumerate().skip(first) {
                 if sen.start >= s.end {
                     break;
@@ -1009,8 +1049,10 @@ pub fn profile(
 
     // Typed sources, keyed by (kind, lower-cased name) ([`source_key`], written into `kbuf`) → index
     // into `p.sources`.
-    let mut keys: FxHashMap<String, usize> = FxHashMap::default();
-    let mut kbuf = String::new();
+    // Room for a source per attribution: the map never grows.
+    let mut keys: FxHashMap<Vec<u8>, usize> =
+        FxHashMap::with_capacity_and_hasher(atts.len(), Default::default());
+    let mut kbuf = Vec::new();
     for (ai, a) in atts.iter().enumerate() {
         let sp = &a.speaker;
         if sp.name == "unknown" && sp.kind == "unknown" && a.source.is_none() {
@@ -1020,9 +1062,12 @@ pub fn profile(
             start: a.content.start,
             end: a.content.start,
         });
+        // `model.sentence_at(src.start)`, searched from the last answer.
+        hint = first_ending_after(&model.sentences, src.start, hint);
         let sen = model
-            .sentence_at(src.start)
-            .and_then(|i| model.sentences.get(i));
+            .sentences
+            .get(hint)
+            .filter(|sen| sen.start <= src.start);
         let (sen_text, sen_anon, at) = match (sen, a.source) {
             (Some(s), Some(src)) => (
                 sub(s.start, s.end),
@@ -1074,7 +1119,7 @@ pub fn profile(
             source_key(&mut kbuf, &t.kind, "", &name, true);
         }
         let mention = a.source.map(|s| span(s.start, s.end));
-        if let Some(&i) = keys.get(kbuf.as_str()) {
+        if let Some(&i) = keys.get(kbuf.as_slice()) {
             if let Some(s) = p.sources.get_mut(i) {
                 s.attributions += 1;
                 s.mentions.extend(mention);
@@ -1116,16 +1161,35 @@ pub fn profile(
     source_starts.sort_unstable();
     // Standalone anonymous sources: agentless phrases ("it is believed") and long anonymous phrases in
     // body sentences where no attribution has a source.
+    // Sentences come in order, so the first source start at or after a sentence's start only moves on
+    // (`from`), as do the anonymous hits that start in it (`anon_from..anon_to`, as `anon_in` finds them).
+    let (mut from, mut anon_from, mut anon_to) = (0, 0, 0);
     for (si, sen) in model.sentences.iter().enumerate() {
         if sen.region != Region::Body {
             continue;
         }
-        let from = source_starts.partition_point(|&s| s < sen.start);
+        from += source_starts
+            .get(from..)
+            .unwrap_or_default()
+            .partition_point(|&s| s < sen.start);
         let has_source = source_starts.get(from).is_some_and(|&s| s < sen.end);
         if has_source {
             continue;
         }
-        let sen_anon = anon_in(sen.start, sen.end);
+        anon_from += anon_all
+            .get(anon_from..)
+            .unwrap_or_default()
+            .partition_point(|h| h.0 < sen.start);
+        anon_to = anon_to.max(anon_from);
+        anon_to += anon_all
+            .get(anon_to..)
+            .unwrap_or_default()
+            .partition_point(|h| h.0 < sen.end);
+        let sen_anon = AnonIn {
+            hits: anon_all.get(anon_from..anon_to).unwrap_or_default(),
+            base: sen.start,
+            end: sen.end,
+        };
         if sen_anon.hits.is_empty() {
             continue;
         }
@@ -1142,7 +1206,7 @@ pub fn profile(
                 *m = true;
             }
             source_key(&mut kbuf, "anonymous", "", &name, false);
-            if let Some(&k) = keys.get(kbuf.as_str()) {
+            if let Some(&k) = keys.get(kbuf.as_slice()) {
                 if let Some(s) = p.sources.get_mut(k) {
                     s.mentions.push(m);
                 }
@@ -1229,7 +1293,14 @@ pub fn profile(
             let Some(re) = may.then(|| pattern.candidate(pt)).flatten() else {
                 continue;
             };
-            for m in re.find_iter(pt) {
+            let matches = start_bound(pattern)
+                .and_then(|b| {
+                    bounded::from_candidates(pt, b, |at| {
+                        re.find_at(pt, at).map(|m| (m.start(), m.end(), m))
+                    })
+                })
+                .unwrap_or_else(|| re.find_iter(pt).collect());
+            for m in matches {
                 let (s, e) = (para.start + m.start(), para.start + m.end());
                 if !found.iter().any(|&(a, b)| a < e && s < b) {
                     found.push((s, e));
@@ -1260,18 +1331,40 @@ pub fn profile(
 /// `str::to_lowercase` with `lower`): the pair (kind, name) as one string, the kind's length first (one
 /// character per byte of it) so that no two pairs share a key. Written into a reused buffer, a key costs
 /// no allocation unless it is new (nor any formatting).
-fn source_key(buf: &mut String, kind: &str, prefix: &str, name: &str, lower: bool) {
+fn source_key(buf: &mut Vec<u8>, kind: &str, prefix: &str, name: &str, lower: bool) {
     buf.clear();
-    buf.extend(kind.len().to_le_bytes().map(char::from));
-    buf.push_str(kind);
-    buf.push_str(prefix);
+    // Bytes, not a `String`: a key is only compared, and copying slices costs far less than pushing
+    // characters one by one.
+    buf.extend_from_slice(&kind.len().to_le_bytes());
+    buf.extend_from_slice(kind.as_bytes());
+    buf.extend_from_slice(prefix.as_bytes());
     if !lower {
-        buf.push_str(name);
+        buf.extend_from_slice(name.as_bytes());
     } else if name.is_ascii() {
         // ASCII lower-cases byte by byte (no context rules apply).
-        buf.extend(name.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let at = buf.len();
+        buf.extend_from_slice(name.as_bytes());
+        buf.get_mut(at..).unwrap_or_default().make_ascii_lowercase();
     } else {
-        buf.push_str(&name.to_lowercase());
+        buf.extend_from_slice(name.to_lowercase().as_bytes());
+    }
+}
+
+/// The index of the first of `sentences` (sorted, disjoint) that ends after `pos`, as
+/// `sentences.partition_point(|s| s.end <= pos)`: tried first at `hint` and the sentence after it (the
+/// answer for most searches, which follow the text), else searched for.
+fn first_ending_after(sentences: &[text::Sentence], pos: usize, hint: usize) -> usize {
+    let is_first = |i: usize| {
+        i.checked_sub(1)
+            .is_none_or(|b| sentences.get(b).is_some_and(|s| s.end <= pos))
+            && sentences.get(i).is_none_or(|s| s.end > pos)
+    };
+    if is_first(hint) {
+        hint
+    } else if is_first(hint + 1) {
+        hint + 1
+    } else {
+        sentences.partition_point(|s| s.end <= pos)
     }
 }
 
@@ -1470,7 +1563,7 @@ mod tests {
             s in 0usize..70,
             len in 0usize..40,
         ) {
-            let info = TermInfo { category: "anonymous".into(), class: None, words: 1 };
+            let info = TermInfo { category: "anonymous".into(), class: None, words: 1, role_rank: None };
             spans.sort_by_key(|&(a, n)| (a, std::cmp::Reverse(a + n)));
             let all: Vec<AnonHit> = spans.iter().map(|&(a, n)| (a, a + n, &info)).collect();
             let e = s + len;
@@ -1492,6 +1585,46 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn ranked_role_class_equals_plain(
+            words in proptest::collection::vec(
+                "(US|State|Department|spokesman|spokeswoman|senior|official|officials|military|general|minister|police|expert|analyst|activist|lawyer|the|a|of|said|reporter|professor|mayor|resident)",
+                0..8,
+            )
+        ) {
+            let r = rules();
+            let text = words.join(" ");
+            let hits = r.hits(&text);
+            proptest::prop_assert_eq!(r.role_class_in(&hits), r.role_class_in_plain(&hits));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn first_ending_after_is_the_partition_point(
+            lens in proptest::collection::vec((0usize..4, 1usize..5), 0..8),
+            pos in 0usize..40,
+            hint in 0usize..10,
+        ) {
+            // Sorted, disjoint sentences with gaps of 0..4 bytes between them.
+            let mut at = 0;
+            let sentences: Vec<text::Sentence> = lens
+                .iter()
+                .map(|&(gap, len)| {
+                    at += gap;
+                    let s = text::Sentence { start: at, end: at + len, paragraph: 0, region: Region::Body };
+                    at += len;
+                    s
+                })
+                .collect();
+            proptest::prop_assert_eq!(
+                first_ending_after(&sentences, pos, hint),
+                sentences.partition_point(|s| s.end <= pos)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
         fn source_key_is_the_pair_with_the_lower_cased_name(
             pairs in proptest::collection::vec(
                 ("(person|document|doc|anonymous|a|ab|)", "(|by )", "[A-Za-z ΣσςİÉé0-9]{0,6}"),
@@ -1502,12 +1635,12 @@ mod tests {
             let mut keys = Vec::new();
             let mut named = Vec::new();
             for (kind, prefix, name) in &pairs {
-                let mut buf = String::from("stale");
+                let mut buf = b"stale".to_vec();
                 source_key(&mut buf, kind, prefix, name, lower);
                 let name = if lower { name.to_lowercase() } else { name.clone() };
                 let full = format!("{prefix}{name}");
                 let tail = format!("{kind}{full}");
-                proptest::prop_assert!(buf.ends_with(&tail), "{} / {}", buf, tail);
+                proptest::prop_assert!(buf.ends_with(tail.as_bytes()), "{:?} / {}", buf, tail);
                 keys.push(buf);
                 named.push((kind.clone(), full));
             }

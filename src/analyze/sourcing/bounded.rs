@@ -126,9 +126,13 @@ impl Relaxed {
     /// relaxed regex when its matches stay within the bounds, else from [`Relaxed::restricted`] (or
     /// `exact()` when there is none or it fails to compile). Only named groups of the original may be
     /// looked up in them (the other regexes number their groups differently).
+    ///
+    /// `bound`, when given, is a regex that has a match starting wherever the original has one (a
+    /// prefilter: [`from_candidates`]); the relaxed regex then searches only from its match starts.
     pub fn captures<'h, 'r>(
         &'r self,
         hay: &'h str,
+        bound: Option<&Regex>,
         exact: impl FnOnce() -> Option<&'r Regex>,
     ) -> Vec<Captures<'h>> {
         let compiled = self.regex.get_or_init(|| {
@@ -141,7 +145,15 @@ impl Relaxed {
             Some((re, groups))
         });
         if let Some((re, groups)) = compiled {
-            let all: Vec<Captures<'h>> = re.captures_iter(hay).collect();
+            let all: Vec<Captures<'h>> = bound
+                .and_then(|b| {
+                    from_candidates(hay, b, |at| {
+                        let c = re.captures_at(hay, at)?;
+                        let m = c.get(0)?;
+                        Some((m.start(), m.end(), c))
+                    })
+                })
+                .unwrap_or_else(|| re.captures_iter(hay).collect());
             let within = |c: &Captures| {
                 groups.iter().zip(&self.items).all(|(&i, it)| {
                     c.get(i)
@@ -219,6 +231,35 @@ impl Relaxed {
         out.push_str(self.original.get(at..)?);
         Some(out)
     }
+}
+
+/// The matches of a regex in `hay` as its `find_iter` or `captures_iter` gives them, found by `search_at`
+/// (the regex's first match starting at or after a position, with its span) from the match starts of
+/// `bound` only: `bound` must have a match starting wherever the regex has one (a prefilter that only
+/// widens the pattern: a superset of its matches, span by span). Then the leftmost `bound` match at or
+/// after a position starts no later than the regex's, so searching from there finds the same match, and
+/// where `bound` finds none the regex finds none either: the regex (without a lazy DFA, or falling back
+/// from it on non-ASCII text) neither scans the text before its match nor, after the last one, the rest
+/// of the haystack. `None` when a match is empty (the iterators skip some of those: the caller iterates
+/// as usual).
+pub fn from_candidates<T>(
+    hay: &str,
+    bound: &Regex,
+    mut search_at: impl FnMut(usize) -> Option<(usize, usize, T)>,
+) -> Option<Vec<T>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(p) = bound.find_at(hay, at) {
+        let Some((s, e, t)) = search_at(p.start()) else {
+            break;
+        };
+        if e <= s {
+            return None;
+        }
+        out.push(t);
+        at = e;
+    }
+    Some(out)
 }
 
 /// The sorted character ranges of the class `src` (a flag group, then one class), `None` when it does not
@@ -454,9 +495,37 @@ mod tests {
         ] {
             // No `exact`: the restricted regex must compile.
             assert!(relaxed.restricted(hay).is_some());
-            let got = relaxed.captures(hay, || None);
+            let got = relaxed.captures(hay, None, || None);
             let want: Vec<_> = re.captures_iter(hay).collect();
             assert_eq!(spans(&re, &got), spans(&re, &want), "{hay}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn matches_from_prefilter_starts_are_find_iters(
+            p in 0..3usize,
+            hay in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "told", "said to", "CNN", "cnn", "’s", "'s", "has", "learned", "reported", "an",
+                    "a", "the", "report", " ", "  ", "\n", "é", "CNNé", "x", ".", ",", "“", "—",
+                ]),
+                0..24,
+            ),
+        ) {
+            let pats = [
+                r"(?i)\b(?:told|said to)\s+(?:CNN|the Times)\b",
+                r"(?i)\bCNN(?:['’]s)?\s+(?:has|had)?\s*(?:learned|reported)\b",
+                r"(?i)\b(?:an?|the)\s+CNN\s+(?:report|review)\b",
+            ];
+            let hay = hay.concat();
+            let re = Regex::new(pats[p]).unwrap();
+            let bound = Regex::new(&crate::lexicon::pattern::prefilter_source(pats[p]).unwrap()).unwrap();
+            let got = from_candidates(&hay, &bound, |at| {
+                re.find_at(&hay, at).map(|m| (m.start(), m.end(), (m.start(), m.end())))
+            });
+            let want: Vec<_> = re.find_iter(&hay).map(|m| (m.start(), m.end())).collect();
+            prop_assert_eq!(got, Some(want));
         }
     }
 
@@ -476,8 +545,14 @@ mod tests {
             let re = Regex::new(PATTERNS[p]).unwrap();
             let relaxed = Relaxed::with_min_bound(PATTERNS[p], 2).unwrap();
             // `exact` only for the bytes class (no restricted form).
-            let got = relaxed.captures(&hay, || PATTERNS[p].contains("?-u").then_some(&re));
+            let exact = || PATTERNS[p].contains("?-u").then_some(&re);
+            let got = relaxed.captures(&hay, None, exact);
             let want: Vec<_> = re.captures_iter(&hay).collect();
+            prop_assert_eq!(spans(&re, &got), spans(&re, &want));
+            // Searched from the starts of the prefilter's matches (or of the pattern's own), the same.
+            let bound = crate::lexicon::pattern::prefilter_source(PATTERNS[p])
+                .map_or_else(|| re.clone(), |src| Regex::new(&src).unwrap());
+            let got = relaxed.captures(&hay, Some(&bound), exact);
             prop_assert_eq!(spans(&re, &got), spans(&re, &want));
         }
     }
