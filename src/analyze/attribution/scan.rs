@@ -19,7 +19,7 @@ pub(crate) struct Tok<'a> {
     pub word: bool,
     pub possessive: bool,
     pub upper: bool,
-    /// `norm` interned in the rules' vocabulary ([`NO_ID`] when no lexicon uses the word).
+    /// `norm` interned in the rules' vocabulary ([`Vocab::unknown`] when no lexicon uses the word).
     pub id: u32,
     /// Lower-cased text with a trailing possessive (`'s`, `’s`, `’`) removed and `’` folded to `'`.
     pub norm: &'a str,

@@ -730,6 +730,22 @@ fn mentions_plain(toks: &[scan::Tok], rules: &AttributionRules) -> Vec<resolve::
     out
 }
 
+/// Every phrase table has an entry for every word's id and the unknown word's (tokens' lookups are in
+/// range), and the unknown word has no flags.
+#[test]
+fn phrase_tables_cover_the_unknown_word() {
+    let r = rules();
+    let n = r.vocab.unknown() as usize + 1;
+    assert!(r.cues.covers(n) && r.phrase_cues.covers(n) && r.entities.covers(n));
+    assert!(r.cue_nouns.covers(n) && r.comma_adverbs.covers(n));
+    assert!(r.time_words.covers(n) && r.object_heads.covers(n));
+    assert_eq!(r.vocab.flags(r.vocab.unknown()), 0);
+    let mut buf = Vec::new();
+    let toks = scan::tokenize("Zyxwv qwertz said", 0, 17, &r.vocab, &mut buf);
+    assert_eq!(toks[0].id, r.vocab.unknown());
+    assert_ne!(toks[2].id, r.vocab.unknown());
+}
+
 #[test]
 fn shared_entity_matches_find_the_same_mentions() {
     let rules = rules();
