@@ -32,7 +32,46 @@ type Result<T = ()> = std::result::Result<T, Error>;
 
 /// Append the compact JSON text of `value` to `out` (on error, `out` may hold part of it).
 pub fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result {
-    value.serialize(&mut Serializer { out })
+    value.serialize(&mut Serializer { out, sink: None })
+}
+
+/// Bytes [`write_to`] gathers before it hands them to its writer.
+const STREAM_CHUNK: usize = 64 << 10;
+
+/// Write the bytes of [`write`] to `sink` as they are made, a chunk of about [`STREAM_CHUNK`] at a time
+/// (at each element of an array or entry of a map), rather than building the whole text in one buffer
+/// first: a large output (`term_counts.json` holds every word of every outlet) then neither sits in
+/// memory whole nor is copied each time its buffer doubles.
+pub fn write_to<T: Serialize + ?Sized>(
+    sink: &mut dyn std::io::Write,
+    value: &T,
+) -> std::result::Result<(), Streamed> {
+    let mut out = Vec::with_capacity(STREAM_CHUNK + (STREAM_CHUNK >> 2));
+    // The serializer's error type only carries text: an I/O error is kept here and returned as it came.
+    let mut failed = None;
+    let mut send = |bytes: &[u8]| match sink.write_all(bytes) {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    };
+    let result = value.serialize(&mut Serializer {
+        out: &mut out,
+        sink: Some(&mut send),
+    });
+    if let Some(e) = failed {
+        return Err(Streamed::Io(e));
+    }
+    result.map_err(Streamed::Encode)?;
+    sink.write_all(&out).map_err(Streamed::Io)
+}
+
+/// Why [`write_to`] failed: the value could not be encoded, or the writer failed.
+#[derive(Debug)]
+pub enum Streamed {
+    Encode(Error),
+    Io(std::io::Error),
 }
 
 /// A metric as [`write_article`] wrote it: its name and value, and where the value's text (zmij's digits,
@@ -681,6 +720,26 @@ macro_rules! int_methods {
 
 struct Serializer<'a> {
     out: &'a mut Vec<u8>,
+    /// For [`write_to`]: takes the bytes once a chunk is full, and answers whether they were written
+    /// (`None`: the bytes stay in `out`).
+    sink: Option<&'a mut dyn FnMut(&[u8]) -> bool>,
+}
+
+impl Serializer<'_> {
+    /// Hand a full chunk to the sink. Called before each element of an array or entry of a map, where it
+    /// costs the in-memory encoding of articles one test.
+    #[inline]
+    fn drain(&mut self) -> Result {
+        if let Some(send) = self.sink.as_deref_mut() {
+            if self.out.len() >= STREAM_CHUNK {
+                if !send(self.out) {
+                    return Err(Error("write failed".into()));
+                }
+                self.out.clear();
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Struct keys up to this length are checked for escapes byte by byte where they are written, a check
@@ -726,6 +785,7 @@ impl Compound<'_, '_> {
     }
 
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
+        self.ser.drain()?;
         self.sep();
         value.serialize(&mut *self.ser)
     }
@@ -898,6 +958,7 @@ impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result {
+        self.ser.drain()?;
         self.sep();
         key.serialize(KeySerializer {
             out: &mut *self.ser.out,
@@ -1108,6 +1169,43 @@ mod tests {
             String::from_utf8_lossy(&ours(v)),
             String::from_utf8_lossy(&expected)
         );
+    }
+
+    /// A large value written a chunk at a time gives the bytes of the in-memory encoder, and a failing
+    /// writer's error comes back as it was raised.
+    #[test]
+    fn streamed_output_is_the_same() {
+        let mut words: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for i in 0..20_000u64 {
+            words.insert(format!("word \"{i}\" é"), vec![i, i * 7]);
+        }
+        let nested = vec![words.clone(), BTreeMap::new(), words];
+        let mut streamed = Vec::new();
+        write_to(&mut streamed, &nested).unwrap();
+        assert!(streamed.len() > 4 * STREAM_CHUNK);
+        assert!(streamed == ours(&nested));
+        assert!(streamed == serde_json::to_vec(&nested).unwrap());
+        let mut small = Vec::new();
+        write_to(&mut small, &Point(1, -2)).unwrap();
+        assert_eq!(small, b"[1,-2]");
+
+        struct Broken(usize);
+        impl std::io::Write for Broken {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if self.0 + buf.len() > STREAM_CHUNK * 2 {
+                    return Err(std::io::Error::other("disk full"));
+                }
+                self.0 += buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        match write_to(&mut Broken(0), &nested) {
+            Err(Streamed::Io(e)) => assert_eq!(e.to_string(), "disk full"),
+            other => panic!("expected the writer's error, got {other:?}"),
+        }
     }
 
     #[derive(Serialize)]

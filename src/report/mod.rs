@@ -281,10 +281,14 @@ impl OutputWriter {
         let mut names = self.tables.finish()?;
         names.extend(tables::write_run_tables(&self.staging, report)?);
         let vpath = self.staging.join(VOCABULARY_FILE);
-        // The same bytes as `serde_json::to_vec`, through the faster encoder of `articles.jsonl`.
-        let mut body = Vec::new();
-        json::write(&mut body, vocabulary).map_err(|e| Error::Other(e.to_string()))?;
-        fs::write(&vpath, body).map_err(|e| Error::io(&vpath, e))?;
+        // The same bytes as `serde_json::to_vec`, through the faster encoder of `articles.jsonl`, written a
+        // chunk at a time: the vocabulary of a large corpus makes a file too large to build in memory first.
+        let mut file = File::create(&vpath).map_err(|e| Error::io(&vpath, e))?;
+        json::write_to(&mut file, vocabulary).map_err(|e| match e {
+            json::Streamed::Io(e) => Error::io(&vpath, e),
+            json::Streamed::Encode(e) => Error::Other(e.to_string()),
+        })?;
+        drop(file);
         names.push(VOCABULARY_FILE.to_string());
         for (name, body) in schema::all() {
             let spath = self.staging.join(name);
@@ -292,10 +296,19 @@ impl OutputWriter {
             names.push(name.to_string());
         }
         let rpath = self.staging.join("report.json");
-        let mut body =
-            serde_json::to_vec_pretty(report).map_err(|e| Error::Other(e.to_string()))?;
-        body.push(b'\n');
-        fs::write(&rpath, body).map_err(|e| Error::io(&rpath, e))?;
+        // Through a buffer rather than built whole in memory first (same bytes as `to_vec_pretty`).
+        let file = File::create(&rpath).map_err(|e| Error::io(&rpath, e))?;
+        let mut w = BufWriter::with_capacity(64 << 10, file);
+        serde_json::to_writer_pretty(&mut w, report).map_err(|e| {
+            if e.is_io() {
+                Error::io(&rpath, e.into())
+            } else {
+                Error::Other(e.to_string())
+            }
+        })?;
+        w.write_all(b"\n")
+            .and_then(|()| w.into_inner().map_err(|e| e.into_error()).map(drop))
+            .map_err(|e| Error::io(&rpath, e))?;
         if let Some((input, formats)) = charts.filter(|(_, f)| !f.is_empty()) {
             crate::chart::draw_all(input, &self.staging.join(CHARTS_DIR), formats)?;
             let old = self.out.join(CHARTS_DIR);
