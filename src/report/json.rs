@@ -550,16 +550,34 @@ pub(super) fn short_word(b: &[u8], n: usize) -> u64 {
 const LONG_STR: usize = 32;
 
 /// Append `s` as a JSON string. Short text is scanned and copied 8 bytes at a time, as whole words (no
-/// `memcpy` call per run: most strings are short and have nothing to escape).
+/// `memcpy` call per run: most strings are short and have nothing to escape). From 8 bytes on, the last
+/// bytes are read as the string's last word ([`write_end`]), and a string shorter than 16 bytes is two
+/// such words, so that neither a loop's exit nor a branch on the tail's length depends on the text's
+/// length (half the strings written are 8 bytes or longer).
 fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    if bytes.len() >= LONG_STR {
+    let n = bytes.len();
+    if n >= LONG_STR {
         write_long_str(out, bytes);
         return;
     }
     // Room for the quotes and for the whole last word written before it is cut to length.
-    out.reserve(bytes.len() + 10);
+    out.reserve(n + 10);
     out.push(b'"');
+    if n < 8 {
+        write_tail(out, bytes);
+        return;
+    }
+    if n < 16 {
+        let first = word_at(bytes, 0);
+        if escapes(first) == 0 {
+            out.extend_from_slice(&first.to_le_bytes());
+        } else {
+            write_escaped(out, &bytes[..8]);
+        }
+        write_end(out, bytes, n - 8);
+        return;
+    }
     let mut words = bytes.chunks_exact(8);
     for chunk in &mut words {
         let word = u64::from_le_bytes([
@@ -571,7 +589,22 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
             write_escaped(out, chunk);
         }
     }
-    write_tail(out, words.remainder());
+    write_end(out, bytes, words.remainder().len());
+}
+
+/// The eight bytes of `b` from `i` as a little-endian word.
+#[inline(always)]
+fn word_at(b: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes([
+        b[i],
+        b[i + 1],
+        b[i + 2],
+        b[i + 3],
+        b[i + 4],
+        b[i + 5],
+        b[i + 6],
+        b[i + 7],
+    ])
 }
 
 /// [`write_str`] for long text (sentences, quotations): the bytes are only read, 8 at a time, until one
@@ -595,7 +628,26 @@ fn write_long_str(out: &mut Vec<u8>, bytes: &[u8]) {
         at += 8;
     }
     out.extend_from_slice(bytes.get(copied..at).unwrap_or_default());
-    write_tail(out, words.remainder());
+    write_end(out, bytes, words.remainder().len());
+}
+
+/// The last `r` (< 8) bytes of `bytes` (at least 8 long) and the closing quote. The bytes are the high
+/// ones of the string's last word, shifted down, with the quote put after them: one word written and cut
+/// to length, with no branch on `r`. When any byte of that word needs an escape (maybe one already
+/// written), the `r` bytes are escaped one by one, which writes the same bytes.
+#[inline(always)]
+fn write_end(out: &mut Vec<u8>, bytes: &[u8], r: usize) {
+    let last = word_at(bytes, bytes.len() - 8);
+    if escapes(last) == 0 {
+        // Two shifts, as one of 8 * (8 - r) would be 64 for r = 0.
+        let word = (last >> (8 * (7 - r)) >> 8) | u64::from(b'"') << (8 * r);
+        let len = out.len() + r + 1;
+        out.extend_from_slice(&word.to_le_bytes());
+        out.truncate(len);
+    } else {
+        write_escaped(out, &bytes[bytes.len() - r..]);
+        out.push(b'"');
+    }
 }
 
 /// The last (fewer than 8) bytes of a string and its closing quote.
@@ -1169,6 +1221,24 @@ mod tests {
             String::from_utf8_lossy(&ours(v)),
             String::from_utf8_lossy(&expected)
         );
+    }
+
+    /// Every length across the short, two-word, looped and long paths, plain and with one byte to
+    /// escape at every position (the tail is read as the string's last word, overlapping bytes already
+    /// written).
+    #[test]
+    fn strings_of_every_length_and_escape_position() {
+        for n in 0..80 {
+            let plain: String = (0..n).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+            same(&plain);
+            for at in 0..n {
+                for esc in ['"', '\\', '\n', '\u{1}'] {
+                    let mut s: Vec<char> = plain.chars().collect();
+                    s[at] = esc;
+                    same(&s.into_iter().collect::<String>());
+                }
+            }
+        }
     }
 
     /// A large value written a chunk at a time gives the bytes of the in-memory encoder, and a failing
