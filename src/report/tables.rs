@@ -204,32 +204,70 @@ fn word_needs_quotes(w: u64) -> bool {
 
 /// Append `field` if the `csv` crate writes it as it is (no `,`, `"`, `\r` or `\n`); otherwise append
 /// nothing and return false. The check and the copy go 8 bytes at a time, as whole words (no `memcpy`
-/// call per field: most fields are short).
+/// call per field: most fields are short). From 8 bytes on, the last bytes are the high ones of the
+/// field's last word (bytes before them were already checked, so the word's check is theirs), and a field
+/// shorter than 16 bytes is two such words: no loop's exit and no branch on the tail's length depends
+/// on the field's length.
 fn push_plain(out: &mut Vec<u8>, field: &[u8]) -> bool {
     let start = out.len();
+    let n = field.len();
     // Room for the whole last word, written before it is cut to length.
-    out.reserve(field.len() + 8);
-    let mut words = field.chunks_exact(8);
-    for chunk in &mut words {
-        let w = u64::from_le_bytes([
-            chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
-        ]);
+    out.reserve(n + 8);
+    if n < 8 {
+        // Zero past the text: a zero byte is none of the four.
+        let w = super::json::short_word(field, n);
         if word_needs_quotes(w) {
-            out.truncate(start);
             return false;
         }
         out.extend_from_slice(&w.to_le_bytes());
+        out.truncate(start + n);
+        return true;
     }
-    let rest = words.remainder();
-    // Zero past the text: a zero byte is none of the four.
-    let w = super::json::short_word(rest, rest.len());
-    if word_needs_quotes(w) {
+    let rest = if n < 16 {
+        let w = word_at(field, 0);
+        if word_needs_quotes(w) {
+            return false;
+        }
+        out.extend_from_slice(&w.to_le_bytes());
+        n - 8
+    } else {
+        let mut words = field.chunks_exact(8);
+        for chunk in &mut words {
+            let w = u64::from_le_bytes([
+                chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7],
+            ]);
+            if word_needs_quotes(w) {
+                out.truncate(start);
+                return false;
+            }
+            out.extend_from_slice(&w.to_le_bytes());
+        }
+        words.remainder().len()
+    };
+    let last = word_at(field, n - 8);
+    if word_needs_quotes(last) {
         out.truncate(start);
         return false;
     }
-    out.extend_from_slice(&w.to_le_bytes());
-    out.truncate(start + field.len());
+    // The last `rest` (< 8) bytes, shifted down (in two steps: one of 64 bits would overflow).
+    out.extend_from_slice(&(last >> (8 * (7 - rest)) >> 8).to_le_bytes());
+    out.truncate(start + n);
     true
+}
+
+/// The eight bytes of `b` from `i` as a little-endian word.
+#[inline(always)]
+fn word_at(b: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes([
+        b[i],
+        b[i + 1],
+        b[i + 2],
+        b[i + 3],
+        b[i + 4],
+        b[i + 5],
+        b[i + 6],
+        b[i + 7],
+    ])
 }
 
 /// Append `field` in quotes, its quotes doubled.
@@ -873,6 +911,25 @@ mod tests {
             }
             let theirs = theirs.into_inner().unwrap();
             prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
+        }
+
+        /// Every length across the short, two-word and looped paths, plain and with one byte that needs
+        /// quotes at every position (the tail is read as the field's last word, overlapping bytes already
+        /// checked).
+        #[test]
+        fn plain_fields_of_every_length(n in 0usize..48, at in 0usize..48, which in 0usize..5) {
+            let mut s: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            if at < n && which < 4 {
+                s[at] = [b',', b'"', b'\n', b'\r'][which];
+            }
+            let s = String::from_utf8(s).unwrap();
+            let mut theirs = csv::Writer::from_writer(Vec::new());
+            theirs.write_record([&s, "x"]).unwrap();
+            let quoted = theirs.into_inner().unwrap().first() == Some(&b'"');
+            let mut out = b"before".to_vec();
+            prop_assert_eq!(push_plain(&mut out, s.as_bytes()), !quoted);
+            let expected = if quoted { "before".to_string() } else { format!("before{s}") };
+            prop_assert_eq!(out, expected.into_bytes());
         }
 
         #[test]
