@@ -47,6 +47,8 @@ impl LoadedRules {
                     categories.push(c.id.clone());
                 }
             }
+            // Room for all of them at once: an entry is large, and growing by doubling copied each.
+            entries.reserve(l.entries.len());
             for e in l.entries.iter().filter(|e| e.pattern.is_none()) {
                 if !categories.contains(&e.category) {
                     categories.push(e.category.clone());
@@ -60,8 +62,9 @@ impl LoadedRules {
         if !categories.iter().any(|c| c == SCARE_CATEGORY) {
             categories.push(SCARE_CATEGORY.to_string());
         }
-        let mut refs: Vec<&Entry> = entries.iter().map(|r| &r.entry).collect();
         let anonymous = super::sourcing::anonymous_entries(lex);
+        let mut refs: Vec<&Entry> = Vec::with_capacity(entries.len() + anonymous.len());
+        refs.extend(entries.iter().map(|r| &r.entry));
         let mut groups = Vec::new();
         if !anonymous.is_empty() {
             groups = vec![0; refs.len()];
