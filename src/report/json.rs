@@ -774,8 +774,11 @@ struct Serializer<'a> {
     out: &'a mut Vec<u8>,
     /// For [`write_to`]: takes the bytes once a chunk is full, and answers whether they were written
     /// (`None`: the bytes stay in `out`).
-    sink: Option<&'a mut dyn FnMut(&[u8]) -> bool>,
+    sink: Option<&'a mut ChunkSink<'a>>,
 }
+
+/// What [`write_to`] hands full chunks to: writes them, and answers whether that succeeded.
+type ChunkSink<'a> = dyn FnMut(&[u8]) -> bool + 'a;
 
 impl Serializer<'_> {
     /// Hand a full chunk to the sink. Called before each element of an array or entry of a map, where it
