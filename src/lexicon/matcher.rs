@@ -12,7 +12,8 @@
 use super::normalize::{self, is_word_char, normalize, OffsetMap};
 use super::trie::Trie;
 use super::Entry;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry as MapEntry;
 
 /// One match: byte offsets into the original text and the index of the entry in the slice given to
 /// [`TermMatcher::build`].
@@ -393,7 +394,9 @@ impl ViewParts {
 /// Collects surface forms: one trie key per distinct folded form, with its owners.
 #[derive(Default)]
 struct Builder {
-    index: HashMap<String, usize>,
+    /// Index of each folded form in `patterns` (hashed once per form, with the crate's fast hash: the
+    /// built-in lexicons have thousands of forms to add at start-up).
+    index: FxHashMap<String, usize>,
     patterns: Vec<String>,
     surfaces: Vec<Surface>,
     /// Group of every entry (missing = 0).
@@ -436,17 +439,16 @@ impl Builder {
         let (Some(first), Some(last)) = (folded.chars().next(), folded.chars().next_back()) else {
             return;
         };
-        let slot = match self.index.get(&folded) {
-            Some(&slot) => slot,
-            None => {
+        let slot = match self.index.entry(folded) {
+            MapEntry::Occupied(e) => *e.get(),
+            MapEntry::Vacant(v) => {
                 self.surfaces.push(Surface {
                     check_start: is_word_char(first),
                     check_end: is_word_char(last),
                     ..Surface::default()
                 });
-                self.patterns.push(folded.clone());
-                self.index.insert(folded, self.patterns.len() - 1);
-                self.patterns.len() - 1
+                self.patterns.push(v.key().clone());
+                *v.insert(self.patterns.len() - 1)
             }
         };
         let Some(surface) = self.surfaces.get_mut(slot) else {
