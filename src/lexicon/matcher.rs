@@ -529,7 +529,9 @@ fn original_span(text: &str, map: &OffsetMap, start: usize, end: usize) -> Optio
 
 /// Regular English inflections of the last word of `term`: plural/3rd person (-s, -es, -ies), past (-ed, -d,
 /// -ied) and -ing, doubling the final consonant of one-syllable consonant-vowel-consonant words ("slam" →
-/// "slammed", "slamming").
+/// "slammed", "slamming"). Each form is written once, with the head of the term (the built-in lexicons
+/// inflect hundreds of terms at start-up, where a lower-cased copy per suffix test and a second string per
+/// form were most of the work).
 pub fn inflections(term: &str) -> Vec<String> {
     let split = term
         .char_indices()
@@ -545,8 +547,13 @@ pub fn inflections(term: &str) -> Vec<String> {
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
     let last = lower[n - 1];
     let prev = lower[n - 2];
-    let ends = |s: &str| word.to_lowercase().ends_with(s);
-    let stem_minus = |k: usize| -> String { chars[..chars.len() - k].iter().collect() };
+    let lower_word = word.to_lowercase();
+    let ends = |s: &str| lower_word.ends_with(s);
+    // The word without its last `k` (1 or 2, of at least 2) characters.
+    let stem_minus = |k: usize| -> &str {
+        let cut = word.char_indices().nth_back(k - 1).map_or(0, |(i, _)| i);
+        word.get(..cut).unwrap_or_default()
+    };
     let consonant_y = last == 'y' && !vowel(prev);
     let vowel_groups = lower
         .iter()
@@ -562,37 +569,35 @@ pub fn inflections(term: &str) -> Vec<String> {
         && !vowel(last)
         && !matches!(last, 'w' | 'x' | 'y')
         && vowel_groups == 1;
-    let double = format!("{word}{}", chars[chars.len() - 1]);
+    // The final consonant doubled.
+    let double = chars[chars.len() - 1];
 
     let plural = if ends("s") || ends("x") || ends("z") || ends("ch") || ends("sh") {
-        format!("{word}es")
+        format!("{head}{word}es")
     } else if consonant_y {
-        format!("{}ies", stem_minus(1))
+        format!("{head}{}ies", stem_minus(1))
     } else {
-        format!("{word}s")
+        format!("{head}{word}s")
     };
     let past = if last == 'e' {
-        format!("{word}d")
+        format!("{head}{word}d")
     } else if consonant_y {
-        format!("{}ied", stem_minus(1))
+        format!("{head}{}ied", stem_minus(1))
     } else if cvc {
-        format!("{double}ed")
+        format!("{head}{word}{double}ed")
     } else {
-        format!("{word}ed")
+        format!("{head}{word}ed")
     };
     let ing = if ends("ie") {
-        format!("{}ying", stem_minus(2))
+        format!("{head}{}ying", stem_minus(2))
     } else if last == 'e' && n > 2 && !ends("ee") && !ends("ye") && !ends("oe") {
-        format!("{}ing", stem_minus(1))
+        format!("{head}{}ing", stem_minus(1))
     } else if cvc {
-        format!("{double}ing")
+        format!("{head}{word}{double}ing")
     } else {
-        format!("{word}ing")
+        format!("{head}{word}ing")
     };
-    [plural, past, ing]
-        .into_iter()
-        .map(|w| format!("{head}{w}"))
-        .collect()
+    vec![plural, past, ing]
 }
 
 #[cfg(test)]
