@@ -401,6 +401,15 @@ struct Builder {
     surfaces: Vec<Surface>,
     /// Group of every entry (missing = 0).
     groups: Vec<u32>,
+    /// Work buffers of the match view of a form: a form is folded by the view's fast pass (the same
+    /// characters as [`normalize`], tested there), without a buffer of its own per form.
+    view: ViewParts,
+}
+
+impl Default for ViewParts {
+    fn default() -> Self {
+        ViewParts::new()
+    }
 }
 
 impl Builder {
@@ -435,17 +444,26 @@ impl Builder {
 
     fn add(&mut self, form: &str, entry: u32, case_sensitive: bool, exception: bool) {
         let (body, wildcard) = split_wildcard(form);
-        let folded = normalize(body, true);
+        // `normalize(body, true)`.
+        self.view.build(body.trim());
+        let folded = match std::str::from_utf8(&self.view.view) {
+            Ok(v) => v.to_owned(),
+            Err(_) => normalize(body, true),
+        };
         let (Some(first), Some(last)) = (folded.chars().next(), folded.chars().next_back()) else {
             return;
         };
         let slot = match self.index.entry(folded) {
             MapEntry::Occupied(e) => *e.get(),
             MapEntry::Vacant(v) => {
+                // Room for the one owner nearly every surface gets, allocated as such rather than by
+                // growing an empty list.
+                let one = || Vec::with_capacity(1);
                 self.surfaces.push(Surface {
+                    terms: if exception { Vec::new() } else { one() },
+                    exceptions: if exception { one() } else { Vec::new() },
                     check_start: is_word_char(first),
                     check_end: is_word_char(last),
-                    ..Surface::default()
                 });
                 self.patterns.push(v.key().clone());
                 *v.insert(self.patterns.len() - 1)

@@ -267,13 +267,17 @@ fn place(nodes: &Nodes, class: &[u32; 256]) -> Option<Vec<u32>> {
     let mut kids = Vec::new();
     while let Some(n) = stack.pop() {
         kids.clear();
-        kids.extend(nodes.kids(n));
+        for kid in nodes.kids(n) {
+            kids.push(kid);
+        }
         if kids.is_empty() {
             continue;
         }
         kids.sort_unstable();
         kids_classes.clear();
-        kids_classes.extend(kids.iter().map(|&(l, _)| class[l as usize] as usize));
+        for &(l, _) in &kids {
+            kids_classes.push(class[l as usize] as usize);
+        }
         let c0 = kids_classes[0];
         while used.get(low).copied().unwrap_or(false) {
             low += 1;
