@@ -282,7 +282,7 @@ mod tests {
             for (i, s) in strings.iter().enumerate() {
                 prop_assert_eq!(low.get(i), s.to_ascii_lowercase());
                 for t in &strings {
-                    prop_assert_eq!(low.is_ascii_lower(i, &t.to_ascii_uppercase()), s.to_ascii_lowercase() == t.to_ascii_lowercase());
+                    prop_assert_eq!(low.is_ascii_lower(i, &t.to_ascii_uppercase()), s.eq_ignore_ascii_case(t));
                 }
             }
             prop_assert!(!low.is_ascii_lower(strings.len(), ""));
