@@ -39,6 +39,33 @@ impl StrList {
         self.text.get(start..end).unwrap_or_default()
     }
 
+    /// Append `s` with its ASCII capitals lower-cased (what [`StrList::is_ascii_lower`] compares with).
+    pub fn push_ascii_lower(&mut self, s: &str) {
+        let start = self.text.len();
+        self.text.push_str(s);
+        if let Some(t) = self.text.get_mut(start..) {
+            t.make_ascii_lowercase();
+        }
+        self.ends.push(self.text.len());
+    }
+
+    /// Whether string `i` is `s` with its ASCII capitals lower-cased (false if there is no string `i`),
+    /// without making the lower-cased copy: the look-up of a capitalized word among counted words.
+    #[inline]
+    pub fn is_ascii_lower(&self, i: usize, s: &str) -> bool {
+        self.bytes(i).is_some_and(|t| same_lower(t, s.as_bytes()))
+    }
+
+    /// The bytes of string `i`, without the char-boundary checks of slicing the `String`.
+    #[inline(always)]
+    fn bytes(&self, i: usize) -> Option<&[u8]> {
+        let start = match i.checked_sub(1) {
+            Some(prev) => *self.ends.get(prev)?,
+            None => 0,
+        };
+        self.text.as_bytes().get(start..*self.ends.get(i)?)
+    }
+
     /// Whether string `i` is `s` (false if there is no string `i`). Compares the bytes, without the
     /// char-boundary checks of slicing the `String`: this is the equality test of the hash-table lookups
     /// that count words, run once per word.
@@ -115,6 +142,56 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a == b
 }
 
+/// `x` with the ASCII capitals among its bytes lower-cased: the high bit of each capital, moved to bit 5,
+/// adds 0x20 (range tests on the low seven bits, so no carry crosses into the next byte; a byte with its
+/// high bit set is no capital).
+#[inline(always)]
+fn lower_word(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let y = x & !HIGH;
+    let capital = (y + 0x3F * ONES) & !(y + 0x25 * ONES) & !x & HIGH;
+    x | capital >> 2
+}
+
+/// `a == b.to_ascii_lowercase()`, read as [`same_bytes`] reads (two overlapping reads for strings of up
+/// to 16 bytes), with the reads of `b` lower-cased.
+#[inline(always)]
+fn same_lower(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |c: &[u8; 8]| u64::from_le_bytes(*c);
+    let half = |c: &[u8; 4]| u64::from(u32::from_le_bytes(*c));
+    match n {
+        0 => return true,
+        1..=3 => {
+            if let (Some(a0), Some(b0)) = (a.first(), b.first()) {
+                let low = u8::to_ascii_lowercase;
+                return (a0 ^ low(b0)) | (a[n / 2] ^ low(&b[n / 2])) | (a[n - 1] ^ low(&b[n - 1]))
+                    == 0;
+            }
+        }
+        4..=7 => {
+            let heads = (a.first_chunk::<4>(), b.first_chunk::<4>());
+            let tails = (a.last_chunk::<4>(), b.last_chunk::<4>());
+            if let ((Some(a0), Some(b0)), (Some(a1), Some(b1))) = (heads, tails) {
+                return (half(a0) ^ lower_word(half(b0))) | (half(a1) ^ lower_word(half(b1))) == 0;
+            }
+        }
+        8..=16 => {
+            let heads = (a.first_chunk::<8>(), b.first_chunk::<8>());
+            let tails = (a.last_chunk::<8>(), b.last_chunk::<8>());
+            if let ((Some(a0), Some(b0)), (Some(a1), Some(b1))) = (heads, tails) {
+                return (word(a0) ^ lower_word(word(b0))) | (word(a1) ^ lower_word(word(b1))) == 0;
+            }
+        }
+        _ => {}
+    }
+    a.iter().zip(b).all(|(x, y)| *x == y.to_ascii_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::StrList;
@@ -151,6 +228,35 @@ mod tests {
             prop_assert!(!super::same_bytes(&longer, &a));
         }
 
+        /// `same_lower` is `a == b.to_ascii_lowercase()`: for `a` the lower-cased `b` (equal), the same
+        /// with one byte changed at any position, `b` itself, and one byte longer; every length up to 40
+        /// and every byte value.
+        #[test]
+        fn same_lower_is_lowercase_equality(
+            b in proptest::collection::vec(
+                prop_oneof![any::<u8>(), 0x3fu8..0x5d, 0x5fu8..0x7d],
+                0..40,
+            ),
+            at in any::<usize>(),
+            flip in 1u8..=255,
+        ) {
+            let low = b.to_ascii_lowercase();
+            prop_assert!(super::same_lower(&low, &b));
+            prop_assert_eq!(super::same_lower(&b, &b), b == low);
+            if !b.is_empty() {
+                let mut a = low.clone();
+                a[at % b.len()] ^= flip;
+                prop_assert!(!super::same_lower(&a, &b));
+                let mut c = b.clone();
+                c[at % b.len()] ^= flip;
+                prop_assert_eq!(super::same_lower(&low, &c), low == c.to_ascii_lowercase());
+            }
+            let mut longer = low.clone();
+            longer.push(flip);
+            prop_assert!(!super::same_lower(&longer, &b));
+            prop_assert!(!super::same_lower(&low, &longer));
+        }
+
         /// `get` and `iter` give back exactly what was pushed, including empty and non-ASCII strings.
         #[test]
         fn round_trips(strings in proptest::collection::vec("[a-zé’ ]{0,6}", 0..20)) {
@@ -168,6 +274,18 @@ mod tests {
                 }
             }
             prop_assert!(!l.is(strings.len(), ""));
+            // Pushed lower-cased, the strings compare equal to themselves with their capitals.
+            let mut low = StrList::default();
+            for s in &strings {
+                low.push_ascii_lower(&s.to_ascii_uppercase());
+            }
+            for (i, s) in strings.iter().enumerate() {
+                prop_assert_eq!(low.get(i), s.to_ascii_lowercase());
+                for t in &strings {
+                    prop_assert_eq!(low.is_ascii_lower(i, &t.to_ascii_uppercase()), s.eq_ignore_ascii_case(t));
+                }
+            }
+            prop_assert!(!low.is_ascii_lower(strings.len(), ""));
             prop_assert_eq!(l.get(strings.len()), "");
         }
     }

@@ -222,6 +222,12 @@ impl WordCounts {
         self.counts.push((count, hash));
     }
 
+    /// Append `word` with its ASCII capitals lower-cased (a word that is not yet in the list).
+    fn push_ascii_lower(&mut self, word: &str, count: u64, hash: u64) {
+        self.words.push_ascii_lower(word);
+        self.counts.push((count, hash));
+    }
+
     /// The words with their counts and hashes, in the order they were added.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64, u64)> + '_ {
         self.words
@@ -572,9 +578,10 @@ pub(crate) fn token_voices(model: &TextModel) -> impl Iterator<Item = (&text::To
 /// region and voice for the metrics and the record's word count.
 fn keyness_words(text: &str, model: &TextModel) -> (WordCounts, crate::metrics::Words) {
     // The counts are built in place: a table of indices into `out`, found by each word's hash (kept for
-    // the collecting thread). A word that is already lower case is looked up as the slice of the text;
-    // the others are lower-cased into one reused buffer. Sized for about one distinct word in two tokens
-    // so that it seldom grows.
+    // the collecting thread). An ASCII word is looked up as the slice of the text, compared with its
+    // capitals lower-cased (the scan hashes it that way), and copied lower-cased only when it is new; the
+    // others are lower-cased into one reused buffer. Sized for about one distinct word in two tokens so
+    // that it seldom grows.
     let capacity = model.tokens.len() / 2;
     let mut out = WordCounts::with_capacity(capacity);
     let mut table: HashTable<usize> = HashTable::with_capacity(capacity);
@@ -602,25 +609,27 @@ fn keyness_words(text: &str, model: &TextModel) -> (WordCounts, crate::metrics::
             continue;
         };
         let scan = scan_word(text.as_bytes(), t.start, t.end);
-        let (word, hash) = if !scan.special {
+        // `fold`: the word counted is `word` with its ASCII capitals lower-cased.
+        let (word, hash, fold) = if scan.ascii {
+            // (An ASCII capital is a letter.)
             if !scan.letter {
                 continue;
             }
-            (w, scan.hash)
+            (w, scan.hash, scan.capital)
         } else {
             if !w.chars().any(char::is_alphabetic) {
                 continue;
             }
             lower.clear();
-            if w.is_ascii() {
-                lower.push_str(w);
-                lower.make_ascii_lowercase();
-            } else {
-                lower.push_str(&w.to_lowercase().replace('\u{2019}', "'"));
-            }
-            (lower.as_str(), term_hash(&lower))
+            lower.push_str(&w.to_lowercase().replace('\u{2019}', "'"));
+            (lower.as_str(), term_hash(&lower), false)
         };
-        match table.find(hash, |&i| out.words.is(i, word)) {
+        let found = if fold {
+            table.find(hash, |&i| out.words.is_ascii_lower(i, word))
+        } else {
+            table.find(hash, |&i| out.words.is(i, word))
+        };
+        match found {
             Some(&i) => {
                 if let Some(n) = out.counts.get_mut(i) {
                     n.0 += 1;
@@ -628,7 +637,11 @@ fn keyness_words(text: &str, model: &TextModel) -> (WordCounts, crate::metrics::
             }
             None => {
                 let i = out.counts.len();
-                out.push(word, 1, hash);
+                if fold {
+                    out.push_ascii_lower(word, 1, hash);
+                } else {
+                    out.push(word, 1, hash);
+                }
                 table.insert_unique(hash, i, |&i| out.counts.get(i).map_or(0, |c| c.1));
             }
         }
@@ -642,24 +655,27 @@ const HIGH: u64 = 0x8080_8080_8080_8080;
 /// What [`scan_word`] finds out about a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct WordScan {
-    /// Some byte is an ASCII capital or not ASCII (the word needs lower-casing).
-    special: bool,
+    /// Some byte is an ASCII capital.
+    capital: bool,
+    /// Every byte is ASCII.
+    ascii: bool,
     /// Some byte is an ASCII letter.
     letter: bool,
-    /// The word's [`term_hash`].
+    /// The [`term_hash`] of the word with its ASCII capitals lower-cased (for a word without capitals,
+    /// its own).
     hash: u64,
 }
 
-/// Per byte of `w`, the high bit set where the byte is an ASCII capital or not ASCII (first), or an ASCII
-/// letter (second). Branch-free range tests on the low seven bits of each byte: no sum reaches 0x100, so
-/// no carry crosses into the next byte.
+/// Per byte of `w`, the high bit set where the byte is an ASCII capital (first), or an ASCII letter
+/// (second). Branch-free range tests on the low seven bits of each byte: no sum reaches 0x100, so no
+/// carry crosses into the next byte.
 #[inline]
 fn byte_classes(w: u64) -> (u64, u64) {
     let y = w & !HIGH;
-    let capital = (y + 0x3F * ONES) & !(y + 0x25 * ONES);
+    let capital = (y + 0x3F * ONES) & !(y + 0x25 * ONES) & !w;
     let folded = y | (0x20 * ONES);
     let letter = (folded + 0x1F * ONES) & !(folded + 0x05 * ONES) & !w;
-    ((capital | w) & HIGH, letter & HIGH)
+    (capital & HIGH, letter & HIGH)
 }
 
 /// The `len` (at most 8) bytes of `bytes` from `at` as a little-endian word, zero-padded. Reads the 8
@@ -687,40 +703,45 @@ fn load_word(bytes: &[u8], at: usize, len: usize) -> u64 {
 }
 
 /// Classify and hash the word `bytes[start..end]` in one pass, 8 bytes at a time: for most words one
-/// load, two masks and one multiplication, rather than a byte loop per question (whose exits, at a
-/// different byte in every word, the branch predictor cannot learn) and a string hash. `hash` is the
-/// word's [`term_hash`] when it is not empty.
+/// load, a few masks and one multiplication, rather than a byte loop per question (whose exits, at a
+/// different byte in every word, the branch predictor cannot learn) and a string hash. The hash is taken
+/// of the bytes with their ASCII capitals lower-cased (a capital's high bit, moved to bit 5, adds 0x20),
+/// so that an ASCII word with capitals needs neither a lower-cased copy nor a second pass to be looked up.
+/// `hash` is that [`term_hash`] when the word is not empty.
 fn scan_word(bytes: &[u8], start: usize, end: usize) -> WordScan {
     let len = end.saturating_sub(start);
     // Most words: 1 to 8 bytes, one word to load, classify and hash.
     if len.wrapping_sub(1) < 8 {
         let word = load_word(bytes, start, len);
-        let (special, letter) = byte_classes(word);
+        let (capital, letter) = byte_classes(word);
         return WordScan {
-            special: special != 0,
+            capital: capital != 0,
+            ascii: word & HIGH == 0,
             letter: letter != 0,
             hash: crate::compare::keyness::term_hash_word(
                 crate::compare::keyness::term_hash_start(len),
-                word,
+                word | capital >> 2,
             ),
         };
     }
     let mut hash = crate::compare::keyness::term_hash_start(len);
-    let (mut special, mut letter) = (0, 0);
+    let (mut capitals, mut high, mut letter) = (0, 0, 0);
     let mut at = start;
     loop {
         let word = load_word(bytes, at, (end - at).min(8));
-        let (s, l) = byte_classes(word);
-        special |= s;
+        let (c, l) = byte_classes(word);
+        capitals |= c;
+        high |= word & HIGH;
         letter |= l;
-        hash = crate::compare::keyness::term_hash_word(hash, word);
+        hash = crate::compare::keyness::term_hash_word(hash, word | c >> 2);
         at += 8;
         if at >= end {
             break;
         }
     }
     WordScan {
-        special: special != 0,
+        capital: capitals != 0,
+        ascii: high == 0,
         letter: letter != 0,
         hash,
     }
@@ -811,9 +832,12 @@ mod tests {
     fn byte_classes_match_the_byte_tests() {
         for b in 0..=255u8 {
             for at in 0..8 {
-                let (special, letter) = byte_classes(u64::from(b) << (8 * at));
-                let want_special = b.is_ascii_uppercase() || !b.is_ascii();
-                assert_eq!(special, u64::from(want_special) << (8 * at + 7), "{b}");
+                let (capital, letter) = byte_classes(u64::from(b) << (8 * at));
+                assert_eq!(
+                    capital,
+                    u64::from(b.is_ascii_uppercase()) << (8 * at + 7),
+                    "{b}"
+                );
                 assert_eq!(
                     letter,
                     u64::from(b.is_ascii_alphabetic()) << (8 * at + 7),
@@ -923,7 +947,7 @@ mod tests {
         /// the word lies in the text (near its end the bytes cannot be read 8 at a time).
         #[test]
         fn prop_scan_word_matches_plain_tests(
-            text in "[a-zA-Z0-9 .,'’é½Ω\\x7f\\x00-\\x1f]{0,40}",
+            text in "[a-zA-Z0-9 .,'’é½ΩÉ@\\[`{\\x7f\\x00-\\x1f]{0,40}",
             cuts in proptest::collection::vec((0usize..48, 0usize..48), 1..8),
         ) {
             let bytes = text.as_bytes();
@@ -932,13 +956,11 @@ mod tests {
                 let (a, b) = (a.min(b), a.max(b));
                 let Some(w) = text.get(a..b) else { continue };
                 let scan = scan_word(bytes, a, b);
-                proptest::prop_assert_eq!(
-                    scan.special,
-                    w.bytes().any(|c| c.is_ascii_uppercase() || !c.is_ascii())
-                );
+                proptest::prop_assert_eq!(scan.capital, w.bytes().any(|c| c.is_ascii_uppercase()));
+                proptest::prop_assert_eq!(scan.ascii, w.is_ascii());
                 proptest::prop_assert_eq!(scan.letter, w.bytes().any(|c| c.is_ascii_alphabetic()));
                 if !w.is_empty() {
-                    proptest::prop_assert_eq!(scan.hash, term_hash(w));
+                    proptest::prop_assert_eq!(scan.hash, term_hash(&w.to_ascii_lowercase()));
                 }
             }
         }

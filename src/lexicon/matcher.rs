@@ -12,7 +12,8 @@
 use super::normalize::{self, is_word_char, normalize, OffsetMap};
 use super::trie::Trie;
 use super::Entry;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry as MapEntry;
 
 /// One match: byte offsets into the original text and the index of the entry in the slice given to
 /// [`TermMatcher::build`].
@@ -393,11 +394,22 @@ impl ViewParts {
 /// Collects surface forms: one trie key per distinct folded form, with its owners.
 #[derive(Default)]
 struct Builder {
-    index: HashMap<String, usize>,
+    /// Index of each folded form in `patterns` (hashed once per form, with the crate's fast hash: the
+    /// built-in lexicons have thousands of forms to add at start-up).
+    index: FxHashMap<String, usize>,
     patterns: Vec<String>,
     surfaces: Vec<Surface>,
     /// Group of every entry (missing = 0).
     groups: Vec<u32>,
+    /// Work buffers of the match view of a form: a form is folded by the view's fast pass (the same
+    /// characters as [`normalize`], tested there), without a buffer of its own per form.
+    view: ViewParts,
+}
+
+impl Default for ViewParts {
+    fn default() -> Self {
+        ViewParts::new()
+    }
 }
 
 impl Builder {
@@ -432,21 +444,29 @@ impl Builder {
 
     fn add(&mut self, form: &str, entry: u32, case_sensitive: bool, exception: bool) {
         let (body, wildcard) = split_wildcard(form);
-        let folded = normalize(body, true);
+        // `normalize(body, true)`.
+        self.view.build(body.trim());
+        let folded = match std::str::from_utf8(&self.view.view) {
+            Ok(v) => v.to_owned(),
+            Err(_) => normalize(body, true),
+        };
         let (Some(first), Some(last)) = (folded.chars().next(), folded.chars().next_back()) else {
             return;
         };
-        let slot = match self.index.get(&folded) {
-            Some(&slot) => slot,
-            None => {
+        let slot = match self.index.entry(folded) {
+            MapEntry::Occupied(e) => *e.get(),
+            MapEntry::Vacant(v) => {
+                // Room for the one owner nearly every surface gets, allocated as such rather than by
+                // growing an empty list.
+                let one = || Vec::with_capacity(1);
                 self.surfaces.push(Surface {
+                    terms: if exception { Vec::new() } else { one() },
+                    exceptions: if exception { one() } else { Vec::new() },
                     check_start: is_word_char(first),
                     check_end: is_word_char(last),
-                    ..Surface::default()
                 });
-                self.patterns.push(folded.clone());
-                self.index.insert(folded, self.patterns.len() - 1);
-                self.patterns.len() - 1
+                self.patterns.push(v.key().clone());
+                *v.insert(self.patterns.len() - 1)
             }
         };
         let Some(surface) = self.surfaces.get_mut(slot) else {
@@ -527,7 +547,9 @@ fn original_span(text: &str, map: &OffsetMap, start: usize, end: usize) -> Optio
 
 /// Regular English inflections of the last word of `term`: plural/3rd person (-s, -es, -ies), past (-ed, -d,
 /// -ied) and -ing, doubling the final consonant of one-syllable consonant-vowel-consonant words ("slam" →
-/// "slammed", "slamming").
+/// "slammed", "slamming"). Each form is written once, with the head of the term (the built-in lexicons
+/// inflect hundreds of terms at start-up, where a lower-cased copy per suffix test and a second string per
+/// form were most of the work).
 pub fn inflections(term: &str) -> Vec<String> {
     let split = term
         .char_indices()
@@ -543,8 +565,13 @@ pub fn inflections(term: &str) -> Vec<String> {
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
     let last = lower[n - 1];
     let prev = lower[n - 2];
-    let ends = |s: &str| word.to_lowercase().ends_with(s);
-    let stem_minus = |k: usize| -> String { chars[..chars.len() - k].iter().collect() };
+    let lower_word = word.to_lowercase();
+    let ends = |s: &str| lower_word.ends_with(s);
+    // The word without its last `k` (1 or 2, of at least 2) characters.
+    let stem_minus = |k: usize| -> &str {
+        let cut = word.char_indices().nth_back(k - 1).map_or(0, |(i, _)| i);
+        word.get(..cut).unwrap_or_default()
+    };
     let consonant_y = last == 'y' && !vowel(prev);
     let vowel_groups = lower
         .iter()
@@ -560,37 +587,35 @@ pub fn inflections(term: &str) -> Vec<String> {
         && !vowel(last)
         && !matches!(last, 'w' | 'x' | 'y')
         && vowel_groups == 1;
-    let double = format!("{word}{}", chars[chars.len() - 1]);
+    // The final consonant doubled.
+    let double = chars[chars.len() - 1];
 
     let plural = if ends("s") || ends("x") || ends("z") || ends("ch") || ends("sh") {
-        format!("{word}es")
+        format!("{head}{word}es")
     } else if consonant_y {
-        format!("{}ies", stem_minus(1))
+        format!("{head}{}ies", stem_minus(1))
     } else {
-        format!("{word}s")
+        format!("{head}{word}s")
     };
     let past = if last == 'e' {
-        format!("{word}d")
+        format!("{head}{word}d")
     } else if consonant_y {
-        format!("{}ied", stem_minus(1))
+        format!("{head}{}ied", stem_minus(1))
     } else if cvc {
-        format!("{double}ed")
+        format!("{head}{word}{double}ed")
     } else {
-        format!("{word}ed")
+        format!("{head}{word}ed")
     };
     let ing = if ends("ie") {
-        format!("{}ying", stem_minus(2))
+        format!("{head}{}ying", stem_minus(2))
     } else if last == 'e' && n > 2 && !ends("ee") && !ends("ye") && !ends("oe") {
-        format!("{}ing", stem_minus(1))
+        format!("{head}{}ing", stem_minus(1))
     } else if cvc {
-        format!("{double}ing")
+        format!("{head}{word}{double}ing")
     } else {
-        format!("{word}ing")
+        format!("{head}{word}ing")
     };
-    [plural, past, ing]
-        .into_iter()
-        .map(|w| format!("{head}{w}"))
-        .collect()
+    vec![plural, past, ing]
 }
 
 #[cfg(test)]

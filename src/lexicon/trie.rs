@@ -60,8 +60,8 @@ impl Trie {
     /// `None` when it would be too large for 32-bit offsets.
     pub fn new<K: AsRef<[u8]>>(keys: &[K]) -> Option<Self> {
         // Build with child lists, then place the nodes in the double array.
-        let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
-        let mut values: Vec<u32> = vec![NONE];
+        let bytes: usize = keys.iter().map(|k| k.as_ref().len()).sum();
+        let mut nodes = Nodes::with_capacity(bytes + 1);
         let mut class = [0u32; 256];
         for (i, key) in keys.iter().enumerate() {
             let key = key.as_ref();
@@ -71,26 +71,17 @@ impl Trie {
             let mut node = 0usize;
             for &b in key {
                 class[b as usize] = 1;
-                let next = match children[node].iter().find(|&&(l, _)| l == b) {
-                    Some(&(_, c)) => c as usize,
-                    None => {
-                        let c = children.len();
-                        children.push(Vec::new());
-                        values.push(NONE);
-                        children[node].push((b, c as u32));
-                        c
-                    }
-                };
-                node = next;
+                node = nodes.child(node, b)?;
             }
-            values[node] = i as u32;
+            nodes.values[node] = i as u32;
         }
+        let values = &nodes.values;
         let mut classes = 1u32;
         for c in class.iter_mut().filter(|c| **c != 0) {
             *c = classes;
             classes += 1;
         }
-        let slot_of = place(&mut children, &class)?;
+        let slot_of = place(&nodes, &class)?;
         let len = slot_of.iter().max().map_or(0, |&m| m as usize + 1);
         // Room for `base + class` of every node, so that a step never reads past the end.
         let mut slots = vec![EMPTY; len + classes as usize];
@@ -104,25 +95,25 @@ impl Trie {
             class,
             pairs: vec![0; 1 << 16].into_boxed_slice().try_into().ok()?,
         };
-        for (n, kids) in children.iter().enumerate() {
+        for (n, &value) in values.iter().enumerate() {
             let at = slot_of[n] as usize;
-            trie.values[at] = values[n];
-            if values[n] != NONE {
+            trie.values[at] = value;
+            if value != NONE {
                 slots[at].base |= VALUE;
             }
-            for &(l, c) in kids {
+            for (l, c) in nodes.kids(n) {
                 let child = slot_of[c as usize];
                 slots[at].base = (child - class[l as usize]) | (slots[at].base & VALUE);
                 slots[child as usize].check = at as u32;
             }
         }
-        for &(l, c) in &children[0] {
+        for (l, c) in nodes.kids(0) {
             trie.first[l as usize] = slot_of[c as usize];
             let row = (l as usize) << 8;
             if values[c as usize] != NONE {
                 trie.pairs[row..row + 256].fill(ALONE);
             }
-            for &(l1, c1) in &children[c as usize] {
+            for (l1, c1) in nodes.kids(c as usize) {
                 trie.pairs[row | l1 as usize] |= slot_of[c1 as usize];
             }
         }
@@ -177,12 +168,95 @@ impl Trie {
     }
 }
 
-/// Slots for the nodes of a trie given by child lists (node 0 is the root), so that the children of every
-/// node lie at one base plus their classes, all at distinct slots: the root at `ROOT`, then the children
-/// of each node in depth-first order, each group at the first base where all its slots are free. `None`
-/// when the slots would not fit in 31 bits.
-fn place(children: &mut [Vec<(u8, u32)>], class: &[u32; 256]) -> Option<Vec<u32>> {
-    let mut slot_of = vec![0u32; children.len()];
+/// The trie while it is built: nodes in the order they were made (0 is the root), each node's children a
+/// chain of siblings, so that building takes a few allocations in all rather than one or more per node
+/// (thousands at start-up).
+struct Nodes {
+    /// The byte that leads to each node from its parent.
+    byte: Vec<u8>,
+    /// The first child of each node, 0 for none (the root is no child).
+    first: Vec<u32>,
+    /// The next sibling of each node, 0 for none.
+    next: Vec<u32>,
+    /// The value of each node, or `NONE`.
+    values: Vec<u32>,
+    /// The children of the root by byte (0 = none): most keys share their first byte with others.
+    root: [u32; 256],
+}
+
+impl Nodes {
+    /// Room for `n` nodes; the root is made.
+    fn with_capacity(n: usize) -> Self {
+        let mut nodes = Nodes {
+            byte: Vec::with_capacity(n),
+            first: Vec::with_capacity(n),
+            next: Vec::with_capacity(n),
+            values: Vec::with_capacity(n),
+            root: [0; 256],
+        };
+        let _root = nodes.push(0, 0);
+        nodes
+    }
+
+    fn len(&self) -> usize {
+        self.byte.len()
+    }
+
+    /// A new node reached by `b`, with `next` as its next sibling.
+    #[inline]
+    fn push(&mut self, b: u8, next: u32) -> Option<u32> {
+        let id = u32::try_from(self.len()).ok()?;
+        self.byte.push(b);
+        self.first.push(0);
+        self.next.push(next);
+        self.values.push(NONE);
+        Some(id)
+    }
+
+    /// The child of `node` by `b`, made if there is none. `None` past `u32::MAX` nodes.
+    fn child(&mut self, node: usize, b: u8) -> Option<usize> {
+        if node == 0 {
+            let c = self.root[b as usize];
+            if c != 0 {
+                return Some(c as usize);
+            }
+            let c = self.push(b, self.first[0])?;
+            self.first[0] = c;
+            self.root[b as usize] = c;
+            return Some(c as usize);
+        }
+        let mut c = self.first[node];
+        while c != 0 {
+            if self.byte[c as usize] == b {
+                return Some(c as usize);
+            }
+            c = self.next[c as usize];
+        }
+        let c = self.push(b, self.first[node])?;
+        self.first[node] = c;
+        Some(c as usize)
+    }
+
+    /// The children of `node` as `(byte, node)`, in no particular order.
+    fn kids(&self, node: usize) -> impl Iterator<Item = (u8, u32)> + '_ {
+        let mut c = self.first.get(node).copied().unwrap_or(0);
+        std::iter::from_fn(move || {
+            if c == 0 {
+                return None;
+            }
+            let k = c;
+            c = self.next.get(k as usize).copied().unwrap_or(0);
+            Some((self.byte.get(k as usize).copied().unwrap_or(0), k))
+        })
+    }
+}
+
+/// Slots for the nodes of a trie (node 0 is the root), so that the children of every node lie at one
+/// base plus their classes, all at distinct slots: the root at `ROOT`, then the children of each node in
+/// depth-first order (children by byte), each group at the first base where all its slots are free.
+/// `None` when the slots would not fit in 31 bits.
+fn place(nodes: &Nodes, class: &[u32; 256]) -> Option<Vec<u32>> {
+    let mut slot_of = vec![0u32; nodes.len()];
     slot_of[0] = ROOT;
     // Slot 0 is no node's, the root's is taken.
     let mut used = vec![true, true];
@@ -190,14 +264,20 @@ fn place(children: &mut [Vec<(u8, u32)>], class: &[u32; 256]) -> Option<Vec<u32>
     let mut low = 2usize;
     let mut stack = vec![0usize];
     let mut kids_classes = Vec::new();
+    let mut kids = Vec::new();
     while let Some(n) = stack.pop() {
-        let kids = &mut children[n];
+        kids.clear();
+        for kid in nodes.kids(n) {
+            kids.push(kid);
+        }
         if kids.is_empty() {
             continue;
         }
         kids.sort_unstable();
         kids_classes.clear();
-        kids_classes.extend(kids.iter().map(|&(l, _)| class[l as usize] as usize));
+        for &(l, _) in &kids {
+            kids_classes.push(class[l as usize] as usize);
+        }
         let c0 = kids_classes[0];
         while used.get(low).copied().unwrap_or(false) {
             low += 1;

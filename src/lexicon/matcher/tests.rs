@@ -104,6 +104,82 @@ fn inflections_of_last_word() {
     assert!(inflections("U.S.").is_empty());
 }
 
+/// The first definition of [`inflections`] (a lower-cased copy per suffix test, the head added to each
+/// form afterwards), to test the leaner one against.
+fn inflections_plain(term: &str) -> Vec<String> {
+    let split = term
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace() || c == '-')
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let (head, word) = term.split_at(split);
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 2 || !chars.iter().all(|c| c.is_alphabetic()) {
+        return Vec::new();
+    }
+    let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
+    let n = lower.len();
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let last = lower[n - 1];
+    let prev = lower[n - 2];
+    let ends = |s: &str| word.to_lowercase().ends_with(s);
+    let stem_minus = |k: usize| -> String { chars[..chars.len() - k].iter().collect() };
+    let consonant_y = last == 'y' && !vowel(prev);
+    let vowel_groups = lower
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            (vowel(c) || (c == 'y' && i > 0))
+                && (i == 0 || !(vowel(lower[i - 1]) || lower[i - 1] == 'y'))
+        })
+        .count();
+    let cvc = n >= 3
+        && !vowel(lower[n - 3])
+        && vowel(prev)
+        && !vowel(last)
+        && !matches!(last, 'w' | 'x' | 'y')
+        && vowel_groups == 1;
+    let double = format!("{word}{}", chars[chars.len() - 1]);
+
+    let plural = if ends("s") || ends("x") || ends("z") || ends("ch") || ends("sh") {
+        format!("{word}es")
+    } else if consonant_y {
+        format!("{}ies", stem_minus(1))
+    } else {
+        format!("{word}s")
+    };
+    let past = if last == 'e' {
+        format!("{word}d")
+    } else if consonant_y {
+        format!("{}ied", stem_minus(1))
+    } else if cvc {
+        format!("{double}ed")
+    } else {
+        format!("{word}ed")
+    };
+    let ing = if ends("ie") {
+        format!("{}ying", stem_minus(2))
+    } else if last == 'e' && n > 2 && !ends("ee") && !ends("ye") && !ends("oe") {
+        format!("{}ing", stem_minus(1))
+    } else if cvc {
+        format!("{double}ing")
+    } else {
+        format!("{word}ing")
+    };
+    [plural, past, ing]
+        .into_iter()
+        .map(|w| format!("{head}{w}"))
+        .collect()
+}
+
+proptest! {
+    /// The inflections are those of the first definition, for words of every shape the tests reach
+    /// (consonant-y, -ie, doubled consonants, non-ASCII letters, heads with spaces and hyphens).
+    #[test]
+    fn inflections_match_plain(term in "([a-z ]{0,6}[ -])?[a-zA-Zéİ]{0,7}(y|ie|e|ee|ch|sh|x)?") {
+        prop_assert_eq!(inflections(&term), inflections_plain(&term));
+    }
+}
+
 #[test]
 fn exceptions_cancel_covered_hits() {
     let mut regime = entry("regime");
