@@ -28,11 +28,12 @@ pub struct Pattern {
     tries: Tries,
 }
 
-/// A pattern builds its lead check ([`lead::Lead`]) after this many tries: the syntax tree with its
-/// case-folded classes costs up to a million instructions, more than the regex calls the check saves on
-/// a single article (`score`), while the patterns a corpus tries on most paragraphs get there within a
-/// few articles.
-const LEAD_AFTER: u32 = 256;
+/// A pattern builds its lead check ([`lead::Lead`]) after this many tries: the syntax tree costs about
+/// 0.3 M instructions a pattern, more than the regex calls the check saves on a pattern tried on a few
+/// hundred paragraphs (on 840 articles, 256 built fourteen checks for 5 M and lost to 2,048), while the
+/// one line rule tried on almost every paragraph (web addresses) gets there within about a hundred
+/// articles. `score` never builds one.
+const LEAD_AFTER: u32 = 2048;
 
 /// A try counter shared by threads; an approximate count is enough (a lost update only delays the check).
 #[derive(Debug, Default)]
