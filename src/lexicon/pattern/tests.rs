@@ -338,3 +338,40 @@ fn literal_dfa_on_shared_suffixes() {
     let hay = b"USHERS ushers h-e-r-s this";
     assert_eq!(dfa_matches(&lits, hay), crate_matches(&lits, hay));
 }
+
+/// Past the tries after which a pattern builds its lead check, every built-in line rule still answers as
+/// its regex.
+#[test]
+fn line_rules_with_lead_checks_answer_as_their_regex() {
+    let hays = [
+        "www.example.com",
+        "https://example.co.uk/a b.org",
+        "WWW2.EXAMPLE.\u{212a}Z",
+        "The president said.",
+        "\u{201c}Quoted,\u{201d} he said.",
+        "Source: AP",
+        "Sources said it.",
+        "Click here to read more",
+        "Photo: AP",
+        "(Photo)",
+        "Tags: politics",
+        "\u{a9} 2016 Reuters",
+        "This article originally appeared on x.com",
+        "Editing by Jane Doe",
+        "AP Photo/John Smith",
+        "",
+    ];
+    let set = crate::lexicon::LexiconSet::builtin().unwrap();
+    for l in set.of_kind("boilerplate") {
+        for e in &l.entries {
+            let p = l.pattern_of(e).unwrap();
+            let re = p.exact().unwrap().clone();
+            for _ in 0..=LEAD_AFTER {
+                for h in hays {
+                    assert_eq!(p.is_match(h), re.is_match(h), "{} on {h:?}", p.as_str());
+                }
+            }
+            assert!(p.lead.get().is_some(), "{}", p.as_str());
+        }
+    }
+}
