@@ -375,15 +375,16 @@ impl<'t> Tokens<'t> {
         {
             let raw = &slice[b..e];
             // Spans are never empty; an empty one would have no token to push.
-            let Some(&first) = raw.as_bytes().first() else {
+            if raw.is_empty() {
                 continue;
-            };
+            }
             let (bare, possessive, upper, norm, id) = if !word && e == b + 1 {
                 // ASCII punctuation: its own normalized form.
                 (raw, false, false, raw, vocab.ascii_id(raw))
             } else if word && class & OTHER == 0 {
-                // ASCII letters and digits: no possessive, upper-case when its first letter is.
-                let upper = ASCII_CLASS[usize::from(first)] == UPPER;
+                // ASCII letters and digits: no possessive, upper-case when its first letter is (the
+                // class of such a word is its first byte's).
+                let upper = class == UPPER;
                 // (Its lower-cased copy whether or not it has capitals: no branch on the case.)
                 let norm = lower.get(b..e).unwrap_or("");
                 // `norm` has the bytes of this range of the lower-cased copy: the vocabulary reads them
