@@ -276,7 +276,7 @@ fn continuation(toks: &[Tok], inq: &[bool], seg: &Segment, raws: &mut Vec<Raw>) 
         source_toks: (0, 0),
         content: ByteSpan {
             start: first.start,
-            end: last.end,
+            end: last.end(),
         },
         paragraph: seg.paragraph,
         continues: Some(root),
@@ -334,7 +334,7 @@ impl Ctx<'_, '_> {
             } else {
                 let word =
                     t.word && (t.upper || self.rules.is(t, w::DETERMINER)) && !self.is_boundary(e);
-                let abbrev_dot = punct(t, &['.']) && e > 0 && toks[e - 1].end == t.start;
+                let abbrev_dot = punct(t, &['.']) && e > 0 && toks[e - 1].end() == t.start;
                 if !(word || abbrev_dot) {
                     break;
                 }
@@ -499,7 +499,7 @@ impl Ctx<'_, '_> {
             } else if punct(t, &['.'])
                 && k > 0
                 && toks[k - 1].word
-                && toks[k - 1].end == t.start
+                && toks[k - 1].end() == t.start
                 && k < j
             {
                 // abbreviation period inside the phrase ("Rep. John Mica")
@@ -604,7 +604,7 @@ impl Ctx<'_, '_> {
                 n += 1;
             } else if punct(t, &['.'])
                 && k > 0
-                && toks[k - 1].end == t.start
+                && toks[k - 1].end() == t.start
                 && self.rules.is_title_abbrev(toks, k)
             {
                 // "Sen." / "U.S."
@@ -907,7 +907,7 @@ impl Ctx<'_, '_> {
             let t = &toks[k];
             // ("Va.," / "Md.," inside an apposition are abbreviations, not sentence ends.)
             let abbrev = k > 0
-                && toks[k - 1].end == t.start
+                && toks[k - 1].end() == t.start
                 && (self.rules.is_title_abbrev(toks, k)
                     || toks.get(k + 1).is_some_and(|u| punct(u, &[',', ')'])));
             if self.inq[k] || punct(t, &['.', '!', '?', ':', ';']) && !abbrev {
@@ -1025,7 +1025,7 @@ impl Ctx<'_, '_> {
 fn span_of(toks: &[Tok], s: usize, e: usize) -> Option<ByteSpan> {
     (s < e && e <= toks.len()).then(|| ByteSpan {
         start: toks[s].start,
-        end: toks[e - 1].end,
+        end: toks[e - 1].end(),
     })
 }
 
@@ -1563,7 +1563,7 @@ fn colon_cand<'r>(cx: &Ctx<'_, 'r>, headline: bool) -> Option<Cand<'r>> {
         return None;
     }
     let phrase_ok = (0..c).all(|k| {
-        toks[k].word || (punct(&toks[k], &['.']) && k > 0 && toks[k - 1].end == toks[k].start)
+        toks[k].word || (punct(&toks[k], &['.']) && k > 0 && toks[k - 1].end() == toks[k].start)
     });
     if !phrase_ok || !cx.speaker_like_as(0, c, true) || !cx.clear_subject_end(c - 1) {
         return None;

@@ -35,9 +35,9 @@ where
     let mut prev: Option<&Tok> = None;
     for t in toks {
         if let Some(p) = prev {
-            let word_gap = t.word && (p.word || p.end < t.start);
+            let word_gap = t.word && (p.word || p.end() < t.start);
             let punct_gap =
-                !t.word && t.start > p.end && !(t.bare == "," || t.bare == "." || t.bare == ")");
+                !t.word && t.start > p.end() && !(t.bare == "," || t.bare == "." || t.bare == ")");
             if word_gap || punct_gap {
                 s.push(' ');
             }

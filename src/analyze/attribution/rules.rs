@@ -556,7 +556,7 @@ impl<T: Clone> PhraseTable<T> {
                     continue 'c;
                 }
                 // Adjacent tokens of a phrase must not be split by a paragraph-size gap.
-                if k > 0 && t.start > toks[i + k - 1].end + 2 {
+                if k > 0 && t.start > toks[i + k - 1].end() + 2 {
                     continue 'c;
                 }
                 let same =
@@ -838,7 +838,7 @@ impl AttributionRules {
         let Some(w) = dot.checked_sub(1).and_then(|i| toks.get(i)) else {
             return false;
         };
-        if !w.word || w.end != toks[dot].start {
+        if !w.word || w.end() != toks[dot].start {
             return false;
         }
         if w.upper && w.bare.chars().nth(1).is_none() {

@@ -12,13 +12,17 @@ use std::borrow::Cow;
 
 /// A token of the attribution scanner: a word (letters/digits with internal `' ’ - . &`) or a single
 /// punctuation character.
+///
+/// 48 bytes: the end offset is not stored but follows from `bare` and the length of the possessive after
+/// it, so the article's token list (written once, read by every rule pass) spans fewer cache lines.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Tok<'a> {
     pub start: usize,
-    pub end: usize,
     pub word: bool,
     pub possessive: bool,
     pub upper: bool,
+    /// Bytes of the token after `bare`: the length of its possessive (0 when there is none).
+    pub tail: u8,
     /// `norm` interned in the rules' vocabulary ([`Vocab::unknown`] when no lexicon uses the word).
     pub id: u32,
     /// Lower-cased text with a trailing possessive (`'s`, `’s`, `’`) removed and `’` folded to `'`.
@@ -28,6 +32,12 @@ pub(crate) struct Tok<'a> {
 }
 
 impl Tok<'_> {
+    /// The byte offset just past the token (possessive included).
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.start + self.bare.len() + usize::from(self.tail)
+    }
+
     pub fn is_punct(&self, c: char) -> bool {
         !self.word && self.bare.starts_with(c)
     }
@@ -83,9 +93,8 @@ static ASCII_CLASS: [u8; 256] = {
 };
 
 /// A token span of [`Spans`]: byte offsets into the scanned slice, the `word` flag, and for a word the
-/// union of the `ASCII_CLASS`es of its bytes plus `OTHER` when it needed more than the fast path (so a
-/// word of class `LOWER` is ASCII lower-case letters and digits, and a word without `OTHER` is ASCII
-/// letters and digits: no connector, no possessive); 0 for punctuation.
+/// `ASCII_CLASS` of its first byte, plus `OTHER` when it needed more than the fast path (so a word
+/// without `OTHER` is ASCII letters and digits: no connector, no possessive); 0 for punctuation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Span {
     start: usize,
@@ -98,11 +107,58 @@ struct Span {
 /// per token is inlined into one loop with the scanner.
 struct Spans<'a> {
     slice: &'a str,
+    /// The slice's ASCII-lower-cased copy: runs of ASCII letters and digits are read from it eight bytes
+    /// at a time.
+    lower: &'a [u8],
     p: usize,
 }
 
-fn spans(slice: &str) -> Spans<'_> {
-    Spans { slice, p: 0 }
+/// The spans of `slice` (`lower`: its ASCII-lower-cased copy).
+fn spans<'a>(slice: &'a str, lower: &'a str) -> Spans<'a> {
+    Spans {
+        slice,
+        lower: lower.as_bytes(),
+        p: 0,
+    }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x80 * ONES;
+
+/// How many of the eight bytes of `x` (little-endian), from the first, are ASCII lower-case letters or
+/// digits (8 when all are). Each byte's high bit says whether it is in `a..=z` or `0..=9` (sums of 7-bit
+/// values and constants below 0x81 carry into no other byte), so a run's end needs no branch per byte.
+#[inline(always)]
+fn lower_alnum_run(x: u64) -> usize {
+    let x7 = x & !HIGH;
+    let letter = (x7 + (0x80 - u64::from(b'a')) * ONES) & !(x7 + (0x7f - u64::from(b'z')) * ONES);
+    let digit = (x7 + (0x80 - u64::from(b'0')) * ONES) & !(x7 + (0x7f - u64::from(b'9')) * ONES);
+    let stop = !((letter | digit) & !x) & HIGH;
+    (stop.trailing_zeros() / 8) as usize
+}
+
+impl Spans<'_> {
+    /// The end of the run of ASCII letters and digits from `q`: eight bytes at a time of the lower-cased
+    /// copy while eight remain, then byte by byte.
+    #[inline(always)]
+    fn ascii_run(&self, mut q: usize) -> usize {
+        while let Some(l8) = self.lower.get(q..).and_then(<[u8]>::first_chunk::<8>) {
+            let n = lower_alnum_run(u64::from_le_bytes(*l8));
+            q += n;
+            if n < 8 {
+                return q;
+            }
+        }
+        while self
+            .slice
+            .as_bytes()
+            .get(q)
+            .is_some_and(|&x| ASCII_CLASS[usize::from(x)] != 0)
+        {
+            q += 1;
+        }
+        q
+    }
 }
 
 impl Iterator for Spans<'_> {
@@ -135,16 +191,10 @@ impl Iterator for Spans<'_> {
             let first_class = ASCII_CLASS[usize::from(b)];
             let found = if first_class != 0 || (!c.is_ascii() && is_alnum(c)) {
                 let mut q = p + cl;
-                // The classes seen (`ASCII_CLASS`, `OTHER`).
+                // The first byte's class, and `OTHER` once the word needs more than an ASCII run.
                 let mut seen = if c.is_ascii() { first_class } else { OTHER };
                 loop {
-                    while let Some(&k) = bytes.get(q).map(|&x| &ASCII_CLASS[usize::from(x)]) {
-                        if k == 0 {
-                            break;
-                        }
-                        seen |= k;
-                        q += 1;
-                    }
+                    q = self.ascii_run(q);
                     // The word mostly ends at an ASCII byte that is not a connector (a space, a
                     // comma): no letter or digit follows it inside the word.
                     match bytes.get(q) {
@@ -263,7 +313,8 @@ pub(crate) struct OwnedTok {
 /// Tokenize a lexicon phrase.
 pub(crate) fn tokenize_owned(phrase: &str) -> Vec<OwnedTok> {
     let mut out = Vec::new();
-    for t in spans(phrase) {
+    let lower = phrase.to_ascii_lowercase();
+    for t in spans(phrase, &lower) {
         let (bare, _) = strip_possessive(&phrase[t.start..t.end], t.word);
         out.push(OwnedTok {
             bare: bare.to_string(),
@@ -320,24 +371,22 @@ impl<'t> Tokens<'t> {
             end: e,
             word,
             class,
-        } in spans(slice)
+        } in spans(slice, lower)
         {
             let raw = &slice[b..e];
             // Spans are never empty; an empty one would have no token to push.
-            let Some(&first) = raw.as_bytes().first() else {
+            if raw.is_empty() {
                 continue;
-            };
+            }
             let (bare, possessive, upper, norm, id) = if !word && e == b + 1 {
                 // ASCII punctuation: its own normalized form.
                 (raw, false, false, raw, vocab.ascii_id(raw))
             } else if word && class & OTHER == 0 {
-                // ASCII letters and digits: no possessive, upper-case when its first letter is.
-                let upper = ASCII_CLASS[usize::from(first)] == UPPER;
-                let norm = if class == LOWER {
-                    raw
-                } else {
-                    lower.get(b..e).unwrap_or("")
-                };
+                // ASCII letters and digits: no possessive, upper-case when its first letter is (the
+                // class of such a word is its first byte's).
+                let upper = class == UPPER;
+                // (Its lower-cased copy whether or not it has capitals: no branch on the case.)
+                let norm = lower.get(b..e).unwrap_or("");
                 // `norm` has the bytes of this range of the lower-cased copy: the vocabulary reads them
                 // there, with a load of 16 bytes and a mask (no branch on the word's length).
                 let id = vocab.id_at(src.lower, start + b, e - b);
@@ -359,9 +408,10 @@ impl<'t> Tokens<'t> {
             };
             self.toks.push(Tok {
                 start: start + b,
-                end: start + e,
                 word,
                 possessive,
+                // (A possessive suffix is at most 4 bytes.)
+                tail: (e - b - bare.len()) as u8,
                 upper,
                 id,
                 norm,
@@ -718,7 +768,7 @@ fn ends_segment(
         && quote_containing(quotes, t.start).is_none())
         || (is_close_quote(t.bare)
             && after_final
-            && quote_containing(quotes, t.start).is_some_and(|q| quotes[q].1 == t.end)))
+            && quote_containing(quotes, t.start).is_some_and(|q| quotes[q].1 == t.end())))
         && !rules.is_title_abbrev(toks, i)
 }
 
@@ -734,6 +784,35 @@ pub(crate) fn is_close_quote(s: &str) -> bool {
 mod tests {
     use super::super::rules::NO_ID;
     use super::*;
+
+    /// The spans of `s` on its own.
+    fn spans_of(s: &str) -> Vec<Span> {
+        let lower = s.to_ascii_lowercase();
+        spans(s, &lower).collect()
+    }
+
+    #[test]
+    fn lower_alnum_runs_agree_with_the_byte_test() {
+        let plain = |w: &[u8; 8]| {
+            w.iter()
+                .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                .count()
+        };
+        for fill in [b'a', b'z', b'0', b'9', b'm'] {
+            for at in 0..8 {
+                for v in 0..=255u8 {
+                    let mut w = [fill; 8];
+                    w[at] = v;
+                    assert_eq!(lower_alnum_run(u64::from_le_bytes(w)), plain(&w), "{w:?}");
+                    // And with every byte after it a stop byte.
+                    for k in w.iter_mut().skip(at + 1) {
+                        *k = b' ';
+                    }
+                    assert_eq!(lower_alnum_run(u64::from_le_bytes(w)), plain(&w), "{w:?}");
+                }
+            }
+        }
+    }
 
     /// [`inside_quotes`] of `toks` into a new vector.
     fn inq(toks: &[Tok], quotes: &[(usize, usize)]) -> Vec<bool> {
@@ -835,22 +914,25 @@ mod tests {
     }
 
     #[test]
-    fn plain_words_are_lower_case_ascii_letters_and_digits() {
+    fn plain_words_are_ascii_letters_and_digits() {
         let t = "the 42 Senators’ al-Qaeda's U.S. x2 café naïve Naïve ''quoted'' it's mid—term \
                  counterintelligence Counterintelligence abcdefghijklmnopqrstuvwxyz0123456789 \
                  abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@[`{/:";
         let mut n = 0;
-        for sp in spans(t) {
+        for sp in spans_of(t) {
             let s = &t[sp.start..sp.end];
-            let want = sp.word
-                && s.bytes()
-                    .all(|x| x.is_ascii_lowercase() || x.is_ascii_digit());
-            assert_eq!(sp.word && sp.class == LOWER, want, "{s:?}");
             let ascii = s.bytes().all(|x| x.is_ascii_alphanumeric());
             assert_eq!(sp.word && sp.class & OTHER == 0, sp.word && ascii, "{s:?}");
-            n += usize::from(want);
+            if sp.word && s.is_ascii() {
+                assert_eq!(
+                    sp.class & !OTHER,
+                    ASCII_CLASS[usize::from(s.as_bytes()[0])],
+                    "{s:?}"
+                );
+            }
+            n += usize::from(sp.word && ascii);
         }
-        assert_eq!(n, 8);
+        assert_eq!(n, 11);
     }
 
     #[test]
@@ -860,10 +942,13 @@ mod tests {
         let vocab = Vocab::default();
         let mut buf = Vec::new();
         let toks = tokenize(t, 0, t.len(), &vocab, &mut buf);
-        assert_eq!(toks.len(), spans(t).count());
-        for (tok, sp) in toks.iter().zip(spans(t)) {
+        assert_eq!(toks.len(), spans_of(t).len());
+        for (tok, sp) in toks.iter().zip(spans_of(t)) {
             let (bare, possessive) = strip_possessive(&t[sp.start..sp.end], sp.word);
-            assert_eq!((tok.start, tok.end, tok.word), (sp.start, sp.end, sp.word));
+            assert_eq!(
+                (tok.start, tok.end(), tok.word),
+                (sp.start, sp.end, sp.word)
+            );
             assert_eq!((tok.bare, tok.possessive), (bare, possessive), "{bare:?}");
             assert_eq!(tok.norm, normalize(bare), "{bare:?}");
             assert_eq!(tok.upper, is_upper(bare), "{bare:?}");
@@ -961,10 +1046,10 @@ mod tests {
             .iter()
             .map(|&start| Tok {
                 start,
-                end: start + 1,
                 word: true,
                 possessive: false,
                 upper: false,
+                tail: 1,
                 id: NO_ID,
                 norm: "",
                 bare: "",
@@ -984,7 +1069,7 @@ mod tests {
         ) {
             let text: String = chars.into_iter().collect();
             let got: Vec<(usize, usize, bool)> =
-                spans(&text).map(|sp| (sp.start, sp.end, sp.word)).collect();
+                spans_of(&text).into_iter().map(|sp| (sp.start, sp.end, sp.word)).collect();
             proptest::prop_assert_eq!(got, spans_plain(&text));
         }
 
@@ -1064,11 +1149,47 @@ mod tests {
             for (tok, &(s, e, word)) in toks.iter().zip(&plain) {
                 let (bare, possessive) = strip_possessive(&text[s..e], word);
                 let norm = normalize(bare);
-                proptest::prop_assert_eq!((tok.start, tok.end, tok.word), (s, e, word));
+                proptest::prop_assert_eq!((tok.start, tok.end(), tok.word), (s, e, word));
                 proptest::prop_assert_eq!((tok.bare, tok.possessive), (bare, possessive));
                 proptest::prop_assert_eq!(tok.norm, &*norm);
                 proptest::prop_assert_eq!(tok.upper, is_upper(bare));
                 proptest::prop_assert_eq!(tok.id, vocab.id(&norm), "{:?}", bare);
+            }
+        }
+    }
+
+    #[test]
+    fn token_records_are_48_bytes() {
+        assert_eq!(std::mem::size_of::<Tok>(), 48);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_range_tokenizes_as_its_text_alone(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "I", "a", "Said", "SAID", "said", "ab's", "Ab’s", ",", ".", "“", " ", "  ", "É", "x1",
+                    "U.S", "Ab-C", "Counterintelligence", "COUNTERINTELLIGENCE", "counterintelligence",
+                    "-", "’", "\n", "z9Z", "abcdefgh", "abcdefgH", "ABCDEFGHIJ",
+                ]),
+                0..24,
+            ),
+            cut in (0usize..24, 0usize..24),
+        ) {
+            let text: String = pieces.concat();
+            // Cut at piece boundaries (char boundaries).
+            let at = |k: usize| pieces[..k.min(pieces.len())].concat().len();
+            let (a, b) = (at(cut.0.min(cut.1)), at(cut.0.max(cut.1)));
+            let vocab = small_vocab();
+            let (mut buf, mut buf2) = (Vec::new(), Vec::new());
+            let got = tokenize(&text, a, b, &vocab, &mut buf);
+            let alone = &text[a..b];
+            let want = tokenize(alone, 0, alone.len(), &vocab, &mut buf2);
+            proptest::prop_assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                proptest::prop_assert_eq!((g.start, g.end(), g.word), (w.start + a, w.end() + a, w.word));
+                proptest::prop_assert_eq!((g.bare, g.norm, g.id), (w.bare, w.norm, w.id));
+                proptest::prop_assert_eq!((g.possessive, g.upper), (w.possessive, w.upper));
             }
         }
     }
