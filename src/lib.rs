@@ -17,6 +17,7 @@ pub mod eval;
 pub mod input;
 pub mod lexicon;
 pub mod metrics;
+pub mod names;
 pub mod pipeline;
 pub mod report;
 mod strlist;

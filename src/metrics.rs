@@ -3,6 +3,7 @@
 //! article table has a stable header.
 
 use crate::analyze::{sourcing::Profile, AttributionOut, BalanceOut, Engine, LoadedTerm, SideOut};
+use crate::names::Name;
 use crate::text::{Region, TextModel, Voice};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -55,13 +56,14 @@ fn names_for(categories: &[String]) -> Vec<String> {
 
 /// The fixed shape of every article's metric map, built once per run: each article's map is a copy of
 /// `template` with its values filled in key order, instead of a map built from forty (name, value) pairs
-/// that must be allocated, sorted by name and deduplicated for every article.
+/// that must be allocated, sorted by name and deduplicated for every article. The names are interned
+/// ([`crate::names`]), so the copy borrows them rather than copying forty strings.
 #[derive(Debug, Clone)]
 pub struct Layout {
     /// Metric names in the order [`compute`] gives their values (the output order).
-    names: Vec<String>,
+    names: Vec<&'static str>,
     /// Every name once, with no value.
-    template: BTreeMap<String, Option<f64>>,
+    template: BTreeMap<Name, Option<f64>>,
     /// For each key of `template`, in key order: the position in `names` of its value (the last one, if a
     /// name were listed twice, as when inserting into a map).
     order: Vec<usize>,
@@ -73,12 +75,13 @@ impl Layout {
     }
 
     fn from_names(names: Vec<String>) -> Self {
-        let mut last: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, n) in names.iter().enumerate() {
+        let names: Vec<&'static str> = names.iter().map(|n| crate::names::intern(n)).collect();
+        let mut last: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for (i, &n) in names.iter().enumerate() {
             last.insert(n, i);
         }
         let order = last.values().copied().collect();
-        let template = last.keys().map(|k| (k.to_string(), None)).collect();
+        let template = last.keys().map(|&k| (Name::Borrowed(k), None)).collect();
         Layout {
             names,
             template,
@@ -87,7 +90,7 @@ impl Layout {
     }
 
     /// The map of `values`, given in the order of `names`.
-    fn map(&self, values: &[Option<f64>]) -> BTreeMap<String, Option<f64>> {
+    fn map(&self, values: &[Option<f64>]) -> BTreeMap<Name, Option<f64>> {
         let mut m = self.template.clone();
         for (v, &i) in m.values_mut().zip(&self.order) {
             *v = values.get(i).copied().flatten();
@@ -130,7 +133,7 @@ pub fn compute(
     terms: &[LoadedTerm],
     atts: &[AttributionOut],
     profile: &Profile,
-) -> BTreeMap<String, Option<f64>> {
+) -> BTreeMap<Name, Option<f64>> {
     let sources = &profile.sources;
     let mut m = Pending::new(&engine.metric_layout);
     let (wa, wq, wp, wh) = (
@@ -179,7 +182,7 @@ pub fn compute(
         .filter(|t| t.counted)
         .collect();
     m.insert("loaded_hits", Some(authorial.len() as f64));
-    let distinct = count_distinct(authorial.iter().map(|t| t.term.as_str()));
+    let distinct = count_distinct(authorial.iter().map(|t| &*t.term));
     m.insert("loaded_distinct_terms", Some(distinct as f64));
 
     let events: Vec<&AttributionOut> = atts.iter().filter(|a| a.continues.is_none()).collect();
@@ -251,7 +254,7 @@ pub fn compute(
     for c in &engine.loaded.categories {
         let wsum = all_authorial
             .iter()
-            .filter(|t| &t.category == c)
+            .filter(|t| t.category == c.as_str())
             .fold(0.0, |acc, t| acc + t.weight);
         m.insert_parts(CATEGORY_PREFIX, c, per_thousand(wsum, wa));
     }
@@ -275,7 +278,7 @@ struct Pending<'a> {
     layout: &'a Layout,
     values: Vec<Option<f64>>,
     /// Every pair so far, once a name came out of the layout's order.
-    pairs: Option<Vec<(String, Option<f64>)>>,
+    pairs: Option<Vec<(Name, Option<f64>)>>,
 }
 
 impl<'a> Pending<'a> {
@@ -302,20 +305,20 @@ impl<'a> Pending<'a> {
             self.pairs = Some(self.named_values().collect());
         }
         if let Some(pairs) = &mut self.pairs {
-            pairs.push((format!("{prefix}{rest}"), value));
+            pairs.push((Name::Owned(format!("{prefix}{rest}")), value));
         }
     }
 
     /// The values kept so far with their names.
-    fn named_values(&self) -> impl Iterator<Item = (String, Option<f64>)> + '_ {
+    fn named_values(&self) -> impl Iterator<Item = (Name, Option<f64>)> + '_ {
         self.layout
             .names
             .iter()
-            .cloned()
+            .map(|&n| Name::Borrowed(n))
             .zip(self.values.iter().copied())
     }
 
-    fn finish(self) -> BTreeMap<String, Option<f64>> {
+    fn finish(self) -> BTreeMap<Name, Option<f64>> {
         match self.pairs {
             Some(pairs) => pairs.into_iter().collect(),
             None if self.values.len() == self.layout.names.len() => self.layout.map(&self.values),
@@ -461,7 +464,7 @@ mod tests {
                 } else {
                     pending.insert(k, v);
                 }
-                want.insert(k.clone(), v);
+                want.insert(Name::Owned(k.clone()), v);
             }
             proptest::prop_assert_eq!(pending.finish(), want);
         }
@@ -488,7 +491,11 @@ mod tests {
         sorted.sort();
         assert_eq!(layout.template.keys().cloned().collect::<Vec<_>>(), sorted);
         let values: Vec<Option<f64>> = (0..names.len()).map(|i| Some(i as f64)).collect();
-        let want: BTreeMap<String, Option<f64>> = names.into_iter().zip(values.clone()).collect();
+        let want: BTreeMap<Name, Option<f64>> = names
+            .into_iter()
+            .map(Name::Owned)
+            .zip(values.clone())
+            .collect();
         assert_eq!(layout.map(&values), want);
     }
 }

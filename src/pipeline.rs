@@ -127,12 +127,12 @@ pub fn lexicon_infos(engine: &Engine) -> Vec<LexiconInfo> {
 pub struct Recorded {
     outlet: String,
     word_count: usize,
-    metrics: BTreeMap<String, Option<f64>>,
+    metrics: BTreeMap<crate::names::Name, Option<f64>>,
     /// Attributions per side, for the sides a speaker was placed on.
     sides: Vec<(String, usize)>,
     keyness_words: analyze::WordCounts,
     /// The loaded terms in the outlet's own voice.
-    authorial_terms: Vec<String>,
+    authorial_terms: Vec<crate::names::Name>,
     warned: bool,
     encoded: Encoded,
 }
@@ -209,7 +209,7 @@ impl Collector {
             .add_hashed_counts(&r.outlet, r.keyness_words.iter());
         self.agg
             .terms
-            .add_article(&r.outlet, r.authorial_terms.iter().map(String::as_str));
+            .add_article(&r.outlet, r.authorial_terms.iter().map(|t| &**t));
         self.writer.write(r.encoded)
     }
 

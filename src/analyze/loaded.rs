@@ -19,11 +19,16 @@ pub const SCARE_MAX_WORDS: usize = 3;
 /// Weight of a structural scare-quote finding (same scale as lexicon weights: 1 = clearly loaded).
 pub const SCARE_WEIGHT: f64 = 1.0;
 
-/// One compiled entry with the lexicon it came from.
+/// One compiled entry with the lexicon it came from, and the names its findings carry, interned
+/// ([`crate::names`]) so that a finding refers to them rather than copying five strings.
 #[derive(Debug, Clone)]
 struct RuleEntry {
     entry: Entry,
-    lexicon: String,
+    term: &'static str,
+    category: &'static str,
+    neutral: Option<&'static str>,
+    group: Option<&'static str>,
+    lexicon: &'static str,
 }
 
 /// Compiled term lexicons.
@@ -53,9 +58,14 @@ impl LoadedRules {
                 if !categories.contains(&e.category) {
                     categories.push(e.category.clone());
                 }
+                let intern = crate::names::intern;
                 entries.push(RuleEntry {
                     entry: e.clone(),
-                    lexicon: l.name.clone(),
+                    term: intern(&e.term),
+                    category: intern(&e.category),
+                    neutral: e.neutral.as_deref().map(intern),
+                    group: e.group.as_deref().map(intern),
+                    lexicon: intern(&l.name),
                 });
             }
         }
@@ -85,16 +95,16 @@ impl LoadedRules {
 pub struct Hit {
     pub start: usize,
     pub end: usize,
-    pub term: String,
-    pub category: String,
+    pub term: &'static str,
+    pub category: &'static str,
     pub weight: f64,
     pub voice: Voice,
     pub region: Region,
     pub attribution: Option<usize>,
-    pub neutral: Option<String>,
-    pub group: Option<String>,
+    pub neutral: Option<&'static str>,
+    pub group: Option<&'static str>,
     pub sentence: Option<usize>,
-    pub lexicon: String,
+    pub lexicon: &'static str,
 }
 
 impl Hit {
@@ -144,20 +154,20 @@ pub fn find(
         hits.push(Hit {
             start: h.start,
             end: h.end,
-            term: r.entry.term.clone(),
-            category: r.entry.category.clone(),
+            term: r.term,
+            category: r.category,
             weight: r.entry.weight,
             voice,
             region,
             attribution: contents.innermost(atts, h.start, h.end),
-            neutral: r.entry.neutral.clone(),
-            group: r.entry.group.clone(),
+            neutral: r.neutral,
+            group: r.group,
             sentence: model.sentence_at(h.start),
-            lexicon: r.lexicon.clone(),
+            lexicon: r.lexicon,
         });
     }
     hits.extend(scare_quotes(view.text(), model, atts, &contents));
-    hits.sort_by(|a, b| (a.start, a.end, &a.category).cmp(&(b.start, b.end, &b.category)));
+    hits.sort_by(|a, b| (a.start, a.end, a.category).cmp(&(b.start, b.end, b.category)));
     (hits, anonymous)
 }
 
@@ -194,8 +204,8 @@ fn scare_quotes<'a>(
         Some(Hit {
             start: q.start,
             end: q.end,
-            term: "\u{201c}…\u{201d} (scare quotes)".to_string(),
-            category: SCARE_CATEGORY.to_string(),
+            term: "\u{201c}…\u{201d} (scare quotes)",
+            category: SCARE_CATEGORY,
             weight: SCARE_WEIGHT,
             voice: Voice::Authorial,
             region,
@@ -203,7 +213,7 @@ fn scare_quotes<'a>(
             neutral: None,
             group: None,
             sentence,
-            lexicon: "structural".to_string(),
+            lexicon: "structural",
         })
     })
 }

@@ -9,6 +9,7 @@ pub mod sourcing;
 use crate::compare::keyness::term_hash;
 use crate::input::{Document, OutletRules};
 use crate::lexicon::{LexiconSet, MatchView};
+use crate::names::Name;
 use crate::strlist::StrList;
 use crate::text::{self, CharIndex, LineRule, Region, TextModel, TextRules, Voice};
 use hashbrown::HashTable;
@@ -30,8 +31,8 @@ pub struct LoadedTerm {
     pub end: usize,
     pub text: String,
     /// The lexicon entry that matched (for structural findings, a description such as `"…" (scare quotes)`).
-    pub term: String,
-    pub category: String,
+    pub term: Name,
+    pub category: Name,
     pub weight: f64,
     /// Whether the hit counts as loaded language (weight ≥ 0.5); lighter entries are recorded only.
     pub counted: bool,
@@ -39,21 +40,21 @@ pub struct LoadedTerm {
     pub region: Region,
     /// Index into `attributions` when the hit lies in an attribution's content, else null.
     pub attribution: Option<usize>,
-    pub neutral: Option<String>,
+    pub neutral: Option<Name>,
     /// Contested-pair group of the entry, if any.
-    pub group: Option<String>,
+    pub group: Option<Name>,
     /// Index of the sentence the hit is in (into the article's sentences, in text order).
     pub sentence: Option<usize>,
     /// Name of the lexicon the entry came from (`structural` for scare quotes).
-    pub lexicon: String,
+    pub lexicon: Name,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SpeakerOut {
     pub name: String,
-    pub kind: String,
+    pub kind: Name,
     pub side: Option<String>,
-    pub resolved_from: String,
+    pub resolved_from: Name,
     pub role: Option<String>,
 }
 
@@ -61,13 +62,13 @@ pub struct SpeakerOut {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AttributionOut {
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Name,
     pub cue: Option<Span>,
-    pub cue_lemma: Option<String>,
+    pub cue_lemma: Option<Name>,
     pub source: Option<Span>,
     pub content: Span,
     pub speaker: SpeakerOut,
-    pub verb_class: Option<String>,
+    pub verb_class: Option<Name>,
     /// Word tokens in the content.
     pub words: usize,
     /// Of those, the words inside quotation marks (all of a direct quote; the fragments of a mixed one).
@@ -82,7 +83,7 @@ pub struct AttributionOut {
 pub struct SourceOut {
     pub name: String,
     /// person | organization | government | document | anonymous | media | unknown
-    pub kind: String,
+    pub kind: Name,
     pub side: Option<String>,
     /// Attributions resting on this source (0 for an anonymous phrase with no extracted attribution).
     pub attributions: usize,
@@ -170,7 +171,7 @@ pub struct ArticleRecord {
     pub word_count: usize,
     pub headline: Option<Span>,
     /// Numbers only; `null` where undefined (e.g. a rate over zero words). Keys are fixed per run.
-    pub metrics: BTreeMap<String, Option<f64>>,
+    pub metrics: BTreeMap<Name, Option<f64>>,
     pub balance: BalanceOut,
     pub loaded_terms: Vec<LoadedTerm>,
     pub attributions: Vec<AttributionOut>,
@@ -362,7 +363,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
     let mut quoted = Vec::new();
     for a in &atts {
         let span = (a.content.start, a.content.end);
-        match a.kind.as_str() {
+        match a.kind {
             "direct" => {}
             "mixed" if opens_with_quote(a) => quoted.push(span),
             "mixed" => {}
@@ -389,16 +390,16 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
             end: idx.char_of(h.end),
             text: slice(text, h.start, h.end),
             counted: h.counted(),
-            term: h.term,
-            category: h.category,
+            term: h.term.into(),
+            category: h.category.into(),
             weight: h.weight,
             voice: h.voice,
             region: h.region,
             attribution: h.attribution,
-            neutral: h.neutral,
-            group: h.group,
+            neutral: h.neutral.map(Name::Borrowed),
+            group: h.group.map(Name::Borrowed),
             sentence: h.sentence,
-            lexicon: h.lexicon,
+            lexicon: h.lexicon.into(),
         })
         .collect();
 
@@ -445,19 +446,19 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
     let attributions: Vec<AttributionOut> = atts
         .into_iter()
         .map(|a| AttributionOut {
-            kind: a.kind,
+            kind: a.kind.into(),
             cue: a.cue.map(|c| span(c.start, c.end)),
-            cue_lemma: a.cue_lemma,
+            cue_lemma: a.cue_lemma.map(Name::Borrowed),
             source: a.source.map(|s| span(s.start, s.end)),
             content: span(a.content.start, a.content.end),
             speaker: SpeakerOut {
                 name: a.speaker.name,
-                kind: a.speaker.kind,
+                kind: a.speaker.kind.into(),
                 side: a.speaker.side,
-                resolved_from: a.speaker.resolved_from,
+                resolved_from: a.speaker.resolved_from.into(),
                 role: a.speaker.role,
             },
-            verb_class: a.verb_class,
+            verb_class: a.verb_class.map(Name::Borrowed),
             words: count_tokens(&model, a.content.start, a.content.end),
             quoted_words: count_quoted_tokens(&model, a.content.start, a.content.end),
             continues: a.continues,

@@ -530,8 +530,8 @@ impl SourcingRules {
         if anon.is_some() && (named_after() || self.names_members(source, &src_hits)) {
             anon = None;
         }
-        let sp_kind = speaker.map(|s| s.kind.as_str()).unwrap_or("unknown");
-        let resolved = speaker.map(|s| s.resolved_from.as_str()).unwrap_or("none");
+        let sp_kind = speaker.map(|s| s.kind).unwrap_or("unknown");
+        let resolved = speaker.map(|s| s.resolved_from).unwrap_or("none");
         let proper = matches!(sp_kind, "person" | "organization" | "government" | "media")
             && speaker.is_some_and(|s| s.name != "unknown")
             && resolved != "none";
@@ -547,19 +547,19 @@ impl SourcingRules {
             || matches!(first_cat, Some((_, "media", _)))
             || (at.is_none() && !proper && self.media_in(source).is_some());
 
-        let mut kind = sp_kind.to_string();
+        let mut kind = sp_kind;
         let mut anonymous = false;
         // A document head wins over a vague quantifier ("some polls").
         let doc_head = doc_class.is_some() && anon.as_deref() == Some("vague_group");
         if sp_kind == "anonymous"
             || (anon.is_some() && (governs || !proper) && sp_kind != "document" && !doc_head)
         {
-            kind = "anonymous".into();
+            kind = "anonymous";
             anonymous = true;
         } else if sp_kind == "document" || matches!(first_cat, Some((_, "document", _))) {
-            kind = "document".into();
+            kind = "document";
         } else if media {
-            kind = "media".into();
+            kind = "media";
         }
         // A document is named when its issuer is: a resolved proper name that is not itself a document
         // noun ("a statement by John Kirby", not "a report"). Only documents have one.
@@ -949,7 +949,7 @@ pub(crate) fn anonymous_entries(lex: &LexiconSet) -> Vec<&Entry> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Typing {
     /// person | organization | government | document | anonymous | media | unknown
-    pub kind: String,
+    pub kind: &'static str,
     pub role_class: Option<String>,
     pub document_class: Option<String>,
     pub anonymous: bool,
@@ -1081,7 +1081,7 @@ pub fn profile(
         };
         let src_text = a.source.map_or("", |s| sub(s.start, s.end));
         let (mut t, src_hits) = rules.classify_but_role(src_text, sen_text, sen_anon, at, Some(sp));
-        let name = match t.kind.as_str() {
+        let name = match t.kind {
             "anonymous" => {
                 let widened = match (t.extent, sen) {
                     (Some((a0, a1)), Some(_)) => {
@@ -1116,7 +1116,7 @@ pub fn profile(
         if let Some(who) = &t.issuer {
             source_key(&mut kbuf, "document", "by ", who, true);
         } else {
-            source_key(&mut kbuf, &t.kind, "", &name, true);
+            source_key(&mut kbuf, t.kind, "", &name, true);
         }
         let mention = a.source.map(|s| span(s.start, s.end));
         if let Some(&i) = keys.get(kbuf.as_slice()) {
@@ -1139,7 +1139,7 @@ pub fn profile(
         let is_document = t.kind == "document";
         p.sources.push(SourceOut {
             name,
-            kind: t.kind,
+            kind: t.kind.into(),
             side: sp.side.clone(),
             attributions: 1,
             named: t.named,

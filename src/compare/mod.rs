@@ -246,11 +246,11 @@ impl Aggregator {
 
     /// Record one article: its outlet, body words and metric values (`None` and non-finite values are
     /// left out of the statistics, but the metric still gets a summary with `n` = 0).
-    pub fn add(
+    pub fn add<K: std::borrow::Borrow<str> + Ord>(
         &mut self,
         outlet: &str,
         words: usize,
-        metrics: &BTreeMap<String, Option<f64>>,
+        metrics: &BTreeMap<K, Option<f64>>,
     ) -> crate::Result<()> {
         let o = match self.outlets.get_mut(outlet) {
             Some(o) => o,
@@ -262,7 +262,10 @@ impl Aggregator {
         // are the article's metrics, in the same (sorted) order: they are paired up in one walk, and only
         // otherwise looked up one by one (same series, values pushed in the same order either way).
         let same_keys = o.series.len() == metrics.len()
-            && o.series.keys().zip(metrics.keys()).all(|(a, b)| a == b);
+            && o.series
+                .keys()
+                .zip(metrics.keys())
+                .all(|(a, b)| a == b.borrow());
         if same_keys {
             for (s, v) in o.series.values_mut().zip(metrics.values()) {
                 add_value(&mut self.spill, s, *v)?;
@@ -270,9 +273,9 @@ impl Aggregator {
             return Ok(());
         }
         for (k, v) in metrics {
-            let s = match o.series.get_mut(k.as_str()) {
+            let s = match o.series.get_mut(k.borrow()) {
                 Some(s) => s,
-                None => o.series.entry(k.clone()).or_insert(SeriesAgg {
+                None => o.series.entry(k.borrow().to_string()).or_insert(SeriesAgg {
                     id: self.spill.new_series(),
                     n: 0,
                     sum: sum_start(),

@@ -54,7 +54,7 @@ pub fn predictions(text: &str, atts: &[Attribution]) -> Vec<PredictedAttribution
         }
         map.push(Some(out.len()));
         out.push(PredictedAttribution {
-            kind: a.kind.clone(),
+            kind: a.kind.to_string(),
             source: a
                 .source
                 .map(|s| vec![cp(s.start, s.end)])

@@ -68,7 +68,7 @@ pub fn ptc(dir: &Path, engine: &Engine) -> Result<PtcReport> {
         let spans: Vec<(usize, usize)> = counted().map(|t| (t.start, t.end)).collect();
         for t in counted() {
             cat_spans
-                .entry(t.category.clone())
+                .entry(t.category.to_string())
                 .or_default()
                 .push((id.clone(), (t.start, t.end)));
         }

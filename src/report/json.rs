@@ -306,9 +306,9 @@ fn write_opt_span(out: &mut Vec<u8>, span: &Option<Span>) {
     }
 }
 
-fn write_opt_str(out: &mut Vec<u8>, s: &Option<String>) {
+fn write_opt_str<S: AsRef<str>>(out: &mut Vec<u8>, s: &Option<S>) {
     match s {
-        Some(s) => write_str(out, s),
+        Some(s) => write_str(out, s.as_ref()),
         None => out.extend_from_slice(b"null"),
     }
 }

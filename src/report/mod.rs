@@ -400,7 +400,7 @@ mod tests {
             text: format!("{}\"", source.text),
             ..source
         });
-        let names: Vec<String> = r.metrics.keys().cloned().collect();
+        let names: Vec<String> = r.metrics.keys().map(|k| k.to_string()).collect();
         for round in 0..3 {
             let enc = Encoded::new(&r, &names).unwrap();
             let mut expected = serde_json::to_vec(&r).unwrap();
@@ -416,8 +416,8 @@ mod tests {
             // Then without the text, and with metrics the last article did not have.
             r.text = None;
             r.metrics
-                .insert(format!("extra \"{round}\""), Some(f64::NAN));
-            r.metrics.insert(format!("a{round}"), Some(1e-7));
+                .insert(format!("extra \"{round}\"").into(), Some(f64::NAN));
+            r.metrics.insert(format!("a{round}").into(), Some(1e-7));
         }
     }
 
@@ -463,7 +463,7 @@ mod tests {
         ) {
             let mut r = record();
             for (m, names) in articles {
-                r.metrics = m;
+                r.metrics = m.into_iter().map(|(k, v)| (k.into(), v)).collect();
                 let enc = Encoded::new(&r, &names).unwrap();
                 let mut expected = serde_json::to_vec(&r).unwrap();
                 expected.push(b'\n');

@@ -321,9 +321,9 @@ impl<'a> Rows<'a> {
     }
 
     /// The text, or an empty field for `None`.
-    fn opt(&mut self, s: &Option<String>) -> &mut Self {
+    fn opt<S: AsRef<str>>(&mut self, s: &Option<S>) -> &mut Self {
         match s {
-            Some(s) => self.text(s),
+            Some(s) => self.text(s.as_ref()),
             None => self.empty(),
         }
     }
@@ -626,7 +626,7 @@ pub fn encode_metrics_plainly(r: &ArticleRecord, metric_names: &[String], out: &
     let mut rows = Rows::new(out);
     article_head(&mut rows, r);
     for m in metric_names {
-        rows.float(r.metrics.get(m).copied().flatten());
+        rows.float(r.metrics.get(m.as_str()).copied().flatten());
     }
     rows.end();
 }
@@ -819,8 +819,8 @@ mod tests {
         let mut rows = Rows::new(&mut one);
         for _ in 0..2 {
             rows.text("a,b")
-                .opt(&None)
-                .opt(&Some("say \"x\"".into()))
+                .opt(&None::<String>)
+                .opt(&Some("say \"x\"".to_string()))
                 .int(42)
                 .opt_int(None)
                 .float(Some(0.1))

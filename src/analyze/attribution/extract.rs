@@ -156,15 +156,15 @@ pub(crate) fn extract(
     let mut out: Vec<Attribution> = Vec::with_capacity(sorted.len());
     for (r, speaker) in sorted.iter().zip(resolver.into_speakers()) {
         let kind = if r.phrase {
-            "according_to".to_string()
+            "according_to"
         } else {
-            kind_of(text, r.content, &quotes).to_string()
+            kind_of(text, r.content, &quotes)
         };
         out.push(Attribution {
             kind,
             cue: r.cue,
-            cue_lemma: r.info.as_ref().map(|i| i.lemma.clone()),
-            verb_class: r.info.as_ref().map(|i| i.class.clone()),
+            cue_lemma: r.info.map(|i| i.lemma),
+            verb_class: r.info.map(|i| i.class),
             source: r.source,
             content: r.content,
             speaker,

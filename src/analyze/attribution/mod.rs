@@ -29,10 +29,10 @@ pub struct Speaker {
     /// Canonical name ("Dmitry Peskov", "United States", "Reuters"); "unknown" when unresolved.
     pub name: String,
     /// person, organization, government, document, anonymous, media, unknown
-    pub kind: String,
+    pub kind: &'static str,
     pub side: Option<String>,
     /// name, surname, pronoun, role, none
-    pub resolved_from: String,
+    pub resolved_from: &'static str,
     /// Role or title when known ("Kremlin spokesman").
     pub role: Option<String>,
 }
@@ -40,12 +40,12 @@ pub struct Speaker {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribution {
     /// direct | indirect | mixed | according_to
-    pub kind: String,
+    pub kind: &'static str,
     pub cue: Option<ByteSpan>,
-    /// Lemma of the cue ("say", "according to").
-    pub cue_lemma: Option<String>,
+    /// Lemma of the cue ("say", "according to"), interned with the cue rules.
+    pub cue_lemma: Option<&'static str>,
     /// neutral | endorsing | emphatic | distancing | pejorative (see lexicons/cues.toml)
-    pub verb_class: Option<String>,
+    pub verb_class: Option<&'static str>,
     pub source: Option<ByteSpan>,
     pub content: ByteSpan,
     pub speaker: Speaker,

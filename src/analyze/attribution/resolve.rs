@@ -298,7 +298,7 @@ impl<'a> Resolver<'a> {
         let ok = match kind.as_str() {
             "pronoun_person" => sp.kind == "person",
             "pronoun_thing" | "pronoun_group" => {
-                matches!(sp.kind.as_str(), "organization" | "government" | "media")
+                matches!(sp.kind, "organization" | "government" | "media")
             }
             _ => false,
         };
@@ -566,16 +566,14 @@ impl<'a> Resolver<'a> {
                 .find(|h| h.kind == "person" || (h.kind == "document" && h.name != "unknown")),
             "pronoun_group" => self.history().rev().find(|h| {
                 matches!(
-                    h.kind.as_str(),
+                    h.kind,
                     "organization" | "government" | "anonymous" | "media"
                 )
             }),
-            "pronoun_thing" => self.history().rev().find(|h| {
-                matches!(
-                    h.kind.as_str(),
-                    "organization" | "government" | "media" | "document"
-                )
-            }),
+            "pronoun_thing" => self
+                .history()
+                .rev()
+                .find(|h| matches!(h.kind, "organization" | "government" | "media" | "document")),
             _ => None,
         };
         match found {
@@ -584,7 +582,7 @@ impl<'a> Resolver<'a> {
                 kind: if h.kind == "document" && kind == "pronoun_person" {
                     "person".into()
                 } else {
-                    h.kind.clone()
+                    h.kind
                 },
                 ..h.clone()
             },

@@ -64,8 +64,9 @@ pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, FastHash>;
 /// What a cue entry says about a reporting verb or phrase.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct CueInfo {
-    pub lemma: String,
-    pub class: String,
+    /// Interned ([`crate::names`]): every attribution with this cue names its lemma and class.
+    pub lemma: &'static str,
+    pub class: &'static str,
     pub category: String,
     pub frame: String,
     /// `frame` lists `noun` / `to` / `object` / `naming`.
@@ -86,8 +87,8 @@ impl CueInfo {
             frame_object: has("object"),
             frame_naming: has("naming"),
             mentions_noun: frame.contains("noun"),
-            lemma,
-            class,
+            lemma: crate::names::intern(&lemma),
+            class: crate::names::intern(&class),
             category,
             frame,
         }
@@ -740,7 +741,7 @@ impl AttributionRules {
                         "distancing",
                         "pejorative",
                     ]
-                    .contains(&i.class.as_str())
+                    .contains(&i.class)
                     {
                         return Err(crate::Error::Lexicon {
                             location: crate::error::Location { file: l.origin.clone(), line: e.line, col: 1 },

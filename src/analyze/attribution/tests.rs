@@ -53,17 +53,17 @@ fn run_with(text: &str, headline: bool, rules: &AttributionRules) -> Vec<Found> 
     extract(text, &model, rules)
         .into_iter()
         .map(|a| Found {
-            kind: a.kind,
+            kind: a.kind.to_string(),
             cue: s(a.cue),
             source: s(a.source),
             content: s(Some(a.content)),
             speaker: a.speaker.name,
             side: a.speaker.side,
-            from: a.speaker.resolved_from,
+            from: a.speaker.resolved_from.to_string(),
             role: a.speaker.role,
-            skind: a.speaker.kind,
+            skind: a.speaker.kind.to_string(),
             continues: a.continues,
-            class: a.verb_class,
+            class: a.verb_class.map(str::to_string),
         })
         .collect()
 }
