@@ -132,10 +132,12 @@ pub fn find(
     atts: &[Attribution],
     rules: &LoadedRules,
 ) -> (Vec<Hit>, Vec<TermHit>) {
-    let mut hits = Vec::new();
+    let found = rules.matcher.find_in_view(view);
+    // Room for every hit (and a few scare quotes), so that the list is not copied as it grows.
+    let mut hits = Vec::with_capacity(found.len() + 4);
     let mut anonymous = Vec::new();
     let contents = ContentIndex::new(atts);
-    for h in rules.matcher.find_in_view(view) {
+    for h in found {
         let Some(r) = rules.entries.get(h.entry) else {
             anonymous.push(TermHit {
                 entry: h.entry - rules.entries.len(),

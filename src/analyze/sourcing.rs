@@ -996,7 +996,12 @@ pub fn profile(
     };
     // A borrowed `slice`.
     let sub = |s: usize, e: usize| text.get(s..e).unwrap_or_default();
-    let mut p = Profile::default();
+    // Room for a source per attribution (most articles have fewer), so that the list is not copied as it
+    // grows.
+    let mut p = Profile {
+        sources: Vec::with_capacity(atts.len()),
+        ..Profile::default()
+    };
     let outlet_self = &article.outlet;
     let variants = &outlet_self.variants;
     // Anonymous phrases of the whole text, found once; a sentence takes the hits inside it.

@@ -119,7 +119,8 @@ pub(crate) fn extract(
     // a word at a time; `String::from_utf8_lossy` checks byte by byte.)
     let buf = std::str::from_utf8(&buf).unwrap_or_default();
     let toks = tokens.finish(buf);
-    let mut raws: Vec<Raw> = Vec::new();
+    // Room for about one attribution per segment, so that the list is seldom copied as it grows.
+    let mut raws: Vec<Raw> = Vec::with_capacity(segs.len());
     let mut mentions = Vec::new();
     let mut scratch = Scratch::default();
     let mut entities = Vec::new();
