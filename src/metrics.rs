@@ -425,8 +425,10 @@ pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
     }
     BalanceOut {
         sides,
-        first_voice: atts.iter().find_map(|a| a.speaker.side.clone()),
-        last_word: atts.iter().rev().find_map(|a| a.speaker.side.clone()),
+        first_voice: atts
+            .iter()
+            .find_map(|a| a.speaker.side.as_deref().map(str::to_string)),
+        last_word: (atts.iter().rev()).find_map(|a| a.speaker.side.as_deref().map(str::to_string)),
     }
 }
 

@@ -19,11 +19,14 @@ pub const SCARE_MAX_WORDS: usize = 3;
 /// Weight of a structural scare-quote finding (same scale as lexicon weights: 1 = clearly loaded).
 pub const SCARE_WEIGHT: f64 = 1.0;
 
-/// One compiled entry with the lexicon it came from, and the names its findings carry, interned
-/// ([`crate::names`]) so that a finding refers to them rather than copying five strings.
+/// What the findings of one entry need (the matcher holds the rest), with the lexicon it came from. The
+/// names are interned ([`crate::names`]) so that a finding refers to them rather than copying five
+/// strings, and the entry itself is not copied.
 #[derive(Debug, Clone)]
 struct RuleEntry {
-    entry: Entry,
+    weight: f64,
+    /// `headline`, `body`, `quote` or anything else (everywhere).
+    scope: &'static str,
     term: &'static str,
     category: &'static str,
     neutral: Option<&'static str>,
@@ -45,6 +48,8 @@ pub struct LoadedRules {
 impl LoadedRules {
     pub fn from_lexicons(lex: &LexiconSet) -> crate::Result<Self> {
         let mut entries = Vec::new();
+        // The entries themselves, for the matcher (in the order of `entries`).
+        let mut refs: Vec<&Entry> = Vec::new();
         let mut categories: Vec<String> = Vec::new();
         for l in lex.of_kind("terms") {
             for c in &l.categories {
@@ -52,15 +57,18 @@ impl LoadedRules {
                     categories.push(c.id.clone());
                 }
             }
-            // Room for all of them at once: an entry is large, and growing by doubling copied each.
+            // Room for all of them at once (growing by doubling copied each).
             entries.reserve(l.entries.len());
+            refs.reserve(l.entries.len());
             for e in l.entries.iter().filter(|e| e.pattern.is_none()) {
                 if !categories.contains(&e.category) {
                     categories.push(e.category.clone());
                 }
                 let intern = crate::names::intern;
+                refs.push(e);
                 entries.push(RuleEntry {
-                    entry: e.clone(),
+                    weight: e.weight,
+                    scope: intern(&e.scope),
                     term: intern(&e.term),
                     category: intern(&e.category),
                     neutral: e.neutral.as_deref().map(intern),
@@ -73,8 +81,7 @@ impl LoadedRules {
             categories.push(SCARE_CATEGORY.to_string());
         }
         let anonymous = super::sourcing::anonymous_entries(lex);
-        let mut refs: Vec<&Entry> = Vec::with_capacity(entries.len() + anonymous.len());
-        refs.extend(entries.iter().map(|r| &r.entry));
+        refs.reserve(anonymous.len());
         let mut groups = Vec::new();
         if !anonymous.is_empty() {
             groups = vec![0; refs.len()];
@@ -150,7 +157,7 @@ pub fn find(
             continue;
         }
         let voice = model.voice_at(h.start);
-        if !in_scope(&r.entry.scope, region, voice) {
+        if !in_scope(r.scope, region, voice) {
             continue;
         }
         hits.push(Hit {
@@ -158,7 +165,7 @@ pub fn find(
             end: h.end,
             term: r.term,
             category: r.category,
-            weight: r.entry.weight,
+            weight: r.weight,
             voice,
             region,
             attribution: contents.innermost(atts, h.start, h.end),

@@ -53,7 +53,7 @@ pub struct LoadedTerm {
 pub struct SpeakerOut {
     pub name: String,
     pub kind: Name,
-    pub side: Option<String>,
+    pub side: Option<Name>,
     pub resolved_from: Name,
     pub role: Option<String>,
 }
@@ -84,7 +84,7 @@ pub struct SourceOut {
     pub name: String,
     /// person | organization | government | document | anonymous | media | unknown
     pub kind: Name,
-    pub side: Option<String>,
+    pub side: Option<Name>,
     /// Attributions resting on this source (0 for an anonymous phrase with no extracted attribution).
     pub attributions: usize,
     pub named: bool,
@@ -454,7 +454,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
             speaker: SpeakerOut {
                 name: a.speaker.name,
                 kind: a.speaker.kind.into(),
-                side: a.speaker.side,
+                side: a.speaker.side.map(Name::Borrowed),
                 resolved_from: a.speaker.resolved_from.into(),
                 role: a.speaker.role,
             },

@@ -1145,7 +1145,7 @@ pub fn profile(
         p.sources.push(SourceOut {
             name,
             kind: t.kind.into(),
-            side: sp.side.clone(),
+            side: sp.side.map(Into::into),
             attributions: 1,
             named: t.named,
             role_class: t.role_class,

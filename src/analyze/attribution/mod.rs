@@ -30,7 +30,8 @@ pub struct Speaker {
     pub name: String,
     /// person, organization, government, document, anonymous, media, unknown
     pub kind: &'static str,
-    pub side: Option<String>,
+    /// Interned ([`crate::names`]): a side comes from the entities lexicon or the sides file.
+    pub side: Option<&'static str>,
     /// name, surname, pronoun, role, none
     pub resolved_from: &'static str,
     /// Role or title when known ("Kremlin spokesman").

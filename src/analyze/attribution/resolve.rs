@@ -11,7 +11,7 @@ pub(crate) struct Mention {
     pub pos: usize,
     pub name: String,
     pub role: Option<String>,
-    pub side: Option<String>,
+    pub side: Option<&'static str>,
 }
 
 /// What a source phrase contains.
@@ -193,7 +193,7 @@ pub(crate) fn collect_mentions(
             let name = join(&toks[ns..j]);
             let pre = &toks[s..ns];
             let parts = analyze(pre, rules);
-            let side = parts.entities.iter().find_map(|(_, _, e)| e.side.clone());
+            let side = parts.entities.iter().find_map(|(_, _, e)| e.side);
             out.push(Mention {
                 pos: toks[ns].start,
                 name,
@@ -248,7 +248,10 @@ impl<'a> Resolver<'a> {
     /// Record `sp`, the speaker of the source phrase `toks`, with its side when a sides file is used.
     fn finish(&mut self, mut sp: Speaker, toks: &[Tok]) {
         if let Some(sides) = &self.rules.sides {
-            sp.side = sides.side_for(&sp.name, sp.role.as_deref(), &join(toks));
+            sp.side = sides
+                .side_for(&sp.name, sp.role.as_deref(), &join(toks))
+                .as_deref()
+                .map(crate::names::intern);
         }
         self.history.push(self.speakers.len());
         self.speakers.push(sp);
@@ -348,7 +351,7 @@ impl<'a> Resolver<'a> {
             }
         }
         let parts = analyze(toks, rules);
-        let side_desc = parts.entities.iter().find_map(|(_, _, e)| e.side.clone());
+        let side_desc = parts.entities.iter().find_map(|(_, _, e)| e.side);
         // Documents: "a statement by X", "X's statement", "the statement".
         if let Some(d) = parts.doc_noun {
             let name_before = parts.name.is_some_and(|(s, _)| s < d)
@@ -382,7 +385,7 @@ impl<'a> Resolver<'a> {
                                     pos,
                                     name: o.name.clone(),
                                     role: o.role.clone(),
-                                    side: o.side.clone(),
+                                    side: o.side,
                                 },
                             );
                         }
@@ -401,7 +404,7 @@ impl<'a> Resolver<'a> {
                             _ => Speaker {
                                 name: join(&toks[d..d + 1]).to_lowercase(),
                                 kind: "document".into(),
-                                side: side_desc.clone(),
+                                side: side_desc,
                                 resolved_from: "none".into(),
                                 role: None,
                             },
@@ -422,7 +425,7 @@ impl<'a> Resolver<'a> {
                 .map(|(_, t)| t);
             let role = role_toks.clone().next().is_some().then(|| join(role_toks));
             let (canon, from, known_role, known_side) = self.known_person(&name, pos);
-            let side = side_desc.clone().or(known_side);
+            let side = side_desc.or(known_side);
             return Speaker {
                 name: canon,
                 kind: "person".into(),
@@ -471,7 +474,7 @@ impl<'a> Resolver<'a> {
                     return Speaker {
                         name: m.name.clone(),
                         kind: "person".into(),
-                        side: m.side.clone(),
+                        side: m.side,
                         resolved_from: "role".into(),
                         role: m.role.clone(),
                     };
@@ -517,7 +520,7 @@ impl<'a> Resolver<'a> {
             return Speaker {
                 name,
                 kind: side_kind(e).into(),
-                side: e.side.clone().or(side_desc),
+                side: e.side.or(side_desc),
                 resolved_from: "name".into(),
                 role: None,
             };
@@ -533,7 +536,7 @@ impl<'a> Resolver<'a> {
         &self,
         name: &str,
         pos: usize,
-    ) -> (String, &'static str, Option<String>, Option<String>) {
+    ) -> (String, &'static str, Option<String>, Option<&'static str>) {
         let single = !name.contains(' ');
         for h in self
             .history()
@@ -541,18 +544,18 @@ impl<'a> Resolver<'a> {
             .filter(|h| h.kind == "person" || h.kind == "document")
         {
             if h.name == name {
-                return (h.name.clone(), "name", h.role.clone(), h.side.clone());
+                return (h.name.clone(), "name", h.role.clone(), h.side);
             }
             if single && ends_with_word(&h.name, name) {
-                return (h.name.clone(), "surname", h.role.clone(), h.side.clone());
+                return (h.name.clone(), "surname", h.role.clone(), h.side);
             }
         }
         for m in self.mentions_before(pos, true).iter().rev() {
             if m.name == name {
-                return (m.name.clone(), "name", m.role.clone(), m.side.clone());
+                return (m.name.clone(), "name", m.role.clone(), m.side);
             }
             if single && ends_with_word(&m.name, name) {
-                return (m.name.clone(), "surname", m.role.clone(), m.side.clone());
+                return (m.name.clone(), "surname", m.role.clone(), m.side);
             }
         }
         (name.to_string(), "name", None, None)
@@ -595,7 +598,7 @@ impl<'a> Resolver<'a> {
                 Some(m) => Speaker {
                     name: m.name.clone(),
                     kind: "person".into(),
-                    side: m.side.clone(),
+                    side: m.side,
                     resolved_from: "pronoun".into(),
                     role: m.role.clone(),
                 },

@@ -377,7 +377,8 @@ impl Vocab {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EntityInfo {
     pub canonical: String,
-    pub side: Option<String>,
+    /// Interned ([`crate::names`]): the speakers it resolves carry it.
+    pub side: Option<&'static str>,
     pub kind: String,
     pub category: String,
     pub role: Option<String>,
@@ -822,7 +823,7 @@ impl AttributionRules {
             }
             let info = EntityInfo {
                 canonical: attr(e, "canonical").unwrap_or_else(|| term.to_string()),
-                side: attr(e, "side"),
+                side: attr(e, "side").as_deref().map(crate::names::intern),
                 kind: attr(e, "kind").unwrap_or_else(|| e.category.clone()),
                 category: e.category.clone(),
                 role: attr(e, "role"),

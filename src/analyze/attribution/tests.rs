@@ -58,7 +58,7 @@ fn run_with(text: &str, headline: bool, rules: &AttributionRules) -> Vec<Found> 
             source: s(a.source),
             content: s(Some(a.content)),
             speaker: a.speaker.name,
-            side: a.speaker.side,
+            side: a.speaker.side.map(str::to_string),
             from: a.speaker.resolved_from.to_string(),
             role: a.speaker.role,
             skind: a.speaker.kind.to_string(),
@@ -719,7 +719,7 @@ fn mentions_plain(toks: &[scan::Tok], rules: &AttributionRules) -> Vec<resolve::
                     pos: toks[ns].start,
                     name: resolve::join(&toks[ns..j]),
                     role: Some(resolve::join(pre)),
-                    side: parts.entities.iter().find_map(|(_, _, e)| e.side.clone()),
+                    side: parts.entities.iter().find_map(|(_, _, e)| e.side),
                 });
                 i = j;
                 continue;
