@@ -5,7 +5,7 @@
 use crate::analyze::{sourcing::Profile, AttributionOut, BalanceOut, Engine, LoadedTerm, SideOut};
 use crate::names::Name;
 use crate::text::{Region, TextModel, Voice};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Category whose terms count as hedges for `hedge_rate`.
 pub const HEDGE_CATEGORY: &str = "hedge";
@@ -335,16 +335,25 @@ pub fn unsourced_sentences(
     profile: &Profile,
     terms: &[LoadedTerm],
 ) -> Vec<usize> {
-    let set: BTreeSet<usize> = terms
-        .iter()
-        .filter(|t| t.region == Region::Body && t.voice == Voice::Authorial && t.counted)
-        .filter_map(|t| t.sentence)
-        .filter(|s| {
-            !profile.attributed_sentences.contains(s)
-                && model.sentences.get(*s).map(|x| x.region) == Some(Region::Body)
-        })
-        .collect();
-    set.into_iter().collect()
+    sorted_unique(
+        terms
+            .iter()
+            .filter(|t| t.region == Region::Body && t.voice == Voice::Authorial && t.counted)
+            .filter_map(|t| t.sentence)
+            .filter(|s| {
+                !profile.attributed_sentences.contains(s)
+                    && model.sentences.get(*s).map(|x| x.region) == Some(Region::Body)
+            }),
+    )
+}
+
+/// The values in ascending order, each once (as collecting them into an ordered set would give, without
+/// a node allocation per few values).
+fn sorted_unique(values: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut v: Vec<usize> = values.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// Shannon entropy of the side shares ÷ log K, K = the declared sides (`--sides`) or else the sides seen,
@@ -428,13 +437,17 @@ pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
         first_voice: atts
             .iter()
             .find_map(|a| a.speaker.side.as_deref().map(str::to_string)),
-        last_word: (atts.iter().rev()).find_map(|a| a.speaker.side.as_deref().map(str::to_string)),
+        last_word: atts
+            .iter()
+            .rev()
+            .find_map(|a| a.speaker.side.as_deref().map(str::to_string)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     proptest::proptest! {
         /// Filling the layout's template equals inserting the same pairs into a map one by one (last value
@@ -473,6 +486,16 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Sorting and deduplicating gives the ordered set's values.
+        #[test]
+        fn prop_sorted_unique_equals_set(values in proptest::collection::vec(0usize..40, 0..60)) {
+            let set: BTreeSet<usize> = values.iter().copied().collect();
+            proptest::prop_assert_eq!(
+                sorted_unique(values.into_iter()),
+                set.into_iter().collect::<Vec<_>>()
+            );
+        }
+
         /// The distinct count equals the size of the ordered set of the same strings.
         #[test]
         fn prop_count_distinct_equals_set_size(

@@ -490,7 +490,7 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
     ArticleRecord {
         id: doc.id.clone(),
         outlet: doc.outlet.clone(),
-        outlet_source: format!("{:?}", doc.outlet_source).to_lowercase(),
+        outlet_source: outlet_source_name(doc.outlet_source).to_string(),
         title: doc
             .title
             .clone()
@@ -513,6 +513,19 @@ pub fn analyze(doc: &Document, engine: &Engine, include_text: bool) -> ArticleRe
         warnings: doc.warnings.clone(),
         text: include_text.then(|| doc.text.clone()),
         keyness_words,
+    }
+}
+
+/// The name of `s` in records: its variant's name lower-cased (as `format!("{s:?}").to_lowercase()`, without
+/// formatting it for every article).
+fn outlet_source_name(s: crate::input::OutletSource) -> &'static str {
+    use crate::input::OutletSource::*;
+    match s {
+        Field => "field",
+        Flag => "flag",
+        Folder => "folder",
+        Detected => "detected",
+        Unknown => "unknown",
     }
 }
 
@@ -828,6 +841,14 @@ impl ContentIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outlet_source_names_are_the_lower_cased_variant_names() {
+        use crate::input::OutletSource::*;
+        for s in [Field, Flag, Folder, Detected, Unknown] {
+            assert_eq!(outlet_source_name(s), format!("{s:?}").to_lowercase());
+        }
+    }
 
     #[test]
     fn byte_classes_match_the_byte_tests() {
