@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "#{i} {} [{}] cue={:?} ({:?}) src={:?}\n   -> {} / {} / side={:?} / from={} / role={:?} cont={:?}\n   content: {}",
             a.kind,
-            a.verb_class.clone().unwrap_or_default(),
+            a.verb_class.unwrap_or_default(),
             s(a.cue),
             a.cue_lemma,
             s(a.source),

@@ -997,7 +997,7 @@ mod tests {
             let atts: Vec<attribution::Attribution> = contents
                 .iter()
                 .map(|&(start, len)| attribution::Attribution {
-                    kind: "indirect".into(),
+                    kind: "indirect",
                     cue: None,
                     cue_lemma: None,
                     verb_class: None,
@@ -1005,9 +1005,9 @@ mod tests {
                     content: attribution::ByteSpan { start, end: start + len },
                     speaker: attribution::Speaker {
                         name: "unknown".into(),
-                        kind: "unknown".into(),
+                        kind: "unknown",
                         side: None,
-                        resolved_from: "none".into(),
+                        resolved_from: "none",
                         role: None,
                     },
                     continues: None,

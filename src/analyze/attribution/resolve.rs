@@ -305,8 +305,8 @@ impl<'a> Resolver<'a> {
             }
             _ => false,
         };
-        ok.then(|| Speaker {
-            resolved_from: "pronoun".into(),
+        ok.then_some(Speaker {
+            resolved_from: "pronoun",
             ..sp
         })
     }
@@ -327,9 +327,9 @@ impl<'a> Resolver<'a> {
             } else {
                 phrase.to_string()
             },
-            kind: "unknown".into(),
+            kind: "unknown",
             side: None,
-            resolved_from: "none".into(),
+            resolved_from: "none",
             role: None,
         }
     }
@@ -390,7 +390,7 @@ impl<'a> Resolver<'a> {
                             );
                         }
                         Speaker {
-                            kind: "document".into(),
+                            kind: "document",
                             ..o
                         }
                     }
@@ -398,14 +398,14 @@ impl<'a> Resolver<'a> {
                         let definite = rules.is(first_word, w::DEFINITE);
                         match self.docs.last() {
                             Some(prev) if definite => Speaker {
-                                resolved_from: "role".into(),
+                                resolved_from: "role",
                                 ..prev.clone()
                             },
                             _ => Speaker {
                                 name: join(&toks[d..d + 1]).to_lowercase(),
-                                kind: "document".into(),
+                                kind: "document",
                                 side: side_desc,
-                                resolved_from: "none".into(),
+                                resolved_from: "none",
                                 role: None,
                             },
                         }
@@ -428,9 +428,9 @@ impl<'a> Resolver<'a> {
             let side = side_desc.or(known_side);
             return Speaker {
                 name: canon,
-                kind: "person".into(),
+                kind: "person",
                 side,
-                resolved_from: from.into(),
+                resolved_from: from,
                 role: role.or(known_role),
             };
         }
@@ -456,7 +456,7 @@ impl<'a> Resolver<'a> {
                 });
                 if let Some(h) = found {
                     return Speaker {
-                        resolved_from: "role".into(),
+                        resolved_from: "role",
                         ..h.clone()
                     };
                 }
@@ -473,9 +473,9 @@ impl<'a> Resolver<'a> {
                 }) {
                     return Speaker {
                         name: m.name.clone(),
-                        kind: "person".into(),
+                        kind: "person",
                         side: m.side,
-                        resolved_from: "role".into(),
+                        resolved_from: "role",
                         role: m.role.clone(),
                     };
                 }
@@ -491,13 +491,9 @@ impl<'a> Resolver<'a> {
             };
             return Speaker {
                 name: name.to_lowercase(),
-                kind: if definite {
-                    "person".into()
-                } else {
-                    "anonymous".into()
-                },
+                kind: if definite { "person" } else { "anonymous" },
                 side: side_desc,
-                resolved_from: "none".into(),
+                resolved_from: "none",
                 role: Some(role_text),
             };
         }
@@ -519,9 +515,9 @@ impl<'a> Resolver<'a> {
             };
             return Speaker {
                 name,
-                kind: side_kind(e).into(),
+                kind: side_kind(e),
                 side: e.side.or(side_desc),
-                resolved_from: "name".into(),
+                resolved_from: "name",
                 role: None,
             };
         }
@@ -581,9 +577,9 @@ impl<'a> Resolver<'a> {
         };
         match found {
             Some(h) => Speaker {
-                resolved_from: "pronoun".into(),
+                resolved_from: "pronoun",
                 kind: if h.kind == "document" && kind == "pronoun_person" {
-                    "person".into()
+                    "person"
                 } else {
                     h.kind
                 },
@@ -597,16 +593,16 @@ impl<'a> Resolver<'a> {
             {
                 Some(m) => Speaker {
                     name: m.name.clone(),
-                    kind: "person".into(),
+                    kind: "person",
                     side: m.side,
-                    resolved_from: "pronoun".into(),
+                    resolved_from: "pronoun",
                     role: m.role.clone(),
                 },
                 None => Speaker {
                     name: "unknown".into(),
-                    kind: "unknown".into(),
+                    kind: "unknown",
                     side: None,
-                    resolved_from: "none".into(),
+                    resolved_from: "none",
                     role: None,
                 },
             },

@@ -134,13 +134,13 @@ fn predictions_merge_continuations_and_count_code_points() {
     };
     let speaker = Speaker {
         name: "x".into(),
-        kind: "person".into(),
+        kind: "person",
         side: None,
-        resolved_from: "none".into(),
+        resolved_from: "none",
         role: None,
     };
     let a0 = Attribution {
-        kind: "direct".into(),
+        kind: "direct",
         cue: Some(b("said")),
         cue_lemma: None,
         verb_class: None,
