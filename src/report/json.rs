@@ -594,7 +594,7 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
 
 /// The eight bytes of `b` from `i` as a little-endian word.
 #[inline(always)]
-fn word_at(b: &[u8], i: usize) -> u64 {
+pub(super) fn word_at(b: &[u8], i: usize) -> u64 {
     u64::from_le_bytes([
         b[i],
         b[i + 1],

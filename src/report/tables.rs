@@ -1,6 +1,6 @@
 //! Tidy CSV tables: one row per article, loaded-term hit, attribution and source; snake_case headers.
 
-use super::json::WrittenMetric;
+use super::json::{word_at, WrittenMetric};
 use crate::analyze::ArticleRecord;
 use crate::{Error, Result};
 use std::fs::File;
@@ -253,21 +253,6 @@ fn push_plain(out: &mut Vec<u8>, field: &[u8]) -> bool {
     out.extend_from_slice(&(last >> (8 * (7 - rest)) >> 8).to_le_bytes());
     out.truncate(start + n);
     true
-}
-
-/// The eight bytes of `b` from `i` as a little-endian word.
-#[inline(always)]
-fn word_at(b: &[u8], i: usize) -> u64 {
-    u64::from_le_bytes([
-        b[i],
-        b[i + 1],
-        b[i + 2],
-        b[i + 3],
-        b[i + 4],
-        b[i + 5],
-        b[i + 6],
-        b[i + 7],
-    ])
 }
 
 /// Append `field` in quotes, its quotes doubled.
