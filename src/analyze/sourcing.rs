@@ -11,6 +11,7 @@ use crate::lexicon::{Entry, LexiconSet, Pattern, TermHit, TermMatcher};
 use crate::text::{self, CharIndex, Region, TextModel, TextRules};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -359,22 +360,22 @@ impl SourcingRules {
     /// [`CHAIN_GAP_WORDS`] words without punctuation ("a person familiar | with | the matter"). Each chain
     /// is (start, end, class of its first hit, longest hit in words, any agentless hit). `anon` are the
     /// anonymous hits in `text` ([`AnonIn`]).
-    fn anonymous_chains(
+    fn anonymous_chains<'r>(
         &self,
         text: &str,
-        anon: AnonIn,
+        anon: AnonIn<'_, 'r>,
         extra: Option<(usize, usize)>,
-    ) -> Vec<Chain> {
+    ) -> Vec<Chain<'r>> {
         // Every chain has a hit: none without one (most sentences).
         if anon.hits.is_empty() {
             return Vec::new();
         }
-        let mut pieces: Vec<(usize, usize, Option<&TermInfo>)> =
+        let mut pieces: Vec<(usize, usize, Option<&'r TermInfo>)> =
             Vec::with_capacity(anon.hits.len() + 1);
         pieces.extend(anon.iter().map(|(s, e, i)| (s, e, Some(i))));
         pieces.extend(extra.map(|(a, b)| (a, b, None)));
         pieces.sort_by_key(|p| (p.0, std::cmp::Reverse(p.1)));
-        let mut chains: Vec<Chain> = Vec::new();
+        let mut chains: Vec<Chain<'r>> = Vec::new();
         for (s, e, info) in pieces {
             let joins = chains.last().is_some_and(|c| {
                 // The source joins a phrase that governs it across one word ("familiar with | the
@@ -408,7 +409,7 @@ impl SourcingRules {
                 c.start = c.start.min(s);
                 if let Some(i) = info {
                     if c.class.is_none() {
-                        c.class = i.class.clone();
+                        c.class = i.class.as_deref();
                     }
                     c.words = c.words.max(i.words);
                     c.agentless |= i
@@ -478,7 +479,8 @@ impl SourcingRules {
         speaker: Option<&Speaker>,
     ) -> (Typing, PhraseHits<'_>) {
         let src_hits = self.hits(source);
-        let mut anon: Option<String> = None;
+        // The class is copied once it is known, not for each chain that touches the source.
+        let mut anon: Option<&str> = None;
         let mut extent = at;
         // An anonymous phrase that begins before the source governs it ("sources close to | the
         // council", "a person familiar with | the matter"): anonymous even when the source is a name.
@@ -487,7 +489,7 @@ impl SourcingRules {
             Some((s0, s1)) => {
                 for c in self.anonymous_chains(sentence, sentence_anon, Some((s0, s1))) {
                     if c.start <= s1 && s0 <= c.end {
-                        anon = c.class.clone();
+                        anon = c.class;
                         extent = Some((c.start, c.end));
                         governs = c.start < s0;
                     }
@@ -550,7 +552,7 @@ impl SourcingRules {
         let mut kind = sp_kind;
         let mut anonymous = false;
         // A document head wins over a vague quantifier ("some polls").
-        let doc_head = doc_class.is_some() && anon.as_deref() == Some("vague_group");
+        let doc_head = doc_class.is_some() && anon == Some("vague_group");
         if sp_kind == "anonymous"
             || (anon.is_some() && (governs || !proper) && sp_kind != "document" && !doc_head)
         {
@@ -587,7 +589,7 @@ impl SourcingRules {
             role_class: None,
             document_class: doc_class,
             anonymous,
-            anonymity: anon.filter(|_| anonymous),
+            anonymity: anon.filter(|_| anonymous).map(str::to_string),
             named,
             official,
             issuer,
@@ -910,10 +912,11 @@ const CHAIN_GAP_WORDS: usize = 2;
 const SOURCE_GAP_WORDS: usize = 1;
 
 #[derive(Debug, Clone, Default)]
-struct Chain {
+struct Chain<'r> {
     start: usize,
     end: usize,
-    class: Option<String>,
+    /// The class of the chain's first hit (borrowed from the rules).
+    class: Option<&'r str>,
     words: usize,
     agentless: bool,
     hits: usize,
@@ -1057,7 +1060,8 @@ pub fn profile(
     // Room for a source per attribution: the map never grows.
     let mut keys: FxHashMap<Vec<u8>, usize> =
         FxHashMap::with_capacity_and_hasher(atts.len(), Default::default());
-    let mut kbuf = Vec::new();
+    // Room for most keys (a kind and a name): the buffer is reused for every key of the article.
+    let mut kbuf = Vec::with_capacity(64);
     for (ai, a) in atts.iter().enumerate() {
         let sp = &a.speaker;
         if sp.name == "unknown" && sp.kind == "unknown" && a.source.is_none() {
@@ -1086,7 +1090,9 @@ pub fn profile(
         };
         let src_text = a.source.map_or("", |s| sub(s.start, s.end));
         let (mut t, src_hits) = rules.classify_but_role(src_text, sen_text, sen_anon, at, Some(sp));
-        let name = match t.kind {
+        // Borrowed when it is the speaker's name (most sources): most attributions name a source seen
+        // before, and only a new source's name is copied into the profile.
+        let name: Cow<str> = match t.kind {
             "anonymous" => {
                 let widened = match (t.extent, sen) {
                     (Some((a0, a1)), Some(_)) => {
@@ -1094,26 +1100,25 @@ pub fn profile(
                     }
                     _ => None,
                 };
-                widened
-                    .filter(|w| !w.is_empty())
-                    .unwrap_or_else(|| rules.strip_article(src_text))
-                    .to_lowercase()
+                Cow::Owned(
+                    widened
+                        .filter(|w| !w.is_empty())
+                        .unwrap_or_else(|| rules.strip_article(src_text))
+                        .to_lowercase(),
+                )
             }
             "document" => {
-                let doc = t
-                    .document_class
-                    .clone()
-                    .unwrap_or_else(|| "document".into());
+                let doc = t.document_class.as_deref().unwrap_or("document");
                 match &t.issuer {
-                    Some(who) => format!("{doc} by {who}"),
-                    None if src_text.is_empty() => sp.name.clone(),
-                    None => rules.strip_article(src_text),
+                    Some(who) => Cow::Owned(format!("{doc} by {who}")),
+                    None if src_text.is_empty() => Cow::Borrowed(sp.name.as_str()),
+                    None => Cow::Owned(rules.strip_article(src_text)),
                 }
             }
-            _ => sp.name.clone(),
+            _ => Cow::Borrowed(sp.name.as_str()),
         };
         let name = if name.is_empty() {
-            sp.name.clone()
+            Cow::Borrowed(sp.name.as_str())
         } else {
             name
         };
@@ -1143,7 +1148,7 @@ pub fn profile(
         let own = t.kind == "media" && own_media(&sp.name);
         let is_document = t.kind == "document";
         p.sources.push(SourceOut {
-            name,
+            name: name.into_owned(),
             kind: t.kind.into(),
             side: sp.side.map(Into::into),
             attributions: 1,
@@ -1227,7 +1232,7 @@ pub fn profile(
                 role_class: None,
                 document_class: None,
                 anonymous: true,
-                anonymity: c.class.clone(),
+                anonymity: c.class.map(str::to_string),
                 official: false,
                 own_outlet: false,
                 first_attribution: None,
