@@ -408,7 +408,7 @@ pub fn unsourced_sentences(
             .filter(|t| t.region == Region::Body && t.voice == Voice::Authorial && t.counted)
             .filter_map(|t| t.sentence)
             .filter(|s| {
-                !profile.attributed_sentences.contains(s)
+                profile.attributed_sentences.binary_search(s).is_err()
                     && model.sentences.get(*s).map(|x| x.region) == Some(Region::Body)
             }),
     )

@@ -972,9 +972,10 @@ pub struct Profile {
     pub sources: Vec<SourceOut>,
     pub credits: Vec<CreditOut>,
     pub self_references: Vec<Span>,
-    /// Body sentences (indices into the model's sentences) that carry an attribution or a standalone
-    /// anonymous source.
-    pub attributed_sentences: BTreeSet<usize>,
+    /// Body sentences (indices into the model's sentences, ascending, each once) that carry an attribution
+    /// or a standalone anonymous source. A sorted vector rather than an ordered set: it is built in order
+    /// from one flag per sentence, and only counted and searched.
+    pub attributed_sentences: Vec<usize>,
 }
 
 /// Build the sourcing profile of one article. `atts` are the extractor's attributions (byte offsets),
@@ -1241,9 +1242,7 @@ pub fn profile(
         }
     }
 
-    p.attributed_sentences = (attributed.iter().enumerate())
-        .filter_map(|(i, &m)| m.then_some(i))
-        .collect();
+    p.attributed_sentences = flagged(&attributed);
 
     // Credits in every paragraph (captions and boilerplate included), outlet self-references in the
     // headline and body.
@@ -1358,6 +1357,14 @@ fn source_key(buf: &mut Vec<u8>, kind: &str, prefix: &str, name: &str, lower: bo
     } else {
         buf.extend_from_slice(name.to_lowercase().as_bytes());
     }
+}
+
+/// The indices of the set flags, ascending (each once): a vector that a binary search answers as the
+/// ordered set of them would.
+fn flagged(flags: &[bool]) -> Vec<usize> {
+    (flags.iter().enumerate())
+        .filter_map(|(i, &m)| m.then_some(i))
+        .collect()
 }
 
 /// The index of the first of `sentences` (sorted, disjoint) that ends after `pos`, as
@@ -1609,6 +1616,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The flagged indices searched as a sorted vector answer as the ordered set of them does.
+        #[test]
+        fn flagged_search_equals_set(flags in proptest::collection::vec(proptest::bool::ANY, 0..80)) {
+            let set: BTreeSet<usize> = (0..flags.len()).filter(|&i| flags[i]).collect();
+            let v = flagged(&flags);
+            proptest::prop_assert_eq!(&v, &set.iter().copied().collect::<Vec<_>>());
+            for i in 0..flags.len() + 2 {
+                proptest::prop_assert_eq!(v.binary_search(&i).is_ok(), set.contains(&i));
+            }
+        }
+
         #[test]
         fn first_ending_after_is_the_partition_point(
             lens in proptest::collection::vec((0usize..4, 1usize..5), 0..8),
