@@ -1036,13 +1036,18 @@ pub fn profile(
     // index (many attributions share a sentence), the set built once at the end.
     let mut attributed = vec![false; model.sentences.len()];
     // An attribution's spans lie in or next to the sentence of the one before: each search starts from the
-    // last answer ([`first_ending_after`]).
-    let mut hint = 0;
+    // last answer for the same part (content, source, cue: the parts of one attribution are apart, and a
+    // source often comes after its content) ([`first_ending_after`]).
+    let mut hints = [0usize; 3];
     for a in atts {
-        for s in std::iter::once(a.content).chain(a.source).chain(a.cue) {
+        for (s, hint) in [Some(a.content), a.source, a.cue]
+            .into_iter()
+            .zip(&mut hints)
+        {
+            let Some(s) = s else { continue };
             // Sentences are sorted and disjoint: visit only those overlapping the span.
-            let first = first_ending_after(&model.sentences, s.start, hint);
-            hint = first;
+            let first = first_ending_after(&model.sentences, s.start, *hint);
+            *hint = first;
             for (i, sen) in model.sentences.iter().enumerate().skip(first) {
                 if sen.start >= s.end {
                     break;
@@ -1063,6 +1068,7 @@ pub fn profile(
         FxHashMap::with_capacity_and_hasher(atts.len(), Default::default());
     // Room for most keys (a kind and a name): the buffer is reused for every key of the article.
     let mut kbuf = Vec::with_capacity(64);
+    let mut hint = 0;
     for (ai, a) in atts.iter().enumerate() {
         let sp = &a.speaker;
         if sp.name == "unknown" && sp.kind == "unknown" && a.source.is_none() {
@@ -1179,23 +1185,13 @@ pub fn profile(
         if sen.region != Region::Body {
             continue;
         }
-        from += source_starts
-            .get(from..)
-            .unwrap_or_default()
-            .partition_point(|&s| s < sen.start);
+        from = advance(&source_starts, from, |&s| s < sen.start);
         let has_source = source_starts.get(from).is_some_and(|&s| s < sen.end);
         if has_source {
             continue;
         }
-        anon_from += anon_all
-            .get(anon_from..)
-            .unwrap_or_default()
-            .partition_point(|h| h.0 < sen.start);
-        anon_to = anon_to.max(anon_from);
-        anon_to += anon_all
-            .get(anon_to..)
-            .unwrap_or_default()
-            .partition_point(|h| h.0 < sen.end);
+        anon_from = advance(&anon_all, anon_from, |h| h.0 < sen.start);
+        anon_to = advance(&anon_all, anon_to.max(anon_from), |h| h.0 < sen.end);
         let sen_anon = AnonIn {
             hits: anon_all.get(anon_from..anon_to).unwrap_or_default(),
             base: sen.start,
@@ -1273,7 +1269,10 @@ pub fn profile(
         };
         let (credit_open, self_open) = row.split_at(rules.credits.len().min(row.len()));
         let mut taken: Vec<(usize, usize)> = Vec::new();
-        for (credit, &may) in rules.credits.iter().zip(credit_open) {
+        // Most paragraphs open no credit pattern: one test of all the marks (a fold with no early exit,
+        // so no loop exit to mispredict) instead of a branch per pattern.
+        let any_credit = credit_open.iter().fold(false, |any, &may| any | may);
+        for (credit, &may) in rules.credits.iter().zip(credit_open).filter(|_| any_credit) {
             if !may {
                 continue;
             }
@@ -1357,6 +1356,16 @@ fn source_key(buf: &mut Vec<u8>, kind: &str, prefix: &str, name: &str, lower: bo
     } else {
         buf.extend_from_slice(name.to_lowercase().as_bytes());
     }
+}
+
+/// `from + v[from..].partition_point(pred)` (`v[from..]` is partitioned by `pred`), found by stepping from
+/// `from`: the searches that use it follow the text, so the answer is most often `from` or the next
+/// index, and a binary search would mispredict where a step does not. (Past the end, `from`.)
+fn advance<T>(v: &[T], mut from: usize, pred: impl Fn(&T) -> bool) -> usize {
+    while v.get(from).is_some_and(&pred) {
+        from += 1;
+    }
+    from
 }
 
 /// The indices of the set flags, ascending (each once): a vector that a binary search answers as the
@@ -1616,6 +1625,18 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Stepping past the leading elements that satisfy the predicate gives the partition point.
+        #[test]
+        fn advance_is_the_partition_point(
+            mut v in proptest::collection::vec(0u8..20, 0..30),
+            from in 0usize..35,
+            bound in 0u8..22,
+        ) {
+            v.sort_unstable();
+            let want = from + v.get(from..).unwrap_or_default().partition_point(|&x| x < bound);
+            proptest::prop_assert_eq!(advance(&v, from, |&x| x < bound), want);
+        }
+
         /// The flagged indices searched as a sorted vector answer as the ordered set of them does.
         #[test]
         fn flagged_search_equals_set(flags in proptest::collection::vec(proptest::bool::ANY, 0..80)) {
