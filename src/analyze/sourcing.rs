@@ -537,16 +537,17 @@ impl SourcingRules {
         let proper = matches!(sp_kind, "person" | "organization" | "government" | "media")
             && speaker.is_some_and(|s| s.name != "unknown")
             && resolved != "none";
+        // The category of the first hit that is not a role or function word (its class is not needed).
         let first_cat = src_hits
             .iter()
             .find(|(_, i)| i.category != "role" && i.category != "function")
-            .map(|(h, i)| (h.start, i.category.as_str(), i.class.clone()));
+            .map(|(_, i)| i.category.as_str());
         let doc_class = src_hits
             .iter()
             .find(|(_, i)| i.category == "document")
             .and_then(|(_, i)| i.class.clone());
         let media = sp_kind == "media"
-            || matches!(first_cat, Some((_, "media", _)))
+            || first_cat == Some("media")
             || (at.is_none() && !proper && self.media_in(source).is_some());
 
         let mut kind = sp_kind;
@@ -558,7 +559,7 @@ impl SourcingRules {
         {
             kind = "anonymous";
             anonymous = true;
-        } else if sp_kind == "document" || matches!(first_cat, Some((_, "document", _))) {
+        } else if sp_kind == "document" || first_cat == Some("document") {
             kind = "document";
         } else if media {
             kind = "media";
