@@ -428,9 +428,14 @@ fn scan(
         if is_ascii_word(b) {
             let mut e = word_end(bytes, i + 1);
             // No token open and a plain separator (a space, punctuation other than a joiner) after the
-            // run: the run is a whole token, as the scan below would find it with two more steps.
+            // run, or a joiner and then a separator (or the paragraph's end), as in "said, " and "end. ":
+            // the run is a whole token, as the scan below would find it with two to four more steps.
+            // After a joiner the separator is left to the next step (which finds no token open, so it
+            // ends nothing); the joiner, an ASCII character before an ASCII one, is a cluster of its own.
             let (s, class) = bytes.get(e).map_or((0, 0), |&s| (s, after_word(s)));
-            if scan.cur.is_none() && class & SEPARATOR != 0 && alone(e) {
+            let next = bytes.get(e + 1).map_or(SEPARATOR, |&n| after_word(n));
+            let ends = class | ((class >> 2) & next);
+            if scan.cur.is_none() && ends & SEPARATOR != 0 && alone(e) {
                 push(i, e);
                 if class & NOTED != 0 {
                     note(start + e, char::from(s));
@@ -547,13 +552,22 @@ const fn is_separator(b: u8) -> bool {
     b.is_ascii() && !b.is_ascii_alphanumeric() && !matches!(b, b'\r' | b'\'' | b'-' | b'.' | b',')
 }
 
+/// An ASCII [`joiner`]: apostrophe, hyphen, period or comma.
+#[inline]
+const fn is_joiner_ascii(b: u8) -> bool {
+    matches!(b, b'\'' | b'-' | b'.' | b',')
+}
+
 /// [`after_word`]'s bit for [`is_separator`].
 const SEPARATOR: u8 = 1;
 /// [`after_word`]'s bit for [`is_noted_ascii`].
 const NOTED: u8 = 2;
+/// [`after_word`]'s bit for an ASCII [`joiner`]: [`SEPARATOR`] shifted left by two, so that
+/// `class >> 2 & next` is [`SEPARATOR`] exactly for a joiner followed by a separator.
+const JOINER: u8 = 4;
 
-/// What the byte after a word run is, from one table lookup: [`SEPARATOR`] and [`NOTED`] bits (two
-/// tests of a few instructions each on every word otherwise). A test checks the table against both.
+/// What the byte after a word run is, from one table lookup: [`SEPARATOR`], [`NOTED`] and [`JOINER`] bits
+/// (two tests of a few instructions each on every word otherwise). A test checks the table against them.
 #[inline(always)]
 fn after_word(b: u8) -> u8 {
     static CLASS: [u8; 256] = {
@@ -562,7 +576,8 @@ fn after_word(b: u8) -> u8 {
         while b < 256 {
             let byte = b as u8;
             t[b] = if is_separator(byte) { SEPARATOR } else { 0 }
-                | if is_noted_ascii(byte) { NOTED } else { 0 };
+                | if is_noted_ascii(byte) { NOTED } else { 0 }
+                | if is_joiner_ascii(byte) { JOINER } else { 0 };
             b += 1;
         }
         t
@@ -828,6 +843,11 @@ mod tests {
             assert_eq!(is_separator(b), want, "{b}");
             assert_eq!(after_word(b) & SEPARATOR != 0, is_separator(b), "{b}");
             assert_eq!(after_word(b) & NOTED != 0, is_noted_ascii(b), "{b}");
+            assert_eq!(
+                after_word(b) & JOINER != 0,
+                b.is_ascii() && joiner(c).is_some(),
+                "{b}"
+            );
         }
     }
 
@@ -1016,6 +1036,17 @@ mod tests {
         #[test]
         fn tokens_match_the_segmenter_on_mixed_text(t in mixed()) {
             prop_assert_eq!(toks(&t), toks_by_segmenter(&t));
+        }
+
+        #[test]
+        fn tokens_match_the_segmenter_on_prose(t in prose()) {
+            prop_assert_eq!(toks(&t), toks_by_segmenter(&t));
+        }
+
+        #[test]
+        fn words_before_joiners_and_separators(t in "[aZ7 ,.'\"!?-]{0,40}") {
+            prop_assert_eq!(toks(&t), toks_by_segmenter(&t));
+            check_scan_paragraph(&t)?;
         }
 
         #[test]
