@@ -382,15 +382,14 @@ impl TermCounts {
         outlet: &str,
         terms: impl IntoIterator<Item = (&'a str, u64, u64)>,
     ) {
-        if !self.outlets.contains_key(outlet) {
-            self.outlets
-                .insert(outlet.to_string(), OutletTerms::default());
-        }
         let TermCounts { index, outlets } = self;
-        if let Some(o) = outlets.get_mut(outlet) {
-            for (t, n, hash) in terms {
-                o.add(index, t, hash, n);
-            }
+        // Looked up before the name is copied: the outlet is nearly always known.
+        let o = match outlets.get_mut(outlet) {
+            Some(o) => o,
+            None => outlets.entry(outlet.to_string()).or_default(),
+        };
+        for (t, n, hash) in terms {
+            o.add(index, t, hash, n);
         }
     }
 

@@ -596,6 +596,10 @@ thread_local! {
 #[derive(Default)]
 struct MetricKeys {
     names: Vec<String>,
+    /// For each name, the address and length of a `&'static` str found to be that name (`None` if none
+    /// was): the same str in a later article is the same name, without comparing the text. (The names
+    /// of every article of a run are the same interned strs.)
+    fixed: Vec<Option<(usize, usize)>>,
     /// The JSON strings, one after the other.
     encoded: Vec<u8>,
     /// Where each name's JSON string ends in `encoded`.
@@ -606,26 +610,46 @@ impl MetricKeys {
     /// Append the JSON string of `name`, the `i`-th metric of an article (metrics are written in order).
     /// Every article has the same metrics, so the string is copied from the last article's when the
     /// name is the same; otherwise it is escaped, and it and the ones after it are remembered anew.
-    fn write(&mut self, out: &mut Vec<u8>, i: usize, name: &str) {
+    fn write(&mut self, out: &mut Vec<u8>, i: usize, name: &Name) {
         let start = i
             .checked_sub(1)
             .map_or(0, |j| self.ends.get(j).copied().unwrap_or(0));
-        match (self.names.get(i), self.ends.get(i)) {
-            (Some(known), Some(&end)) if known == name => {
+        let id = fixed_name(name);
+        let known = match (self.names.get(i), self.fixed.get_mut(i)) {
+            (Some(_), Some(fixed)) if id.is_some() && *fixed == id => true,
+            (Some(known), Some(fixed)) if known == name.as_ref() => {
+                *fixed = id;
+                true
+            }
+            _ => false,
+        };
+        match self.ends.get(i) {
+            Some(&end) if known => {
                 out.extend_from_slice(self.encoded.get(start..end).unwrap_or_default());
             }
             _ => {
                 let at = out.len();
                 write_str(out, name);
                 self.names.truncate(i);
+                self.fixed.truncate(i);
                 self.ends.truncate(i);
                 self.encoded.truncate(start);
                 self.names.push(name.to_string());
+                self.fixed.push(id);
                 self.encoded
                     .extend_from_slice(out.get(at..).unwrap_or_default());
                 self.ends.push(self.encoded.len());
             }
         }
+    }
+}
+
+/// The address and length of a `&'static` name, which identify its text for the life of the process
+/// (it is never freed or changed); `None` for an owned name.
+fn fixed_name(name: &Name) -> Option<(usize, usize)> {
+    match name {
+        Name::Borrowed(s) => Some((s.as_ptr() as usize, s.len())),
+        Name::Owned(_) => None,
     }
 }
 
@@ -1742,6 +1766,36 @@ pub(super) mod tests {
     }
 
     proptest! {
+        /// Metric names written article after article through [`MetricKeys`] (the same `&'static` strs,
+        /// others with the same text, owned names, names added, dropped or replaced) are their JSON
+        /// strings.
+        #[test]
+        fn metric_keys_write_the_names(
+            articles in prop::collection::vec(
+                prop::collection::vec((0usize..5, 0usize..3), 0..6), 1..12),
+        ) {
+            static POOL: std::sync::OnceLock<Vec<[&'static str; 2]>> = std::sync::OnceLock::new();
+            let pool = POOL.get_or_init(|| {
+                ["a", "b\"q", "loaded_rate", "a\u{1}", ""]
+                    .iter()
+                    .map(|t| [0, 1].map(|_| &*Box::leak(t.to_string().into_boxed_str())))
+                    .collect()
+            });
+            let mut keys = MetricKeys::default();
+            for names in articles {
+                let (mut ours, mut plain) = (Vec::new(), Vec::new());
+                for (i, &(which, how)) in names.iter().enumerate() {
+                    let name: Name = match how {
+                        0 | 1 => Name::Borrowed(pool[which][how]),
+                        _ => Name::Owned(pool[which][0].to_string()),
+                    };
+                    keys.write(&mut ours, i, &name);
+                    write_str(&mut plain, &name);
+                }
+                prop_assert_eq!(ours, plain);
+            }
+        }
+
         /// Any names, written in any order through a cache (hits, misses, names too long to keep, names
         /// that are prefixes of others at the same address), give the JSON strings of [`write_str`].
         #[test]
