@@ -104,6 +104,41 @@ fn summary_from(n: usize, sum: f64, ss: Option<f64>, median: Option<f64>) -> Met
     }
 }
 
+/// A key of an article's metric map: its text and, for a name that is never freed (`&'static`, the
+/// interned names of [`crate::names`]), its address and length, which identify the text.
+pub trait MetricName: std::borrow::Borrow<str> + Ord {
+    fn fixed(&self) -> Option<(usize, usize)> {
+        None
+    }
+}
+
+impl MetricName for String {}
+
+impl MetricName for crate::names::Name {
+    fn fixed(&self) -> Option<(usize, usize)> {
+        match self {
+            std::borrow::Cow::Borrowed(s) => Some((s.as_ptr() as usize, s.len())),
+            std::borrow::Cow::Owned(_) => None,
+        }
+    }
+}
+
+/// Whether `metrics`' names are `o`'s series' names (as many, in order), by their text; if they are and
+/// all are `&'static`, their addresses are kept for the next article ([`OutletAgg::same_as`]).
+fn same_names<K: MetricName>(o: &mut OutletAgg, metrics: &BTreeMap<K, Option<f64>>) -> bool {
+    let same = o.series.len() == metrics.len()
+        && o.series
+            .keys()
+            .zip(metrics.keys())
+            .all(|(a, b)| a == b.borrow());
+    o.same_as.clear();
+    if same {
+        let fixed: Option<Vec<(usize, usize)>> = metrics.keys().map(MetricName::fixed).collect();
+        o.same_as = fixed.unwrap_or_default();
+    }
+    same
+}
+
 /// Collects per-outlet aggregates as articles stream past, in input order.
 ///
 /// # What is kept
@@ -184,6 +219,10 @@ struct OutletAgg {
     words: u64,
     /// metric → its series.
     series: BTreeMap<String, SeriesAgg>,
+    /// The addresses and lengths of the `&'static` metric names of an article whose names were found
+    /// to be the series' names, in order (empty if none yet): an article whose names are the same
+    /// `&'static` strs has them too, without comparing their text.
+    same_as: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -246,7 +285,7 @@ impl Aggregator {
 
     /// Record one article: its outlet, body words and metric values (`None` and non-finite values are
     /// left out of the statistics, but the metric still gets a summary with `n` = 0).
-    pub fn add<K: std::borrow::Borrow<str> + Ord>(
+    pub fn add<K: MetricName>(
         &mut self,
         outlet: &str,
         words: usize,
@@ -260,12 +299,16 @@ impl Aggregator {
         o.words += words as u64;
         // Every article of a run has the same metric names, so after an outlet's first article its series
         // are the article's metrics, in the same (sorted) order: they are paired up in one walk, and only
-        // otherwise looked up one by one (same series, values pushed in the same order either way).
+        // otherwise looked up one by one (same series, values pushed in the same order either way). The
+        // names of a run's articles are the same interned strs, so the walk compares addresses, and the
+        // text only when they differ from the last article's.
         let same_keys = o.series.len() == metrics.len()
-            && o.series
-                .keys()
-                .zip(metrics.keys())
-                .all(|(a, b)| a == b.borrow());
+            && (o.same_as.len() == metrics.len()
+                && o.same_as
+                    .iter()
+                    .zip(metrics.keys())
+                    .all(|(&a, b)| b.fixed() == Some(a))
+                || same_names(o, metrics));
         if same_keys {
             for (s, v) in o.series.values_mut().zip(metrics.values()) {
                 add_value(&mut self.spill, s, *v)?;
@@ -294,12 +337,16 @@ impl Aggregator {
     ) {
         for (side, n) in sides {
             if n > 0 {
-                *self
-                    .sides
-                    .entry(outlet.to_string())
-                    .or_default()
-                    .entry(side.to_string())
-                    .or_insert(0) += n as u64;
+                // Looked up before any key is copied: the outlet and side are nearly always known.
+                let per_outlet = match self.sides.get_mut(outlet) {
+                    Some(m) => m,
+                    None => self.sides.entry(outlet.to_string()).or_default(),
+                };
+                let count = match per_outlet.get_mut(side) {
+                    Some(c) => c,
+                    None => per_outlet.entry(side.to_string()).or_insert(0),
+                };
+                *count += n as u64;
             }
         }
     }
@@ -661,6 +708,42 @@ mod tests {
             prop_assert!(same(&got, &want), "{:#?}\n{:#?}", got, want);
             let got = streamed(&arts, &compared, &mut Aggregator::default());
             prop_assert!(same(&got, &want));
+            // The same articles with interned names as keys, as the analysis gives them: runs of articles
+            // whose names are the same `&'static` strs (compared by address), other strs with the same
+            // text, and owned names.
+            let mut agg = Aggregator::default();
+            for (i, (outlet, metrics)) in arts.iter().enumerate() {
+                let named: BTreeMap<crate::names::Name, Option<f64>> = metrics
+                    .iter()
+                    .map(|(k, v)| (interned_variant(k, i / 3 % 4), *v))
+                    .collect();
+                agg.add(outlet, 10, &named).unwrap();
+            }
+            let got = agg.statistics(&compared).unwrap();
+            prop_assert!(same(&got, &want));
+        }
+    }
+
+    /// `name` as the analysis would key it: the same `&'static` str for variants 0 and 1, another one
+    /// with the same text for 2, an owned copy for 3 (for one name; the others keep their `&'static`).
+    fn interned_variant(name: &str, variant: usize) -> crate::names::Name {
+        static POOL: std::sync::OnceLock<Vec<(&'static str, &'static str)>> =
+            std::sync::OnceLock::new();
+        let pool = POOL.get_or_init(|| {
+            ["m0", "m1", "m2"]
+                .iter()
+                .map(|n| {
+                    let a: &'static str = Box::leak(n.to_string().into_boxed_str());
+                    let b: &'static str = Box::leak(n.to_string().into_boxed_str());
+                    (a, b)
+                })
+                .collect()
+        });
+        let &(a, b) = pool.iter().find(|(a, _)| *a == name).unwrap();
+        match variant {
+            2 => std::borrow::Cow::Borrowed(b),
+            3 if name == "m1" => std::borrow::Cow::Owned(name.to_string()),
+            _ => std::borrow::Cow::Borrowed(a),
         }
     }
 

@@ -7,6 +7,7 @@
 use crate::analyze::{
     ArticleRecord, AttributionOut, LoadedTerm, QuoteOut, SourceOut, Span, SpeakerOut,
 };
+use crate::names::Name;
 use serde::ser::{self, Serialize};
 use std::fmt;
 
@@ -149,8 +150,12 @@ pub fn write_article<'r>(
     METRIC_KEYS.set(keys);
     out.push(b'}');
     field(out, b",\"balance\":", balance)?;
+    let mut names = JSON_NAMES.take();
+    names.ready();
     out.extend_from_slice(b",\"loaded_terms\":");
-    write_list(out, loaded_terms, write_loaded_term);
+    write_list(out, loaded_terms, |out, t| {
+        write_loaded_term(out, t, &mut names)
+    });
     out.extend_from_slice(b",\"attributions\":[");
     // Where each attribution's source span was written, by span: a source's mentions are those spans.
     let mut source_spans = Vec::with_capacity(attributions.len());
@@ -158,7 +163,7 @@ pub fn write_article<'r>(
         if i > 0 {
             out.push(b',');
         }
-        write_attribution(out, a, &mut source_spans)?;
+        write_attribution(out, a, &mut source_spans, &mut names)?;
     }
     out.push(b']');
     source_spans.sort_unstable_by_key(|w: &WrittenSpan| (w.span.start, w.span.end));
@@ -167,9 +172,10 @@ pub fn write_article<'r>(
         if i > 0 {
             out.push(b',');
         }
-        write_source(out, s, &source_spans)?;
+        write_source(out, s, &source_spans, &mut names)?;
     }
     out.push(b']');
+    JSON_NAMES.set(names);
     field(out, b",\"credits\":", credits)?;
     out.extend_from_slice(b",\"self_references\":");
     write_list(out, self_references, write_span);
@@ -188,7 +194,7 @@ pub fn write_article<'r>(
 }
 
 /// `[…]`: the items written by `write`, comma-separated.
-fn write_list<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
+fn write_list<T>(out: &mut Vec<u8>, items: &[T], mut write: impl FnMut(&mut Vec<u8>, &T)) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -214,7 +220,7 @@ pub(super) fn write_flag(out: &mut Vec<u8>, v: bool) {
 }
 
 /// One loaded-term finding, as its derived `Serialize` writes it.
-fn write_loaded_term(out: &mut Vec<u8>, t: &LoadedTerm) {
+fn write_loaded_term(out: &mut Vec<u8>, t: &LoadedTerm, names: &mut NameCache) {
     let LoadedTerm {
         start,
         end,
@@ -235,25 +241,25 @@ fn write_loaded_term(out: &mut Vec<u8>, t: &LoadedTerm) {
     out.extend_from_slice(b",\"term\":");
     write_str(out, term);
     out.extend_from_slice(b",\"category\":");
-    write_str(out, category);
+    names.json(out, category);
     out.extend_from_slice(b",\"weight\":");
     write_float(out, *weight, weight.is_finite());
     out.extend_from_slice(b",\"counted\":");
     write_flag(out, *counted);
     out.extend_from_slice(b",\"voice\":");
-    write_str(out, voice.as_str());
+    names.write(out, voice.as_str(), write_str);
     out.extend_from_slice(b",\"region\":");
-    write_str(out, region.as_str());
+    names.write(out, region.as_str(), write_str);
     out.extend_from_slice(b",\"attribution\":");
     write_opt_int(out, *attribution);
     out.extend_from_slice(b",\"neutral\":");
-    write_opt_str(out, neutral);
+    names.opt_json(out, neutral);
     out.extend_from_slice(b",\"group\":");
-    write_opt_str(out, group);
+    names.opt_json(out, group);
     out.extend_from_slice(b",\"sentence\":");
     write_opt_int(out, *sentence);
     out.extend_from_slice(b",\"lexicon\":");
-    write_str(out, lexicon);
+    names.json(out, lexicon);
     out.push(b'}');
 }
 
@@ -325,6 +331,7 @@ fn write_attribution<'r>(
     out: &mut Vec<u8>,
     a: &'r AttributionOut,
     source_spans: &mut Vec<WrittenSpan<'r>>,
+    names: &mut NameCache,
 ) -> Result {
     let AttributionOut {
         kind,
@@ -339,11 +346,11 @@ fn write_attribution<'r>(
         continues,
     } = a;
     out.extend_from_slice(b"{\"type\":");
-    write_str(out, kind);
+    names.json(out, kind);
     out.extend_from_slice(b",\"cue\":");
     write_opt_span(out, cue);
     out.extend_from_slice(b",\"cue_lemma\":");
-    write_opt_str(out, cue_lemma);
+    names.opt_json(out, cue_lemma);
     out.extend_from_slice(b",\"source\":");
     let start = out.len();
     write_opt_span(out, source);
@@ -356,9 +363,9 @@ fn write_attribution<'r>(
     out.extend_from_slice(b",\"content\":");
     write_span(out, content);
     out.extend_from_slice(b",\"speaker\":");
-    write_speaker(out, speaker);
+    write_speaker(out, speaker, names);
     out.extend_from_slice(b",\"verb_class\":");
-    write_opt_str(out, verb_class);
+    names.opt_json(out, verb_class);
     out.extend_from_slice(b",\"words\":");
     write_integer(out, *words);
     out.extend_from_slice(b",\"quoted_words\":");
@@ -370,7 +377,7 @@ fn write_attribution<'r>(
 }
 
 /// An attribution's speaker, as its derived `Serialize` writes it.
-fn write_speaker(out: &mut Vec<u8>, s: &SpeakerOut) {
+fn write_speaker(out: &mut Vec<u8>, s: &SpeakerOut, names: &mut NameCache) {
     let SpeakerOut {
         name,
         kind,
@@ -381,11 +388,11 @@ fn write_speaker(out: &mut Vec<u8>, s: &SpeakerOut) {
     out.extend_from_slice(b"{\"name\":");
     write_str(out, name);
     out.extend_from_slice(b",\"kind\":");
-    write_str(out, kind);
+    names.json(out, kind);
     out.extend_from_slice(b",\"side\":");
-    write_opt_str(out, side);
+    names.opt_json(out, side);
     out.extend_from_slice(b",\"resolved_from\":");
-    write_str(out, resolved_from);
+    names.json(out, resolved_from);
     out.extend_from_slice(b",\"role\":");
     write_opt_str(out, role);
     out.push(b'}');
@@ -393,7 +400,12 @@ fn write_speaker(out: &mut Vec<u8>, s: &SpeakerOut) {
 
 /// One source, as its derived `Serialize` writes it. A mention is most often an attribution's source
 /// span (`source_spans`, sorted by start and end), already written: its JSON is copied from there.
-fn write_source(out: &mut Vec<u8>, s: &SourceOut, source_spans: &[WrittenSpan]) -> Result {
+fn write_source(
+    out: &mut Vec<u8>,
+    s: &SourceOut,
+    source_spans: &[WrittenSpan],
+    names: &mut NameCache,
+) -> Result {
     let SourceOut {
         name,
         kind,
@@ -412,9 +424,9 @@ fn write_source(out: &mut Vec<u8>, s: &SourceOut, source_spans: &[WrittenSpan]) 
     out.extend_from_slice(b"{\"name\":");
     write_str(out, name);
     out.extend_from_slice(b",\"kind\":");
-    write_str(out, kind);
+    names.json(out, kind);
     out.extend_from_slice(b",\"side\":");
-    write_opt_str(out, side);
+    names.opt_json(out, side);
     out.extend_from_slice(b",\"attributions\":");
     write_integer(out, *attributions);
     out.extend_from_slice(b",\"named\":");
@@ -452,10 +464,142 @@ fn write_source(out: &mut Vec<u8>, s: &SourceOut, source_spans: &[WrittenSpan]) 
     Ok(())
 }
 
+/// The encodings of the names the records borrow from the lexicons (categories, lexicon names,
+/// groups, neutral alternatives, attribution kinds, cue lemmas, verb classes, speaker kinds, sides: about
+/// six hundred distinct ones on the PolNeAR articles) and of the enum names (voice, region), kept per
+/// thread so that writing one is copying one fixed-size block cut to length: no scan for escapes and no
+/// branch on the name's length. A `&'static str` is never freed or changed, so its address and length
+/// identify its text for the life of the process; a name the record owns (read back by `merge` or
+/// `eval`) is encoded as usual. (Terms are many more, and are written as they are.)
+#[derive(Default)]
+pub(super) struct NameCache {
+    /// Open addressing by address, 2^[`NAME_SLOTS_LOG2`] slots; empty until [`NameCache::ready`] (so that
+    /// taking the cache out of its thread-local allocates nothing).
+    slots: Vec<NameSlot>,
+}
+
+/// One cached encoding: `text[..encoded]` is the encoding of the name at address `ptr` with `len`
+/// bytes (`ptr` 0: an empty slot). Half a cache line, aligned, so a look-up reads one line.
+#[derive(Clone, Copy)]
+#[repr(C, align(32))]
+struct NameSlot {
+    text: [u8; NAME_BYTES],
+    len: u8,
+    encoded: u8,
+    ptr: usize,
+}
+
+/// Longest cached encoding.
+const NAME_BYTES: usize = 22;
+/// Log2 of the slots of a [`NameCache`] (several times the names in use, so that nearly every
+/// name is in the first slot it looks at).
+const NAME_SLOTS_LOG2: u32 = 11;
+/// Slots looked at before a name is encoded without the cache (bounds the look-up if some lexicon
+/// brings thousands of names).
+const NAME_PROBES: usize = 4;
+
+impl NameCache {
+    pub(super) const fn new() -> Self {
+        NameCache { slots: Vec::new() }
+    }
+
+    /// Make room for the slots, the first time.
+    pub(super) fn ready(&mut self) {
+        if self.slots.is_empty() {
+            let empty = NameSlot {
+                text: [0; NAME_BYTES],
+                len: 0,
+                encoded: 0,
+                ptr: 0,
+            };
+            self.slots = vec![empty; 1 << NAME_SLOTS_LOG2];
+        }
+    }
+
+    /// Append `encode`'s bytes for `name`, copied from the cache when they are there.
+    #[inline]
+    pub(super) fn write(
+        &mut self,
+        out: &mut Vec<u8>,
+        name: &'static str,
+        encode: impl FnOnce(&mut Vec<u8>, &str),
+    ) {
+        let ptr = name.as_ptr() as usize;
+        let first =
+            ((ptr as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - NAME_SLOTS_LOG2)) as usize;
+        for i in first..first + NAME_PROBES {
+            let Some(slot) = self.slots.get_mut(i % (1 << NAME_SLOTS_LOG2)) else {
+                break;
+            };
+            if slot.ptr == ptr && slot.len as usize == name.len() {
+                let at = out.len();
+                out.extend_from_slice(&slot.text);
+                out.truncate(at + slot.encoded as usize);
+                return;
+            }
+            if slot.ptr == 0 {
+                fill(slot, out, name, encode);
+                return;
+            }
+        }
+        encode(out, name);
+    }
+
+    /// The JSON string of `name`.
+    #[inline]
+    fn json(&mut self, out: &mut Vec<u8>, name: &Name) {
+        match name {
+            Name::Borrowed(s) => self.write(out, s, write_str),
+            Name::Owned(s) => write_str(out, s),
+        }
+    }
+
+    /// The JSON string of `name`, or `null`.
+    #[inline]
+    fn opt_json(&mut self, out: &mut Vec<u8>, name: &Option<Name>) {
+        match name {
+            Some(name) => self.json(out, name),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
+/// Encode `name` into `out` and, if it is short enough, keep the encoding in the empty `slot`.
+#[inline(never)]
+fn fill(
+    slot: &mut NameSlot,
+    out: &mut Vec<u8>,
+    name: &'static str,
+    encode: impl FnOnce(&mut Vec<u8>, &str),
+) {
+    let at = out.len();
+    encode(out, name);
+    let written = out.get(at..).unwrap_or_default();
+    let (Some(text), Ok(len), Ok(encoded)) = (
+        slot.text.get_mut(..written.len()),
+        u8::try_from(name.len()),
+        u8::try_from(written.len()),
+    ) else {
+        return;
+    };
+    text.copy_from_slice(written);
+    slot.len = len;
+    slot.encoded = encoded;
+    slot.ptr = name.as_ptr() as usize;
+}
+
+thread_local! {
+    static JSON_NAMES: std::cell::Cell<NameCache> = const { std::cell::Cell::new(NameCache::new()) };
+}
+
 /// Metric names with their JSON strings, in the order an article's metrics were last written.
 #[derive(Default)]
 struct MetricKeys {
     names: Vec<String>,
+    /// For each name, the address and length of a `&'static` str found to be that name (`None` if none
+    /// was): the same str in a later article is the same name, without comparing the text. (The names
+    /// of every article of a run are the same interned strs.)
+    fixed: Vec<Option<(usize, usize)>>,
     /// The JSON strings, one after the other.
     encoded: Vec<u8>,
     /// Where each name's JSON string ends in `encoded`.
@@ -466,26 +610,46 @@ impl MetricKeys {
     /// Append the JSON string of `name`, the `i`-th metric of an article (metrics are written in order).
     /// Every article has the same metrics, so the string is copied from the last article's when the
     /// name is the same; otherwise it is escaped, and it and the ones after it are remembered anew.
-    fn write(&mut self, out: &mut Vec<u8>, i: usize, name: &str) {
+    fn write(&mut self, out: &mut Vec<u8>, i: usize, name: &Name) {
         let start = i
             .checked_sub(1)
             .map_or(0, |j| self.ends.get(j).copied().unwrap_or(0));
-        match (self.names.get(i), self.ends.get(i)) {
-            (Some(known), Some(&end)) if known == name => {
+        let id = fixed_name(name);
+        let known = match (self.names.get(i), self.fixed.get_mut(i)) {
+            (Some(_), Some(fixed)) if id.is_some() && *fixed == id => true,
+            (Some(known), Some(fixed)) if known == name.as_ref() => {
+                *fixed = id;
+                true
+            }
+            _ => false,
+        };
+        match self.ends.get(i) {
+            Some(&end) if known => {
                 out.extend_from_slice(self.encoded.get(start..end).unwrap_or_default());
             }
             _ => {
                 let at = out.len();
                 write_str(out, name);
                 self.names.truncate(i);
+                self.fixed.truncate(i);
                 self.ends.truncate(i);
                 self.encoded.truncate(start);
                 self.names.push(name.to_string());
+                self.fixed.push(id);
                 self.encoded
                     .extend_from_slice(out.get(at..).unwrap_or_default());
                 self.ends.push(self.encoded.len());
             }
         }
+    }
+}
+
+/// The address and length of a `&'static` name, which identify its text for the life of the process
+/// (it is never freed or changed); `None` for an owned name.
+fn fixed_name(name: &Name) -> Option<(usize, usize)> {
+    match name {
+        Name::Borrowed(s) => Some((s.as_ptr() as usize, s.len())),
+        Name::Owned(_) => None,
     }
 }
 
@@ -1206,7 +1370,7 @@ impl ser::Serializer for KeySerializer<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde::Serialize;
@@ -1461,7 +1625,7 @@ mod tests {
     }
 
     /// Strings built from the characters that matter to escaping (and to the 8-byte skipping).
-    fn tricky_string() -> impl Strategy<Value = String> {
+    pub(in crate::report) fn tricky_string() -> impl Strategy<Value = String> {
         prop::collection::vec(
             prop_oneof![
                 Just('"'),
@@ -1564,7 +1728,91 @@ mod tests {
             })
     }
 
+    /// Writes `picks` of `names` through one [`NameCache`] and plainly; both must give the same bytes.
+    pub(in crate::report) fn check_name_cache(
+        names: &[&'static str],
+        picks: impl Iterator<Item = usize>,
+        encode: fn(&mut Vec<u8>, &str),
+    ) {
+        let mut cache = NameCache::new();
+        cache.ready();
+        let (mut cached, mut plain) = (b"x".to_vec(), b"x".to_vec());
+        for i in picks {
+            let name = names[i % names.len()];
+            cache.write(&mut cached, name, encode);
+            encode(&mut plain, name);
+            assert_eq!(
+                String::from_utf8_lossy(&cached),
+                String::from_utf8_lossy(&plain),
+                "{name:?}"
+            );
+        }
+    }
+
+    /// Enough names that many share a slot and take it from one another, with every length of
+    /// encoding up to past what a slot keeps, and names that share an address (a prefix of another).
+    #[test]
+    fn cached_names_are_encoded_names_when_slots_are_shared() {
+        let mut names: Vec<&'static str> = Vec::new();
+        for i in 0..3000 {
+            let long: &'static str =
+                Box::leak(format!("n{i}\"{}", "x".repeat(i % 40)).into_boxed_str());
+            names.push(long);
+            names.push(&long[..long.len() / 2]);
+        }
+        names.extend(["", "authorial", "body", "a\nb", "\u{1}"]);
+        let n = names.len();
+        check_name_cache(&names, (0..4 * n).map(|i| i * 7919 % n), write_str);
+    }
+
     proptest! {
+        /// Metric names written article after article through [`MetricKeys`] (the same `&'static` strs,
+        /// others with the same text, owned names, names added, dropped or replaced) are their JSON
+        /// strings.
+        #[test]
+        fn metric_keys_write_the_names(
+            articles in prop::collection::vec(
+                prop::collection::vec((0usize..5, 0usize..3), 0..6), 1..12),
+        ) {
+            static POOL: std::sync::OnceLock<Vec<[&'static str; 2]>> = std::sync::OnceLock::new();
+            let pool = POOL.get_or_init(|| {
+                ["a", "b\"q", "loaded_rate", "a\u{1}", ""]
+                    .iter()
+                    .map(|t| [0, 1].map(|_| &*Box::leak(t.to_string().into_boxed_str())))
+                    .collect()
+            });
+            let mut keys = MetricKeys::default();
+            for names in articles {
+                let (mut ours, mut plain) = (Vec::new(), Vec::new());
+                for (i, &(which, how)) in names.iter().enumerate() {
+                    let name: Name = match how {
+                        0 | 1 => Name::Borrowed(pool[which][how]),
+                        _ => Name::Owned(pool[which][0].to_string()),
+                    };
+                    keys.write(&mut ours, i, &name);
+                    write_str(&mut plain, &name);
+                }
+                prop_assert_eq!(ours, plain);
+            }
+        }
+
+        /// Any names, written in any order through a cache (hits, misses, names too long to keep, names
+        /// that are prefixes of others at the same address), give the JSON strings of [`write_str`].
+        #[test]
+        fn cached_names_are_json_strings(
+            texts in prop::collection::vec(tricky_string(), 1..12),
+            picks in prop::collection::vec(0usize..24, 0..60),
+        ) {
+            let mut names: Vec<&'static str> = Vec::new();
+            for t in texts {
+                let t: &'static str = Box::leak(t.into_boxed_str());
+                let cut = (0..=t.len() / 2).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+                names.push(t);
+                names.push(&t[..cut]);
+            }
+            check_name_cache(&names, picks.into_iter(), write_str);
+        }
+
         #[test]
         fn strings_match_serde_json(s in tricky_string()) {
             prop_assert_eq!(ours(&s), serde_json::to_vec(&s).unwrap());

@@ -1,7 +1,8 @@
 //! Tidy CSV tables: one row per article, loaded-term hit, attribution and source; snake_case headers.
 
-use super::json::{word_at, WrittenMetric};
+use super::json::{word_at, NameCache, WrittenMetric};
 use crate::analyze::ArticleRecord;
+use crate::names::Name;
 use crate::{Error, Result};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -255,6 +256,13 @@ fn push_plain(out: &mut Vec<u8>, field: &[u8]) -> bool {
     true
 }
 
+/// Append `field` as the `csv` crate writes it.
+fn push_field(out: &mut Vec<u8>, field: &str) {
+    if !push_plain(out, field.as_bytes()) {
+        push_quoted(out, field.as_bytes());
+    }
+}
+
 /// Append `field` in quotes, its quotes doubled.
 #[cold]
 fn push_quoted(out: &mut Vec<u8>, field: &[u8]) {
@@ -303,6 +311,29 @@ impl<'a> Rows<'a> {
 
     fn text(&mut self, s: &str) -> &mut Self {
         self.field(s.as_bytes())
+    }
+
+    /// A name from the lexicons or an enum's name, copied from `names` once it has been encoded.
+    fn name(&mut self, names: &mut NameCache, name: &Name) -> &mut Self {
+        match name {
+            Name::Borrowed(s) => self.static_name(names, s),
+            Name::Owned(s) => self.text(s),
+        }
+    }
+
+    /// [`Rows::name`] of a `&'static str`.
+    fn static_name(&mut self, names: &mut NameCache, name: &'static str) -> &mut Self {
+        self.sep();
+        names.write(self.out, name, push_field);
+        self
+    }
+
+    /// The name, or an empty field for `None`.
+    fn opt_name(&mut self, names: &mut NameCache, name: &Option<Name>) -> &mut Self {
+        match name {
+            Some(name) => self.name(names, name),
+            None => self.empty(),
+        }
     }
 
     /// The text, or an empty field for `None`.
@@ -485,7 +516,9 @@ pub fn encode(
     // Every row starts with the article's id and outlet: encoded once, in the article's row, and copied
     // from there into the other rows.
     let mut id_outlet = 0..0;
-    [
+    let mut names = CSV_NAMES.take();
+    names.ready();
+    let ends = [
         rows_into(out, |rows| {
             id_outlet = article_head(rows, r);
             metric_fields(rows, metric_names, written);
@@ -494,19 +527,19 @@ pub fn encode(
         rows_into(out, |rows| {
             for h in &r.loaded_terms {
                 rows.encoded(id_outlet.clone())
-                    .text(&h.category)
+                    .name(&mut names, &h.category)
                     .text(&h.term)
                     .text(&h.text)
                     .int(h.start)
                     .int(h.end)
-                    .text(h.voice.as_str())
-                    .text(h.region.as_str())
+                    .static_name(&mut names, h.voice.as_str())
+                    .static_name(&mut names, h.region.as_str())
                     .float(Some(h.weight))
                     .flag(h.counted)
                     .opt_int(h.attribution)
-                    .opt(&h.neutral)
-                    .opt(&h.group)
-                    .text(&h.lexicon)
+                    .opt_name(&mut names, &h.neutral)
+                    .opt_name(&mut names, &h.group)
+                    .name(&mut names, &h.lexicon)
                     .end();
             }
         }),
@@ -515,10 +548,10 @@ pub fn encode(
                 let source = a.source.as_ref();
                 rows.encoded(id_outlet.clone())
                     .int(i)
-                    .text(&a.kind)
+                    .name(&mut names, &a.kind)
                     .text(a.cue.as_ref().map_or("", |c| c.text.as_str()))
-                    .opt(&a.cue_lemma)
-                    .opt(&a.verb_class)
+                    .opt_name(&mut names, &a.cue_lemma)
+                    .opt_name(&mut names, &a.verb_class)
                     .text(source.map_or("", |s| s.text.as_str()))
                     .opt_int(source.map(|s| s.start))
                     .opt_int(source.map(|s| s.end))
@@ -528,9 +561,9 @@ pub fn encode(
                     .int(a.quoted_words)
                     .opt_int(a.continues)
                     .text(&a.speaker.name)
-                    .text(&a.speaker.kind)
-                    .opt(&a.speaker.side)
-                    .text(&a.speaker.resolved_from)
+                    .name(&mut names, &a.speaker.kind)
+                    .opt_name(&mut names, &a.speaker.side)
+                    .name(&mut names, &a.speaker.resolved_from)
                     .opt(&a.speaker.role)
                     .end();
             }
@@ -539,8 +572,8 @@ pub fn encode(
             for s in &r.sources {
                 rows.encoded(id_outlet.clone())
                     .text(&s.name)
-                    .text(&s.kind)
-                    .opt(&s.side)
+                    .name(&mut names, &s.kind)
+                    .opt_name(&mut names, &s.side)
                     .int(s.attributions)
                     .flag(s.named)
                     .opt(&s.role_class)
@@ -553,7 +586,14 @@ pub fn encode(
                     .end();
             }
         }),
-    ]
+    ];
+    CSV_NAMES.set(names);
+    ends
+}
+
+thread_local! {
+    /// The CSV fields of the names that [`encode`] writes (see [`NameCache`]).
+    static CSV_NAMES: std::cell::Cell<NameCache> = const { std::cell::Cell::new(NameCache::new()) };
 }
 
 /// The fields of an article's row before its metrics; returns where its id and outlet (the first two
@@ -915,6 +955,23 @@ mod tests {
             prop_assert_eq!(push_plain(&mut out, s.as_bytes()), !quoted);
             let expected = if quoted { "before".to_string() } else { format!("before{s}") };
             prop_assert_eq!(out, expected.into_bytes());
+        }
+
+        /// Any names, written in any order through a cache (hits, misses, slots taken over, names that
+        /// are prefixes of others at the same address), give the fields [`push_field`] writes.
+        #[test]
+        fn cached_names_are_csv_fields(
+            texts in prop::collection::vec(text(), 1..12),
+            picks in prop::collection::vec(0usize..24, 0..60),
+        ) {
+            let mut names: Vec<&'static str> = Vec::new();
+            for t in texts {
+                let t: &'static str = Box::leak(t.into_boxed_str());
+                let cut = (0..=t.len() / 2).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+                names.push(t);
+                names.push(&t[..cut]);
+            }
+            super::super::json::tests::check_name_cache(&names, picks.into_iter(), push_field);
         }
 
         #[test]
