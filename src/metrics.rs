@@ -518,15 +518,16 @@ pub fn balance(atts: &[AttributionOut]) -> BalanceOut {
                 .collect(),
         })
         .collect();
+    with_first_and_last(sides, atts)
+}
+
+/// The balance of `sides`, with the side of the first and of the last attribution that has one.
+fn with_first_and_last(sides: Vec<SideOut>, atts: &[AttributionOut]) -> BalanceOut {
+    let side = |a: &AttributionOut| a.speaker.side.as_deref().map(str::to_string);
     BalanceOut {
         sides,
-        first_voice: atts
-            .iter()
-            .find_map(|a| a.speaker.side.as_deref().map(str::to_string)),
-        last_word: atts
-            .iter()
-            .rev()
-            .find_map(|a| a.speaker.side.as_deref().map(str::to_string)),
+        first_voice: atts.iter().find_map(side),
+        last_word: atts.iter().rev().find_map(side),
     }
 }
 
@@ -575,16 +576,7 @@ fn balance_plain(atts: &[AttributionOut]) -> BalanceOut {
         s.share = share(s.attributions, total).unwrap_or(0.0);
         s.word_share = share(s.quoted_words + s.paraphrased_words, total_words);
     }
-    BalanceOut {
-        sides,
-        first_voice: atts
-            .iter()
-            .find_map(|a| a.speaker.side.as_deref().map(str::to_string)),
-        last_word: atts
-            .iter()
-            .rev()
-            .find_map(|a| a.speaker.side.as_deref().map(str::to_string)),
-    }
+    with_first_and_last(sides, atts)
 }
 
 #[cfg(test)]

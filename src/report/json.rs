@@ -1728,6 +1728,21 @@ pub(super) mod tests {
             })
     }
 
+    /// Each text as a `'static` name, followed by its first half (a name at the same address).
+    pub(in crate::report) fn with_prefixes(texts: Vec<String>) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = Vec::new();
+        for t in texts {
+            let t: &'static str = Box::leak(t.into_boxed_str());
+            let cut = (0..=t.len() / 2)
+                .rev()
+                .find(|&i| t.is_char_boundary(i))
+                .unwrap_or(0);
+            names.push(t);
+            names.push(&t[..cut]);
+        }
+        names
+    }
+
     /// Writes `picks` of `names` through one [`NameCache`] and plainly; both must give the same bytes.
     pub(in crate::report) fn check_name_cache(
         names: &[&'static str],
@@ -1803,14 +1818,7 @@ pub(super) mod tests {
             texts in prop::collection::vec(tricky_string(), 1..12),
             picks in prop::collection::vec(0usize..24, 0..60),
         ) {
-            let mut names: Vec<&'static str> = Vec::new();
-            for t in texts {
-                let t: &'static str = Box::leak(t.into_boxed_str());
-                let cut = (0..=t.len() / 2).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
-                names.push(t);
-                names.push(&t[..cut]);
-            }
-            check_name_cache(&names, picks.into_iter(), write_str);
+            check_name_cache(&with_prefixes(texts), picks.into_iter(), write_str);
         }
 
         #[test]

@@ -964,14 +964,8 @@ mod tests {
             texts in prop::collection::vec(text(), 1..12),
             picks in prop::collection::vec(0usize..24, 0..60),
         ) {
-            let mut names: Vec<&'static str> = Vec::new();
-            for t in texts {
-                let t: &'static str = Box::leak(t.into_boxed_str());
-                let cut = (0..=t.len() / 2).rev().find(|&i| t.is_char_boundary(i)).unwrap_or(0);
-                names.push(t);
-                names.push(&t[..cut]);
-            }
-            super::super::json::tests::check_name_cache(&names, picks.into_iter(), push_field);
+            use super::super::json::tests::{check_name_cache, with_prefixes};
+            check_name_cache(&with_prefixes(texts), picks.into_iter(), push_field);
         }
 
         #[test]
